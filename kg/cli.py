@@ -1,0 +1,245 @@
+"""The ``kg`` command line: each command reads options, calls one library
+function and prints. Library errors (KgError) become one ``Error: ...`` line."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import KgError
+from .fileio import DEFAULT_GRAPH
+
+
+def handle_errors(fn):
+    """Turn library errors into ``Error: ...`` and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KgError as e:
+            raise click.ClickException(str(e)) from e
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+
+    return wrapper
+
+
+graph_option = click.option(
+    "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_GRAPH, show_default=True, help="Graph file (Turtle) to read.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main():
+    """Build a knowledge graph from Chinese articles, and query, check, reason over and view it."""
+
+
+# ----------------------------------------------------------------- building
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("outputs"), show_default=True, help="Output folder.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for extraction.")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of rule files replacing ontology/rules/.")
+@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None,
+              help="Lexicon file or folder replacing ontology/lexicon/.")
+@click.option("--encoding", default=None, help="Encoding of the sources (default: detect).")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Reuse per-article extractions whose text and rules did not change.")
+@click.option("--store", default=None, help="Graph store, e.g. oxigraph:PATH (default: memory).")
+@handle_errors
+def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store):
+    """Extract the graph from SOURCES (files or folders of .txt; default sources/)."""
+    from .pipeline import build as run_build
+
+    summary = run_build(list(sources) or [Path("sources")], out_dir=out_dir, jobs=jobs,
+                        rules_dir=rules_dir, lexicon_path=lexicon_path, encoding=encoding,
+                        use_cache=cache, store=store, warn=lambda m: click.echo(f"Warning: {m}", err=True))
+    click.echo(summary.render())
+
+
+@main.command()
+@click.argument("sentence")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@handle_errors
+def explain(sentence, rules_dir, lexicon_path):
+    """Show how SENTENCE is segmented and which rules fire on it."""
+    from .explain import explain as run_explain
+
+    click.echo(run_explain(sentence, rules_dir=rules_dir, lexicon_path=lexicon_path))
+
+
+@main.group()
+def rules():
+    """Check, test and measure the extraction rules."""
+
+
+@rules.command("check")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@handle_errors
+def rules_check(rules_dir, lexicon_path):
+    """Validate rule and lexicon files; list every problem."""
+    from .rules import check
+
+    click.echo(check(rules_dir=rules_dir, lexicon_path=lexicon_path))
+
+
+@rules.command("test")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@handle_errors
+def rules_test(rules_dir, lexicon_path):
+    """Run every rule's examples and counter-examples."""
+    from .ruletest import run_rule_tests
+
+    report, failures = run_rule_tests(rules_dir=rules_dir, lexicon_path=lexicon_path)
+    click.echo(report)
+    if failures:
+        sys.exit(1)
+
+
+@rules.command("stats")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@handle_errors
+def rules_stats(sources, rules_dir, lexicon_path):
+    """Hits per rule over SOURCES (default sources/), and rules that never fire."""
+    from .ruletest import rule_stats
+
+    click.echo(rule_stats(list(sources) or [Path("sources")], rules_dir=rules_dir,
+                          lexicon_path=lexicon_path))
+
+
+# ------------------------------------------------------------ using a graph
+@main.command()
+@click.argument("query", required=False)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Read the query from a .rq file.")
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="csv and json are the SPARQL 1.1 results formats; "
+              "CONSTRUCT/DESCRIBE always print Turtle.")
+@click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
+              help="Rows shown by the table format (0: all). csv and json are never cut.")
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
+@handle_errors
+def query(query, query_file, graph_path, fmt, limit, list_queries):
+    """Run a read-only SPARQL QUERY (text, --file, or a canned query NAME).
+
+    The ontology is loaded beside the graph and the usual prefixes (kg, kgd,
+    rdf, rdfs, owl, xsd, skos, prov, dcterms, schema, foaf) are predeclared.
+    Updates and SERVICE are refused.
+    """
+    from . import query as q
+
+    if list_queries:
+        click.echo(q.list_queries())
+        return
+    click.echo(q.run(query, query_file=query_file, graph_path=graph_path, fmt=fmt, limit=limit),
+               nl=False)
+
+
+@main.command()
+@graph_option
+@handle_errors
+def validate(graph_path):
+    """Validate the graph against ontology/shapes.ttl (SHACL)."""
+    from .validate import validate as run_validate
+
+    conforms, report = run_validate(graph_path)
+    click.echo(report)
+    if not conforms:
+        sys.exit(1)
+
+
+@main.command()
+@graph_option
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("outputs") / "inferred.ttl", show_default=True)
+@handle_errors
+def reason(graph_path, out_path):
+    """Write the OWL-RL closure (inferred triples only) of ontology + graph."""
+    from .reason import reason as run_reason
+
+    click.echo(run_reason(graph_path, out_path))
+
+
+@main.command()
+@graph_option
+@click.option("--format", "fmt", required=True, help="Export format (see --list).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@handle_errors
+def export(graph_path, fmt, out_path):
+    """Export the graph in another format (nt, jsonld, graphml, trig, ttl)."""
+    from .export import export_file
+
+    click.echo(export_file(graph_path, fmt, out_path))
+
+
+@main.command()
+@graph_option
+@click.option("--focus", default=None, help="Label of the entity to centre on.")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True)
+@click.option("--types", default=None, help="Comma-separated classes to keep.")
+@click.option("--article", default=None, help="Keep only entities of this article id.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("outputs") / "view.html", show_default=True)
+@handle_errors
+def viz(graph_path, focus, depth, types, article, out_path):
+    """Write an interactive HTML view of the graph or of one entity's neighbourhood."""
+    from .viz import render_view
+
+    click.echo(render_view(graph_path, out_path, focus=focus, depth=depth,
+                           types=[t.strip() for t in types.split(",")] if types else None,
+                           article=article))
+
+
+@main.command()
+@graph_option
+@handle_errors
+def stats(graph_path):
+    """Counts by class and predicate, central entities, bridges between articles."""
+    from .stats import render_stats
+
+    click.echo(render_stats(graph_path))
+
+
+@main.command("eval")
+@click.option("--gold", "gold_paths", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Gold JSON file (repeatable).")
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@handle_errors
+def eval_(gold_paths, graph_path, fmt):
+    """Precision, recall and F1 of the graph against gold annotations."""
+    from .evaluate import evaluate_files
+
+    click.echo(evaluate_files(list(gold_paths), graph_path, fmt=fmt))
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
+@graph_option
+@click.option("--graph-iri", default=None, help="Named graph to replace (default: the dataset's).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True, help="Seconds to wait on each network operation.")
+@handle_errors
+def push(endpoint, graph_path, graph_iri, timeout):
+    """Load the graph into a SPARQL 1.1 Graph Store endpoint, replacing that graph."""
+    from .push import push as run_push
+
+    click.echo(run_push(graph_path, endpoint, graph_iri=graph_iri, timeout=timeout))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,52 @@
+"""The error hierarchy. The CLI turns any KgError into one line ``Error: ...``."""
+
+
+class KgError(Exception):
+    """A problem the user can fix (bad input, bad data file, bad query)."""
+
+
+class SourceError(KgError):
+    """A source article cannot be read or is malformed."""
+
+
+class DataFileError(KgError):
+    """A curated data file (rules, lexicon, aliases, ontology) is invalid.
+
+    Carries every problem found, so the user sees them all at once.
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class RuleError(DataFileError):
+    """Invalid extraction rule file(s)."""
+
+
+class LexiconError(DataFileError):
+    """Invalid lexicon file(s)."""
+
+
+class OntologyError(DataFileError):
+    """Invalid ontology, shapes or alias file."""
+
+
+class QueryError(KgError):
+    """A SPARQL query is malformed or refused."""
+
+
+class GraphError(KgError):
+    """A graph file cannot be read."""
+
+
+class OutputError(KgError):
+    """An output cannot be written."""
+
+
+class PushError(KgError):
+    """A graph could not be pushed to a SPARQL endpoint."""
+
+
+class EvalError(KgError):
+    """A gold file is malformed."""

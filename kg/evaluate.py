@@ -1,0 +1,649 @@
+"""``kg eval``: score a built graph against hand-made gold annotations.
+
+A gold file (see SPEC.md, "Gold files") lists the entities and relations of one
+article::
+
+    {"article": "digital_finance",
+     "entities": [{"id": "e1", "label": "网商银行", "types": ["Institution"], "aliases": []}],
+     "relations": [{"s": "e1", "p": "offers", "o": "e2", "evidence": "…"}]}
+
+Matching:
+
+* a graph entity matches a gold entity when one of its labels (``rdfs:label``
+  or ``skos:altLabel``) equals the gold label or one of its aliases, after
+  removing quote marks and white space. Its type, or any ``kg:`` superclass of
+  its type (``rdfs:subClassOf`` in ontology/kg.ttl), must also be among the
+  gold ``types``;
+* only the entities the article mentions (``kgd:article-<id> kg:mentions ?e``)
+  take part, for recall as well as for precision;
+* a graph relation belongs to an article when its reified statement was
+  derived from a sentence of that article. An asserted relation without
+  reification belongs to every article that mentions both its ends;
+* a graph relation ``s p o`` matches a gold relation ``S P O`` when ``s``
+  matches ``S`` and ``o`` matches ``O``. The predicate does not count for the
+  match. Predicate agreement is reported apart: ``p`` agrees when it is ``P``
+  or a sub-property of ``P`` (``subsidiaryOf`` agrees with ``partOf``,
+  ``prevents`` with ``addresses``).
+
+Matching is many-to-one. Two graph entities that match the same gold entity
+both count as correct. Such unmerged duplicates are listed as "split".
+Per-class rows count gold entities under their first type and graph entities
+under their core class. Several gold files give one report each plus a
+micro-averaged total (counts summed over the files).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import EvalError
+
+QUOTE_MARKS = "“”‘’\"'《》「」"
+_STRIP = {ord(c): None for c in QUOTE_MARKS}
+_SPACE = re.compile(r"\s+")
+
+# Classes a gold entity may have (kg:Article and kg:Sentence are not entities).
+ENTITY_CLASSES = ("Institution", "Product", "Problem", "Remedy", "Region",
+                  "Person", "Concept", "Event", "Document")
+# The five classes the extractor must deliver.
+CORE_FIVE = ("Institution", "Product", "Problem", "Remedy", "Region")
+# Object properties that are bookkeeping, not relations between entities.
+_NOT_RELATIONS = frozenset({"mentions", "mentionedIn", "inArticle"})
+
+_ENTITY_KEYS = {"id", "label", "types", "aliases"}
+_RELATION_KEYS = {"s", "p", "o", "evidence"}
+_TOP_KEYS = {"article", "entities", "relations"}
+_MAX_PROBLEMS = 3
+
+
+def normalise(text: str) -> str:
+    """The form labels are compared in: quote marks and white space removed."""
+    return _SPACE.sub("", text.translate(_STRIP))
+
+
+# ------------------------------------------------------------------ ontology
+@dataclass(frozen=True)
+class _Ontology:
+    class_parents: dict        # local name -> parent local name or None
+    property_parents: dict     # local name -> set of super-property local names
+    relation_properties: tuple  # predicates a gold relation may use
+
+    def ancestors(self, cls: str) -> set[str]:
+        out, seen = set(), cls
+        while seen is not None and seen not in out:
+            out.add(seen)
+            seen = self.class_parents.get(seen)
+        return out
+
+    def core(self, cls: str) -> str:
+        for c in self.ancestors(cls):
+            if c in ENTITY_CLASSES:
+                return c
+        return cls
+
+    def agrees(self, graph_p: str, gold_p: str) -> bool:
+        todo, seen = [graph_p], set()
+        while todo:
+            p = todo.pop()
+            if p == gold_p:
+                return True
+            if p not in seen:
+                seen.add(p)
+                todo.extend(self.property_parents.get(p, ()))
+        return False
+
+
+@lru_cache(maxsize=2)
+def _ontology(path: str | None = None) -> _Ontology:
+    import rdflib
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    from . import ontology
+
+    vocab = ontology.load(path or ontology.ONTOLOGY_FILE)
+    g = rdflib.Graph().parse(vocab.path, format="turtle")
+    ns = ontology.NS
+
+    def local(term) -> str | None:
+        return str(term)[len(ns):] if isinstance(term, rdflib.URIRef) and str(term).startswith(ns) else None
+
+    parents: dict[str, set[str]] = {}
+    for s, o in g.subject_objects(RDFS.subPropertyOf):
+        if local(s) and local(o):
+            parents.setdefault(local(s), set()).add(local(o))
+    inverses = {local(o) for o in g.objects(None, OWL.inverseOf) if local(o)}
+    relation_props = tuple(sorted(p for p in vocab.properties
+                                  if p not in inverses and p not in _NOT_RELATIONS))
+    return _Ontology(class_parents=dict(vocab.parents),
+                     property_parents={k: frozenset(v) for k, v in parents.items()},
+                     relation_properties=relation_props)
+
+
+# ---------------------------------------------------------------- gold files
+@dataclass(frozen=True)
+class GoldEntity:
+    id: str
+    label: str
+    types: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(k for k in (normalise(x) for x in (self.label, *self.aliases)) if k)
+
+
+@dataclass(frozen=True)
+class GoldRelation:
+    s: str
+    p: str
+    o: str
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Gold:
+    path: str
+    article: str
+    entities: tuple[GoldEntity, ...]
+    relations: tuple[GoldRelation, ...]
+
+
+def _fail(path, problems: list[str]):
+    shown = "; ".join(problems[:_MAX_PROBLEMS])
+    more = len(problems) - _MAX_PROBLEMS
+    if more > 0:
+        shown += f" (and {more} more)"
+    raise EvalError(f"{path}: {shown}")
+
+
+def _is_str(x) -> bool:
+    return isinstance(x, str) and x.strip() != ""
+
+
+def load_gold(path: str | Path, ontology_path: str | None = None) -> Gold:
+    """Read and validate a gold file; raise EvalError naming the file and its problems."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise EvalError(f"{path}: gold file not found") from None
+    except OSError as e:
+        raise EvalError(f"{path}: cannot read gold file: {e.strerror or e}") from e
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise EvalError(f"{path}: not UTF-8 text (byte {e.start})") from e
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise EvalError(f"{path}: invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from e
+    if not isinstance(data, dict):
+        raise EvalError(f"{path}: the top level must be a JSON object with keys article, entities, relations")
+
+    problems: list[str] = []
+    for key in ("article", "entities", "relations"):
+        if key not in data:
+            problems.append(f"missing key {key!r}")
+    for key in sorted(set(data) - _TOP_KEYS):
+        problems.append(f"unknown key {key!r} (expected article, entities, relations)")
+    if problems:
+        _fail(path, problems)
+    if not _is_str(data["article"]):
+        problems.append("'article' must be a non-empty string")
+    for key in ("entities", "relations"):
+        if not isinstance(data[key], list):
+            problems.append(f"{key!r} must be a list")
+    if problems:
+        _fail(path, problems)
+
+    onto = _ontology(ontology_path)
+    entities: list[GoldEntity] = []
+    ids: set[str] = set()
+    for n, item in enumerate(data["entities"], 1):
+        where = f"entity {n}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        if _is_str(item.get("id")):
+            where = f"entity {item['id']}"
+        for key in ("id", "label", "types"):
+            if key not in item:
+                problems.append(f"{where}: missing key {key!r}")
+        for key in sorted(set(item) - _ENTITY_KEYS):
+            problems.append(f"{where}: unknown key {key!r} (expected id, label, types, aliases)")
+        eid, label = item.get("id"), item.get("label")
+        types, aliases = item.get("types"), item.get("aliases", [])
+        if "id" in item and not _is_str(eid):
+            problems.append(f"{where}: 'id' must be a non-empty string")
+        elif isinstance(eid, str) and eid in ids:
+            problems.append(f"{where}: duplicate id")
+        if "label" in item and not (_is_str(label) and normalise(label)):
+            problems.append(f"{where}: 'label' must be a non-empty string")
+        if "types" in item:
+            if not (isinstance(types, list) and types and all(isinstance(t, str) for t in types)):
+                problems.append(f"{where}: 'types' must be a non-empty list of class names")
+                types = None
+            else:
+                for t in types:
+                    if t not in ENTITY_CLASSES:
+                        problems.append(f"{where}: unknown type {t!r} (expected one of "
+                                        f"{', '.join(ENTITY_CLASSES)})")
+        if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+            problems.append(f"{where}: 'aliases' must be a list of strings")
+            aliases = []
+        if _is_str(eid):
+            ids.add(eid)
+            if _is_str(label) and types:
+                entities.append(GoldEntity(eid, label, tuple(types), tuple(aliases)))
+
+    relations: list[GoldRelation] = []
+    for n, item in enumerate(data["relations"], 1):
+        where = f"relation {n}"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        for key in ("s", "p", "o"):
+            if key not in item:
+                problems.append(f"{where}: missing key {key!r}")
+        for key in sorted(set(item) - _RELATION_KEYS):
+            problems.append(f"{where}: unknown key {key!r} (expected s, p, o, evidence)")
+        s, p, o, ev = item.get("s"), item.get("p"), item.get("o"), item.get("evidence", "")
+        for role, ref in (("s", s), ("o", o)):
+            if role in item and ref not in ids:
+                problems.append(f"{where}: {role!r} refers to unknown entity id {ref!r}")
+        if "p" in item and p not in onto.relation_properties:
+            problems.append(f"{where}: unknown predicate {p!r} (expected one of "
+                            f"{', '.join(onto.relation_properties)})")
+        if not isinstance(ev, str):
+            problems.append(f"{where}: 'evidence' must be a string")
+        if s in ids and o in ids and p in onto.relation_properties:
+            relations.append(GoldRelation(s, p, o, ev if isinstance(ev, str) else ""))
+    if problems:
+        _fail(path, problems)
+    return Gold(str(path), data["article"], tuple(entities), tuple(relations))
+
+
+# --------------------------------------------------------------------- graph
+@dataclass(frozen=True)
+class GraphEntity:
+    iri: str
+    label: str
+    types: tuple[str, ...]          # kg: local names of its rdf:type(s)
+    core: str                       # its core class (first type's)
+    keys: frozenset[str]            # normalised label and alt labels
+    ancestors: frozenset[str]       # its types and all their kg: superclasses
+
+
+@dataclass(frozen=True)
+class GraphRelation:
+    s: str
+    p: str
+    o: str
+
+
+@dataclass
+class _ArticleView:
+    exists: bool
+    entities: dict = field(default_factory=dict)   # iri -> GraphEntity
+    relations: set = field(default_factory=set)    # GraphRelation
+
+
+class _GraphIndex:
+    """What the evaluation needs from the graph, computed once per graph."""
+
+    def __init__(self, g, onto: _Ontology):
+        import rdflib
+        from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+        from .ontology import NS
+        from .rdf import KG
+
+        self.g, self.onto = g, onto
+        self._rdflib, self._RDF, self._RDFS, self._SKOS = rdflib, RDF, RDFS, SKOS
+        self._KG, self._NS = KG, NS
+        self._entities: dict = {}
+        # relations: asserted kg: object-property triples between entities
+        self._relations: dict[GraphRelation, set[str]] = {}
+        statements: dict[tuple, set[str]] = {}
+        for st in g.subjects(RDF.type, RDF.Statement):
+            p = g.value(st, RDF.predicate)
+            local = self._local(p)
+            if local is None or local in _NOT_RELATIONS:
+                continue
+            key = (g.value(st, RDF.subject), p, g.value(st, RDF.object))
+            for sent in g.objects(st, PROV.wasDerivedFrom):
+                for art in g.objects(sent, KG.inArticle):
+                    statements.setdefault(key, set()).add(str(art))
+        for s, p, o in g:
+            local = self._local(p)
+            if local not in onto.relation_properties or isinstance(o, rdflib.Literal):
+                continue
+            arts = statements.get((s, p, o))
+            if arts is None:  # not reified: every article that mentions both ends
+                arts = {str(a) for a in g.subjects(KG.mentions, s)} & \
+                       {str(a) for a in g.subjects(KG.mentions, o)}
+            self._relations[GraphRelation(str(s), local, str(o))] = arts
+
+    def _local(self, term) -> str | None:
+        if isinstance(term, self._rdflib.URIRef) and str(term).startswith(self._NS):
+            return str(term)[len(self._NS):]
+        return None
+
+    def entity(self, node) -> GraphEntity:
+        iri = str(node)
+        if iri not in self._entities:
+            g = self.g
+            types = tuple(sorted(t for t in (self._local(x) for x in g.objects(node, self._RDF.type)) if t))
+            labels = sorted(str(x) for x in g.objects(node, self._RDFS.label))
+            alts = sorted(str(x) for x in g.objects(node, self._SKOS.altLabel))
+            ancestors = frozenset().union(*(self.onto.ancestors(t) for t in types)) if types else frozenset()
+            core = next((self.onto.core(t) for t in types), "(untyped)")
+            keys = frozenset(k for k in (normalise(x) for x in labels + alts) if k)
+            self._entities[iri] = GraphEntity(iri, labels[0] if labels else iri, types, core,
+                                              keys, ancestors)
+        return self._entities[iri]
+
+    def article(self, article_id: str) -> _ArticleView:
+        from .rdf import article_iri
+
+        node = article_iri(article_id)
+        exists = (node, self._RDF.type, self._KG.Article) in self.g \
+            or (node, self._KG.mentions, None) in self.g
+        view = _ArticleView(exists=exists)
+        for e in self.g.objects(node, self._KG.mentions):
+            ent = self.entity(e)
+            if "Article" in ent.ancestors or "Sentence" in ent.ancestors:
+                continue
+            view.entities[ent.iri] = ent
+        for rel, arts in self._relations.items():
+            if str(node) in arts and rel.s in view.entities and rel.o in view.entities:
+                view.relations.add(rel)
+        return view
+
+    def article_ids(self) -> list[str]:
+        from rdflib.namespace import DCTERMS
+
+        return sorted({str(i) for a in self.g.subjects(self._RDF.type, self._KG.Article)
+                       for i in self.g.objects(a, DCTERMS.identifier)})
+
+
+# ----------------------------------------------------------------- scoring
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _f1(p: float | None, r: float | None) -> float | None:
+    if p is None or r is None:
+        return None
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+@dataclass
+class Counts:
+    """Counts behind precision/recall: gold items found, graph items correct."""
+
+    gold: int = 0
+    found: int = 0
+    graph: int = 0
+    correct: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.gold += other.gold
+        self.found += other.found
+        self.graph += other.graph
+        self.correct += other.correct
+
+    @property
+    def recall(self):
+        return _ratio(self.found, self.gold)
+
+    @property
+    def precision(self):
+        return _ratio(self.correct, self.graph)
+
+    @property
+    def f1(self):
+        return _f1(self.precision, self.recall)
+
+    def as_dict(self) -> dict:
+        r = lambda x: None if x is None else round(x, 4)  # noqa: E731
+        return {"gold": self.gold, "found": self.found, "recall": r(self.recall),
+                "graph": self.graph, "correct": self.correct, "precision": r(self.precision),
+                "f1": r(self.f1)}
+
+
+@dataclass
+class Score:
+    entities: Counts = field(default_factory=Counts)
+    classes: dict = field(default_factory=lambda: {c: Counts() for c in ENTITY_CLASSES})
+    relations: Counts = field(default_factory=Counts)
+    core_five: Counts = field(default_factory=Counts)   # only gold/found are used
+    matched_relations: int = 0
+    agreeing_relations: int = 0
+
+    def add(self, other: "Score") -> None:
+        self.entities.add(other.entities)
+        for c, counts in other.classes.items():
+            self.classes.setdefault(c, Counts()).add(counts)
+        self.relations.add(other.relations)
+        self.core_five.add(other.core_five)
+        self.matched_relations += other.matched_relations
+        self.agreeing_relations += other.agreeing_relations
+
+    @property
+    def agreement(self):
+        return _ratio(self.agreeing_relations, self.matched_relations)
+
+    def as_dict(self) -> dict:
+        r = lambda x: None if x is None else round(x, 4)  # noqa: E731
+        return {
+            "entities": self.entities.as_dict(),
+            "classes": {c: n.as_dict() for c, n in self.classes.items() if n.gold or n.graph},
+            "relations": self.relations.as_dict(),
+            "predicate_agreement": {"matched": self.matched_relations,
+                                    "agreeing": self.agreeing_relations,
+                                    "rate": r(self.agreement)},
+            "core_five_found": {"classes": list(CORE_FIVE), "gold": self.core_five.gold,
+                                "found": self.core_five.found, "recall": r(self.core_five.recall)},
+        }
+
+
+@dataclass
+class FileReport:
+    gold: Gold
+    score: Score
+    missed_entities: list
+    extra_entities: list
+    split_entities: list
+    missed_relations: list
+    extra_relations: list
+    disagreements: list
+
+
+def _matches(gold: GoldEntity, ent: GraphEntity) -> bool:
+    return bool(gold.keys & ent.keys) and any(t in ent.ancestors for t in gold.types)
+
+
+def score_article(gold: Gold, view: _ArticleView, onto: _Ontology) -> FileReport:
+    """Compare one gold file with the graph entities and relations of its article."""
+    by_key: dict[str, list[GraphEntity]] = {}
+    for ent in view.entities.values():
+        for k in ent.keys:
+            by_key.setdefault(k, []).append(ent)
+
+    match: dict[str, list[GraphEntity]] = {}   # gold id -> matching graph entities
+    for ge in gold.entities:
+        cands = {e.iri: e for k in ge.keys for e in by_key.get(k, ()) if _matches(ge, e)}
+        match[ge.id] = sorted(cands.values(), key=lambda e: e.iri)
+    matched_iris = {e.iri for ents in match.values() for e in ents}
+
+    sc = Score()
+    sc.entities = Counts(gold=len(gold.entities), found=sum(1 for g in gold.entities if match[g.id]),
+                         graph=len(view.entities), correct=len(matched_iris))
+    for ge in gold.entities:
+        c = sc.classes.setdefault(ge.types[0], Counts())
+        c.gold += 1
+        c.found += bool(match[ge.id])
+        if ge.types[0] in CORE_FIVE:
+            sc.core_five.gold += 1
+            sc.core_five.found += bool(match[ge.id])
+    for ent in view.entities.values():
+        c = sc.classes.setdefault(ent.core, Counts())
+        c.graph += 1
+        c.correct += ent.iri in matched_iris
+
+    # relations
+    gold_of: dict[str, set[str]] = {}      # graph iri -> gold ids it matches
+    for gid, ents in match.items():
+        for e in ents:
+            gold_of.setdefault(e.iri, set()).add(gid)
+    rel_index: dict[tuple[str, str], list[GraphRelation]] = {}
+    for rel in view.relations:
+        for gs in gold_of.get(rel.s, ()):
+            for go in gold_of.get(rel.o, ()):
+                rel_index.setdefault((gs, go), []).append(rel)
+    labels = {g.id: g.label for g in gold.entities}
+    missed_rel, disagreements, correct_rels = [], [], set()
+    found = agreeing = 0
+    for gr in gold.relations:
+        hits = sorted(rel_index.get((gr.s, gr.o), ()), key=lambda r: (r.p, r.s, r.o))
+        if not hits:
+            missed_rel.append({"s": labels[gr.s], "p": gr.p, "o": labels[gr.o]})
+            continue
+        found += 1
+        correct_rels.update(hits)
+        if any(onto.agrees(h.p, gr.p) for h in hits):
+            agreeing += 1
+        else:
+            disagreements.append({"s": labels[gr.s], "o": labels[gr.o], "gold": gr.p,
+                                  "graph": sorted({h.p for h in hits})})
+    sc.relations = Counts(gold=len(gold.relations), found=found, graph=len(view.relations),
+                          correct=len(correct_rels))
+    sc.matched_relations, sc.agreeing_relations = found, agreeing
+
+    def show(iri: str) -> str:
+        return view.entities[iri].label if iri in view.entities else iri
+
+    missed = [{"id": g.id, "label": g.label, "types": list(g.types)}
+              for g in gold.entities if not match[g.id]]
+    extra = sorted(({"iri": e.iri, "label": e.label, "type": e.types[0] if e.types else e.core,
+                     "core": e.core}
+                    for e in view.entities.values() if e.iri not in matched_iris),
+                   key=lambda d: (d["core"], d["label"], d["iri"]))
+    split = [{"id": gid, "label": labels[gid], "graph": [e.label for e in ents]}
+             for gid, ents in match.items() if len(ents) > 1]
+    extra_rel = sorted(({"s": show(r.s), "p": r.p, "o": show(r.o)}
+                        for r in view.relations if r not in correct_rels),
+                       key=lambda d: (d["p"], d["s"], d["o"]))
+    return FileReport(gold, sc, missed, extra, split, missed_rel, extra_rel, disagreements)
+
+
+def evaluate(gold_paths: list[str | Path], graph_path: str | Path,
+             ontology_path: str | None = None) -> tuple[list[FileReport], Score]:
+    """Score the graph against each gold file; return the per-file reports and the total."""
+    from .fileio import load_graph
+
+    if not gold_paths:
+        raise EvalError("no gold file given (use --gold FILE.json)")
+    golds = [load_gold(p, ontology_path) for p in gold_paths]   # bad gold fails before parsing the graph
+    onto = _ontology(ontology_path)
+    index = _GraphIndex(load_graph(graph_path), onto)
+    reports, total = [], Score()
+    for gold in golds:
+        view = index.article(gold.article)
+        if not view.exists:
+            known = ", ".join(index.article_ids()) or "none"
+            raise EvalError(f"{gold.path}: article {gold.article!r} is not in the graph "
+                            f"{graph_path} (articles there: {known})")
+        rep = score_article(gold, view, onto)
+        reports.append(rep)
+        total.add(rep.score)
+    return reports, total
+
+
+# ----------------------------------------------------------------- reports
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def _table(score: Score) -> list[str]:
+    head = f"{'':<22}{'gold':>6}{'found':>7}{'recall':>8}{'graph':>7}{'correct':>9}{'precision':>11}{'F1':>7}"
+    lines = [head]
+
+    def row(name: str, c: Counts) -> str:
+        return (f"{name:<22}{c.gold:>6}{c.found:>7}{_fmt(c.recall):>8}{c.graph:>7}{c.correct:>9}"
+                f"{_fmt(c.precision):>11}{_fmt(c.f1):>7}")
+
+    lines.append(row("Entities", score.entities))
+    for cls in ENTITY_CLASSES:
+        c = score.classes.get(cls)
+        if c and (c.gold or c.graph):
+            lines.append(row(f"  {cls}", c))
+    for cls, c in sorted(score.classes.items()):   # classes outside the nine (e.g. untyped)
+        if cls not in ENTITY_CLASSES and (c.gold or c.graph):
+            lines.append(row(f"  {cls}", c))
+    lines.append(row("Relations", score.relations))
+    lines.append(f"Predicate agreement   {score.agreeing_relations}/{score.matched_relations} "
+                 f"matched relations = {_fmt(score.agreement)}")
+    lines.append(f"Core five found       {score.core_five.found}/{score.core_five.gold} "
+                 f"= {_fmt(score.core_five.recall)}  ({', '.join(CORE_FIVE)})")
+    return lines
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    if not items:
+        return [f"{title}: none"]
+    return [f"{title} ({len(items)}):"] + [f"  {i}" for i in items]
+
+
+def render_text(reports: list[FileReport], total: Score, graph_path) -> str:
+    out: list[str] = []
+    for rep in reports:
+        out.append(f"== {rep.gold.path} (article {rep.gold.article}) against {graph_path}")
+        out.extend(_table(rep.score))
+        out.append("")
+        out.extend(_section("Missed entities", [f"{m['label']} [{'|'.join(m['types'])}]"
+                                                for m in rep.missed_entities]))
+        out.extend(_section("Extra entities", [f"{e['label']} [{e['type']}]"
+                                               for e in rep.extra_entities]))
+        out.extend(_section("Split entities (several graph nodes for one gold entity)",
+                            [f"{s['label']}: {' / '.join(s['graph'])}" for s in rep.split_entities]))
+        out.extend(_section("Missed relations", [f"{r['s']} --{r['p']}--> {r['o']}"
+                                                 for r in rep.missed_relations]))
+        out.extend(_section("Extra relations", [f"{r['s']} --{r['p']}--> {r['o']}"
+                                                for r in rep.extra_relations]))
+        out.extend(_section("Predicate disagreements",
+                            [f"{d['s']} → {d['o']}: gold {d['gold']}, graph {', '.join(d['graph'])}"
+                             for d in rep.disagreements]))
+        out.append("")
+    if len(reports) > 1:
+        out.append(f"== Total, micro-averaged over {len(reports)} gold files")
+        out.extend(_table(total))
+    return "\n".join(out).rstrip("\n")
+
+
+def render_json(reports: list[FileReport], total: Score, graph_path) -> str:
+    doc = {
+        "graph": str(graph_path),
+        "files": [dict(gold=rep.gold.path, article=rep.gold.article, **rep.score.as_dict(),
+                       missed_entities=rep.missed_entities, extra_entities=rep.extra_entities,
+                       split_entities=rep.split_entities, missed_relations=rep.missed_relations,
+                       extra_relations=rep.extra_relations,
+                       predicate_disagreements=rep.disagreements)
+                  for rep in reports],
+        "total": dict(files=len(reports), **total.as_dict()),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def evaluate_files(gold_paths: list[str | Path], graph_path: str | Path, fmt: str = "text") -> str:
+    """Entry point of ``kg eval``: the report as text or JSON."""
+    if fmt not in ("text", "json"):
+        raise EvalError(f"unknown format {fmt!r} (expected text or json)")
+    reports, total = evaluate(gold_paths, graph_path)
+    render = render_json if fmt == "json" else render_text
+    return render(reports, total, graph_path)

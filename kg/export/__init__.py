@@ -1,0 +1,82 @@
+"""Writers for the graph, looked up by format name in a small registry.
+
+``write(graph, fmt, path)`` writes an rdflib Graph (the build reuses it for
+``kg.ttl``); ``export_file(graph_path, fmt, out_path)`` is ``kg export``.
+A writer is ``fn(graph) -> str | bytes``; its module is imported only when the
+format is used, so ``import kg.export`` costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import OutputError
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    module: str  # imported lazily
+    function: str
+    description: str
+    suffix: str
+
+
+WRITERS: dict[str, Writer] = {}
+ALIASES: dict[str, str] = {}
+
+
+def register(name: str, module: str, function: str, description: str, suffix: str,
+             aliases: tuple[str, ...] = ()) -> None:
+    """Add a writer; ``module.function(graph)`` must return the file content."""
+    WRITERS[name] = Writer(name, module, function, description, suffix)
+    for alias in aliases:
+        ALIASES[alias] = name
+
+
+register("ttl", "kg.export.writers", "write_turtle", "Turtle, sorted and deterministic", ".ttl",
+         aliases=("turtle",))
+register("nt", "kg.export.writers", "write_ntriples", "N-Triples, sorted lines", ".nt",
+         aliases=("ntriples", "n-triples"))
+register("jsonld", "kg.export.writers", "write_jsonld", "JSON-LD with an @context", ".jsonld",
+         aliases=("json-ld",))
+register("trig", "kg.export.writers", "write_trig",
+         "TriG: one named graph per article, shared entity data in the default graph", ".trig")
+register("graphml", "kg.export.writers", "write_graphml",
+         "GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)", ".graphml")
+
+
+def formats() -> str:
+    """One line per format, for help texts."""
+    return "\n".join(f"{w.name:8} {w.description}" for w in sorted(WRITERS.values(), key=lambda w: w.name))
+
+
+def get_writer(fmt: str) -> Writer:
+    name = ALIASES.get(fmt.lower(), fmt.lower())
+    if name not in WRITERS:
+        raise OutputError(f"unknown export format {fmt!r} (choose from {', '.join(sorted(WRITERS))})")
+    return WRITERS[name]
+
+
+def serialize(graph, fmt: str) -> str | bytes:
+    w = get_writer(fmt)
+    return getattr(importlib.import_module(w.module), w.function)(graph)
+
+
+def write(graph, fmt: str, path: str | Path) -> str:
+    """Write ``graph`` to ``path`` atomically in format ``fmt``; returns a one-line summary."""
+    from ..fileio import atomic_write
+
+    w = get_writer(fmt)
+    atomic_write(path, serialize(graph, w.name))
+    return f"Wrote {len(graph):,} triples to {path} ({w.description.split(',')[0].split(':')[0]})"
+
+
+def export_file(graph_path: str | Path, fmt: str, out_path: str | Path) -> str:
+    """``kg export``: read the graph file, write it in another format."""
+    from ..fileio import load_graph
+
+    get_writer(fmt)  # fail on a bad format before parsing the graph
+    return write(load_graph(graph_path), fmt, out_path)

@@ -1,0 +1,400 @@
+"""Rules -> mentions and relations for one article (no rdflib here).
+
+Per sentence: segment; then for each stage, match the stage's rules, resolve
+overlapping entity candidates (priority, then longest, then leftmost), emit
+relations, and merge the surviving mentions into single "entity tokens" that
+later stages can match with ``entity = "Class"``. Around the sentences,
+section and enumeration rules give each sentence its context: the section's
+role (an answer to "存在哪些问题" holds Problems), the enumeration item it
+belongs to, and whether it is the item's head.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .matcher import Match, find
+from .model import Article, Extraction, Mention, Relation, Sentence, Token
+from .rules import Cleanup, Rule, RuleSet, SectionRule, ordinal
+
+QUOTES = "“”‘’《》「」『』\"'"
+EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000" 
+SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
+CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
+
+
+@dataclass
+class Context:
+    """Where a sentence stands in its article."""
+
+    section: int | None = None
+    role: str | None = None
+    section_rule: SectionRule | None = None
+    item: tuple | None = None  # (section number, ordinal) of the level-1 item
+    head: bool = False
+    marker_end: int = 0  # characters of the enumeration marker at the sentence start
+    enumeration: str | None = None  # id of the enumeration rule of the marker
+
+
+def contexts(article: Article, rs: RuleSet) -> list[Context]:
+    out: list[Context] = []
+    section = role = rule = None
+    n_sections = 0
+    item = None
+    count = 0
+    for s in article.sentences:
+        for sr in rs.sections:
+            if sr.match.search(s.text):
+                if sr.role is not None and sr.role == role and count == 0:
+                    break  # the answer restating its question's section continues it
+                n_sections += 1
+                section, role, rule, item, count = n_sections, sr.role, sr, None, 0
+                break
+        ctx = Context(section, role, rule, item)
+        for er in rs.enumerations:
+            m = er.marker.match(s.text)
+            if not m:
+                continue
+            if er.level == 1:
+                count += 1
+                n = ordinal(m.groupdict().get("n") or "") if "n" in er.marker.groupindex else None
+                item = (section, n or count)
+                ctx = Context(section, role, rule, item, True, m.end(), er.id)
+            break
+        ctx.item = item
+        out.append(ctx)
+    return out
+
+
+def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
+               keep_quotes: bool = False) -> tuple[int, int, str, tuple] | None:
+    """Trim a span to its label: edge punctuation, curated prefixes/suffixes.
+
+    Returns (start, end, label, alts) with ``text[start:end]`` the trimmed
+    surface, or None if nothing sensible is left.
+    """
+    changed = True
+    stripped: list[str] = []  # forms before a suffix was cut: kept as alternative labels
+    while changed and start < end:
+        changed = False
+        while start < end and text[start] in EDGE_PUNCT:
+            start, changed = start + 1, True
+        while start < end and text[end - 1] in EDGE_PUNCT:
+            end, changed = end - 1, True
+        s = text[start:end]
+        for p in cleanup.strip_prefixes:
+            if s.startswith(p) and len(s) > len(p):
+                start, changed = start + len(p), True
+                break
+        s = text[start:end]
+        for p in cleanup.strip_suffixes:
+            if s.endswith(p) and len(s) > len(p):
+                end, changed = end - len(p), True
+                stripped.append(s)
+                break
+    surface = text[start:end]
+    # unbalanced quote marks at the edges belong to a neighbour
+    while surface and surface[0] in "”’》」』":
+        start += 1
+        surface = surface[1:]
+    while surface and surface[-1] in "“‘《「『":
+        end -= 1
+        surface = surface[:-1]
+    label = surface if keep_quotes else "".join(c for c in surface if c not in QUOTES)
+    label = label.strip()
+    alts = ["".join(c for c in f if c not in QUOTES) for f in stripped]
+    m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
+    if m and m.group(1) != label:
+        alts.append(m.group(1))
+    alts = tuple(dict.fromkeys(a for a in alts if a != label))
+    if not (cleanup.min_length <= len(label) <= cleanup.max_length) or label in cleanup.stop_labels:
+        return None
+    if all(c in EDGE_PUNCT or c in QUOTES for c in label):
+        return None
+    return start, end, label, alts
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    label: str
+    alts: tuple
+    cls: str
+    rule: Rule
+    match: Match
+    capture: str
+
+
+@dataclass
+class SentenceTrace:
+    """What happened in one sentence (for ``kg explain``)."""
+
+    tokens: list[Token] = field(default_factory=list)
+    matches: list[tuple[int, str, str, list[str]]] = field(default_factory=list)  # stage, rule, text, emitted
+
+
+class Extractor:
+    def __init__(self, rules: RuleSet, lexicon, segmenter=None):
+        self.rs = rules
+        self.lexicon = lexicon
+        self.type_class = {name: t.cls for name, t in lexicon.types.items()}
+        self._seg = segmenter
+
+    @property
+    def segmenter(self):
+        if self._seg is None:
+            from . import segment
+
+            self._seg = segment.get(self.lexicon)
+        return self._seg
+
+    # ------------------------------------------------------------ article
+    def extract(self, article: Article, traces: list | None = None) -> Extraction:
+        ctxs = contexts(article, self.rs)
+        mentions: list[Mention] = []
+        relations: list[Relation] = []
+        heads: dict[tuple, list[int]] = {}  # item -> head mention indices
+        item_mentions: dict[tuple, list[int]] = {}
+        for sent, ctx in zip(article.sentences, ctxs):
+            trace = SentenceTrace() if traces is not None else None
+            self._sentence(article, sent, ctx, mentions, relations, heads, item_mentions, trace)
+            if traces is not None:
+                traces.append(trace)
+        self._section_relations(article, ctxs, mentions, relations, heads, item_mentions)
+        return Extraction(article, mentions, _dedupe(relations))
+
+    def _sentence(self, article, sent: Sentence, ctx: Context, mentions, relations, heads,
+                  item_mentions, trace) -> None:
+        text = article.text
+        tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
+        tokens += self.segmenter.tokens(sent.text, sent.start)
+        if trace is not None:
+            trace.tokens = tokens
+        local: list[int] = []  # mention indices of this sentence
+
+        # stage 0: the heads of enumeration items in a section with a role
+        if ctx.head and ctx.role and ctx.section_rule:
+            body_start = sent.start + ctx.marker_end
+            pos = body_start
+            for piece in CLAUSE_SPLIT.split(text[body_start:sent.end]):
+                c = clean_span(text, pos, pos + len(piece), self.rs.cleanup)
+                pos += len(piece) + 1
+                if c is None:
+                    continue
+                start, end, label, alts = c
+                mentions.append(Mention(article.id, sent.index, start, end, text[start:end], label,
+                                        ctx.role, ctx.section_rule.id, alts))
+                local.append(len(mentions) - 1)
+                heads.setdefault(ctx.item, []).append(len(mentions) - 1)
+                if trace is not None:
+                    trace.matches.append((0, ctx.section_rule.id, text[start:end],
+                                          [f"{label}:{ctx.role}"]))
+        chunks = _chunk(tokens, mentions, local)
+
+        for stage in self.rs.stages:
+            rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)]
+            matches = [m for r in rules for m in find(r, chunks, self.type_class)]
+            if not matches:
+                continue
+            cands, reuse = self._candidates(text, chunks, matches)
+            accepted = self._resolve(cands, mentions, local, article.id, sent.index, text)
+            by_capture: dict[tuple[int, str], list[int]] = {}
+            for cand, idx in accepted:
+                by_capture.setdefault((id(cand.match), cand.capture), []).append(idx)
+            for key, idxs in reuse.items():
+                by_capture.setdefault(key, []).extend(idxs)
+            for m in matches:
+                emitted = []
+                for e in m.rule.entities:
+                    emitted += [f"{mentions[i].label}:{mentions[i].cls}"
+                                for i in by_capture.get((id(m), e.capture), [])]
+                for r in m.rule.relations:
+                    subs = self._endpoint(r.subject, m, chunks, by_capture, ctx, heads)
+                    objs = self._endpoint(r.object, m, chunks, by_capture, ctx, heads)
+                    for s in subs:
+                        for o in objs:
+                            if s != o and mentions[s].label != mentions[o].label and \
+                                    self.rs.vocab.fits(r.predicate, mentions[s].cls, mentions[o].cls):
+                                relations.append(Relation(mentions[s], r.predicate, mentions[o],
+                                                          m.rule.id, article.id, sent.index))
+                                emitted.append(f"{mentions[s].label} {r.predicate} {mentions[o].label}")
+                if trace is not None:
+                    span = text[chunks[m.start].start:chunks[m.end - 1].end]
+                    trace.matches.append((stage, m.rule.id, span, emitted))
+            chunks = _chunk(tokens, mentions, local)
+        if ctx.item is not None:
+            item_mentions.setdefault(ctx.item, []).extend(local)
+
+    def _candidates(self, text: str, chunks: list[Token], matches: list[Match]):
+        cands: list[_Candidate] = []
+        reuse: dict[tuple[int, str], list[int]] = {}
+        cleanup = self.rs.cleanup
+        for m in matches:
+            for e in m.rule.entities:
+                if e.capture not in m.captures:
+                    continue
+                lo, hi = m.captures[e.capture]
+                groups = _split(chunks[lo:hi], cleanup.separators) if e.split else [chunks[lo:hi]]
+                for group in groups:
+                    if not group:
+                        continue
+                    inner = [t.mention for t in group if t.mention is not None]
+                    if inner and (e.split or len(group) == 1):
+                        reuse.setdefault((id(m), e.capture), []).extend(inner)
+                        continue
+                    cls = e.cls
+                    if cls == "$type":
+                        typed = [t.ltype for t in group if t.ltype]
+                        if not typed:
+                            continue
+                        cls = self.type_class[typed[0]]
+                    c = clean_span(text, group[0].start, group[-1].end, cleanup, e.keep_quotes)
+                    if c is None:
+                        continue
+                    start, end, label, alts = c
+                    cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture))
+        return cands, reuse
+
+    @staticmethod
+    def _resolve(cands: list[_Candidate], mentions: list[Mention], local: list[int],
+                 article_id: str, sentence: int, text: str):
+        """Keep the best of overlapping candidates: priority, then length, then position."""
+        cands.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.id, c.cls))
+        kept: list[_Candidate] = []
+        out = []
+        for c in cands:
+            clash = None
+            for k in kept:
+                if c.start < k.end and k.start < c.end:
+                    clash = k
+                    break
+            if clash is not None:
+                if clash.match is c.match and (c.start, c.end) != (clash.start, clash.end):
+                    pass  # nested spans emitted by one match are both kept
+                elif (c.start, c.end, c.cls) == (clash.start, clash.end, clash.cls):
+                    out.append((c, next(i for k2, i in out if k2 is clash)))
+                    continue
+                else:
+                    continue
+            # an identical mention from an earlier stage is reused, not duplicated
+            same = next((i for i in local if (mentions[i].start, mentions[i].end) ==
+                         (c.start, c.end)), None)
+            kept.append(c)
+            if same is not None:
+                out.append((c, same))
+                continue
+            mentions.append(Mention(article_id, sentence, c.start, c.end, text[c.start:c.end],
+                                    c.label, c.cls, c.rule.id, c.alts))
+            local.append(len(mentions) - 1)
+            out.append((c, len(mentions) - 1))
+        return out
+
+    @staticmethod
+    def _endpoint(name: str, m: Match, chunks, by_capture, ctx: Context, heads) -> list[int]:
+        if name == "$item":
+            return list(heads.get(ctx.item, [])) if ctx.item else []
+        got = by_capture.get((id(m), name))
+        if got is not None:
+            return got
+        if name not in m.captures:
+            return []
+        lo, hi = m.captures[name]
+        return [t.mention for t in chunks[lo:hi] if t.mention is not None]
+
+    def _section_relations(self, article, ctxs, mentions, relations, heads, item_mentions):
+        """Relations between enumeration items: declared by section rules."""
+        by_section: dict[int, Context] = {}
+        for ctx in ctxs:
+            if ctx.section is not None:
+                by_section.setdefault(ctx.section, ctx)
+        head_sentence = {}
+        for sent, ctx in zip(article.sentences, ctxs):
+            if ctx.head:
+                head_sentence[ctx.item] = sent.index
+        for sec, ctx in sorted(by_section.items()):
+            rule = ctx.section_rule
+            if rule is None:
+                continue
+            items = sorted(k for k in heads if k and k[0] == sec)
+            for pred, target, _scope in rule.relate:
+                for item in items:
+                    for h in heads[item]:
+                        for o in item_mentions.get(item, []):
+                            if o != h and self.rs.vocab.is_subclass(mentions[o].cls, target) and \
+                                    self.rs.vocab.fits(pred, mentions[h].cls, mentions[o].cls):
+                                relations.append(Relation(mentions[h], pred, mentions[o], rule.id,
+                                                          article.id, mentions[o].sentence))
+            if rule.align:
+                prev = [s for s, c in by_section.items() if s < sec and c.section_rule and
+                        c.role and c.role != ctx.role]
+                if not prev:
+                    continue
+                psec = max(prev)
+                for (s, n) in items:
+                    mine, theirs = heads.get((s, n), []), heads.get((psec, n), [])
+                    pairs = (list(zip(mine, theirs)) if len(mine) == len(theirs)
+                             else [(a, b) for a in mine for b in theirs])
+                    for a, b in pairs:
+                        if self.rs.vocab.fits("addresses", mentions[a].cls, mentions[b].cls):
+                            relations.append(Relation(mentions[a], "addresses", mentions[b], rule.id,
+                                                      article.id, head_sentence[(s, n)]))
+
+
+def _applies(rule: Rule, ctx: Context) -> bool:
+    if rule.sections is not None and ctx.role not in rule.sections:
+        return False
+    if rule.item is not None and (ctx.item is not None) != rule.item:
+        return False
+    if rule.head is not None and ctx.head != rule.head:
+        return False
+    return True
+
+
+def _split(tokens: list[Token], separators) -> list[list[Token]]:
+    groups: list[list[Token]] = [[]]
+    for t in tokens:
+        if t.text in separators and t.mention is None:
+            groups.append([])
+        else:
+            groups[-1].append(t)
+    return [g for g in groups if g]
+
+
+def _chunk(tokens: list[Token], mentions: list[Mention], local: list[int]) -> list[Token]:
+    """Replace the tokens covered by this sentence's outermost mentions by one token each."""
+    spans = sorted(((mentions[i].start, -mentions[i].end, i) for i in local))
+    outer: list[tuple[int, int, int]] = []
+    for start, neg_end, i in spans:
+        end = -neg_end
+        if outer and start < outer[-1][1]:
+            continue
+        outer.append((start, end, i))
+    if not outer:
+        return tokens
+    out: list[Token] = []
+    k = 0
+    for t in tokens:
+        while k < len(outer) and outer[k][1] <= t.start:
+            k += 1
+        if k < len(outer) and t.start < outer[k][1] and outer[k][0] < t.end:
+            start, end, i = outer[k]
+            if not out or out[-1].mention != i:
+                m = mentions[i]
+                out.append(Token(m.label, "ent", start, end, None, t.quoted, m.cls, i))
+            continue
+        out.append(t)
+    return out
+
+
+def _dedupe(relations: list[Relation]) -> list[Relation]:
+    seen = set()
+    out = []
+    for r in relations:
+        key = (r.subject.start, r.subject.end, r.subject.label, r.predicate, r.object.start,
+               r.object.end, r.object.label)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

@@ -1,0 +1,198 @@
+"""rdflib Graph -> networkx graph of entities, for layout, centrality and views.
+
+Nodes are entities (IRI strings) with attributes ``label``, ``cls`` (class local
+name), ``core`` (its core class), ``aliases`` and ``articles`` (article ids that
+mention it). Edges are the asserted relations between entities (``kg:mentions``
+excluded: it is held in the ``articles`` attribute), keyed by predicate, with
+``predicate``, ``label`` (Chinese predicate label from ``ontology/kg.ttl``) and
+``evidence``: a sorted list of ``(sentence text, rule id, article id)`` read from
+the reified statements. Sentences, statements and articles are provenance, not
+nodes (an article becomes a node only when a relation other than ``kg:mentions``
+points at it, e.g. ``kg:authorOf``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .ontology import CORE_CLASSES, NS, ONTOLOGY_FILE
+
+# Classes that are provenance, never entities.
+PROVENANCE_CLASSES = frozenset({"Sentence"})
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Chinese and English labels of the ontology's classes and properties."""
+
+    zh: dict
+    en: dict
+    parents: dict  # class local name -> parent local name
+
+    def zh_label(self, name: str) -> str:
+        return self.zh.get(name, name)
+
+    def core(self, cls: str) -> str | None:
+        """The core class ``cls`` descends from (None if it does not)."""
+        seen: set[str] = set()
+        while cls is not None and cls not in CORE_CLASSES and cls not in seen:
+            seen.add(cls)
+            cls = self.parents.get(cls)
+        return cls
+
+    def is_subclass(self, cls: str, ancestor: str) -> bool:
+        seen: set[str] = set()
+        while cls is not None and cls not in seen:
+            if cls == ancestor:
+                return True
+            seen.add(cls)
+            cls = self.parents.get(cls)
+        return False
+
+
+@lru_cache(maxsize=4)
+def ontology_labels(path: str | Path = ONTOLOGY_FILE) -> Labels:
+    """Read class/property labels and the class tree from the ontology file."""
+    from .ontology import load
+
+    import rdflib
+    from rdflib.namespace import RDFS
+
+    vocab = load(path)  # validates the file, raises OntologyError
+    g = rdflib.Graph()
+    g.parse(str(path), format="turtle")
+    zh: dict[str, str] = {}
+    en: dict[str, str] = {}
+    for s, label in g.subject_objects(RDFS.label):
+        if not (isinstance(s, rdflib.URIRef) and str(s).startswith(NS)):
+            continue
+        name = str(s)[len(NS):]
+        if isinstance(label, rdflib.Literal):
+            lang = (label.language or "").lower()
+            if lang.startswith("zh"):
+                zh[name] = min(zh.get(name, str(label)), str(label))
+            elif lang.startswith("en"):
+                en[name] = min(en.get(name, str(label)), str(label))
+    return Labels(zh=zh, en=en, parents=dict(vocab.parents))
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after the last ``#`` or ``/``."""
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1]
+    return iri
+
+
+def _pick_label(literals) -> str | None:
+    """The ``@zh`` label if there is one, else any; smallest for determinism."""
+    zh = sorted(str(x) for x in literals if (getattr(x, "language", None) or "").lower().startswith("zh"))
+    if zh:
+        return zh[0]
+    other = sorted(str(x) for x in literals)
+    return other[0] if other else None
+
+
+def to_networkx(graph, labels: Labels | None = None):
+    """Build a ``networkx.MultiDiGraph`` of the entities of an rdflib graph."""
+    import networkx as nx
+    import rdflib
+    from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+    labels = labels or ontology_labels()
+    kg = rdflib.Namespace(NS)
+    nxg = nx.MultiDiGraph()
+
+    # articles: IRI -> id
+    article_ids: dict[str, str] = {}
+    article_titles: dict[str, str] = {}
+    for a in graph.subjects(RDF.type, kg.Article):
+        ident = graph.value(a, DCTERMS.identifier)
+        name = local_name(str(a))
+        aid = str(ident) if ident is not None else name.removeprefix("article-")
+        article_ids[str(a)] = aid
+        article_titles[aid] = (_pick_label(list(graph.objects(a, DCTERMS.title)))
+                               or _pick_label(list(graph.objects(a, RDFS.label))) or aid)
+
+    # entities: anything typed with a kg: class other than Article and provenance
+    types: dict[str, list[str]] = {}
+    for s, t in graph.subject_objects(RDF.type):
+        if isinstance(s, rdflib.URIRef) and isinstance(t, rdflib.URIRef) and str(t).startswith(NS):
+            types.setdefault(str(s), []).append(str(t)[len(NS):])
+
+    def node_attrs(iri: str, classes: list[str]) -> dict:
+        cls = sorted(classes)[0]
+        ref = rdflib.URIRef(iri)
+        label = _pick_label(list(graph.objects(ref, RDFS.label))) or local_name(iri)
+        aliases = sorted({str(x) for x in graph.objects(ref, SKOS.altLabel)} - {label})
+        return {
+            "label": label,
+            "cls": cls,
+            "core": labels.core(cls) or cls,
+            "aliases": aliases,
+            "articles": [],
+        }
+
+    for iri, classes in sorted(types.items()):
+        if iri in article_ids or any(c in PROVENANCE_CLASSES for c in classes):
+            continue
+        nxg.add_node(iri, **node_attrs(iri, classes))
+
+    for a, e in graph.subject_objects(kg.mentions):
+        if str(e) in nxg and str(a) in article_ids:
+            nxg.nodes[str(e)]["articles"].append(article_ids[str(a)])
+    for _, data in nxg.nodes(data=True):
+        data["articles"] = sorted(set(data["articles"]))
+
+    # evidence of each (s, p, o), from the reified statements
+    evidence: dict[tuple[str, str, str], set] = {}
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        s, p, o = (graph.value(st, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if p is None or p == kg.mentions:
+            continue
+        rule = str(graph.value(st, kg.rule) or "")
+        for sent in graph.objects(st, PROV.wasDerivedFrom):
+            text = graph.value(sent, kg.text)
+            art = graph.value(sent, kg.inArticle)
+            evidence.setdefault((str(s), str(p), str(o)), set()).add(
+                (str(text) if text is not None else "", rule,
+                 article_ids.get(str(art), local_name(str(art)) if art is not None else "")))
+
+    # relations: asserted kg: object-property triples between entities (and articles)
+    article_nodes: set[str] = set()
+    triples = []
+    for s, p, o in graph.triples((None, None, None)):
+        if not (isinstance(p, rdflib.URIRef) and str(p).startswith(NS)) or p == kg.mentions:
+            continue
+        if not (isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)):
+            continue
+        s, o = str(s), str(o)
+        ends_ok = all(x in nxg or x in article_ids for x in (s, o))
+        if not ends_ok or (s in article_ids and o in article_ids):
+            continue
+        triples.append((s, str(p), o))
+        article_nodes.update(x for x in (s, o) if x in article_ids)
+
+    for iri in sorted(article_nodes):
+        nxg.add_node(iri, **node_attrs(iri, types.get(iri, ["Article"])))
+        nxg.nodes[iri]["articles"] = [article_ids[iri]]
+
+    for s, p, o in sorted(triples):
+        pred = p[len(NS):]
+        nxg.add_edge(s, o, key=pred, predicate=pred, label=labels.zh_label(pred),
+                     evidence=sorted(evidence.get((s, p, o), ())))
+    # article id -> title, for page headings and filters
+    nxg.graph["articles"] = {aid: article_titles[aid] for aid in sorted(article_titles)}
+    return nxg
+
+
+def undirected(nxg):
+    """A simple undirected ``networkx.Graph`` with the same nodes (for centrality)."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(sorted(nxg.nodes))
+    g.add_edges_from(sorted((u, v) for u, v in nxg.edges() if u != v))
+    return g

@@ -1,0 +1,123 @@
+"""The typed domain lexicon: ``ontology/lexicon/*.txt`` plus ``types.toml``.
+
+A lexicon line is ``word [freq] [type]`` (``#`` starts a comment). ``type`` is a
+tag declared in ``types.toml``, which gives the ontology class of the words of
+that type and the jieba part-of-speech they get. Every line is validated here:
+jieba's own reader silently swallows bad tags into the word.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LexiconError
+from .ontology import ONTOLOGY_DIR, Vocabulary
+
+LEXICON_DIR = ONTOLOGY_DIR / "lexicon"
+LINE = re.compile(r"^(?P<word>[^\s#]+)(?:\s+(?P<freq>\d+))?(?:\s+(?P<type>[a-z]+))?$")
+POS_TAG = re.compile(r"^[a-z]{1,4}$")
+
+
+@dataclass(frozen=True)
+class LexType:
+    name: str
+    cls: str  # ontology class
+    pos: str  # jieba POS given to the words
+
+
+@dataclass(frozen=True)
+class Entry:
+    word: str
+    freq: int | None
+    type: str | None
+    where: str  # file:line
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    types: dict  # name -> LexType
+    entries: tuple  # Entry, in file order
+    digest: str  # hash of the content, for caches
+
+    def type_of(self) -> dict[str, str]:
+        """word -> type name (the last entry wins, like jieba)."""
+        return {e.word: e.type for e in self.entries if e.type}
+
+
+def _files(path: Path) -> tuple[Path | None, list[Path]]:
+    if path.is_dir():
+        types = path / "types.toml"
+        return (types if types.exists() else None), sorted(path.glob("*.txt"))
+    if path.is_file():
+        types = path.parent / "types.toml"
+        return (types if types.exists() else None), [path]
+    raise LexiconError([f"{path}: lexicon not found"])
+
+
+def load_types(path: Path, vocab: Vocabulary, problems: list[str]) -> dict[str, LexType]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        problems.append(f"{path}: invalid TOML: {e}")
+        return {}
+    types = {}
+    for name, spec in data.get("types", {}).items():
+        where = f"{path}: type {name!r}"
+        if not re.fullmatch(r"[a-z]+", name):
+            problems.append(f"{where}: type names must be lowercase ASCII letters")
+            continue
+        if not isinstance(spec, dict) or set(spec) - {"class", "pos", "description"}:
+            problems.append(f"{where}: expected keys class, pos, description")
+            continue
+        cls, pos = spec.get("class"), spec.get("pos", "n")
+        if not vocab.is_class(cls or ""):
+            problems.append(f"{where}: unknown class {cls!r}")
+            continue
+        if not POS_TAG.match(pos):
+            problems.append(f"{where}: bad pos {pos!r} (lowercase letters)")
+            continue
+        types[name] = LexType(name, cls, pos)
+    for key in set(data) - {"types"}:
+        problems.append(f"{path}: unknown key {key!r}")
+    return types
+
+
+def load(path: str | Path | None, vocab: Vocabulary) -> Lexicon:
+    """Load and validate a lexicon folder (or one file); all problems at once."""
+    path = Path(path) if path else LEXICON_DIR
+    types_file, files = _files(path)
+    problems: list[str] = []
+    types = load_types(types_file, vocab, problems) if types_file else {}
+    entries = []
+    h = hashlib.sha256()
+    for f in files:
+        try:
+            text = f.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            problems.append(f"{f}: not UTF-8")
+            continue
+        h.update(f.name.encode() + b"\0" + text.encode("utf-8"))
+        for n, raw in enumerate(text.splitlines(), 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            m = LINE.match(line)
+            if not m:
+                problems.append(f'{f}:{n}: expected "word [freq] [type]", got {raw.strip()!r}')
+                continue
+            t = m.group("type")
+            if t and t not in types:
+                problems.append(f"{f}:{n}: unknown type {t!r}"
+                                + (f" (declare it in {types_file})" if types_file else ""))
+                continue
+            freq = int(m.group("freq")) if m.group("freq") else None
+            entries.append(Entry(m.group("word"), freq, t, f"{f}:{n}"))
+    if types_file:
+        h.update(types_file.read_bytes())
+    if problems:
+        raise LexiconError(problems)
+    return Lexicon(types=types, entries=tuple(entries), digest=h.hexdigest())

@@ -1,0 +1,218 @@
+"""The build: sources -> normalise -> segment -> extract -> resolve -> RDF -> files.
+
+Articles are extracted independently (in worker processes with ``jobs > 1``)
+and cached by the hash of their text and of the rules, lexicon and ontology;
+merging sorts everything, so the output is byte-identical for any ``jobs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import lexicon as lexicon_mod
+from . import ontology, resolve, rules as rules_mod
+from .errors import KgError, OutputError
+from .fileio import atomic_write
+from .model import Article, Extraction
+from .sources import read_sources
+
+CACHE_VERSION = "1"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("KG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kg")
+    return Path(base) / "extractions"
+
+
+@dataclass
+class Summary:
+    articles: int = 0
+    sentences: int = 0
+    characters: int = 0
+    entities: Counter = field(default_factory=Counter)
+    relations: Counter = field(default_factory=Counter)
+    triples: int = 0
+    extracted: int = 0  # articles extracted (not taken from the cache)
+    seconds: float = 0.0
+    files: list = field(default_factory=list)
+
+    def render(self) -> str:
+        lines = [f"Built {self.triples} triples from {self.articles} articles "
+                 f"({self.sentences} sentences, {self.characters} characters) "
+                 f"in {self.seconds:.1f} s; {self.extracted} extracted, "
+                 f"{self.articles - self.extracted} from cache."]
+        lines.append(f"Entities: {sum(self.entities.values())}")
+        for cls, n in sorted(self.entities.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {cls:<12} {n}")
+        lines.append(f"Relations: {sum(self.relations.values())}")
+        for p, n in sorted(self.relations.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {p:<14} {n}")
+        lines.append("Wrote: " + ", ".join(str(f) for f in self.files))
+        return "\n".join(lines)
+
+
+def load_extractor(rules_dir=None, lexicon_path=None):
+    """Ontology, rules and lexicon, validated together (all problems at once)."""
+    from .errors import DataFileError, RuleError
+    from .extract import Extractor
+
+    vocab = ontology.load()
+    problems: list[str] = []
+    rs = lex = None
+    try:
+        rs = rules_mod.load(rules_dir, vocab)
+    except DataFileError as e:
+        problems += e.problems
+    try:
+        lex = lexicon_mod.load(lexicon_path, vocab)
+    except DataFileError as e:
+        problems += e.problems
+    if problems:
+        raise RuleError(problems)
+    return Extractor(rs, lex)
+
+
+# ------------------------------------------------------------ worker side
+_worker_extractor = None
+
+
+def _init_worker(rules_dir, lexicon_path):
+    global _worker_extractor
+    _worker_extractor = load_extractor(rules_dir, lexicon_path)
+    _worker_extractor.segmenter  # load jieba once per worker
+
+
+def _extract_one(article: Article) -> Extraction:
+    return _worker_extractor.extract(article)
+
+
+def _article_key(article: Article, config_digest: str) -> str:
+    h = hashlib.sha256()
+    h.update(CACHE_VERSION.encode())
+    h.update(config_digest.encode())
+    h.update(pickle.dumps((article.id, article.text, article.sentences, article.title,
+                           article.authors), protocol=4))
+    return h.hexdigest()
+
+
+def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bool = True,
+                progress: bool = False) -> tuple[list[Extraction], int]:
+    """Extractions in article order, and how many were computed (not cached)."""
+    config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest()
+    keys = [_article_key(a, config) for a in articles]
+    results: dict[int, Extraction] = {}
+    cdir = cache_dir()
+    if use_cache:
+        for i, k in enumerate(keys):
+            f = cdir / f"{k}.pickle"
+            try:
+                with open(f, "rb") as fh:
+                    results[i] = pickle.load(fh)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass
+    todo = [i for i in range(len(articles)) if i not in results]
+    if todo:
+        if jobs > 1 and len(todo) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            extractor.segmenter  # load jieba before fork, so workers share it
+            global _worker_extractor
+            _worker_extractor = extractor
+            ctx = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=ctx) as pool:
+                chunk = max(1, len(todo) // (jobs * 8))
+                for i, ex in zip(todo, _progress(pool.map(_extract_one, [articles[i] for i in todo],
+                                                         chunksize=chunk), len(todo), progress)):
+                    results[i] = ex
+        else:
+            for i in _progress(todo, len(todo), progress):
+                results[i] = extractor.extract(articles[i])
+        if use_cache:
+            for i in todo:
+                try:
+                    cdir.mkdir(parents=True, exist_ok=True)
+                    atomic_write(cdir / f"{keys[i]}.pickle", pickle.dumps(results[i], protocol=4))
+                except (OSError, OutputError):
+                    pass  # a cache is an optimisation: never fail a build over it
+    return [results[i] for i in range(len(articles))], len(todo)
+
+
+def _progress(iterable, total: int, enabled: bool):
+    if not enabled or total < 2 or not sys.stderr.isatty():
+        yield from iterable
+        return
+    import click
+
+    with click.progressbar(iterable, length=total, label="Extracting", file=sys.stderr) as bar:
+        yield from bar
+
+
+def _ontology_digest() -> str:
+    return hashlib.sha256(ontology.ONTOLOGY_FILE.read_bytes()).hexdigest()
+
+
+def build_graph_from(extractions: list[Extraction], aliases_path=None):
+    from . import rdf
+
+    vocab = ontology.load()
+    aliases = resolve.load_aliases(aliases_path, vocab)
+    entities, rels = resolve.resolve(extractions, vocab, aliases)
+    articles = [ex.article for ex in extractions]
+    # authors are persons who wrote the article
+    authored = []
+    by_key = {e.key: e for e in entities}
+    from .model import Entity, Mention, Relation
+
+    for a in articles:
+        art_entity = Entity(f"article-{rdf.safe_id(a.id)}", "Article", a.title or a.id)
+        for name in a.authors:
+            person = by_key[resolve.entity_key("Person", name)]
+            m = Mention(a.id, -1, 0, 0, "", name, "Person", resolve.HEADER_RULE)
+            authored.append((person, "authorOf", art_entity,
+                             Relation(m, "authorOf", m, resolve.HEADER_RULE, a.id, -1)))
+    return rdf.build_graph(articles, entities, rels + authored), entities, rels + authored
+
+
+def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, rules_dir=None,
+          lexicon_path=None, encoding=None, use_cache: bool = True, store: str | None = None,
+          warn: Callable[[str], None] = lambda m: None, pages: bool = True) -> Summary:
+    t0 = time.perf_counter()
+    extractor = load_extractor(rules_dir, lexicon_path)
+    articles = read_sources(sources, encoding=encoding, warn=warn)
+    extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
+                                           progress=True)
+    graph, entities, rels = build_graph_from(extractions)
+    summary = Summary(articles=len(articles), sentences=sum(len(a.sentences) for a in articles),
+                      characters=sum(len(a.text) for a in articles), extracted=n_extracted)
+    summary.entities = Counter(ontology.load().core(e.cls) for e in entities)
+    summary.relations = Counter(p for _, p, _, _ in rels)
+    summary.triples = len(graph)
+    out_dir = Path(out_dir)
+    summary.files = write_outputs(graph, out_dir, pages=pages)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def write_outputs(graph, out_dir: Path, pages: bool = True) -> list[Path]:
+    from .export import write as write_export
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"output path {out_dir} is not a folder")
+    ttl = out_dir / "kg.ttl"
+    write_export(graph, "ttl", ttl)
+    files = [ttl]
+    if pages:
+        from .viz import write_pages
+
+        files += write_pages(graph, out_dir)
+    return files

@@ -1,0 +1,176 @@
+"""Mentions -> entities: label normalisation, curated aliases, stable keys.
+
+Mentions merge when they share a core class and a normalised label (or an
+alternative label, or a curated alias). Merging never crosses core classes.
+An entity's key is ``<core class>-<12 hex of sha1(label)>``: the same label
+and class give the same IRI in every article and every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from .errors import OntologyError
+from .model import Article, Entity, Extraction, Mention, Relation
+from .ontology import CORE_CLASSES, ONTOLOGY_DIR, Vocabulary
+
+ALIASES_FILE = ONTOLOGY_DIR / "aliases.toml"
+_QUOTES = re.compile(r"[“”‘’《》「」『』\"'\s\u3000]")
+HEADER_RULE = "header.author"
+
+
+def normalise(label: str) -> str:
+    """The form labels are compared in: NFKC, no quote marks or spaces, Latin lowercased."""
+    return _QUOTES.sub("", unicodedata.normalize("NFKC", label)).lower()
+
+
+def entity_key(core: str, label: str) -> str:
+    return f"{core.lower()}-{hashlib.sha1(normalise(label).encode('utf-8')).hexdigest()[:12]}"
+
+
+def load_aliases(path: Path | None, vocab: Vocabulary) -> dict[tuple[str, str], str]:
+    """(core class, normalised name) -> preferred label."""
+    path = Path(path) if path else ALIASES_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise OntologyError([f"{path}: invalid TOML: {e}"]) from None
+    problems, table = [], {}
+    for n, entry in enumerate(data.get("alias", []), 1):
+        where = f"{path}: alias #{n}"
+        if not isinstance(entry, dict) or set(entry) - {"class", "label", "aliases"}:
+            problems.append(f"{where}: expected keys class, label, aliases")
+            continue
+        cls, label, aliases = entry.get("class"), entry.get("label"), entry.get("aliases", [])
+        if cls not in CORE_CLASSES:
+            problems.append(f"{where}: class must be a core class, got {cls!r}")
+            continue
+        if not isinstance(label, str) or not isinstance(aliases, list):
+            problems.append(f"{where}: label must be a string and aliases a list")
+            continue
+        for name in [label, *aliases]:
+            key = (cls, normalise(name))
+            if key in table and table[key] != label:
+                problems.append(f"{where}: {name!r} is already an alias of {table[key]!r}")
+            table[key] = label
+    for key in set(data) - {"alias"}:
+        problems.append(f"{path}: unknown key {key!r}")
+    if problems:
+        raise OntologyError(problems)
+    return table
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def header_mentions(article: Article) -> list[Mention]:
+    """Authors named in the header: Person mentions without a sentence."""
+    return [Mention(article.id, -1, 0, 0, "", name, "Person", HEADER_RULE) for name in article.authors]
+
+
+def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
+            ) -> tuple[list[Entity], list[tuple[Entity, str, Entity, Relation]]]:
+    """Merge the mentions of all articles into entities; map relations onto them."""
+    mentions: list[Mention] = []
+    for ex in extractions:
+        mentions.extend(ex.mentions)
+        mentions.extend(header_mentions(ex.article))
+
+    def names(m: Mention):
+        core = vocab.core(m.cls)
+        for n in (m.label, *m.alts):
+            key = normalise(n)
+            yield core, aliases.get((core, key), n)
+
+    uf = _UnionFind()
+    for m in mentions:
+        keys = [(c, normalise(n)) for c, n in names(m)]
+        for k in keys:
+            uf.find(k)
+        for k in keys[1:]:
+            uf.union(keys[0], k)
+
+    groups: dict = {}
+    for m in mentions:
+        core = vocab.core(m.cls)
+        canon = aliases.get((core, normalise(m.label)), m.label)
+        groups.setdefault(uf.find((core, normalise(canon))), []).append(m)
+
+    entities: list[Entity] = []
+    by_mention: dict[Mention, Entity] = {}
+    for root, ms in groups.items():
+        core = root[0]
+        preferred = {aliases[(core, normalise(m.label))] for m in ms
+                     if (core, normalise(m.label)) in aliases}
+        counts = Counter(m.label for m in ms)
+        if preferred:
+            label = sorted(preferred)[0]
+        else:
+            # the most frequent label; ties go to the shorter, then the first in code order
+            label = sorted(counts, key=lambda lb: (-counts[lb], len(lb), lb))[0]
+        cls = _most_specific([m.cls for m in ms], vocab)
+        alts = {n for m in ms for n in (m.label, *m.alts)} - {label}
+        alts = {a for a in alts if normalise(a) != normalise(label)}
+        ent = Entity(entity_key(core, label), cls, label, alts, sorted(ms, key=_mention_order))
+        entities.append(ent)
+        for m in ms:
+            by_mention[m] = ent
+    entities.sort(key=lambda e: e.key)
+
+    rels = []
+    seen = set()
+    for ex in extractions:
+        for r in ex.relations:
+            s, o = by_mention.get(r.subject), by_mention.get(r.object)
+            if s is None or o is None or s is o:
+                continue
+            key = (s.key, r.predicate, o.key, r.article_id, r.sentence, r.rule)
+            if key in seen:
+                continue
+            seen.add(key)
+            rels.append((s, r.predicate, o, r))
+    rels.sort(key=lambda t: (t[0].key, t[1], t[2].key, t[3].article_id, t[3].sentence, t[3].rule))
+    return entities, rels
+
+
+def _mention_order(m: Mention):
+    return (m.article_id, m.sentence, m.start, m.end, m.rule, m.label)
+
+
+def _most_specific(classes: list[str], vocab: Vocabulary) -> str:
+    """The deepest class that the others are ancestors of; else the most frequent."""
+    counts = Counter(classes)
+
+    def depth(c):
+        d = 0
+        while c is not None:
+            c = vocab.parents.get(c)
+            d += 1
+        return d
+
+    candidates = sorted(counts, key=lambda c: (-depth(c), -counts[c], c))
+    for c in candidates:
+        if all(vocab.is_subclass(c, other) for other in counts):
+            return c
+    return sorted(counts, key=lambda c: (-counts[c], -depth(c), c))[0]

@@ -1,0 +1,596 @@
+"""Extraction rules: load ``ontology/rules/*.toml``, validate, compile.
+
+Every problem in every file is collected and reported at once, one line each,
+naming the file and the rule. See docs/rules.md for the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import RuleError
+from .ontology import ONTOLOGY_DIR, Vocabulary
+
+RULES_DIR = ONTOLOGY_DIR / "rules"
+
+TOKEN_KEYS = {"text", "in", "not_in", "regex", "pos", "not_pos", "type", "class", "entity",
+              "quoted", "any", "any_of", "op", "capture", "not"}
+RULE_KEYS = {"id", "description", "priority", "stage", "when", "pattern", "entities",
+             "relations", "examples", "counter_examples"}
+WHEN_KEYS = {"section", "item", "head"}
+ENTITY_KEYS = {"capture", "class", "split", "keep_quotes"}
+RELATION_KEYS = {"subject", "predicate", "object"}
+EXAMPLE_KEYS = {"text", "entities", "relations"}
+SECTION_KEYS = {"id", "description", "priority", "match", "role", "align", "relate",
+                "examples", "counter_examples"}
+ENUM_KEYS = {"id", "description", "level", "marker", "examples", "counter_examples"}
+RELATE_KEYS = {"predicate", "to", "scope"}
+CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", "max_length",
+                "stop_labels"}
+FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup"}
+CONTEXT_REFS = {"$item"}
+OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})$")
+ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                    "九": 9, "十": 10}
+
+
+@dataclass(frozen=True)
+class TokenSpec:
+    text: str | None = None
+    in_: frozenset | None = None
+    not_in: frozenset | None = None
+    regex: re.Pattern | None = None
+    pos: tuple | None = None
+    not_pos: tuple | None = None
+    types: frozenset | None = None  # lexicon type tags ("*" = any typed word)
+    classes: frozenset | None = None  # lexicon classes, subclass-aware (expanded at load)
+    entity: frozenset | None = None  # classes of entity chunks (expanded), "*" any
+    quoted: bool | None = None
+    any_of: tuple | None = None  # alternatives: the token must satisfy one of them
+    negate: bool = False
+    min: int = 1
+    max: int | None = 1  # None = unbounded
+    capture: tuple = ()  # capture names this token belongs to
+
+
+@dataclass(frozen=True)
+class EntityEmit:
+    capture: str
+    cls: str
+    split: bool = False
+    keep_quotes: bool = False
+
+
+@dataclass(frozen=True)
+class RelationEmit:
+    subject: str
+    predicate: str
+    object: str
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    entities: tuple = ()  # (label, class)
+    relations: tuple = ()  # (subject label, predicate, object label)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    priority: int
+    stage: int
+    pattern: tuple
+    entities: tuple
+    relations: tuple
+    sections: frozenset | None  # roles the sentence's section must have
+    item: bool | None  # sentence must (True) / must not (False) be in an enumeration item
+    head: bool | None  # sentence must be an item's head sentence
+    examples: tuple
+    counter_examples: tuple
+    file: str
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    id: str
+    description: str
+    priority: int
+    match: re.Pattern
+    role: str | None  # class of item heads; None = a section without a role
+    align: bool
+    relate: tuple  # (predicate, target class, scope)
+    examples: tuple
+    counter_examples: tuple
+    file: str
+
+
+@dataclass(frozen=True)
+class EnumerationRule:
+    id: str
+    description: str
+    level: int
+    marker: re.Pattern
+    examples: tuple
+    counter_examples: tuple
+    file: str
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    strip_prefixes: tuple = ()
+    strip_suffixes: tuple = ()
+    separators: frozenset = frozenset({"、", "和", "及", "与", "以及", "或"})
+    min_length: int = 2
+    max_length: int = 30
+    stop_labels: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple
+    sections: tuple
+    enumerations: tuple
+    cleanup: Cleanup
+    lists: dict
+    digest: str
+    vocab: Vocabulary = field(repr=False, compare=False)
+
+    @property
+    def stages(self) -> list[int]:
+        return sorted({r.stage for r in self.rules})
+
+    def all_ids(self) -> list[str]:
+        return [r.id for r in self.rules] + [s.id for s in self.sections] + \
+            [e.id for e in self.enumerations]
+
+
+def ordinal(text: str) -> int | None:
+    """1 for 一/1/１, 12 for 十二; None if not a numeral."""
+    if text.isdigit():
+        return int(text)
+    if text and all(c in CHINESE_NUMERALS for c in text):
+        if len(text) == 1:
+            return CHINESE_NUMERALS[text]
+        if text[0] == "十":
+            return 10 + (CHINESE_NUMERALS[text[1]] if len(text) > 1 else 0)
+        if len(text) >= 2 and text[1] == "十":
+            return CHINESE_NUMERALS[text[0]] * 10 + (CHINESE_NUMERALS[text[2]] if len(text) > 2 else 0)
+    return None
+
+
+class _Loader:
+    """Collects problems while compiling; raises once at the end."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+        self.problems: list[str] = []
+        self.lists: dict[str, tuple[str, str]] = {}  # name -> (file, ...)
+        self.list_values: dict[str, list[str]] = {}
+
+    def err(self, where: str, msg: str) -> None:
+        self.problems.append(f"{where}: {msg}")
+
+    # -- helpers
+    def words(self, value, where: str, key: str) -> frozenset | None:
+        if isinstance(value, str):
+            if value.startswith("@"):
+                name = value[1:]
+                if name not in self.list_values:
+                    self.err(where, f"{key}: unknown list {value!r}")
+                    return frozenset()
+                return frozenset(self.list_values[name])
+            return frozenset([value])
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out: set[str] = set()
+            for v in value:
+                if v.startswith("@"):
+                    out |= self.words(v, where, key) or set()
+                else:
+                    out.add(v)
+            return frozenset(out)
+        self.err(where, f"{key}: expected a word, a list of words or '@list'")
+        return None
+
+    def expand_classes(self, value, where: str, key: str, allow_star=True) -> frozenset | None:
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            self.err(where, f"{key}: expected a class name or a list of them")
+            return None
+        if allow_star and names == ["*"]:
+            return frozenset(["*"])
+        out = set()
+        for n in names:
+            if not self.vocab.is_class(n):
+                self.err(where, f"{key}: unknown class {n!r} (not in {self.vocab.path})")
+                continue
+            out |= {c for c in self.vocab.parents if self.vocab.is_subclass(c, n)}
+        return frozenset(out)
+
+    def regex(self, value, where: str, key: str) -> re.Pattern | None:
+        if not isinstance(value, str):
+            self.err(where, f"{key}: expected a string")
+            return None
+        try:
+            return re.compile(value)
+        except re.error as e:
+            self.err(where, f"{key}: bad regex {value!r}: {e}")
+            return None
+
+    def token(self, spec, where: str) -> TokenSpec | None:
+        if not isinstance(spec, dict):
+            self.err(where, "pattern items must be tables like { text = \"的\" }")
+            return None
+        unknown = set(spec) - TOKEN_KEYS
+        if unknown:
+            self.err(where, f"unknown key(s) {', '.join(sorted(unknown))} "
+                            f"(allowed: {', '.join(sorted(TOKEN_KEYS))})")
+        kw = {}
+        if "text" in spec:
+            if isinstance(spec["text"], str):
+                kw["text"] = spec["text"]
+            else:
+                self.err(where, "text: expected a string")
+        if "in" in spec:
+            kw["in_"] = self.words(spec["in"], where, "in")
+        if "not_in" in spec:
+            kw["not_in"] = self.words(spec["not_in"], where, "not_in")
+        if "regex" in spec:
+            kw["regex"] = self.regex(spec["regex"], where, "regex")
+        for key, attr in (("pos", "pos"), ("not_pos", "not_pos")):
+            if key in spec:
+                v = spec[key]
+                v = [v] if isinstance(v, str) else v
+                if not isinstance(v, list) or not all(isinstance(x, str) and re.fullmatch(r"[a-zA-Z]+\*?", x) for x in v):
+                    self.err(where, f"{key}: expected POS tags like \"n\" or \"n*\"")
+                else:
+                    kw[attr] = tuple(v)
+        if "type" in spec:
+            v = spec["type"]
+            v = [v] if isinstance(v, str) else v
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                self.err(where, "type: expected a lexicon type or a list of them")
+            else:
+                kw["types"] = frozenset(v)
+        if "class" in spec:
+            kw["classes"] = self.expand_classes(spec["class"], where, "class", allow_star=False)
+        if "entity" in spec:
+            kw["entity"] = self.expand_classes(spec["entity"], where, "entity")
+        if "quoted" in spec:
+            if isinstance(spec["quoted"], bool):
+                kw["quoted"] = spec["quoted"]
+            else:
+                self.err(where, "quoted: expected true or false")
+        if "any_of" in spec:
+            alts = spec["any_of"]
+            if not isinstance(alts, list) or not alts:
+                self.err(where, "any_of: expected a list of token tables")
+            else:
+                subs = []
+                for a in alts:
+                    if isinstance(a, dict) and set(a) & {"op", "capture", "any_of"}:
+                        self.err(where, "any_of alternatives take no op, capture or any_of")
+                        continue
+                    t = self.token(a, where)
+                    if t:
+                        subs.append(t)
+                kw["any_of"] = tuple(subs)
+        if "any" in spec and spec["any"] is not True:
+            self.err(where, "any: expected true")
+        if "not" in spec:
+            if isinstance(spec["not"], bool):
+                kw["negate"] = spec["not"]
+            else:
+                self.err(where, "not: expected true or false")
+        if "capture" in spec:
+            names = spec["capture"]
+            names = [names] if isinstance(names, str) else names
+            if isinstance(names, list) and names and all(
+                    isinstance(n, str) and re.fullmatch(r"[a-z_][a-z0-9_]*", n) for n in names):
+                kw["capture"] = tuple(names)
+            else:
+                self.err(where, f"capture: bad name {spec['capture']!r} (lowercase letters, digits, _)")
+        constraints = set(spec) & (TOKEN_KEYS - {"op", "capture", "not", "any"})
+        if not constraints and "any" not in spec:
+            self.err(where, "a pattern item needs a constraint (text, in, regex, pos, type, "
+                            "class, entity, quoted) or any = true")
+        if "op" in spec:
+            m = OP.match(str(spec["op"]))
+            if not m:
+                self.err(where, f"op: expected ?, *, + or {{m,n}}, got {spec['op']!r}")
+            else:
+                op = m.group(1)
+                if op == "?":
+                    kw["min"], kw["max"] = 0, 1
+                elif op == "*":
+                    kw["min"], kw["max"] = 0, None
+                elif op == "+":
+                    kw["min"], kw["max"] = 1, None
+                else:
+                    lo, hi = int(m.group(2)), (int(m.group(3)) if m.group(3) else None)
+                    if hi is not None and hi < lo:
+                        self.err(where, f"op: {op} has max below min")
+                    kw["min"], kw["max"] = lo, hi
+        return TokenSpec(**kw)
+
+    def example(self, ex, where: str) -> Example | None:
+        if isinstance(ex, str):
+            return Example(ex)
+        if not isinstance(ex, dict) or not isinstance(ex.get("text"), str):
+            self.err(where, "an example is a string or a table with text, entities, relations")
+            return None
+        unknown = set(ex) - EXAMPLE_KEYS
+        if unknown:
+            self.err(where, f"unknown example key(s) {', '.join(sorted(unknown))}")
+        ents = []
+        for e in ex.get("entities", []):
+            label, _, cls = str(e).rpartition(":")
+            if not label or not self.vocab.is_class(cls):
+                self.err(where, f"example entity {e!r}: expected \"label:Class\" with a known class")
+                continue
+            ents.append((label, cls))
+        rels = []
+        for r in ex.get("relations", []):
+            parts = str(r).split()
+            if len(parts) != 3 or parts[1] not in self.vocab.properties:
+                self.err(where, f"example relation {r!r}: expected \"subject predicate object\" "
+                                "with a known predicate")
+                continue
+            rels.append(tuple(parts))
+        return Example(ex["text"], tuple(ents), tuple(rels))
+
+    def examples(self, raw, where, required=True) -> tuple[tuple, tuple]:
+        exs = raw.get("examples", [])
+        cexs = raw.get("counter_examples", [])
+        if not isinstance(exs, list) or not isinstance(cexs, list):
+            self.err(where, "examples and counter_examples must be lists")
+            return (), ()
+        if required and not exs:
+            self.err(where, "has no examples (every rule needs at least one)")
+        out = tuple(e for e in (self.example(x, where) for x in exs) if e)
+        cout = []
+        for c in cexs:
+            if isinstance(c, str):
+                cout.append(c)
+            else:
+                self.err(where, "counter_examples must be strings")
+        return out, tuple(cout)
+
+    def rule(self, raw, file: str) -> Rule | None:
+        rid = raw.get("id")
+        where = f"{file}: rule {rid!r}" if rid else f"{file}: rule without id"
+        if not isinstance(rid, str) or not ID.match(rid):
+            self.err(where, "id must be dotted lowercase words like \"institution.bank_suffix\"")
+        unknown = set(raw) - RULE_KEYS
+        if unknown:
+            self.err(where, f"unknown key(s) {', '.join(sorted(unknown))} "
+                            f"(allowed: {', '.join(sorted(RULE_KEYS))})")
+        pattern_raw = raw.get("pattern")
+        if not isinstance(pattern_raw, list) or not pattern_raw:
+            self.err(where, "pattern must be a non-empty list of token tables")
+            pattern_raw = []
+        pattern = tuple(t for t in (self.token(s, where) for s in pattern_raw) if t)
+        captures: dict[str, list[TokenSpec]] = {}
+        for t in pattern:
+            for name in t.capture:
+                captures.setdefault(name, []).append(t)
+        if pattern and all(t.min == 0 for t in pattern):
+            self.err(where, "pattern can match nothing (every item optional)")
+        stage = raw.get("stage", 1)
+        if not isinstance(stage, int) or stage < 1:
+            self.err(where, "stage must be a positive integer")
+            stage = 1
+        if stage == 1 and any(t.entity for t in pattern):
+            self.err(where, "entity constraints need stage = 2 or later "
+                            "(entities are merged between stages)")
+        priority = raw.get("priority", 50)
+        if not isinstance(priority, int):
+            self.err(where, "priority must be an integer")
+            priority = 50
+        ents = []
+        for e in raw.get("entities", []):
+            if not isinstance(e, dict):
+                self.err(where, "entities items must be tables")
+                continue
+            if set(e) - ENTITY_KEYS:
+                self.err(where, f"unknown entity key(s) {', '.join(sorted(set(e) - ENTITY_KEYS))}")
+            cap, cls = e.get("capture"), e.get("class")
+            if cap not in captures:
+                self.err(where, f"entity uses capture {cap!r} that the pattern never defines")
+            if cls != "$type" and not self.vocab.is_class(cls or ""):
+                self.err(where, f"unknown class {cls!r} (not in {self.vocab.path})")
+            ents.append(EntityEmit(str(cap), str(cls), bool(e.get("split", False)),
+                                   bool(e.get("keep_quotes", False))))
+        emitted = {e.capture for e in ents}
+        rels = []
+        for r in raw.get("relations", []):
+            if not isinstance(r, dict) or set(r) != RELATION_KEYS:
+                self.err(where, "relations items need exactly subject, predicate, object")
+                continue
+            if r["predicate"] not in self.vocab.properties:
+                self.err(where, f"unknown predicate {r['predicate']!r} (not in {self.vocab.path})")
+            for end in ("subject", "object"):
+                name = r[end]
+                if name in CONTEXT_REFS:
+                    continue
+                if name not in captures:
+                    self.err(where, f"relation {end} uses capture {name!r} that the pattern never defines")
+                elif name not in emitted and all(
+                        (t.in_ is not None or t.text is not None) and not t.entity and not t.any_of
+                        for t in captures[name]):
+                    self.err(where, f"relation {end} capture {name!r} neither emits an entity "
+                                    "nor matches entity tokens")
+            rels.append(RelationEmit(r["subject"], r["predicate"], r["object"]))
+        if not ents and not rels:
+            self.err(where, "emits nothing (needs entities or relations)")
+        when = raw.get("when", {})
+        sections = item = head = None
+        if not isinstance(when, dict) or set(when) - WHEN_KEYS:
+            self.err(where, f"when: allowed keys are {', '.join(sorted(WHEN_KEYS))}")
+        else:
+            if "section" in when:
+                s = when["section"]
+                s = [s] if isinstance(s, str) else s
+                for name in s:
+                    if not self.vocab.is_class(name):
+                        self.err(where, f"when.section: unknown class {name!r}")
+                sections = frozenset(s)
+            if "item" in when:
+                item = bool(when["item"])
+            if "head" in when:
+                head = bool(when["head"])
+        exs, cexs = self.examples(raw, where)
+        return Rule(str(rid), str(raw.get("description", "")), priority, stage, pattern,
+                    tuple(ents), tuple(rels), sections, item, head, exs, cexs, file)
+
+    def section(self, raw, file: str) -> SectionRule | None:
+        sid = raw.get("id")
+        where = f"{file}: section {sid!r}"
+        if not isinstance(sid, str) or not ID.match(sid):
+            self.err(where, "id must be dotted lowercase words")
+        if set(raw) - SECTION_KEYS:
+            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - SECTION_KEYS))}")
+        match = self.regex(raw.get("match"), where, "match")
+        role = raw.get("role", "none")
+        if role != "none" and not self.vocab.is_class(str(role)):
+            self.err(where, f"role: unknown class {role!r}")
+        relate = []
+        for r in raw.get("relate", []):
+            if not isinstance(r, dict) or set(r) - RELATE_KEYS or "predicate" not in r or "to" not in r:
+                self.err(where, "relate items need predicate and to (and optional scope)")
+                continue
+            if r["predicate"] not in self.vocab.properties:
+                self.err(where, f"relate: unknown predicate {r['predicate']!r}")
+            if not self.vocab.is_class(r["to"]):
+                self.err(where, f"relate: unknown class {r['to']!r}")
+            if r.get("scope", "item") not in ("item",):
+                self.err(where, "relate.scope: only \"item\" is supported")
+            relate.append((r["predicate"], r["to"], r.get("scope", "item")))
+        exs, cexs = self.examples(raw, where)
+        return SectionRule(str(sid), str(raw.get("description", "")), int(raw.get("priority", 50)),
+                           match or re.compile("(?!)"), None if role == "none" else role,
+                           bool(raw.get("align", False)), tuple(relate), exs, cexs, file)
+
+    def enumeration(self, raw, file: str) -> EnumerationRule | None:
+        eid = raw.get("id")
+        where = f"{file}: enumeration {eid!r}"
+        if not isinstance(eid, str) or not ID.match(eid):
+            self.err(where, "id must be dotted lowercase words")
+        if set(raw) - ENUM_KEYS:
+            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - ENUM_KEYS))}")
+        marker = self.regex(raw.get("marker"), where, "marker")
+        level = raw.get("level", 1)
+        if level not in (1, 2):
+            self.err(where, "level must be 1 (item) or 2 (sub-item)")
+        exs, cexs = self.examples(raw, where)
+        return EnumerationRule(str(eid), str(raw.get("description", "")), level,
+                               marker or re.compile("(?!)"), exs, cexs, file)
+
+
+def _read(path: Path, loader: _Loader) -> dict | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        loader.err(str(path), f"invalid TOML: {e}")
+    except UnicodeDecodeError:
+        loader.err(str(path), "not UTF-8")
+    return None
+
+
+def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
+    """Load, validate and compile every rule file of ``rules_dir``."""
+    rules_dir = Path(rules_dir) if rules_dir else RULES_DIR
+    if rules_dir.is_file():
+        files = [rules_dir]
+    elif rules_dir.is_dir():
+        files = sorted(rules_dir.glob("*.toml"))
+        if not files:
+            raise RuleError([f"{rules_dir}: no .toml rule files"])
+    else:
+        raise RuleError([f"{rules_dir}: rules folder not found"])
+    loader = _Loader(vocab)
+    docs = [(str(f), _read(f, loader)) for f in files]
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    # lists first (any file may use any list)
+    for file, doc in docs:
+        if doc is None:
+            continue
+        for key in set(doc) - FILE_KEYS:
+            loader.err(file, f"unknown top-level key {key!r} (allowed: {', '.join(sorted(FILE_KEYS))})")
+        for name, values in doc.get("lists", {}).items():
+            if name in loader.list_values:
+                loader.err(file, f"list {name!r} is also defined in {loader.lists[name]}")
+            elif not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                loader.err(file, f"list {name!r} must be a list of words")
+            else:
+                loader.lists[name] = file
+                loader.list_values[name] = values
+    rules, sections, enums, cleanup = [], [], [], None
+    for file, doc in docs:
+        if doc is None:
+            continue
+        for raw in doc.get("rule", []):
+            r = loader.rule(raw, file)
+            if r:
+                rules.append(r)
+        for raw in doc.get("section", []):
+            s = loader.section(raw, file)
+            if s:
+                sections.append(s)
+        for raw in doc.get("enumeration", []):
+            e = loader.enumeration(raw, file)
+            if e:
+                enums.append(e)
+        if "cleanup" in doc:
+            c = doc["cleanup"]
+            if cleanup is not None:
+                loader.err(file, "[cleanup] is defined in more than one file")
+            unknown = set(c) - CLEANUP_KEYS
+            if unknown:
+                loader.err(file, f"[cleanup]: unknown key(s) {', '.join(sorted(unknown))}")
+            cleanup = Cleanup(
+                strip_prefixes=tuple(sorted(c.get("strip_prefixes", []), key=len, reverse=True)),
+                strip_suffixes=tuple(sorted(c.get("strip_suffixes", []), key=len, reverse=True)),
+                separators=frozenset(c.get("separators", Cleanup.separators)),
+                min_length=int(c.get("min_length", 2)), max_length=int(c.get("max_length", 30)),
+                stop_labels=frozenset(c.get("stop_labels", [])))
+    seen: dict[str, str] = {}
+    for item in [*rules, *sections, *enums]:
+        if item.id in seen:
+            loader.err(item.file, f"duplicate rule id {item.id!r} (also in {seen[item.id]})")
+        seen[item.id] = item.file
+    if loader.problems:
+        raise RuleError(loader.problems)
+    return RuleSet(tuple(rules), tuple(sorted(sections, key=lambda s: (-s.priority, s.id))),
+                   tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab)
+
+
+def check(rules_dir=None, lexicon_path=None) -> str:
+    """Validate rules and lexicon together; every problem of both is reported."""
+    from . import lexicon, ontology
+    from .errors import DataFileError
+
+    vocab = ontology.load()
+    problems: list[str] = []
+    rs = lex = None
+    try:
+        rs = load(rules_dir, vocab)
+    except DataFileError as e:
+        problems += e.problems
+    try:
+        lex = lexicon.load(lexicon_path, vocab)
+    except DataFileError as e:
+        problems += e.problems
+    if problems:
+        raise RuleError(problems)
+    return (f"OK: {len(rs.rules)} rules, {len(rs.sections)} section rules, "
+            f"{len(rs.enumerations)} enumeration rules, {len(rs.lists)} lists, "
+            f"{len(lex.entries)} lexicon entries")

@@ -1,0 +1,75 @@
+"""Segmentation: the only module that imports jieba.
+
+A private ``jieba.Tokenizer`` loaded with the typed lexicon; the global
+``jieba.dt`` is never touched. Loading costs about a second, so a Segmenter is
+made once per process (see ``get``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from .lexicon import Lexicon
+from .model import Token
+
+OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’"}
+CLOSE_QUOTES = set(OPEN_QUOTES.values())
+
+
+class Segmenter:
+    def __init__(self, lexicon: Lexicon, hmm: bool = True):
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        self.lexicon = lexicon
+        self.hmm = hmm
+        tk = jieba.Tokenizer()
+        cache = Path(os.environ.get("KG_CACHE_DIR", Path(tempfile.gettempdir()) / "kg-jieba"))
+        cache.mkdir(parents=True, exist_ok=True)
+        tk.tmp_dir = str(cache)
+        tk.initialize()
+        self._types = lexicon.type_of()
+        for e in lexicon.entries:
+            pos = lexicon.types[e.type].pos if e.type else None
+            tk.add_word(e.word, e.freq, pos)
+        self._posseg = jieba.posseg.POSTokenizer(tk)
+
+    def tokens(self, text: str, offset: int = 0) -> list[Token]:
+        """Tokens of ``text`` (offsets shifted by ``offset``), with quote flags."""
+        out: list[Token] = []
+        pos = 0
+        depth: list[str] = []
+        for pair in self._posseg.cut(text, HMM=self.hmm):
+            word, tag = pair.word, pair.flag
+            start = text.find(word, pos)
+            if start < 0:  # jieba never rewrites text, but be safe
+                start = pos
+            end = start + len(word)
+            pos = end
+            if word.isspace():
+                continue
+            quoted = bool(depth)
+            if word in OPEN_QUOTES and not (word == "‘" and depth and depth[-1] == "’"):
+                depth.append(OPEN_QUOTES[word])
+                quoted = False
+            elif depth and word == depth[-1]:
+                depth.pop()
+                quoted = False
+            out.append(Token(word, tag, offset + start, offset + end,
+                             self._types.get(word), quoted))
+        return out
+
+
+_cache: dict[tuple[str, bool], Segmenter] = {}
+
+
+def get(lexicon: Lexicon, hmm: bool = True) -> Segmenter:
+    """One Segmenter per lexicon per process."""
+    key = (lexicon.digest, hmm)
+    if key not in _cache:
+        _cache[key] = Segmenter(lexicon, hmm)
+    return _cache[key]

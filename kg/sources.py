@@ -1,0 +1,141 @@
+"""Reading source articles: files and folders, encodings, header lines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from .errors import SourceError
+from .model import Article
+from .normalize import normalize
+
+HEADER = re.compile(r"^#\s*([A-Za-z_][A-Za-z0-9_-]*)\s*[:：]\s*(.*?)\s*$")
+HEADER_KEYS = ("id", "title", "author", "source", "date", "topic")
+AUTHOR_SEPARATORS = re.compile(r"\s*[、,，;；/]\s*|\s+(?:和|与|及)\s*|\s{1,}")
+ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,80}$")
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """The .txt files named by ``paths`` (files, or folders searched recursively), sorted."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*.txt") if f.is_file() and not f.name.startswith("."))
+            if not files:
+                raise SourceError(f"no .txt files in folder {p}")
+            found.extend(files)
+        elif p.is_file():
+            found.append(p)
+        elif not p.exists():
+            raise SourceError(f"source not found: {p}")
+        else:
+            raise SourceError(f"not a file or folder: {p}")
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
+    """Decode bytes as ``encoding``, or detect UTF-8 (with or without BOM) / GB18030."""
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise SourceError(f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as e:
+            raise SourceError(f"{path}: cannot decode as {encoding} at byte {e.start}") from None
+    if b"\x00" in data[:8192]:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError:
+                pass
+        raise SourceError(f"{path}: binary file, not text")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise SourceError(
+                f"{path}: not UTF-8 (bad byte at {utf8_error.start}) nor GB18030; "
+                "name the encoding with --encoding") from None
+        # GB18030 decodes almost anything: accept it only if it looks like Chinese text.
+        cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+        if cjk < 0.3 * sum(1 for c in text if not c.isspace() and not c.isascii()):
+            raise SourceError(f"{path}: cannot detect the encoding; name it with --encoding")
+        return text
+
+
+def parse_header(text: str, path: Path) -> tuple[dict[str, str], str]:
+    """Split leading ``# key: value`` lines from the body."""
+    meta: dict[str, str] = {}
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i].lstrip("\ufeff")
+        if not line.strip() and not meta:
+            i += 1
+            continue
+        if not line.startswith("#"):
+            break
+        m = HEADER.match(line)
+        if not m:
+            raise SourceError(f'{path}:{i + 1}: malformed header line, expected "# key: value"')
+        key, value = m.group(1).lower(), m.group(2)
+        if key not in HEADER_KEYS:
+            raise SourceError(f"{path}:{i + 1}: unknown header key {key!r} "
+                              f"(known: {', '.join(HEADER_KEYS)})")
+        meta[key] = value
+        i += 1
+    return meta, "\n".join(lines[i:])
+
+
+def read_article(path: Path, encoding: str | None = None) -> Article | None:
+    """Read one source file; ``None`` if its body is empty."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(f"{path}: file too large ({size} bytes; limit {MAX_BYTES})")
+        data = path.read_bytes()
+    except OSError as e:
+        raise SourceError(f"cannot read {path}: {e.strerror or e}") from None
+    meta, body = parse_header(decode(data, path, encoding), path)
+    article_id = meta.get("id") or path.stem
+    if not ARTICLE_ID.match(article_id):
+        raise SourceError(f"{path}: bad article id {article_id!r} (letters, digits, _ . - only)")
+    text, sentences = normalize(body, article_id)
+    if not sentences:
+        return None
+    authors = tuple(a for a in AUTHOR_SEPARATORS.split(meta.get("author", "")) if a)
+    return Article(id=article_id, text=text, sentences=sentences, title=meta.get("title", ""),
+                   authors=authors, source=meta.get("source", ""), date=meta.get("date", ""),
+                   topic=meta.get("topic", ""), path=str(path))
+
+
+def read_sources(paths: list[Path], encoding: str | None = None,
+                 warn: Callable[[str], None] = lambda m: None) -> list[Article]:
+    """Every article under ``paths``, sorted by id; duplicate ids are an error."""
+    articles: dict[str, Article] = {}
+    for f in discover(paths):
+        art = read_article(f, encoding)
+        if art is None:
+            warn(f"{f}: empty source, skipped")
+            continue
+        if art.id in articles:
+            raise SourceError(f"duplicate article id {art.id!r}: {articles[art.id].path} and {f}")
+        articles[art.id] = art
+    if not articles:
+        raise SourceError("no article with any text in " + ", ".join(str(p) for p in paths))
+    return [articles[k] for k in sorted(articles)]

@@ -1,0 +1,182 @@
+"""``kg validate``: SHACL validation of a graph against ontology/shapes.ttl.
+
+pySHACL runs with ``inference="none"`` (RDFS inference would type every node
+``rdfs:Resource``, see STACK.md) and the ontology mixed into the data graph, so
+``sh:class`` follows ``rdfs:subClassOf``. The report lists one line per
+problem: severity, the focus node's label and IRI, the path and the message.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import OntologyError
+from .fileio import load_graph
+from .ontology import DATA_NS, NS, ONTOLOGY_DIR, ONTOLOGY_FILE
+
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+SH = "http://www.w3.org/ns/shacl#"
+GRAPH_NODE = "https://w3id.org/kg-zh/shapes#graph"  # focus of the whole-graph checks
+_IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
+
+_PREFIXES = (
+    ("kgd:", DATA_NS), ("kg:", NS),
+    ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+    ("prov:", "http://www.w3.org/ns/prov#"),
+    ("dcterms:", "http://purl.org/dc/terms/"),
+    ("owl:", "http://www.w3.org/2002/07/owl#"),
+)
+
+
+def _short(term) -> str:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return "-"
+    if isinstance(term, URIRef):
+        s = str(term)
+        for prefix, ns in _PREFIXES:
+            if s.startswith(ns):
+                return prefix + s[len(ns):]
+        return f"<{s}>"
+    if isinstance(term, Literal):
+        text = str(term)
+        return repr(text if len(text) <= 40 else text[:39] + "…")
+    if isinstance(term, BNode):
+        return "[]"
+    return str(term)
+
+
+def _path_text(results, path) -> str:
+    """sh:resultPath as text, including ``^p`` for inverse paths."""
+    from rdflib import BNode, URIRef
+
+    if isinstance(path, URIRef):
+        return _short(path)
+    if isinstance(path, BNode):
+        inv = results.value(path, URIRef(SH + "inversePath"))
+        if inv is not None:
+            return "^" + _short(inv)
+    return "-" if path is None else _short(path)
+
+
+def _label(data, node) -> str:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    labels = sorted(str(l) for l in data.objects(node, RDFS.label) if isinstance(l, Literal))
+    if labels:
+        return labels[0]
+    text = data.value(node, URIRef(NS + "text"))
+    if text is not None:
+        text = str(text)
+        return text if len(text) <= 20 else text[:19] + "…"
+    return ""
+
+
+def _load_rdf(path: Path, what: str):
+    import rdflib
+
+    g = rdflib.Graph()
+    try:
+        g.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise OntologyError([f"{path}: {what} file not found"]) from None
+    except Exception as e:  # rdflib parser errors come in many classes
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise OntologyError([f"{path}: cannot parse {what}: {msg}"]) from e
+    return g
+
+
+def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
+                   ontology_path: str | Path = ONTOLOGY_FILE) -> tuple[bool, list[dict]]:
+    """Validate an rdflib Graph; returns (conforms, problems sorted for display).
+
+    Each problem is a dict with severity, focus, label, path, value and message.
+    Warnings are listed but do not make the graph fail.
+    """
+    import pyshacl
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    shapes = _load_rdf(Path(shapes_path), "SHACL shapes")
+    ontology = _load_rdf(Path(ontology_path), "ontology")
+    conforms, results, _text = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        allow_warnings=True, advanced=False, abort_on_first=False)
+    if not hasattr(results, "subjects"):  # pySHACL rejected the shapes themselves
+        raise OntologyError([f"{shapes_path}: invalid shapes: {str(_text).strip().splitlines()[-1]}"])
+    problems = []
+    for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+        focus = results.value(r, URIRef(SH + "focusNode"))
+        value = results.value(r, URIRef(SH + "value"))
+        if str(focus) == GRAPH_NODE:  # whole-graph checks report the offending node as value
+            focus, value = value, None
+        elif value == focus:
+            value = None
+        severity = results.value(r, URIRef(SH + "resultSeverity"))
+        messages = sorted(str(m) for m in results.objects(r, URIRef(SH + "resultMessage")))
+        problems.append({
+            "severity": str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            "focus": _short(focus),
+            "label": _label(data, focus),
+            "path": _path_text(results, results.value(r, URIRef(SH + "resultPath"))),
+            "value": _short(value),
+            "message": _IRI.sub(lambda m: _short(URIRef(m.group())), messages[0])
+            if messages else "constraint not met",
+        })
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    problems.sort(key=lambda p: (order.get(p["severity"], 3), p["focus"], p["path"], p["message"],
+                                 p["value"]))
+    # pySHACL reports the same problem once per shape that finds it
+    unique = []
+    for p in problems:
+        if not unique or p != unique[-1]:
+            unique.append(p)
+    return bool(conforms), unique
+
+
+def format_report(conforms: bool, problems: list[dict], graph_path, counts: dict) -> str:
+    checked = ", ".join(f"{n} {what}" for what, n in counts.items())
+    errors = sum(p["severity"] == "Violation" for p in problems)
+    warnings = len(problems) - errors
+    if conforms:
+        head = f"{graph_path} conforms to the shapes ({checked})."
+        if warnings:
+            head += f" {warnings} warning{'s' * (warnings != 1)}:"
+    else:
+        head = (f"{graph_path} does not conform: {errors} violation{'s' * (errors != 1)}"
+                + (f", {warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+                + f" ({checked}):")
+    lines = [head]
+    for p in problems:
+        node = f"{p['label']} ({p['focus']})" if p["label"] else p["focus"]
+        value = f" [value {p['value']}]" if p["value"] != "-" else ""
+        path = f" {p['path']}" if p["path"] != "-" else ""
+        lines.append(f"  {p['severity']}: {node}{path}: {p['message']}{value}")
+    return "\n".join(lines)
+
+
+def _counts(data) -> dict:
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    kg = lambda name: URIRef(NS + name)  # noqa: E731
+    sentences = set(data.subjects(RDF.type, kg("Sentence")))
+    articles = set(data.subjects(RDF.type, kg("Article")))
+    statements = set(data.subjects(RDF.type, RDF.Statement))
+    entities = {s for s in data.subjects(RDF.type, None)
+                if str(s).startswith(DATA_NS)} - sentences - articles - statements
+    return {"entities": len(entities), "articles": len(articles),
+            "statements": len(statements), "sentences": len(sentences)}
+
+
+def validate(graph_path: str | Path, shapes_path: str | Path = SHAPES_FILE,
+             ontology_path: str | Path = ONTOLOGY_FILE) -> tuple[bool, str]:
+    """``kg validate``: (conforms, readable report)."""
+    data = load_graph(graph_path)
+    conforms, problems = validate_graph(data, shapes_path, ontology_path)
+    return conforms, format_report(conforms, problems, graph_path, _counts(data))

@@ -1,0 +1,108 @@
+"""`kg stats`: counts, central entities and bridges between articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+MINI = Path(__file__).parent / "data" / "mini.ttl"
+
+
+def section(output: str, heading: str) -> list[str]:
+    """The lines under ``heading`` up to the next blank line, stripped."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(heading)) + 1
+    out = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        out.append(" ".join(line.split()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def mini_stats():
+    result = CliRunner().invoke(main, ["stats", "--graph", str(MINI)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("heading, line", [
+    ("Entities by class", "Institution 机构 2"),
+    ("Entities by class", "Bank 银行 1"),
+    ("Entities by class", "Company 企业 1"),
+    ("Entities by class", "Concept 概念 3"),
+    ("Entities by class", "Technology 技术 1"),
+    ("Relations by predicate", "addresses 应对 3"),
+    ("Relations by predicate", "locatedIn 位于 2"),
+    ("Relations by predicate", "subsidiaryOf 旗下 1"),
+    ("Most central entities: degree", "1. 网商银行 (Bank) 3"),
+    ("Most central entities: betweenness", "1. 网商银行 (Bank) 0.091"),
+    ("Entities bridging articles", "人工智能 (Technology) digital_finance, smart_city"),
+])
+def test_stats_lines(mini_stats, heading, line):
+    assert line in section(mini_stats, heading)
+
+
+def test_totals_line(mini_stats):
+    assert "Articles: 2 · sentences: 2 · entities: 12 · relations: 9 · mentions: 13" in mini_stats
+
+
+def test_only_shared_entities_bridge(mini_stats):
+    assert section(mini_stats, "Entities bridging articles") == [
+        "人工智能 (Technology) digital_finance, smart_city"]
+
+
+def test_mentions_are_not_relations(mini_stats):
+    assert not any(line.startswith("mentions") for line in section(mini_stats, "Relations by predicate"))
+
+
+def test_betweenness_ranks_the_middle_of_a_path():
+    from test_viz import make_graph
+
+    from kg.stats import compute
+
+    g = make_graph(
+        {"a1": ["甲位于乙。", "乙位于丙。"], "a2": ["丙位于丁。"]},
+        [("region-a", "City", "甲", set(), [("a1", 0)]),
+         ("region-b", "Province", "乙", set(), [("a1", 0)]),
+         ("region-c", "Country", "丙", set(), [("a1", 1), ("a2", 0)]),
+         ("region-d", "Region", "丁", set(), [("a2", 0)])],
+        [("region-a", "locatedIn", "region-b", "a1", 0, "r.loc"),
+         ("region-b", "locatedIn", "region-c", "a1", 1, "r.loc"),
+         ("region-c", "locatedIn", "region-d", "a2", 0, "r.loc")])
+    st = compute(g)
+    # ties are listed in label order; the ends of the path have no betweenness and are left out
+    assert [(r.label, round(r.value, 3)) for r in st.betweenness] == [("丙", 0.667), ("乙", 0.667)]
+    assert [(r.label, r.value) for r in st.degree] == [("丙", 2), ("乙", 2), ("丁", 1), ("甲", 1)]
+    assert st.bridges == [("丙", "Country", ["a1", "a2"])]
+    assert st.by_class == [("Region", "地区", 4, [("City", "城市", 1), ("Country", "国家", 1),
+                                                  ("Province", "省份", 1)])]
+
+
+def test_missing_graph(tmp_path):
+    result = CliRunner().invoke(main, ["stats", "--graph", str(tmp_path / "x.ttl")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: graph file not found: {tmp_path / 'x.ttl'} (run `kg build` first?)\n"
+
+
+def test_stats_does_not_import_jieba():
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from kg.cli import main; "
+            f"r = CliRunner().invoke(main, ['stats', '--graph', {str(MINI)!r}]); "
+            "r2 = CliRunner().invoke(main, ['viz', '--graph', "
+            f"{str(MINI)!r}, '--out', sys.argv[1]]); "
+            "assert r.exit_code == 0 and r2.exit_code == 0, (r.output, r2.output); "
+            "print('jieba' in sys.modules)")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", code, str(Path(tmp) / "v.html")],
+                             capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
