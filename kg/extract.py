@@ -75,7 +75,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     surface, or None if nothing sensible is left.
     """
     changed = True
-    stripped: list[str] = []  # forms before a suffix was cut: kept as alternative labels
+    stripped: list[str] = []  # suffixes cut off: label + suffixes is kept as an alternative label
     while changed and start < end:
         changed = False
         while start < end and text[start] in EDGE_PUNCT:
@@ -91,7 +91,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         for p in cleanup.strip_suffixes:
             if s.endswith(p) and len(s) > len(p):
                 end, changed = end - len(p), True
-                stripped.append(s)
+                stripped.append(p)
                 break
     surface = text[start:end]
     # unbalanced quote marks at the edges belong to a neighbour
@@ -103,7 +103,9 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         surface = surface[:-1]
     label = surface if keep_quotes else "".join(c for c in surface if c not in QUOTES)
     label = label.strip()
-    alts = ["".join(c for c in f if c not in QUOTES) for f in stripped]
+    alts = []
+    if stripped and label:
+        alts.append(label + "".join(reversed(stripped)))  # 数据孤岛 also answers to 数据孤岛问题
     m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
     if m and m.group(1) != label:
         alts.append(m.group(1))
@@ -240,8 +242,12 @@ class Extractor:
                 for group in groups:
                     if not group:
                         continue
-                    inner = [t.mention for t in group if t.mention is not None]
-                    if inner and (e.split or len(group) == 1):
+                    # an item that is (or holds) an entity of the same kind is that entity
+                    core = self.rs.vocab.core(e.cls) if e.cls != "$type" else None
+                    inner = [t.mention for t in group if t.mention is not None and
+                             (len(group) == 1 or (e.split and core and
+                                                  self.rs.vocab.core(t.ent) == core))]
+                    if inner:
                         reuse.setdefault((id(m), e.capture), []).extend(inner)
                         continue
                     cls = e.cls

@@ -112,5 +112,6 @@ def find(rule: Rule, tokens: list[Token], type_class: dict) -> list[Match]:
             continue
         end, caps = r
         out.append(Match(rule, i, end, caps))
-        i = end
+        # context tokens after the last capture (a closing comma) may open the next match
+        i = max(i + 1, max((hi for _lo, hi in caps.values()), default=end))
     return out

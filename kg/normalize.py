@@ -27,14 +27,17 @@ _FULLWIDTH_ALNUM[0x3000] = 0x20  # ideographic space -> space (only used at line
 FURNITURE = (
     re.compile(r"^[【\[][^】\]]{1,12}[】\]]$"),            # 【理论】 section tags
     re.compile(r"^[□■◎●○◇◆☆★]\s*\S.{0,40}$"),           # □本报记者 江英华, ◎ 作者
-    re.compile(r"^[A-Za-z][A-Za-z &.-]{0,30}$"),          # Finance (column labels)
     re.compile(r"^(第\s*\d+\s*版|\d+\s*版|责任编辑[:：].*|版式设计[:：].*)$"),
     re.compile(r"^[-—_=*·•\s]{3,}$"),                     # rules and separators
 )
 
+# A Latin-only line standing alone (Finance): a column label, unless it continues a sentence.
+LATIN_LABEL = re.compile(r"^[A-Za-z][A-Za-z &.-]{0,30}$")
+
 SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’」』）)】》\"'"
 PARA_END = SENTENCE_END + "：:" + CLOSERS + "…"
+PARA_END_TUPLE = tuple(PARA_END)
 
 
 def to_halfwidth_alnum(text: str) -> str:
@@ -62,26 +65,33 @@ def _joiner(left: str, right: str) -> str:
 
 
 def paragraphs(body: str) -> list[str]:
-    """Join column-width lines into paragraphs."""
+    """Join column-width lines into paragraphs (linear in the size of ``body``)."""
     paras: list[str] = []
-    current = ""
+    parts: list[str] = []  # fragments of the current paragraph (joined once: no quadratic +=)
     pending_break = False
-    for raw in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for n, raw in enumerate(lines):
         indented = raw[:1] in (" ", "\t", "\u3000") and raw.strip() != ""
         line = clean_line(raw).strip()
         if not line:
             pending_break = True
             continue
+        if LATIN_LABEL.match(line) and (not parts or parts[-1].endswith(PARA_END_TUPLE)) \
+                and (n + 1 == len(lines) or not lines[n + 1].strip()):
+            continue
         if is_furniture(line):
             continue
-        ends_sentence = current.endswith(tuple(PARA_END))
-        if current and (pending_break or indented) and ends_sentence:
-            paras.append(current)
-            current = ""
-        current = current + _joiner(current, line) + line if current else line
+        if parts and (pending_break or indented) and parts[-1].endswith(PARA_END_TUPLE):
+            paras.append("".join(parts))
+            parts = []
+        if parts:
+            joiner = _joiner(parts[-1], line)
+            if joiner:
+                parts.append(joiner)
+        parts.append(line)
         pending_break = False
-    if current:
-        paras.append(current)
+    if parts:
+        paras.append("".join(parts))
     return paras
 
 

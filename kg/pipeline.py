@@ -13,7 +13,7 @@ import pickle
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -96,29 +96,64 @@ def _extract_one(article: Article) -> Extraction:
 
 
 def _article_key(article: Article, config_digest: str) -> str:
+    # Every field but the path (a moved file keeps its cache): header fields such as
+    # source or date reach the graph, so a cached article must not carry stale ones.
     h = hashlib.sha256()
     h.update(CACHE_VERSION.encode())
     h.update(config_digest.encode())
-    h.update(pickle.dumps((article.id, article.text, article.sentences, article.title,
-                           article.authors), protocol=4))
+    h.update(pickle.dumps(replace(article, path=""), protocol=4))
     return h.hexdigest()
+
+
+# The modules whose code decides what is extracted from an article's text: a change to
+# any of them (or to jieba) makes every cached extraction stale.
+_EXTRACTION_MODULES = ("extract.py", "matcher.py", "segment.py", "rules.py", "lexicon.py",
+                       "model.py", "ontology.py")
+
+
+def _code_digest() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _EXTRACTION_MODULES:
+        try:
+            h.update(name.encode() + b"\0" + (here / name).read_bytes())
+        except OSError:
+            h.update(name.encode() + b"\0?")
+    try:
+        h.update(b"jieba " + version("jieba").encode())
+    except PackageNotFoundError:
+        pass
+    return h.hexdigest()
+
+
+def _load_cached(path: Path, article: Article) -> Extraction | None:
+    """The cached extraction of ``article``, or None if missing or unusable (never raises)."""
+    try:
+        with open(path, "rb") as fh:
+            ex = pickle.load(fh)
+    except Exception:  # a corrupt or foreign file: unpickling can raise almost anything
+        return None
+    if not isinstance(ex, Extraction) or not isinstance(ex.article, Article) \
+            or ex.article.id != article.id:
+        return None
+    ex.article = article  # same content by the key; carries the current path
+    return ex
 
 
 def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bool = True,
                 progress: bool = False) -> tuple[list[Extraction], int]:
     """Extractions in article order, and how many were computed (not cached)."""
-    config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest()
+    config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest() + _code_digest()
     keys = [_article_key(a, config) for a in articles]
     results: dict[int, Extraction] = {}
     cdir = cache_dir()
     if use_cache:
         for i, k in enumerate(keys):
-            f = cdir / f"{k}.pickle"
-            try:
-                with open(f, "rb") as fh:
-                    results[i] = pickle.load(fh)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                pass
+            ex = _load_cached(cdir / f"{k}.pickle", articles[i])
+            if ex is not None:
+                results[i] = ex
     todo = [i for i in range(len(articles)) if i not in results]
     if todo:
         if jobs > 1 and len(todo) > 1:

@@ -52,13 +52,13 @@ class Segmenter:
             pos = end
             if word.isspace():
                 continue
-            quoted = bool(depth)
-            if word in OPEN_QUOTES and not (word == "‘" and depth and depth[-1] == "’"):
-                depth.append(OPEN_QUOTES[word])
-                quoted = False
-            elif depth and word == depth[-1]:
+            quoted = bool(depth)  # marks nested in an outer quote are quoted text
+            if depth and word == depth[-1]:
                 depth.pop()
-                quoted = False
+                quoted = bool(depth)
+            elif word in OPEN_QUOTES and len(depth) < 8:
+                quoted = bool(depth)
+                depth.append(OPEN_QUOTES[word])
             out.append(Token(word, tag, offset + start, offset + end,
                              self._types.get(word), quoted))
         return out

@@ -50,7 +50,7 @@ def open_page(chromium, page: Path, tmp_path: Path, fragment: str = "") -> tuple
     profile = tmp_path / f"profile-{next(_profiles)}"  # a fresh profile each time
     cmd = browser_command(chromium, page.resolve().as_uri() + fragment, profile,
                           "--enable-logging=stderr", "--v=0", "--dump-dom")
-    done = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    done = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
     return done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
 
 
@@ -163,13 +163,13 @@ HOSTILE_LABELS = ["<script>document.title='pwned'</script>", "<img src=x onerror
 def hostile_graph():
     from test_viz import make_graph
 
+    pwn = "document.title='pwned'"
     sentence = f"{HOSTILE_LABELS[0]}向{HOSTILE_LABELS[1]}提供贷款。"
     return make_graph(
         {"evil": [sentence]},
-        [("institution-evil1", "Bank", HOSTILE_LABELS[0], {"</script><script>document.title='pwned'</script>"},
-          [("evil", 0)]),
-         ("product-evil2", "Product", HOSTILE_LABELS[1], {"<b onmouseover=alert(1)>x</b>"}, [("evil", 0)])],
-        [("institution-evil1", "offers", "product-evil2", "evil", 0, "rule.<img src=x onerror=alert(1)>")])
+        [("institution-evil1", "Bank", HOSTILE_LABELS[0], {f"</script><script>{pwn}</script>"}, [("evil", 0)]),
+         ("product-evil2", "Product", HOSTILE_LABELS[1], {f'<b onmouseover="{pwn}">x</b>'}, [("evil", 0)])],
+        [("institution-evil1", "offers", "product-evil2", "evil", 0, f'rule.<img src=x onerror="{pwn}">')])
 
 
 @pytest.mark.parametrize("page_index, fragment", [
@@ -189,4 +189,4 @@ def test_hostile_text_runs_no_script(chromium, tmp_path, page_index, fragment):
     if fragment:  # the details panel shows the hostile text, as text
         details = dom[dom.index('id="kg-details"'):]
         assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in details
-        assert "rule.&lt;img src=x onerror=alert(1)&gt;" in details
+        assert "rule.&lt;img src=x onerror=\"document.title='pwned'\"&gt;" in details

@@ -1,0 +1,107 @@
+"""Where the built graph is kept: in memory (default) or an on-disk Oxigraph store.
+
+``--store oxigraph:PATH`` persists the graph in an Oxigraph database at PATH
+through oxrdflib, as the default graph of that store (so ``oxigraph serve
+--location PATH`` and ``pyoxigraph.Store(PATH)`` see it as it is). Each build
+replaces the default graph of the store; named graphs are left alone. The
+outputs are then written from the store-backed graph; the writers sort
+everything, so they are byte-identical to a memory build.
+
+    check_spec(spec)                 # early: a bad spec fails before extraction
+    with persisted(graph, spec) as g:
+        ...                          # write outputs from g; the store is closed after
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .errors import OutputError
+
+KINDS = ("memory", "oxigraph")
+_BATCH = 100_000  # quads per insert: bounds the memory of the conversion
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    kind: str  # "memory" or "oxigraph"
+    path: Path | None = None
+
+
+def check_spec(spec: str | None) -> StoreSpec:
+    """Parse ``memory`` (or None) / ``oxigraph:PATH``; an OutputError names a bad one."""
+    if spec is None or spec.strip() in ("", "memory"):
+        return StoreSpec("memory")
+    kind, sep, rest = spec.partition(":")
+    kind = kind.strip().lower()
+    if kind == "oxigraph":
+        if not sep or not rest.strip():
+            raise OutputError(f"--store {spec!r}: give the folder of the store, e.g. oxigraph:outputs/store")
+        path = Path(rest.strip())
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"--store {spec!r}: {path} exists and is not a folder")
+        return StoreSpec("oxigraph", path)
+    raise OutputError(f"--store {spec!r}: unknown store (use memory or oxigraph:PATH)")
+
+
+def open_oxigraph(path: str | Path):
+    """An rdflib Graph over the default graph of the Oxigraph store at ``path`` (created if missing).
+
+    Close it with ``graph.close()`` to release the store's lock.
+    """
+    import rdflib
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create the Oxigraph store {path}: {e.strerror or e}") from e
+    # The default graph, not rdflib's usual fresh blank-node graph name: otherwise the
+    # triples land in a named graph that no later Graph (nor a SPARQL server) would see.
+    graph = rdflib.Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
+    try:
+        graph.open(str(path))
+    except OSError as e:  # e.g. locked by a running `oxigraph serve`
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise OutputError(f"cannot open the Oxigraph store {path}: {first}") from e
+    return graph
+
+
+def load_into(target, source) -> None:
+    """Replace the default graph of the store-backed ``target`` with the triples of ``source``."""
+    import pyoxigraph as ox
+    from oxrdflib._converter import to_ox
+
+    inner = target.store._inner
+    inner.clear_graph(ox.DefaultGraph())
+    default = ox.DefaultGraph()
+    batch = []
+    for s, p, o in source:
+        batch.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), default))
+        if len(batch) >= _BATCH:
+            inner.extend(batch)
+            batch = []
+    if batch:
+        inner.extend(batch)
+    for prefix, ns in source.namespaces():
+        target.bind(prefix, ns, override=True, replace=True)
+    inner.flush()
+
+
+@contextmanager
+def persisted(graph, spec: str | None) -> Iterator:
+    """Yield the graph to write outputs from: ``graph`` itself, or its copy in the store."""
+    parsed = check_spec(spec)
+    if parsed.kind == "memory":
+        yield graph
+        return
+    target = open_oxigraph(parsed.path)
+    try:
+        load_into(target, graph)
+        yield target
+    finally:
+        target.close()

@@ -1,0 +1,148 @@
+"""End to end: `kg build` on the bundled articles, and what a user sees in the graph."""
+
+import filecmp
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.namespace import RDF, RDFS
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = rdflib.Namespace("https://w3id.org/kg-zh/ontology#")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    cache = tmp_path_factory.mktemp("cache")
+    result = CliRunner().invoke(main, ["build", str(ROOT / "sources"), "--out", str(out)],
+                                env={"KG_CACHE_DIR": str(cache)})
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.fixture(scope="module")
+def graph(built):
+    g = rdflib.Graph()
+    g.parse(built[0] / "kg.ttl")
+    return g
+
+
+def label_of(g, node):
+    return str(g.value(node, RDFS.label))
+
+
+def node(g, label):
+    hits = [s for s in g.subjects(RDFS.label, rdflib.Literal(label, lang="zh"))
+            if (s, RDF.type, KG.Article) not in g]
+    assert hits, f"no entity labelled {label}"
+    return hits[0]
+
+
+def test_build_prints_a_summary(built):
+    out = built[1]
+    assert re.search(r"Built \d+ triples from 2 articles", out)
+    for cls in ("Institution", "Product", "Problem", "Remedy", "Region"):
+        assert re.search(rf"^  {cls}\s+\d+$", out, re.M), cls
+
+
+def test_outputs_folder_is_in_sync_with_a_fresh_build(built):
+    """outputs/ is committed: it must be exactly what `kg build` makes of sources/."""
+    fresh, committed = built[0], ROOT / "outputs"
+    names = sorted(str(p.relative_to(fresh)) for p in fresh.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(committed)) for p in committed.rglob("*")
+                           if p.is_file() and not p.name.startswith("."))
+    mismatch = [n for n in names if not filecmp.cmp(fresh / n, committed / n, shallow=False)]
+    assert not mismatch, f"outputs/ is stale, run `kg build`: {mismatch}"
+
+
+def test_each_core_class_has_entities(graph):
+    vocab = __import__("kg.ontology", fromlist=["load"]).load()
+    names = {str(o).split("#")[1] for o in graph.objects(None, RDF.type) if str(o).startswith(str(KG))}
+    seen = {vocab.core(n) for n in names - {"Sentence"}}
+    assert {"Institution", "Product", "Problem", "Remedy", "Region"} <= seen
+
+
+@pytest.mark.parametrize("s, p, o", [
+    ("网商银行", "subsidiaryOf", "蚂蚁集团"),   # 蚂蚁金服 merged into 蚂蚁集团 by the alias table
+    ("微众银行", "offers", "微业贷"),
+    ("中国建设银行", "offers", "智造之光专属服务方案"),
+    ("城市大脑", "locatedIn", "杭州"),
+    ("一网统管", "locatedIn", "上海"),
+    ("数字金融", "enables", "新质生产力"),
+    ("数字金融", "addresses", "融资难"),
+    ("监管部门", "undertakes", "制定具体的市场竞争规则"),
+    ("谢子远", "affiliatedWith", "金融与信息学院"),
+    ("金融与信息学院", "partOf", "宁波财经学院"),
+    ("科技金融", "partOf", "五篇大文章"),
+    ("设立金融监管协调工作组", "exemplifies", "完善监管协调机制"),
+])
+def test_named_relations(graph, s, p, o):
+    assert (node(graph, s), KG[p], node(graph, o)) in graph
+
+
+def test_remedies_answer_the_problems_they_were_aligned_with(graph):
+    """The n-th remedy of the interview's answer addresses the n-th problem."""
+    assert (node(graph, "动态调整监管政策"), KG.addresses, node(graph, "监管政策滞后")) in graph
+    assert (node(graph, "强化技术应用能力"), KG.addresses, node(graph, "技术应用不足")) in graph
+
+
+def test_every_relation_explains_itself(graph):
+    q = """
+    PREFIX kg: <https://w3id.org/kg-zh/ontology#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    SELECT ?text ?rule ?art WHERE {
+      ?st rdf:subject ?s ; rdf:predicate kg:offers ; rdf:object ?o ;
+          prov:wasDerivedFrom ?sent ; kg:rule ?rule .
+      ?s rdfs:label "微众银行"@zh . ?o rdfs:label "微业贷"@zh .
+      ?sent kg:text ?text ; kg:inArticle ?art .
+    }"""
+    rows = list(graph.query(q))
+    assert rows
+    text, rule, art = rows[0]
+    assert "微众银行的“微业贷”" in str(text)
+    assert str(rule) == "offers.institution_de_product"
+    assert str(art).endswith("article-digital_finance")
+
+
+def test_entity_met_in_both_articles_is_one_node(graph):
+    ai = node(graph, "人工智能")
+    arts = {str(a).rsplit("-", 1)[-1] for a in graph.subjects(KG.mentions, ai)}
+    assert arts == {"digital_finance", "smart_city"}
+
+
+def test_iris_are_ascii(graph):
+    for t in graph:
+        for x in t:
+            if isinstance(x, rdflib.URIRef):
+                assert str(x).isascii(), x
+
+
+def test_html_page_has_no_network_reference(built):
+    html = (built[0] / "graph.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+
+
+def test_import_kg_does_not_load_jieba():
+    code = "import sys, kg, kg.cli; print('jieba' in sys.modules, 'rdflib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_mention_offsets_index_the_article_text():
+    from kg.pipeline import load_extractor
+    from kg.sources import read_sources
+
+    ex = load_extractor()
+    for art in read_sources([ROOT / "sources"]):
+        result = ex.extract(art)
+        assert result.mentions
+        for m in result.mentions:
+            assert art.text[m.start:m.end] == m.surface, m

@@ -1,0 +1,44 @@
+import pytest
+
+from kg.normalize import normalize, paragraphs, split_sentences
+
+
+@pytest.mark.parametrize("body, expected", [
+    # a sentence broken at column width is joined without a space
+    ("发展新质生产力，离\n不开金融支持。", ["发展新质生产力，离不开金融支持。"]),
+    # a blank line after a full stop is a paragraph break
+    ("第一句。\n\n第二句。", ["第一句。", "第二句。"]),
+    # a blank line inside a sentence is a page break, not a paragraph
+    ("数字金融降低了小微\n\n企业的融资成本。", ["数字金融降低了小微企业的融资成本。"]),
+    # an indented line after a full stop starts a paragraph
+    ("第一段。\n\u3000\u3000第二段。", ["第一段。", "第二段。"]),
+    # page furniture is dropped
+    ("【理论】\n□本报记者 江英华\n正文在此。\n\nFinance\n", ["正文在此。"]),
+    # CRLF line ends
+    ("离\r\n不开。\r\n\r\n下一段。", ["离不开。", "下一段。"]),
+    # full-width Latin letters and digits become ASCII; Chinese punctuation stays
+    ("推动ＡＩ和６Ｇ发展，好。", ["推动AI和6G发展，好。"]),
+    # Latin words broken across lines keep one space
+    ("digital\nfinance 很重要。", ["digital finance 很重要。"]),
+])
+def test_paragraphs(body, expected):
+    assert paragraphs(body) == expected
+
+
+@pytest.mark.parametrize("para, sentences", [
+    ("第一句。第二句！第三句？", ["第一句。", "第二句！", "第三句？"]),
+    ("一是监管。二是规则；三是创新。", ["一是监管。", "二是规则；", "三是创新。"]),
+    # closing quotes stay on their sentence
+    ("他说：“要加强监管。”然后离开。", ["他说：“要加强监管。”", "然后离开。"]),
+    ("没有句号的结尾", ["没有句号的结尾"]),
+])
+def test_split_sentences(para, sentences):
+    assert [para[a:b] for a, b in split_sentences(para)] == sentences
+
+
+def test_sentence_offsets_index_the_text():
+    text, sents = normalize("记者：为什么？\n\n谢子远：一是能够优化要\n素配置。二是驱动创新。", "a")
+    assert [s.text for s in sents] == ["记者：为什么？", "谢子远：一是能够优化要素配置。", "二是驱动创新。"]
+    for s in sents:
+        assert text[s.start:s.end] == s.text
+    assert [s.paragraph for s in sents] == [0, 1, 1]
