@@ -196,7 +196,12 @@ def export(graph_path, fmt, out_path):
               default=Path("outputs") / "view.html", show_default=True)
 @handle_errors
 def viz(graph_path, focus, depth, types, article, out_path):
-    """Write an interactive HTML view of the graph or of one entity's neighbourhood."""
+    """Write an interactive HTML view of the graph or of one entity's neighbourhood.
+
+    Filters apply in order: --article, then --focus/--depth, then --types
+    (subclasses included; the focus entity always stays). The page opens
+    offline; page.html#find=LABEL selects an entity.
+    """
     from .viz import render_view
 
     click.echo(render_view(graph_path, out_path, focus=focus, depth=depth,

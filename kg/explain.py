@@ -14,7 +14,7 @@ def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
     traces: list = []
     ex = extractor.extract(art, traces=traces)
     ctxs = contexts(art, extractor.rs)
-    lines = []
+    lines = ["(tokens: word/POS[lexicon type]; stage 0 = enumeration heads, 1 = words, 2+ = relations)"]
     for sent, ctx, trace in zip(art.sentences, ctxs, traces):
         lines.append(f"Sentence {sent.index}: {sent.text}")
         where = []
@@ -29,7 +29,7 @@ def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
             if t.pos == "bos":
                 continue
             toks.append(f"{t.text}/{t.pos}" + (f"[{t.ltype}]" if t.ltype else "") +
-                        ("“”" if t.quoted else ""))
+                        ("(quoted)" if t.quoted else ""))
         lines.append("  Tokens: " + " ".join(toks))
         if not trace.matches:
             lines.append("  No rule matched.")

@@ -244,9 +244,10 @@ class Extractor:
                         continue
                     # an item that is (or holds) an entity of the same kind is that entity
                     core = self.rs.vocab.core(e.cls) if e.cls != "$type" else None
-                    inner = [t.mention for t in group if t.mention is not None and
-                             (len(group) == 1 or (e.split and core and
-                                                  self.rs.vocab.core(t.ent) == core))]
+                    bare = [t for t in group if t.text not in QUOTES]  # “微业贷” is 微业贷
+                    inner = [t.mention for t in bare if t.mention is not None and
+                             (len(bare) == 1 or (e.split and core and
+                                                 self.rs.vocab.core(t.ent) == core))]
                     if inner:
                         reuse.setdefault((id(m), e.capture), []).extend(inner)
                         continue

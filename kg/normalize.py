@@ -2,6 +2,10 @@
 
 * full-width Latin letters and digits become ASCII (ＡＩ -> AI); Chinese
   punctuation is kept;
+* an article written in traditional characters is converted to simplified
+  ones (OpenCC tables, package ``opencc-python-reimplemented``), so that the
+  lexicon and rules, which are simplified, apply; simplified text is never
+  touched;
 * page furniture lines (section tags, bylines, stray Latin column labels) are
   dropped;
 * column-width line breaks are joined without inventing spaces; a paragraph
@@ -40,6 +44,40 @@ PARA_END = SENTENCE_END + "：:" + CLOSERS + "…"
 PARA_END_TUPLE = tuple(PARA_END)
 
 
+TRADITIONAL_SHARE = 0.05  # share of CJK characters that t2s changes in a traditional text
+_SAMPLE = 20000  # characters looked at to decide
+_t2s = None
+
+
+def _converter():
+    global _t2s
+    if _t2s is None:
+        from opencc import OpenCC  # opencc-python-reimplemented: pure Python, loaded on demand
+
+        _t2s = OpenCC("t2s")
+    return _t2s
+
+
+def looks_traditional(text: str) -> bool:
+    """True if the text is written in traditional characters.
+
+    Decided on a sample: in a traditional text a fifth or more of the Chinese
+    characters change under traditional-to-simplified conversion; in a
+    simplified one almost none (a stray 乾 or 後 is not enough).
+    """
+    cjk = [c for c in text[:_SAMPLE] if "\u4e00" <= c <= "\u9fff"]
+    if len(cjk) < 2:
+        return False
+    convert = _converter().convert
+    changing = {c for c in set(cjk) if convert(c) != c}
+    return sum(1 for c in cjk if c in changing) >= TRADITIONAL_SHARE * len(cjk)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified characters (phrase-aware, OpenCC t2s)."""
+    return _converter().convert(text) if text else text
+
+
 def to_halfwidth_alnum(text: str) -> str:
     return text.translate(_FULLWIDTH_ALNUM)
 
@@ -62,6 +100,18 @@ def _joiner(left: str, right: str) -> str:
             and right[0].isascii() and right[0].isalnum():
         return " "
     return ""
+
+
+def _lines(text: str):
+    """The lines of ``text`` one by one (no list of all lines of a big file)."""
+    pos = 0
+    while True:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            yield text[pos:]
+            return
+        yield text[pos:nl]
+        pos = nl + 1
 
 
 def paragraphs(body: str) -> list[str]:
@@ -98,16 +148,55 @@ def paragraphs(body: str) -> list[str]:
 _SPLIT = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSERS}]*|$)")
 
 
-def split_sentences(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of one paragraph, whitespace-trimmed."""
+MAX_SENTENCE = 500  # characters; longer runs are cut (see split_sentences)
+_CLAUSE_BREAKS = "，,、：:—… \t"
+
+
+def _cut_long(paragraph: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut ``paragraph[start:end]`` into pieces of at most ``limit`` characters.
+
+    A real sentence is never this long (the bundled articles peak near 130
+    characters); such a run is a pasted table, a page without punctuation or
+    garbage, and rule matching costs grow with the square of a sentence's
+    length. Cut after the last clause mark (，、：) in the second half of the
+    window, else hard at the limit.
+    """
     spans = []
-    for m in _SPLIT.finditer(paragraph):
-        start, end = m.start(), m.end()
+    while end - start > limit:
+        window_end = start + limit
+        cut = -1
+        for mark in _CLAUSE_BREAKS:
+            cut = max(cut, paragraph.rfind(mark, start + limit // 2, window_end))
+        cut = cut + 1 if cut >= 0 else window_end
+        spans.append((start, cut))
+        start = cut
         while start < end and paragraph[start].isspace():
             start += 1
-        while end > start and paragraph[end - 1].isspace():
-            end -= 1
-        if end > start:
+    if end > start:
+        spans.append((start, end))
+    return [(a, b) for a, b in (_trim(paragraph, a, b) for a, b in spans) if b > a]
+
+
+def _trim(paragraph: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and paragraph[start].isspace():
+        start += 1
+    while end > start and paragraph[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(paragraph: str, max_length: int = MAX_SENTENCE) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of one paragraph, whitespace-trimmed.
+
+    Runs longer than ``max_length`` characters are cut into pieces (linear
+    time on any input).
+    """
+    spans = []
+    for m in _SPLIT.finditer(paragraph):
+        start, end = _trim(paragraph, m.start(), m.end())
+        if end - start > max_length:
+            spans.extend(_cut_long(paragraph, start, end, max_length))
+        elif end > start:
             spans.append((start, end))
     return spans
 
@@ -117,7 +206,10 @@ def normalize(body: str, article_id: str) -> tuple[str, tuple[Sentence, ...]]:
     text_parts: list[str] = []
     sentences: list[Sentence] = []
     offset = 0
-    for p_index, para in enumerate(paragraphs(body)):
+    paras = paragraphs(body)
+    if paras and looks_traditional("".join(paras[:200])):
+        paras = [to_simplified(p) for p in paras]
+    for p_index, para in enumerate(paras):
         for start, end in split_sentences(para):
             sentences.append(Sentence(article_id, len(sentences), offset + start, offset + end,
                                       para[start:end], p_index))

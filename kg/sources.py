@@ -8,7 +8,7 @@ from typing import Callable
 
 from .errors import SourceError
 from .model import Article
-from .normalize import normalize
+from .normalize import looks_traditional, normalize, to_simplified
 
 HEADER = re.compile(r"^#\s*([A-Za-z_][A-Za-z0-9_-]*)\s*[:：]\s*(.*?)\s*$")
 HEADER_KEYS = ("id", "title", "author", "source", "date", "topic")
@@ -43,22 +43,46 @@ def discover(paths: list[Path]) -> list[Path]:
     return unique
 
 
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b") + b"\x7f"
+
+
+def looks_binary(data: bytes) -> bool:
+    """A NUL byte, or more than 2% control bytes, in the first 8 KiB.
+
+    Text in UTF-8 or GB18030 never uses control bytes inside its multi-byte
+    characters, so text files stay far below the threshold.
+    """
+    sample = data[:8192]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return controls > 0.02 * len(sample)
+
+
 def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
-    """Decode bytes as ``encoding``, or detect UTF-8 (with or without BOM) / GB18030."""
+    """Decode bytes as ``encoding``, or detect UTF-8 (with or without BOM) / GB18030.
+
+    UTF-16 files with a byte-order mark are read too; binary files are refused.
+    """
+    wide = encoding and encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32"))
+    if not wide and not (encoding is None and data[:2] in (b"\xff\xfe", b"\xfe\xff")) \
+            and looks_binary(data):
+        raise SourceError(f"{path}: binary file, not text")
     if encoding:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except LookupError:
             raise SourceError(f"unknown encoding {encoding!r}") from None
         except UnicodeDecodeError as e:
             raise SourceError(f"{path}: cannot decode as {encoding} at byte {e.start}") from None
-    if b"\x00" in data[:8192]:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            try:
-                return data.decode("utf-16")
-            except UnicodeDecodeError:
-                pass
-        raise SourceError(f"{path}: binary file, not text")
+        return text[1:] if text.startswith("\ufeff") else text
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise SourceError(f"{path}: cannot decode as UTF-16 at byte {e.start}") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -73,32 +97,40 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
         # GB18030 decodes almost anything: accept it only if it looks like Chinese text.
         cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
         if cjk < 0.3 * sum(1 for c in text if not c.isspace() and not c.isascii()):
-            raise SourceError(f"{path}: cannot detect the encoding; name it with --encoding")
+            raise SourceError(f"{path}: cannot detect the encoding (not UTF-8, and not "
+                              "Chinese as GB18030); name it with --encoding")
         return text
 
 
 def parse_header(text: str, path: Path) -> tuple[dict[str, str], str]:
-    """Split leading ``# key: value`` lines from the body."""
+    """Split leading ``# key: value`` lines from the body.
+
+    Only the header lines are looked at one by one (a 20 MB body is not split
+    into a list of lines here); line ends are normalised to ``\n``.
+    """
     meta: dict[str, str] = {}
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i].lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pos, lineno = 0, 0
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        nxt = len(text) if nl < 0 else nl + 1
+        line = text[pos:nxt].rstrip("\n").lstrip("\ufeff")
+        lineno += 1
         if not line.strip() and not meta:
-            i += 1
+            pos = nxt
             continue
         if not line.startswith("#"):
             break
         m = HEADER.match(line)
         if not m:
-            raise SourceError(f'{path}:{i + 1}: malformed header line, expected "# key: value"')
+            raise SourceError(f'{path}:{lineno}: malformed header line, expected "# key: value"')
         key, value = m.group(1).lower(), m.group(2)
         if key not in HEADER_KEYS:
-            raise SourceError(f"{path}:{i + 1}: unknown header key {key!r} "
+            raise SourceError(f"{path}:{lineno}: unknown header key {key!r} "
                               f"(known: {', '.join(HEADER_KEYS)})")
         meta[key] = value
-        i += 1
-    return meta, "\n".join(lines[i:])
+        pos = nxt
+    return meta, text[pos:]
 
 
 def read_article(path: Path, encoding: str | None = None) -> Article | None:
@@ -111,7 +143,13 @@ def read_article(path: Path, encoding: str | None = None) -> Article | None:
         data = path.read_bytes()
     except OSError as e:
         raise SourceError(f"cannot read {path}: {e.strerror or e}") from None
-    meta, body = parse_header(decode(data, path, encoding), path)
+    text = decode(data, path, encoding)
+    del data  # keep at most one copy of a big file alive
+    meta, body = parse_header(text, path)
+    del text
+    for key in ("title", "author", "source", "topic"):
+        if meta.get(key) and looks_traditional(meta[key]):
+            meta[key] = to_simplified(meta[key])
     article_id = meta.get("id") or path.stem
     if not ARTICLE_ID.match(article_id):
         raise SourceError(f"{path}: bad article id {article_id!r} (letters, digits, _ . - only)")

@@ -65,7 +65,10 @@ def open_oxigraph(path: str | Path):
     graph = rdflib.Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
     try:
         graph.open(str(path))
-    except OSError as e:  # e.g. locked by a running `oxigraph serve`
+    except OSError as e:
+        if "lock" in str(e).lower():
+            raise OutputError(f"cannot open the Oxigraph store {path}: it is in use by another "
+                              "process (a running `oxigraph serve`?)") from e
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise OutputError(f"cannot open the Oxigraph store {path}: {first}") from e
     return graph

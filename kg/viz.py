@@ -43,6 +43,7 @@ OTHER_STYLE = ("#BAB0AC", "dot")
 SHAPE_SYMBOL = {"dot": "●", "square": "■", "triangle": "▲", "diamond": "◆", "hexagon": "⬢",
                 "star": "★", "triangleDown": "▼"}
 
+ISOLATED_SHOWN_MAX = 60  # bigger views start with entities without relations hidden
 MAX_NODES = 2500  # larger views keep the most connected entities and say how to focus
 LABEL_CHARS = 14  # longer labels are shortened on the canvas (full text on hover)
 MAX_EVIDENCE = 5  # evidence sentences carried per edge
@@ -256,7 +257,12 @@ div.vis-tooltip { white-space: normal; max-width: 420px; font-family: FONTFACE; 
     mark("drawn", "empty");
     return;
   }
-  var nodes = new vis.DataSet(rawNodes);
+  // Entities without relations in this view may start off the canvas (big views);
+  // the "kg-isolated" box adds them on a grid below the laid-out graph.
+  var isoBox = document.getElementById("kg-isolated");
+  var isolated = rawNodes.filter(function (n) { return n.kgIsolated; });
+  var connected = rawNodes.filter(function (n) { return !n.kgIsolated; });
+  var nodes = new vis.DataSet(isoBox && !isoBox.checked ? connected : rawNodes);
   var edges = new vis.DataSet(rawEdges);
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
   window.kgNetwork = network;
@@ -268,17 +274,41 @@ div.vis-tooltip { white-space: normal; max-width: 420px; font-family: FONTFACE; 
     Array.prototype.forEach.call(boxes, function (cb) {
       if (!cb.checked) { hidden[cb.getAttribute("data-kg-core")] = true; }
     });
-    nodes.update(rawNodes.map(function (n) { return {id: n.id, hidden: !!hidden[n.kgCore]}; }));
+    nodes.update(nodes.getIds().map(function (id) { return {id: id, hidden: !!hidden[byId[id].kgCore]}; }));
   }
   Array.prototype.forEach.call(document.querySelectorAll("input[data-kg-core]"), function (cb) {
     cb.addEventListener("change", applyFilter);
   });
+  function showIsolated(show) {
+    if (isoBox) { isoBox.checked = show; }
+    var missing = isolated.filter(function (n) { return nodes.get(n.id) === null; });
+    if (!show) { nodes.remove(isolated.map(function (n) { return n.id; })); return; }
+    if (!missing.length) { return; }
+    var pos = network.getPositions(connected.map(function (n) { return n.id; }));
+    var minX = Infinity, maxX = -Infinity, maxY = -Infinity;
+    Object.keys(pos).forEach(function (id) {
+      minX = Math.min(minX, pos[id].x); maxX = Math.max(maxX, pos[id].x); maxY = Math.max(maxY, pos[id].y);
+    });
+    if (minX === Infinity) { minX = 0; maxX = 0; maxY = 0; }
+    var step = 110, cols = Math.max(1, Math.floor((maxX - minX) / step) + 1);
+    nodes.add(missing.map(function (n, i) {
+      var copy = {};
+      Object.keys(n).forEach(function (k) { copy[k] = n[k]; });
+      copy.x = minX + (i % cols) * step;
+      copy.y = maxY + 140 + Math.floor(i / cols) * 70;
+      return copy;
+    }));
+    applyFilter();
+  }
+  if (isoBox) {
+    isoBox.addEventListener("change", function () { showIsolated(isoBox.checked); network.fit(); });
+  }
 
   var search = document.getElementById("kg-search");
   function find(q) {
     q = q.trim();
     if (!q) { return []; }
-    var visible = rawNodes.filter(function (n) { return !hidden[n.kgCore]; });
+    var visible = rawNodes.filter(function (n) { return !hidden[n.kgCore]; });  // isolated ones included
     var exact = visible.filter(function (n) { return n.kgLabel === q || n.kgAliases.indexOf(q) >= 0; });
     if (exact.length) { return exact; }
     return visible.filter(function (n) {
@@ -289,6 +319,7 @@ div.vis-tooltip { white-space: normal; max-width: 420px; font-family: FONTFACE; 
     var hits = find(search.value);
     if (!hits.length) { status.textContent = "未找到 not found: " + search.value; return; }
     var ids = hits.map(function (n) { return n.id; });
+    if (hits.some(function (n) { return n.kgIsolated; })) { showIsolated(true); }
     network.selectNodes(ids);
     if (ids.length === 1) {
       network.focus(ids[0], {scale: 1.3, animation: {duration: 400}});
@@ -318,7 +349,6 @@ div.vis-tooltip { white-space: normal; max-width: 420px; font-family: FONTFACE; 
     go();
   }
   window.addEventListener("hashchange", fromHash);
-  fromHash();
   network.on("click", function (p) {
     if (p.nodes.length) { showNode(p.nodes[0]); } else if (p.edges.length) { showEdge(p.edges[0]); }
   });
@@ -330,7 +360,9 @@ div.vis-tooltip { white-space: normal; max-width: 420px; font-family: FONTFACE; 
     network.setOptions({physics: {enabled: false}});
     status.textContent = "";
     mark("stable", "1");
-    network.fit();
+    network.fit({animation: false});
+    network.redraw();  // synchronous: the afterDrawing handler below measures the canvas
+    fromHash();  // once the layout is done
   }
   network.on("stabilizationProgress", function (p) {
     status.textContent = "布局中 laying out… " + Math.round(100 * p.iterations / p.total) + "%";
@@ -494,7 +526,7 @@ def _json_for_script(obj) -> str:
     return text
 
 
-def _legend_html(nxg, view: View, labels) -> str:
+def _legend_html(nxg, view: View, labels, n_isolated: int) -> str:
     counts: dict[str, int] = {}
     for n in view.nodes:
         core = nxg.nodes[n]["core"]
@@ -507,8 +539,15 @@ def _legend_html(nxg, view: View, labels) -> str:
             f'<li><label><input type="checkbox" checked data-kg-core="{e(core)}"> '
             f'<span class="kg-sym" style="color:{colour}">{SHAPE_SYMBOL.get(shape, "●")}</span>'
             f'{e(labels.zh_label(core))} {e(core)} <span class="kg-count">{counts[core]}</span></label></li>')
+    iso = ""
+    if n_isolated:
+        # a big view with relations starts without its unrelated entities, which only crowd it
+        shown = not (view.edges and len(view.nodes) > ISOLATED_SHOWN_MAX)
+        iso = (f'<p><label><input type="checkbox" id="kg-isolated"{" checked" if shown else ""}> '
+               f'显示无关系实体 show entities without relations <span class="kg-count">{n_isolated}</span>'
+               '</label></p>')
     return ('<section class="kg-legend"><h2>图例 Legend · 按类别筛选 filter by class</h2>'
-            f'<ul>{"".join(items)}</ul></section>')
+            f'<ul>{"".join(items)}</ul>{iso}</section>')
 
 
 @lru_cache(maxsize=1)
@@ -536,6 +575,7 @@ def render_html(nxg, view: View, labels, *, side_extra: str = "") -> str:
     ids = _node_ids(nxg)
     degree = dict(nxg.to_undirected(as_view=True).degree())
     focus = set(view.focus)
+    linked = {u for u, _, _ in view.edges} | {v for _, v, _ in view.edges}
     vis_nodes = []
     for n in view.nodes:
         d = nxg.nodes[n]
@@ -557,6 +597,7 @@ def render_html(nxg, view: View, labels, *, side_extra: str = "") -> str:
             "kgAliases": list(d["aliases"]),
             "kgArticles": list(d["articles"]),
             "kgDegree": deg,
+            "kgIsolated": n not in linked,
         }
         vis_nodes.append(node)
     vis_edges = []
@@ -586,9 +627,11 @@ def render_html(nxg, view: View, labels, *, side_extra: str = "") -> str:
     net.edges = vis_edges
     net.node_ids = [n["id"] for n in vis_nodes]
     net.options = json.loads(json.dumps(VIS_OPTIONS))
+    if len(vis_edges) > 1000:  # keep dragging and zooming fluid on big views
+        net.options["interaction"]["hideEdgesOnDrag"] = True
     page = net.generate_html(name="view.html")
 
-    side = [_legend_html(nxg, view, labels),
+    side = [_legend_html(nxg, view, labels, len(view.nodes) - len(linked & set(view.nodes))),
             '<section><h2>详情 Details</h2><div id="kg-details">'
             '<p class="kg-none">点击节点或关系查看证据 click a node or edge for its evidence</p></div></section>',
             side_extra]

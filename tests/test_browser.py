@@ -109,6 +109,16 @@ def test_search_link_shows_entity_and_evidence(chromium, mini_pages, tmp_path):
     assert "规则 rule: fixture.relation · digital_finance" in details
 
 
+def test_search_finds_an_entity_without_relations(chromium, tmp_path):
+    from test_viz import sparse_graph
+
+    page = write_pages(sparse_graph(80), tmp_path / "out")[0]  # such entities start hidden
+    dom, log = open_page(chromium, page, tmp_path, "#find=" + quote("概念042"))
+    assert_drawn(dom, log)
+    assert '<div class="kg-d-title">概念042</div>' in dom[dom.index('id="kg-details"'):]
+    assert "1 个匹配 match(es)" in dom
+
+
 # ------------------------------------------------------------------ screenshot
 def png_rgb(data: bytes) -> tuple[int, int, list[bytes], int]:
     """Decode an 8-bit RGB(A), non-interlaced PNG: (width, height, rows, bytes per pixel)."""
@@ -169,7 +179,8 @@ def hostile_graph():
         {"evil": [sentence]},
         [("institution-evil1", "Bank", HOSTILE_LABELS[0], {f"</script><script>{pwn}</script>"}, [("evil", 0)]),
          ("product-evil2", "Product", HOSTILE_LABELS[1], {f'<b onmouseover="{pwn}">x</b>'}, [("evil", 0)])],
-        [("institution-evil1", "offers", "product-evil2", "evil", 0, f'rule.<img src=x onerror="{pwn}">')])
+        [("institution-evil1", "offers", "product-evil2", "evil", 0, f'rule.<img src=x onerror="{pwn}">')],
+        titles={"evil": HOSTILE_LABELS[1]})
 
 
 @pytest.mark.parametrize("page_index, fragment", [
@@ -183,8 +194,9 @@ def test_hostile_text_runs_no_script(chromium, tmp_path, page_index, fragment):
     dom, log = open_page(chromium, pages[page_index], tmp_path, fragment)
     assert_drawn(dom, log)
     title = re.search(r"<title>(.*?)</title>", dom, re.S).group(1)
-    assert "pwned" not in title
-    assert title in ("知识图谱 Knowledge graph", "title evil (evil)")
+    # the page's own title, never one set by source text (the article title is hostile text, escaped)
+    assert title == ("知识图谱 Knowledge graph" if page_index == 0
+                     else "&lt;img src=x onerror=\"document.title='pwned'\"&gt; (evil)")
     assert "<img" not in dom and "<b " not in dom  # no element was made from source text
     if fragment:  # the details panel shows the hostile text, as text
         details = dom[dom.index('id="kg-details"'):]

@@ -47,17 +47,15 @@ def with_id(text: str, new_id: str, body_lines: int | None = None) -> str:
     return "\n".join(header + body) + "\n"
 
 
-def write_corpus(folder: Path, *, brief: bool = True, full: bool = False) -> Path:
-    """The two bundled articles (cut short unless ``full``), a copy of each under another id,
-    and the brief article."""
+def write_corpus(folder: Path) -> Path:
+    """The two bundled articles cut short, a shorter copy of each under another id, and the
+    brief article."""
     folder.mkdir(parents=True, exist_ok=True)
     for src in sorted(SOURCES.glob("*.txt")):
         text = src.read_text("utf-8")
-        cut = None if full else 20
-        (folder / src.name).write_text(with_id(text, src.stem, cut), "utf-8")
+        (folder / src.name).write_text(with_id(text, src.stem, 20), "utf-8")
         (folder / f"{src.stem}_copy.txt").write_text(with_id(text, f"{src.stem}_copy", 12), "utf-8")
-    if brief:
-        (folder / "brief.txt").write_text(BRIEF, "utf-8")
+    (folder / "brief.txt").write_text(BRIEF, "utf-8")
     return folder
 
 

@@ -17,12 +17,13 @@ MINI = Path(__file__).parent / "data" / "mini.ttl"
 REMOTE = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I)
 
 
-def make_graph(sentences: dict, entities: list, relations: list):
+def make_graph(sentences: dict, entities: list, relations: list, titles: dict | None = None):
     """A graph built the way the pipeline builds it (kg.rdf.build_graph).
 
     sentences: {article id: [sentence text, ...]}
     entities: [(key, class, label, aliases, [(article id, sentence index), ...])]
     relations: [(subject key, predicate, object key, article id, sentence index, rule)]
+    titles: {article id: title} (default "title <id>")
     """
     from kg.rdf import build_graph
 
@@ -32,7 +33,8 @@ def make_graph(sentences: dict, entities: list, relations: list):
         for i, t in enumerate(texts):
             sents.append(Sentence(aid, i, pos, pos + len(t), t))
             pos += len(t)
-        articles.append(Article(id=aid, text="".join(texts), sentences=tuple(sents), title=f"title {aid}"))
+        title = (titles or {}).get(aid, f"title {aid}")
+        articles.append(Article(id=aid, text="".join(texts), sentences=tuple(sents), title=title))
     ents, mention_of = {}, {}
     for key, cls, label, aliases, where in entities:
         ms = [Mention(a, i, 0, len(label), label, label, cls, "test.entity") for a, i in where]
@@ -205,7 +207,8 @@ def hostile_graph():
         {"evil": [sentence]},
         [("institution-evil1", "Bank", HOSTILE[0], {HOSTILE[2]}, [("evil", 0)]),
          ("product-evil2", "Product", HOSTILE[1], {HOSTILE[3]}, [("evil", 0)])],
-        [("institution-evil1", "offers", "product-evil2", "evil", 0, "rule.<i>x</i>")])
+        [("institution-evil1", "offers", "product-evil2", "evil", 0, "rule.<i>x</i>")],
+        titles={"evil": HOSTILE[0]})
 
 
 def test_hostile_text_stays_text_in_the_page(tmp_path):
@@ -219,5 +222,36 @@ def test_hostile_text_stays_text_in_the_page(tmp_path):
         nodes, edges = page_data(page)
         assert {n["kgLabel"] for n in nodes} == {HOSTILE[0], HOSTILE[1]}
         assert edges[0]["kgEvidence"][0][1] == "rule.<i>x</i>"
-    # the side panel shows the labels as escaped text
-    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt; (Bank)" in paths[0].read_text("utf-8")
+    # the side panel and the article page's heading show the text escaped
+    escaped = "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;"
+    assert f"<td>{escaped} (Bank)</td>" in paths[0].read_text("utf-8")
+    assert f"<title>{escaped} (evil)</title>" in paths[1].read_text("utf-8")
+
+
+def sparse_graph(n_unrelated: int):
+    """One relation and ``n_unrelated`` entities without relations."""
+    return make_graph(
+        {"a": ["甲银行提供乙贷款。"]},
+        [("institution-a", "Bank", "甲银行", set(), [("a", 0)]),
+         ("product-b", "FinancialProduct", "乙贷款", set(), [("a", 0)])]
+        + [(f"concept-{i:03d}", "Concept", f"概念{i:03d}", set(), [("a", 0)]) for i in range(n_unrelated)],
+        [("institution-a", "offers", "product-b", "a", 0, "r.offers")])
+
+
+@pytest.mark.parametrize("n_unrelated, box", [
+    (0, None),
+    (5, '<input type="checkbox" id="kg-isolated" checked>'),  # small view: shown
+    (80, '<input type="checkbox" id="kg-isolated">'),  # big view: start hidden, one click away
+])
+def test_entities_without_relations_toggle(tmp_path, n_unrelated, box):
+    from kg.viz import write_pages
+
+    page = write_pages(sparse_graph(n_unrelated), tmp_path)[0].read_text("utf-8")
+    nodes = {n["kgLabel"]: n for n in page_data(page)[0]}
+    assert len(nodes) == n_unrelated + 2  # all entities are in the page, for search
+    assert not nodes["甲银行"]["kgIsolated"]
+    if box is None:
+        assert 'id="kg-isolated"' not in page
+    else:
+        assert box in page
+        assert nodes["概念000"]["kgIsolated"]
