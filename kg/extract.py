@@ -109,6 +109,11 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
     if m and m.group(1) != label:
         alts.append(m.group(1))
+    for pattern in cleanup.drop_patterns:
+        shorter = pattern.sub("", label)
+        if shorter != label and len(shorter) >= cleanup.min_length:
+            alts.append(label)
+            label = shorter
     alts = tuple(dict.fromkeys(a for a in alts if a != label))
     if not (cleanup.min_length <= len(label) <= cleanup.max_length) or label in cleanup.stop_labels:
         return None
@@ -195,7 +200,9 @@ class Extractor:
                                           [f"{label}:{ctx.role}"]))
         chunks = _chunk(tokens, mentions, local)
 
+        subject: list[int] = []
         for stage in self.rs.stages:
+            subject = _subject(chunks)
             rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)]
             matches = [m for r in rules for m in find(r, chunks, self.type_class)]
             if not matches:
@@ -213,12 +220,15 @@ class Extractor:
                     emitted += [f"{mentions[i].label}:{mentions[i].cls}"
                                 for i in by_capture.get((id(m), e.capture), [])]
                 for r in m.rule.relations:
-                    subs = self._endpoint(r.subject, m, chunks, by_capture, ctx, heads)
-                    objs = self._endpoint(r.object, m, chunks, by_capture, ctx, heads)
+                    subs = self._endpoint(r.subject, m, chunks, by_capture, ctx, heads, subject)
+                    objs = self._endpoint(r.object, m, chunks, by_capture, ctx, heads, subject)
+                    vocab = self.rs.vocab
                     for s in subs:
                         for o in objs:
+                            if r.same_class and vocab.core(mentions[s].cls) != vocab.core(mentions[o].cls):
+                                continue
                             if s != o and mentions[s].label != mentions[o].label and \
-                                    self.rs.vocab.fits(r.predicate, mentions[s].cls, mentions[o].cls):
+                                    vocab.fits(r.predicate, mentions[s].cls, mentions[o].cls):
                                 relations.append(Relation(mentions[s], r.predicate, mentions[o],
                                                           m.rule.id, article.id, sent.index))
                                 emitted.append(f"{mentions[s].label} {r.predicate} {mentions[o].label}")
@@ -299,7 +309,10 @@ class Extractor:
         return out
 
     @staticmethod
-    def _endpoint(name: str, m: Match, chunks, by_capture, ctx: Context, heads) -> list[int]:
+    def _endpoint(name: str, m: Match, chunks, by_capture, ctx: Context, heads,
+                  subject: list[int]) -> list[int]:
+        if name == "$subject":
+            return subject
         if name == "$item":
             return list(heads.get(ctx.item, [])) if ctx.item else []
         got = by_capture.get((id(m), name))
@@ -347,6 +360,24 @@ class Extractor:
                         if self.rs.vocab.fits("addresses", mentions[a].cls, mentions[b].cls):
                             relations.append(Relation(mentions[a], "addresses", mentions[b], rule.id,
                                                       article.id, head_sentence[(s, n)]))
+
+
+def _subject(chunks: list[Token]) -> list[int]:
+    """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
+    before the first verb, after a short leading phrase (同时，/ 例如，/ 谢子远：)."""
+    start = 0
+    for i, t in enumerate(chunks[:6]):
+        if t.text in ("，", "：", ":", ","):
+            if all(c.mention is None for c in chunks[:i]):
+                start = i + 1
+            break
+    out: list[int] = []
+    for t in chunks[start:]:
+        if t.mention is not None:
+            out.append(t.mention)
+        elif t.pos.startswith("v") or t.pos == "p" or t.text in ("，", "。", "；", "：", "是"):
+            break
+    return out
 
 
 def _applies(rule: Rule, ctx: Context) -> bool:

@@ -24,15 +24,16 @@ RULE_KEYS = {"id", "description", "priority", "stage", "when", "pattern", "entit
 WHEN_KEYS = {"section", "item", "head"}
 ENTITY_KEYS = {"capture", "class", "split", "keep_quotes"}
 RELATION_KEYS = {"subject", "predicate", "object"}
+RELATION_OPTIONS = {"same_class"}
 EXAMPLE_KEYS = {"text", "entities", "relations"}
 SECTION_KEYS = {"id", "description", "priority", "match", "role", "align", "relate",
                 "examples", "counter_examples"}
 ENUM_KEYS = {"id", "description", "level", "marker", "examples", "counter_examples"}
 RELATE_KEYS = {"predicate", "to", "scope"}
 CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", "max_length",
-                "stop_labels"}
+                "stop_labels", "drop_patterns"}
 FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup"}
-CONTEXT_REFS = {"$item"}
+CONTEXT_REFS = {"$item", "$subject"}
 OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})$")
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -71,6 +72,7 @@ class RelationEmit:
     subject: str
     predicate: str
     object: str
+    same_class: bool = False  # only between entities of one core class
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class Cleanup:
     min_length: int = 2
     max_length: int = 30
     stop_labels: frozenset = frozenset()
+    drop_patterns: tuple = ()  # regexes cut out of labels (the surface stays an alt label)
 
 
 @dataclass(frozen=True)
@@ -410,8 +413,8 @@ class _Loader:
         emitted = {e.capture for e in ents}
         rels = []
         for r in raw.get("relations", []):
-            if not isinstance(r, dict) or set(r) != RELATION_KEYS:
-                self.err(where, "relations items need exactly subject, predicate, object")
+            if not isinstance(r, dict) or not RELATION_KEYS <= set(r) <= RELATION_KEYS | RELATION_OPTIONS:
+                self.err(where, "relations items need subject, predicate, object (and optional same_class)")
                 continue
             if r["predicate"] not in self.vocab.properties:
                 self.err(where, f"unknown predicate {r['predicate']!r} (not in {self.vocab.path})")
@@ -426,7 +429,8 @@ class _Loader:
                         for t in captures[name]):
                     self.err(where, f"relation {end} capture {name!r} neither emits an entity "
                                     "nor matches entity tokens")
-            rels.append(RelationEmit(r["subject"], r["predicate"], r["object"]))
+            rels.append(RelationEmit(r["subject"], r["predicate"], r["object"],
+                                     bool(r.get("same_class", False))))
         if not ents and not rels:
             self.err(where, "emits nothing (needs entities or relations)")
         when = raw.get("when", {})
@@ -561,7 +565,9 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                 strip_suffixes=tuple(sorted(c.get("strip_suffixes", []), key=len, reverse=True)),
                 separators=frozenset(c.get("separators", Cleanup.separators)),
                 min_length=int(c.get("min_length", 2)), max_length=int(c.get("max_length", 30)),
-                stop_labels=frozenset(c.get("stop_labels", [])))
+                stop_labels=frozenset(c.get("stop_labels", [])),
+                drop_patterns=tuple(p for p in (loader.regex(x, f"{file}: [cleanup]", "drop_patterns")
+                                                for x in c.get("drop_patterns", [])) if p))
     seen: dict[str, str] = {}
     for item in [*rules, *sections, *enums]:
         if item.id in seen:

@@ -94,9 +94,13 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
             raise SourceError(
                 f"{path}: not UTF-8 (bad byte at {utf8_error.start}) nor GB18030; "
                 "name the encoding with --encoding") from None
-        # GB18030 decodes almost anything: accept it only if it looks like Chinese text.
+        # GB18030 decodes almost anything (Big5 bytes too, as nonsense): accept it
+        # only if it looks like Chinese prose: mostly CJK characters, and Chinese
+        # punctuation somewhere (Big5's ，。 decode as private-use characters).
         cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-        if cjk < 0.3 * sum(1 for c in text if not c.isspace() and not c.isascii()):
+        punctuated = any(c in text for c in "，。、；：？！")
+        if cjk < 0.3 * sum(1 for c in text if not c.isspace() and not c.isascii()) \
+                or (cjk >= 20 and not punctuated):
             raise SourceError(f"{path}: cannot detect the encoding (not UTF-8, and not "
                               "Chinese as GB18030); name it with --encoding")
         return text

@@ -425,8 +425,9 @@ def find_entities(nxg, label: str) -> list[str]:
 
 
 def _resolve_types(types: list[str], labels) -> list[str]:
-    by_name = {c.lower(): c for c in labels.parents}
-    by_name.update({zh: c for c, zh in labels.zh.items() if c in labels.parents})
+    classes = [c for c in labels.parents if c not in PROVENANCE_CLASSES]
+    by_name = {c.lower(): c for c in classes}
+    by_name.update({labels.zh[c]: c for c in classes if c in labels.zh})
     out, unknown = [], []
     for t in types:
         t = t.strip()
@@ -435,7 +436,7 @@ def _resolve_types(types: list[str], labels) -> list[str]:
         c = by_name.get(t.lower()) or by_name.get(t)
         (out if c else unknown).append(c or t)
     if unknown:
-        names = sorted(c for c in labels.parents if c not in PROVENANCE_CLASSES)
+        names = sorted(classes)
         near = sorted({m for u in unknown for m in difflib.get_close_matches(u, names, n=3, cutoff=0.6)})
         hint = f"did you mean: {', '.join(near)}?" if near else f"known: {', '.join(names)}"
         raise KgError(f"unknown class {', '.join(unknown)} in --types ({hint})")

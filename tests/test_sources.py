@@ -1,0 +1,266 @@
+"""Reading and normalising sources: encodings, headers, big and odd inputs (library level).
+
+The CLI side of the same cases (exit codes, ``Error: ...`` lines) is in test_errors.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.errors import SourceError
+from kg.normalize import (MAX_SENTENCE, looks_traditional, normalize, paragraphs,
+                          split_sentences, to_simplified)
+from kg.sources import decode, discover, looks_binary, parse_header, read_article, read_sources
+
+BODY = "网商银行推出了“微业贷”产品。杭州是一座智慧城市。"
+TRADITIONAL = "網商銀行推出了「微業貸」產品。杭州是一座智慧城市。數字金融賦能新質生產力發展。"
+SIMPLIFIED = "网商银行推出了「微业贷」产品。杭州是一座智慧城市。数字金融赋能新质生产力发展。"
+
+
+# ------------------------------------------------------------------ decoding
+@pytest.mark.parametrize("data, encoding, expected", [
+    (BODY.encode("utf-8"), None, BODY),
+    (b"\xef\xbb\xbf" + BODY.encode("utf-8"), None, BODY),  # BOM dropped
+    (BODY.encode("utf-16"), None, BODY),  # UTF-16 with its BOM
+    (BODY.encode("gbk"), None, BODY),  # detected
+    (BODY.encode("gb18030"), None, BODY),
+    (TRADITIONAL.encode("gbk"), None, TRADITIONAL),  # traditional characters in GBK
+    (TRADITIONAL.encode("big5"), "big5", TRADITIONAL),  # named
+    (b"\xef\xbb\xbf" + BODY.encode("utf-8"), "utf-8", BODY),  # named, BOM still dropped
+    ("plain ASCII text.".encode(), None, "plain ASCII text."),
+], ids=["utf8", "utf8-bom", "utf16-bom", "gbk", "gb18030", "traditional-gbk", "big5-named",
+        "utf8-named-bom", "ascii"])
+def test_decode_reads_text(data, encoding, expected):
+    assert decode(data, Path("a.txt"), encoding) == expected
+
+
+@pytest.mark.parametrize("data, encoding, message", [
+    (bytes(range(256)) * 8, None, "a.txt: binary file, not text"),
+    (b"\x89PNG\r\n\x1a\n" + bytes((i * 37 + 11) % 256 for i in range(4000)), None,
+     "a.txt: binary file, not text"),
+    (b"\x7fELF\x02\x01\x01" + b"\x00" * 50, "gbk", "a.txt: binary file, not text"),
+    ("café crème brûlée à la française, déjà vu.".encode("latin-1"), None,
+     "a.txt: not UTF-8 (bad byte at 3) nor GB18030; name the encoding with --encoding"),
+    # Big5 bytes decode as GB18030 nonsense: refused rather than read as garbage
+    ((TRADITIONAL * 2).encode("big5"), None,
+     "a.txt: cannot detect the encoding (not UTF-8, and not Chinese as GB18030); "
+     "name it with --encoding"),
+    (BODY.encode("gbk"), "utf-8", "a.txt: cannot decode as utf-8 at byte 0"),
+    (BODY.encode("utf-8"), "no-such-codec", "unknown encoding 'no-such-codec'"),
+], ids=["all-bytes", "png-like", "binary-named-encoding", "latin1", "big5-undetected",
+        "wrong-encoding", "unknown-encoding"])
+def test_decode_refuses_with_a_message_naming_the_file(data, encoding, message):
+    with pytest.raises(SourceError) as e:
+        decode(data, Path("a.txt"), encoding)
+    assert str(e.value) == message
+
+
+def test_text_with_a_few_control_characters_is_not_binary():
+    text = ("第一段。\f\n" + "正文" * 200 + "。\x1a").encode("utf-8")
+    assert not looks_binary(text)
+
+
+# ------------------------------------------------------------------- headers
+@pytest.mark.parametrize("text, meta, body", [
+    ("# id: a\n# title: 标题\n\n正文。", {"id": "a", "title": "标题"}, "\n正文。"),
+    ("\ufeff# id: a\r\n# author：张三、李四\r\n正文。\r\n", {"id": "a", "author": "张三、李四"}, "正文。\n"),
+    ("\n\n# Title: T\n正文", {"title": "T"}, "正文"),
+    ("正文。\n# id: not-a-header", {}, "正文。\n# id: not-a-header"),
+    ("", {}, ""),
+], ids=["plain", "bom-crlf-fullwidth-colon", "leading-blank-lines", "no-header", "empty"])
+def test_parse_header(text, meta, body):
+    assert parse_header(text, Path("a.txt")) == (meta, body)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("# id a\n正文。", 'a.txt:1: malformed header line, expected "# key: value"'),
+    ("# id: a\n#\n正文。", 'a.txt:2: malformed header line, expected "# key: value"'),
+    ("# id: a\n# colour: red\n正文。",
+     "a.txt:2: unknown header key 'colour' (known: id, title, author, source, date, topic)"),
+])
+def test_bad_header_lines_name_file_and_line(text, message):
+    with pytest.raises(SourceError) as e:
+        parse_header(text, Path("a.txt"))
+    assert str(e.value) == message
+
+
+# --------------------------------------------------------- files and folders
+def test_discover_and_read_sources(tmp_path):
+    (tmp_path / "b.txt").write_text("# id: b\n" + BODY, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "notes.md").write_text(BODY, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b" \n\t\n")
+    assert [p.name for p in discover([tmp_path])] == ["b.txt", "empty.txt", "a.txt"]
+    warnings = []
+    articles = read_sources([tmp_path], warn=warnings.append)
+    assert [a.id for a in articles] == ["a", "b"]
+    assert warnings == [f"{tmp_path / 'empty.txt'}: empty source, skipped"]
+
+
+def test_same_file_named_twice_is_read_once(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(BODY, encoding="utf-8")
+    assert [a.id for a in read_sources([f, tmp_path, tmp_path / "." / "a.txt"])] == ["a"]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("x.txt", "# id: a b\n正文。", "{p}: bad article id 'a b' (letters, digits, _ . - only)"),
+])
+def test_bad_article_id(tmp_path, name, content, message):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError) as e:
+        read_article(p)
+    assert str(e.value) == message.format(p=p)
+
+
+def test_file_over_the_size_limit_is_refused_before_reading(tmp_path):
+    import kg.sources as sources
+
+    p = tmp_path / "huge.txt"
+    with open(p, "wb") as f:  # sparse: costs no disk and is never read
+        f.truncate(sources.MAX_BYTES + 1)
+    with pytest.raises(SourceError) as e:
+        read_article(p)
+    assert str(e.value) == f"{p}: file too large ({sources.MAX_BYTES + 1} bytes; limit {sources.MAX_BYTES})"
+
+
+# ------------------------------------------------------------- normalising
+@pytest.mark.parametrize("body, text", [
+    ("ＡＩ和６Ｇ技术，ＥＳＧ投资。", "AI和6G技术，ESG投资。"),  # full-width Latin -> ASCII, punctuation kept
+    ("发展新质生产力，离\n不开金融支持。", "发展新质生产力，离不开金融支持。"),  # no invented space
+    ("使用App和AI\n技术。", "使用App和AI技术。"),
+    ("an English\nword。", "an English word。"),
+    ("第一段。\n\n第二段。", "第一段。\n第二段。"),
+    ("第一段。\r\n\r\n第二段。", "第一段。\n第二段。"),  # CRLF
+], ids=["fullwidth", "column-break", "latin-in-chinese", "english-break", "paragraphs", "crlf"])
+def test_normalize_text(body, text):
+    assert normalize(body, "a")[0] == text
+
+
+def test_latin_inside_chinese_stays_whole_tokens():
+    from kg.lexicon import load as load_lexicon
+    from kg.ontology import load as load_vocab
+    from kg.segment import get
+
+    seg = get(load_lexicon(None, load_vocab()))
+    text, _ = normalize("推动ＡＩ、6G、ESG投资和App应用发展。", "a")
+    words = [t.text for t in seg.tokens(text)]
+    for word in ("AI", "6G", "ESG", "App"):
+        assert word in words, words
+
+
+@pytest.mark.parametrize("text, traditional", [
+    (TRADITIONAL, True),
+    (SIMPLIFIED, False),
+    ("数字金融如何更好赋能新质生产力发展——对话宁波财经学院", False),
+    ("乾隆年间，后来他在这里工作了很多年，写了很多文章。", False),  # a stray 乾 is not enough
+    ("AI 6G", False),
+    ("", False),
+])
+def test_looks_traditional(text, traditional):
+    assert looks_traditional(text) is traditional
+
+
+def test_traditional_article_is_converted_to_simplified():
+    text, sentences = normalize(TRADITIONAL, "a")
+    assert text == SIMPLIFIED == to_simplified(TRADITIONAL)
+    assert [s.text for s in sentences] == ["网商银行推出了「微业贷」产品。", "杭州是一座智慧城市。",
+                                           "数字金融赋能新质生产力发展。"]
+
+
+def test_simplified_article_is_never_touched():
+    body = "乾隆年间的干部后来在乾燥的地方发展数字金融。"
+    assert normalize(body, "a")[0] == body
+
+
+def test_traditional_header_is_converted(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_bytes(("# title: 數字金融賦能發展\n# author: 江英華\n\n" + TRADITIONAL).encode("big5"))
+    a = read_article(p, encoding="big5")
+    assert (a.title, a.authors, a.text) == ("数字金融赋能发展", ("江英华",), SIMPLIFIED)
+
+
+@pytest.mark.parametrize("paragraph, max_length, pieces", [
+    ("甲乙丙。丁戊。", 500, ["甲乙丙。", "丁戊。"]),
+    ("甲" * 12, 5, ["甲" * 5, "甲" * 5, "甲" * 2]),  # no punctuation: hard cut
+    ("甲甲甲，乙乙乙乙乙，丙", 6, ["甲甲甲，", "乙乙乙乙乙，", "丙"]),  # cut after a clause mark
+    ("  甲乙。  ", 500, ["甲乙。"]),
+    ("", 500, []),
+])
+def test_split_sentences_caps_length(paragraph, max_length, pieces):
+    spans = split_sentences(paragraph, max_length)
+    assert [paragraph[a:b] for a, b in spans] == pieces
+
+
+# ------------------------------------------------------------- big inputs
+def _time(fn, *args):
+    t = time.process_time()
+    fn(*args)
+    return time.process_time() - t
+
+
+@pytest.mark.parametrize("unit", [
+    "数字金融赋能新质生产力",  # no punctuation at all
+    "数字金融赋能新质生产力。",  # many short sentences
+    "a",  # Latin, one word
+    "”",  # closers only
+], ids=["no-punctuation", "sentences", "latin", "closers"])
+def test_a_1mb_line_without_newline_normalises_in_linear_time(unit):
+    big = unit * (1_000_000 // len(unit.encode("utf-8")))
+    small = big[: len(big) // 10]
+    t_small, t_big = _time(normalize, small, "x"), _time(normalize, big, "x")
+    text, sentences = normalize(big, "x")
+    assert t_big < 10, f"1 MB line took {t_big:.1f} s of CPU"
+    # ten times the input, at most ~ten times the time (+ slack for timer noise): no quadratic step
+    assert t_big < 25 * t_small + 0.5, (t_small, t_big)
+    assert all(s.end - s.start <= MAX_SENTENCE for s in sentences)
+    assert all(text[s.start:s.end] == s.text for s in sentences[:50] + sentences[-50:])
+
+
+def test_many_broken_lines_without_paragraph_end_are_joined_in_linear_time():
+    # a paragraph that never ends (every line ends in a comma): joining must not be quadratic
+    unit = "发展新质生产力，是一项系统性、长期性工程，\n"
+    big = unit * 20000  # ~1.2 MB
+    assert len(paragraphs(big)) == 1
+    t_small, t_big = _time(paragraphs, big[: len(big) // 10]), _time(paragraphs, big)
+    assert t_big < 25 * t_small + 0.5, (t_small, t_big)
+
+
+PEAK_RSS = r"""
+import json, resource, sys, time
+from pathlib import Path
+t = time.perf_counter()
+from kg.sources import read_article
+a = read_article(Path(sys.argv[1]))
+print(json.dumps({"sentences": len(a.sentences), "chars": len(a.text),
+                  "seconds": time.perf_counter() - t,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def test_a_20mb_file_reads_and_normalises_with_bounded_memory(tmp_path):
+    """Reading + normalising only: a full build of 20 MB (7M characters) would take
+    many minutes of extraction, which is proportional but not a CI-sized test."""
+    para = ("发展新质生产力，是一项系统性、长期性工程，离\n不开金融支持。2023年举行的中央"
+            "金融工作会议提出，\n要做好科技金融、绿色金融、普惠金融。\n\n")
+    p = tmp_path / "big.txt"
+    p.write_text("# id: big\n\n" + para * (20_000_000 // len(para.encode("utf-8")) + 1),
+                 encoding="utf-8")
+    size_mb = p.stat().st_size / 2**20
+    assert size_mb >= 19
+    out = subprocess.run([sys.executable, "-c", PEAK_RSS, str(p)], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    r = json.loads(out.stdout)
+    assert r["sentences"] > 200_000
+    # bounded: a small multiple of the file size (measured ~150 MB for 20 MB)
+    assert r["peak_mb"] < 15 * size_mb, r
