@@ -225,7 +225,10 @@ def bench(base: Path, sizes: list[int]) -> None:
     print(f"--jobs 2 on {big}x: {jobs2['seconds']:.2f} s vs {build[big]['seconds']:.2f} s = "
           f"{sp:.2f}x speed-up (target >= {TARGET_SPEEDUP}) {'OK' if sp >= TARGET_SPEEDUP else 'MISSED'}; "
           f"peak {jobs2['peak_mb']:.0f} MB parent, {jobs2['peak_child_mb']:.0f} MB largest worker; "
-          f"kg.ttl {'identical' if same else 'DIFFERENT'} to --jobs 1")
+          f"kg.ttl ({jobs2['triples']:,} triples) {'identical' if same else 'DIFFERENT'} to --jobs 1")
+    if not same:
+        print("  (if kg/ or ontology/ changed during the run, rerun on a frozen copy: "
+              "PYTHONPATH=COPY python COPY/bench/build_bench.py)")
     worst = max(build[k]["seconds"] / raw[k]["seconds"] for k in sizes)
     print(f"ratio build / raw posseg (wall): worst {worst:.2f} (target <= {TARGET_RATIO}) "
           f"{'OK' if worst <= TARGET_RATIO else 'MISSED'}")

@@ -35,6 +35,8 @@ class Context:
     head: bool = False
     marker_end: int = 0  # characters of the enumeration marker at the sentence start
     enumeration: str | None = None  # id of the enumeration rule of the marker
+    sub: int = 0  # number of the sub-item (一方面 = 1, 另一方面 = 2) within the item
+    opens_section: bool = False  # the sentence that opened its section
 
 
 def contexts(article: Article, rs: RuleSet) -> list[Context]:
@@ -42,27 +44,33 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
     section = role = rule = None
     n_sections = 0
     item = None
-    count = 0
+    count = sub = 0
     for s in article.sentences:
+        opens = False
         for sr in rs.sections:
             if sr.match.search(s.text):
                 if sr.role is not None and sr.role == role and count == 0:
                     break  # the answer restating its question's section continues it
                 n_sections += 1
-                section, role, rule, item, count = n_sections, sr.role, sr, None, 0
+                section, role, rule, item, count, sub = n_sections, sr.role, sr, None, 0, 0
+                opens = True
                 break
-        ctx = Context(section, role, rule, item)
+        ctx = Context(section, role, rule, item, opens_section=opens)
         for er in rs.enumerations:
             m = er.marker.match(s.text)
             if not m:
                 continue
             if er.level == 1:
                 count += 1
+                sub = 0
                 n = ordinal(m.groupdict().get("n") or "") if "n" in er.marker.groupindex else None
                 item = (section, n or count)
-                ctx = Context(section, role, rule, item, True, m.end(), er.id)
+                ctx = Context(section, role, rule, item, True, m.end(), er.id, opens_section=opens)
+            elif item is not None:
+                sub += 1
             break
         ctx.item = item
+        ctx.sub = sub if item is not None else 0
         out.append(ctx)
     return out
 
@@ -164,16 +172,18 @@ class Extractor:
         relations: list[Relation] = []
         heads: dict[tuple, list[int]] = {}  # item -> head mention indices
         item_mentions: dict[tuple, list[int]] = {}
+        topics: dict[int, list[int]] = {}  # section -> the topic of its opening sentence
         for sent, ctx in zip(article.sentences, ctxs):
             trace = SentenceTrace() if traces is not None else None
-            self._sentence(article, sent, ctx, mentions, relations, heads, item_mentions, trace)
+            self._sentence(article, sent, ctx, mentions, relations, heads, item_mentions, trace,
+                           topics)
             if traces is not None:
                 traces.append(trace)
         self._section_relations(article, ctxs, mentions, relations, heads, item_mentions)
         return Extraction(article, mentions, _dedupe(relations))
 
     def _sentence(self, article, sent: Sentence, ctx: Context, mentions, relations, heads,
-                  item_mentions, trace) -> None:
+                  item_mentions, trace, topics) -> None:
         text = article.text
         tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
         tokens += self.segmenter.tokens(sent.text, sent.start)
@@ -201,8 +211,10 @@ class Extractor:
         chunks = _chunk(tokens, mentions, local)
 
         subject: list[int] = []
+        leading = self.rs.lists.get("encourage_verbs", ())
         for stage in self.rs.stages:
-            subject = _subject(chunks)
+            # the sentence's subject; without one, the topic of its section (zero anaphora)
+            subject = _subject(chunks, leading) or topics.get(ctx.section, [])
             rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)]
             matches = [m for r in rules for m in find(r, chunks, self.type_class)]
             if not matches:
@@ -238,6 +250,9 @@ class Extractor:
             chunks = _chunk(tokens, mentions, local)
         if ctx.item is not None:
             item_mentions.setdefault(ctx.item, []).extend(local)
+        if ctx.opens_section and ctx.section is not None:
+            topic = _subject(chunks, leading)
+            topics[ctx.section] = topic[:1]
 
     def _candidates(self, text: str, chunks: list[Token], matches: list[Match]):
         cands: list[_Candidate] = []
@@ -248,7 +263,8 @@ class Extractor:
                 if e.capture not in m.captures:
                     continue
                 lo, hi = m.captures[e.capture]
-                groups = _split(chunks[lo:hi], cleanup.separators) if e.split else [chunks[lo:hi]]
+                groups = (_split(chunks[lo:hi], cleanup.separators, e.split_before) if e.split
+                          else [chunks[lo:hi]])
                 for group in groups:
                     if not group:
                         continue
@@ -308,13 +324,41 @@ class Extractor:
             out.append((c, len(mentions) - 1))
         return out
 
+    def _nearest(self, in_item: list[int], item_heads: list[int], role: str, target: str,
+                  mentions: list[Mention]):
+        """Pair each `target` entity of an item with the measure that answers it: the first
+        entity of the section's role in its sentence, else the next one in the item, else
+        the item's head."""
+        vocab = self.rs.vocab
+        ordered = sorted(set(in_item), key=lambda i: (mentions[i].start, mentions[i].end))
+        actors = [i for i in ordered if vocab.is_subclass(mentions[i].cls, role)
+                  and not any(mentions[i].start <= mentions[o].start < mentions[i].end
+                              for o in ordered if vocab.is_subclass(mentions[o].cls, target))]
+        for o in ordered:
+            if not vocab.is_subclass(mentions[o].cls, target):
+                continue
+            same = [a for a in actors if mentions[a].sentence == mentions[o].sentence]
+            later = [a for a in actors if mentions[a].start > mentions[o].end]
+            if same:
+                yield o, same[0]
+            elif later:
+                yield o, later[0]
+            else:
+                for h in item_heads:
+                    yield o, h
+
     @staticmethod
     def _endpoint(name: str, m: Match, chunks, by_capture, ctx: Context, heads,
                   subject: list[int]) -> list[int]:
         if name == "$subject":
             return subject
         if name == "$item":
-            return list(heads.get(ctx.item, [])) if ctx.item else []
+            if not ctx.item:
+                return []
+            item_heads = heads.get(ctx.item, [])
+            if ctx.sub and 1 < len(item_heads) and ctx.sub <= len(item_heads):
+                return [item_heads[ctx.sub - 1]]  # 另一方面 explains the item's second clause
+            return list(item_heads)
         got = by_capture.get((id(m), name))
         if got is not None:
             return got
@@ -340,12 +384,11 @@ class Extractor:
             items = sorted(k for k in heads if k and k[0] == sec)
             for pred, target, _scope in rule.relate:
                 for item in items:
-                    for h in heads[item]:
-                        for o in item_mentions.get(item, []):
-                            if o != h and self.rs.vocab.is_subclass(mentions[o].cls, target) and \
-                                    self.rs.vocab.fits(pred, mentions[h].cls, mentions[o].cls):
-                                relations.append(Relation(mentions[h], pred, mentions[o], rule.id,
-                                                          article.id, mentions[o].sentence))
+                    for o, h in self._nearest(item_mentions.get(item, []), heads[item], ctx.role,
+                                              target, mentions):
+                        if self.rs.vocab.fits(pred, mentions[h].cls, mentions[o].cls):
+                            relations.append(Relation(mentions[h], pred, mentions[o], rule.id,
+                                                      article.id, mentions[o].sentence))
             if rule.align:
                 prev = [s for s, c in by_section.items() if s < sec and c.section_rule and
                         c.role and c.role != ctx.role]
@@ -362,15 +405,22 @@ class Extractor:
                                                       article.id, head_sentence[(s, n)]))
 
 
-def _subject(chunks: list[Token]) -> list[int]:
+def _subject(chunks: list[Token], leading=()) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
-    before the first verb, after a short leading phrase (同时，/ 例如，/ 谢子远：)."""
+    before the first verb, after a short leading phrase (同时，/ 例如，/ 谢子远：) and
+    after a leading verb of encouragement (鼓励科技企业……: the encouraged actor)."""
     start = 0
     for i, t in enumerate(chunks[:6]):
         if t.text in ("，", "：", ":", ","):
-            if all(c.mention is None for c in chunks[:i]):
+            if all(c.mention is None for c in chunks[:i]) or t.text in "：:":
                 start = i + 1
             break
+    # skip pronouns and interview words (您认为 / 我认为) before the subject
+    while start < len(chunks) and (chunks[start].pos in ("bos", "r", "d", "c") or
+                                   chunks[start].text in ("认为", "看来", "说")):
+        start += 1
+    if start < len(chunks) and chunks[start].text in leading:
+        start += 1
     out: list[int] = []
     for t in chunks[start:]:
         if t.mention is not None:
@@ -390,10 +440,12 @@ def _applies(rule: Rule, ctx: Context) -> bool:
     return True
 
 
-def _split(tokens: list[Token], separators) -> list[list[Token]]:
+def _split(tokens: list[Token], separators, before=None) -> list[list[Token]]:
+    """Items of a list; with ``before``, split only where the next word is in it."""
     groups: list[list[Token]] = [[]]
-    for t in tokens:
-        if t.text in separators and t.mention is None:
+    for i, t in enumerate(tokens):
+        nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
+        if t.text in separators and t.mention is None and (before is None or nxt in before):
             groups.append([])
         else:
             groups[-1].append(t)

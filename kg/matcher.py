@@ -81,7 +81,8 @@ def match_at(pattern: tuple, tokens: list[Token], i: int, type_class: dict):
         count = 0
         while count < limit and ok(k, j + count):
             count += 1
-        for c in range(count, spec.min - 1, -1):
+        counts = range(spec.min, count + 1) if spec.lazy else range(count, spec.min - 1, -1)
+        for c in counts:
             new = caps
             if spec.capture and c > 0:
                 new = dict(caps)

@@ -22,7 +22,7 @@ TOKEN_KEYS = {"text", "in", "not_in", "regex", "pos", "not_pos", "type", "class"
 RULE_KEYS = {"id", "description", "priority", "stage", "when", "pattern", "entities",
              "relations", "examples", "counter_examples"}
 WHEN_KEYS = {"section", "item", "head"}
-ENTITY_KEYS = {"capture", "class", "split", "keep_quotes"}
+ENTITY_KEYS = {"capture", "class", "split", "split_before", "keep_quotes"}
 RELATION_KEYS = {"subject", "predicate", "object"}
 RELATION_OPTIONS = {"same_class"}
 EXAMPLE_KEYS = {"text", "entities", "relations"}
@@ -34,7 +34,7 @@ CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", 
                 "stop_labels", "drop_patterns"}
 FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup"}
 CONTEXT_REFS = {"$item", "$subject"}
-OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})$")
+OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})(\?)?$")
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                     "九": 9, "十": 10}
@@ -56,6 +56,7 @@ class TokenSpec:
     negate: bool = False
     min: int = 1
     max: int | None = 1  # None = unbounded
+    lazy: bool = False  # take as few tokens as possible (op ending in "?", e.g. "*?")
     capture: tuple = ()  # capture names this token belongs to
 
 
@@ -65,6 +66,7 @@ class EntityEmit:
     cls: str
     split: bool = False
     keep_quotes: bool = False
+    split_before: frozenset | None = None  # split only where the next word is one of these
 
 
 @dataclass(frozen=True)
@@ -306,9 +308,10 @@ class _Loader:
         if "op" in spec:
             m = OP.match(str(spec["op"]))
             if not m:
-                self.err(where, f"op: expected ?, *, + or {{m,n}}, got {spec['op']!r}")
+                self.err(where, f"op: expected ?, *, + or {{m,n}} (lazy with a trailing ?), got {spec['op']!r}")
             else:
                 op = m.group(1)
+                kw["lazy"] = bool(m.group(4))
                 if op == "?":
                     kw["min"], kw["max"] = 0, 1
                 elif op == "*":
@@ -408,8 +411,9 @@ class _Loader:
                 self.err(where, f"entity uses capture {cap!r} that the pattern never defines")
             if cls != "$type" and not self.vocab.is_class(cls or ""):
                 self.err(where, f"unknown class {cls!r} (not in {self.vocab.path})")
-            ents.append(EntityEmit(str(cap), str(cls), bool(e.get("split", False)),
-                                   bool(e.get("keep_quotes", False))))
+            before = self.words(e["split_before"], where, "split_before") if "split_before" in e else None
+            ents.append(EntityEmit(str(cap), str(cls), bool(e.get("split", False)) or before is not None,
+                                   bool(e.get("keep_quotes", False)), before))
         emitted = {e.capture for e in ents}
         rels = []
         for r in raw.get("relations", []):

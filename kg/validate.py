@@ -91,12 +91,64 @@ def _load_rdf(path: Path, what: str):
     return g
 
 
+def _graph_checks(shapes):
+    """Split off the whole-graph SPARQL constraints (shapes targeting kgsh:graph).
+
+    Returns [(constraint node, message, query text)] and removes their
+    ``sh:sparql`` links from ``shapes`` so pySHACL does not run them.
+    """
+    from rdflib import URIRef
+
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    checks = []
+    for shape in list(shapes.subjects(sh("targetNode"), URIRef(GRAPH_NODE))):
+        for c in list(shapes.objects(shape, sh("sparql"))):
+            prefixes = []
+            for decl_owner in shapes.objects(c, sh("prefixes")):
+                for d in shapes.objects(decl_owner, sh("declare")):
+                    prefixes.append(f"PREFIX {shapes.value(d, sh('prefix'))}: "
+                                    f"<{shapes.value(d, sh('namespace'))}>")
+            message = str(shapes.value(c, sh("message")) or "constraint not met")
+            query = "\n".join(sorted(prefixes)) + "\n" + str(shapes.value(c, sh("select")))
+            checks.append((c, message, query))
+            shapes.remove((shape, sh("sparql"), c))
+    return checks
+
+
+def _run_graph_checks(data, ontology, checks) -> list[dict]:
+    """Run whole-graph SPARQL constraints in Oxigraph; one problem per result row."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for g in (data, ontology):
+        store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    problems = []
+    for _node, message, query in checks:
+        try:
+            solutions = store.query(query)
+        except SyntaxError as e:
+            raise OntologyError([f"{SHAPES_FILE}: bad SPARQL constraint: {e}"]) from e
+        names = [v.value for v in solutions.variables]
+        for row in solutions:
+            bound = {n: row[n] for n in names if row[n] is not None}
+            text = re.sub(r"\{[?$](\w+)\}",
+                          lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0),
+                          message)
+            problems.append({"severity": "Violation", "focus": bound.get("value"),
+                             "path": bound.get("path"), "message": text})
+    return problems
+
+
 def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
-                   ontology_path: str | Path = ONTOLOGY_FILE) -> tuple[bool, list[dict]]:
+                   ontology_path: str | Path = ONTOLOGY_FILE,
+                   sparql_engine: str = "oxigraph") -> tuple[bool, list[dict]]:
     """Validate an rdflib Graph; returns (conforms, problems sorted for display).
 
     Each problem is a dict with severity, focus, label, path, value and message.
-    Warnings are listed but do not make the graph fail.
+    Warnings are listed but do not make the graph fail. With
+    ``sparql_engine="oxigraph"`` the whole-graph SPARQL constraints run in
+    Oxigraph and the rest in pySHACL; ``"pyshacl"`` runs everything in pySHACL
+    (slow on large graphs; the tests check both give the same report).
     """
     import pyshacl
     from rdflib import URIRef
@@ -104,12 +156,13 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
 
     shapes = _load_rdf(Path(shapes_path), "SHACL shapes")
     ontology = _load_rdf(Path(ontology_path), "ontology")
+    checks = _graph_checks(shapes) if sparql_engine == "oxigraph" else []
     conforms, results, _text = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none",
         allow_warnings=True, advanced=False, abort_on_first=False)
     if not hasattr(results, "subjects"):  # pySHACL rejected the shapes themselves
         raise OntologyError([f"{shapes_path}: invalid shapes: {str(_text).strip().splitlines()[-1]}"])
-    problems = []
+    raw = []
     for r in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
         focus = results.value(r, URIRef(SH + "focusNode"))
         value = results.value(r, URIRef(SH + "value"))
@@ -119,15 +172,26 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
             value = None
         severity = results.value(r, URIRef(SH + "resultSeverity"))
         messages = sorted(str(m) for m in results.objects(r, URIRef(SH + "resultMessage")))
-        problems.append({
+        raw.append({
             "severity": str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            "focus": _short(focus),
-            "label": _label(data, focus),
+            "focus": focus, "value": value,
             "path": _path_text(results, results.value(r, URIRef(SH + "resultPath"))),
-            "value": _short(value),
-            "message": _IRI.sub(lambda m: _short(URIRef(m.group())), messages[0])
-            if messages else "constraint not met",
+            "message": messages[0] if messages else "constraint not met",
         })
+    for p in _run_graph_checks(data, ontology, checks) if checks else []:
+        conforms = False
+        focus = URIRef(p["focus"].value) if p["focus"] is not None else None
+        path = _short(URIRef(p["path"].value)) if p["path"] is not None else "-"
+        raw.append({"severity": "Violation", "focus": focus, "value": None, "path": path,
+                    "message": p["message"]})
+    problems = [{
+        "severity": p["severity"],
+        "focus": _short(p["focus"]),
+        "label": _label(data, p["focus"]),
+        "path": p["path"],
+        "value": _short(p["value"]),
+        "message": _IRI.sub(lambda m: _short(URIRef(m.group())), p["message"]),
+    } for p in raw]
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     problems.sort(key=lambda p: (order.get(p["severity"], 3), p["focus"], p["path"], p["message"],
                                  p["value"]))
@@ -136,6 +200,7 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
     for p in problems:
         if not unique or p != unique[-1]:
             unique.append(p)
+    conforms = conforms and not any(p["severity"] == "Violation" for p in unique)
     return bool(conforms), unique
 
 
