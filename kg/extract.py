@@ -76,11 +76,14 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
 
 
 def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
-               keep_quotes: bool = False) -> tuple[int, int, str, tuple] | None:
+               keep_quotes: bool = False, bounds: set | None = None
+               ) -> tuple[int, int, str, tuple] | None:
     """Trim a span to its label: edge punctuation, curated prefixes/suffixes.
 
     Returns (start, end, label, alts) with ``text[start:end]`` the trimmed
-    surface, or None if nothing sensible is left.
+    surface, or None if nothing sensible is left. With ``bounds`` (the offsets
+    where tokens start or end), a prefix or suffix is only cut at a token
+    boundary: 应 is cut from 应加强 but not from 应用.
     """
     changed = True
     stripped: list[str] = []  # suffixes cut off: label + suffixes is kept as an alternative label
@@ -92,12 +95,12 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
             end, changed = end - 1, True
         s = text[start:end]
         for p in cleanup.strip_prefixes:
-            if s.startswith(p) and len(s) > len(p):
+            if s.startswith(p) and len(s) > len(p) and (bounds is None or start + len(p) in bounds):
                 start, changed = start + len(p), True
                 break
         s = text[start:end]
         for p in cleanup.strip_suffixes:
-            if s.endswith(p) and len(s) > len(p):
+            if s.endswith(p) and len(s) > len(p) and (bounds is None or end - len(p) in bounds):
                 end, changed = end - len(p), True
                 stripped.append(p)
                 break
@@ -187,6 +190,7 @@ class Extractor:
         text = article.text
         tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
         tokens += self.segmenter.tokens(sent.text, sent.start)
+        bounds = {t.start for t in tokens} | {t.end for t in tokens}
         if trace is not None:
             trace.tokens = tokens
         local: list[int] = []  # mention indices of this sentence
@@ -196,7 +200,7 @@ class Extractor:
             body_start = sent.start + ctx.marker_end
             pos = body_start
             for piece in CLAUSE_SPLIT.split(text[body_start:sent.end]):
-                c = clean_span(text, pos, pos + len(piece), self.rs.cleanup)
+                c = clean_span(text, pos, pos + len(piece), self.rs.cleanup, bounds=bounds)
                 pos += len(piece) + 1
                 if c is None:
                     continue
@@ -216,10 +220,11 @@ class Extractor:
             # the sentence's subject; without one, the topic of its section (zero anaphora)
             subject = _subject(chunks, leading) or topics.get(ctx.section, [])
             rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)]
-            matches = [m for r in rules for m in find(r, chunks, self.type_class)]
+            matches = [m for r in rules for m in find(r, tokens if r.nested else chunks,
+                                                      self.type_class)]
             if not matches:
                 continue
-            cands, reuse = self._candidates(text, chunks, matches)
+            cands, reuse = self._candidates(text, chunks, tokens, matches, bounds)
             accepted = self._resolve(cands, mentions, local, article.id, sent.index, text)
             by_capture: dict[tuple[int, str], list[int]] = {}
             for cand, idx in accepted:
@@ -245,7 +250,8 @@ class Extractor:
                                                           m.rule.id, article.id, sent.index))
                                 emitted.append(f"{mentions[s].label} {r.predicate} {mentions[o].label}")
                 if trace is not None:
-                    span = text[chunks[m.start].start:chunks[m.end - 1].end]
+                    seq = tokens if m.rule.nested else chunks
+                    span = text[seq[m.start].start:seq[m.end - 1].end]
                     trace.matches.append((stage, m.rule.id, span, emitted))
             chunks = _chunk(tokens, mentions, local)
         if ctx.item is not None:
@@ -254,7 +260,8 @@ class Extractor:
             topic = _subject(chunks, leading)
             topics[ctx.section] = topic[:1]
 
-    def _candidates(self, text: str, chunks: list[Token], matches: list[Match]):
+    def _candidates(self, text: str, chunks: list[Token], tokens: list[Token],
+                    matches: list[Match], bounds: set):
         cands: list[_Candidate] = []
         reuse: dict[tuple[int, str], list[int]] = {}
         cleanup = self.rs.cleanup
@@ -263,8 +270,9 @@ class Extractor:
                 if e.capture not in m.captures:
                     continue
                 lo, hi = m.captures[e.capture]
-                groups = (_split(chunks[lo:hi], cleanup.separators, e.split_before) if e.split
-                          else [chunks[lo:hi]])
+                seq = tokens if m.rule.nested else chunks
+                groups = (_split(seq[lo:hi], cleanup.separators, e.split_before) if e.split
+                          else [seq[lo:hi]])
                 for group in groups:
                     if not group:
                         continue
@@ -283,17 +291,17 @@ class Extractor:
                         if not typed:
                             continue
                         cls = self.type_class[typed[0]]
-                    c = clean_span(text, group[0].start, group[-1].end, cleanup, e.keep_quotes)
+                    c = clean_span(text, group[0].start, group[-1].end, cleanup, e.keep_quotes, bounds)
                     if c is None:
                         continue
                     start, end, label, alts = c
                     cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture))
         return cands, reuse
 
-    @staticmethod
-    def _resolve(cands: list[_Candidate], mentions: list[Mention], local: list[int],
+    def _resolve(self, cands: list[_Candidate], mentions: list[Mention], local: list[int],
                  article_id: str, sentence: int, text: str):
         """Keep the best of overlapping candidates: priority, then length, then position."""
+        self._vocab = self.rs.vocab
         cands.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.id, c.cls))
         kept: list[_Candidate] = []
         out = []
@@ -303,6 +311,15 @@ class Extractor:
                 if c.start < k.end and k.start < c.end:
                     clash = k
                     break
+            if clash is not None and c.rule.nested and (clash.start, clash.end) != (c.start, c.end):
+                clash = None  # a word of the lexicon inside a longer entity stays a mention
+            if clash is None and c.rule.nested:
+                # ... unless it is inside an entity of its own kind (联盟 in ……产业创新联盟)
+                vocab = self._vocab
+                if any(k.start <= c.start and c.end <= k.end and (k.start, k.end) != (c.start, c.end)
+                       and vocab.core(k.cls if k.cls != "$type" else c.cls) == vocab.core(c.cls)
+                       for k in kept):
+                    continue
             if clash is not None:
                 if clash.match is c.match and (c.start, c.end) != (clash.start, clash.end):
                     pass  # nested spans emitted by one match are both kept

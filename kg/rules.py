@@ -20,7 +20,7 @@ RULES_DIR = ONTOLOGY_DIR / "rules"
 TOKEN_KEYS = {"text", "in", "not_in", "regex", "pos", "not_pos", "type", "class", "entity",
               "quoted", "any", "any_of", "op", "capture", "not"}
 RULE_KEYS = {"id", "description", "priority", "stage", "when", "pattern", "entities",
-             "relations", "examples", "counter_examples"}
+             "relations", "examples", "counter_examples", "nested"}
 WHEN_KEYS = {"section", "item", "head"}
 ENTITY_KEYS = {"capture", "class", "split", "split_before", "keep_quotes"}
 RELATION_KEYS = {"subject", "predicate", "object"}
@@ -99,6 +99,7 @@ class Rule:
     examples: tuple
     counter_examples: tuple
     file: str
+    nested: bool = False  # matches the plain words, and its entities may sit inside others
 
 
 @dataclass(frozen=True)
@@ -453,9 +454,15 @@ class _Loader:
                 item = bool(when["item"])
             if "head" in when:
                 head = bool(when["head"])
+        nested = raw.get("nested", False)
+        if not isinstance(nested, bool):
+            self.err(where, "nested must be true or false")
+        elif nested and (rels or any(t.entity for t in pattern)):
+            self.err(where, "a nested rule matches plain words: no relations, no entity constraints")
         exs, cexs = self.examples(raw, where)
         return Rule(str(rid), str(raw.get("description", "")), priority, stage, pattern,
-                    tuple(ents), tuple(rels), sections, item, head, exs, cexs, file)
+                    tuple(ents), tuple(rels), sections, item, head, exs, cexs, file,
+                    bool(nested))
 
     def section(self, raw, file: str) -> SectionRule | None:
         sid = raw.get("id")
