@@ -1,8 +1,9 @@
 """Extraction quality against our own gold annotation of the two bundled articles.
 
-The floors sit just under the measured figures, so a change to rules, lexicon or
-engine that loses quality fails here. Issue 4 asks for entity F1 >= 0.85 and
-relation recall >= 0.6; we are not there yet (see the README's quality section).
+Issue 4 holds the extractor at entity F1 >= 0.85 and relation recall >= 0.6; the
+other floors sit just under the measured figures, so a change to rules, lexicon or
+engine that loses quality fails here. (The rules were tuned while looking at this
+gold: tests/heldout/ measures how they generalise.)
 """
 
 import json
@@ -28,20 +29,20 @@ def scores():
 
 
 def test_entity_f1_floor(scores):
-    assert scores["entities"]["f1"] >= 0.73
+    assert scores["entities"]["f1"] >= 0.85
 
 
 def test_entity_precision_floor(scores):
-    assert scores["entities"]["precision"] >= 0.75
+    assert scores["entities"]["precision"] >= 0.80
 
 
 def test_core_five_classes_found_floor(scores):
-    assert scores["core_five_found"]["recall"] >= 0.73
+    assert scores["core_five_found"]["recall"] >= 0.90
 
 
 def test_relation_recall_floor(scores):
-    assert scores["relations"]["recall"] >= 0.34
+    assert scores["relations"]["recall"] >= 0.6
 
 
 def test_relation_precision_floor(scores):
-    assert scores["relations"]["precision"] >= 0.5
+    assert scores["relations"]["precision"] >= 0.65
