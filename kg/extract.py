@@ -219,7 +219,9 @@ class Extractor:
         for stage in self.rs.stages:
             # the sentence's subject; without one, the topic of its section (zero anaphora)
             subject = _subject(chunks, leading) or topics.get(ctx.section, [])
-            rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)]
+            words = {t.text for t in chunks} | {t.text for t in tokens}
+            rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)
+                     and (r.anchor is None or not r.anchor.isdisjoint(words))]
             matches = [m for r in rules for m in find(r, tokens if r.nested else chunks,
                                                       self.type_class)]
             if not matches:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import lexicon as lexicon_mod
-from . import ontology, resolve, rules as rules_mod
+from . import ontology, resolve, rules as rules_mod, store as store_mod
 from .errors import KgError, OutputError
 from .fileio import atomic_write
 from .model import Article, Extraction
@@ -222,6 +222,12 @@ def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, r
           lexicon_path=None, encoding=None, use_cache: bool = True, store: str | None = None,
           warn: Callable[[str], None] = lambda m: None, pages: bool = True) -> Summary:
     t0 = time.perf_counter()
+    store_mod.check_spec(store)  # a bad --store fails before any extraction
+    out_dir = Path(out_dir)
+    try:  # an unusable output folder fails before any extraction
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot write to {out_dir}: {e.strerror or e}") from None
     extractor = load_extractor(rules_dir, lexicon_path)
     articles = read_sources(sources, encoding=encoding, warn=warn)
     extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
@@ -233,7 +239,8 @@ def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, r
     summary.relations = Counter(p for _, p, _, _ in rels)
     summary.triples = len(graph)
     out_dir = Path(out_dir)
-    summary.files = write_outputs(graph, out_dir, pages=pages)
+    with store_mod.persisted(graph, store) as stored:
+        summary.files = write_outputs(stored, out_dir, pages=pages)
     summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -100,6 +100,21 @@ class Rule:
     counter_examples: tuple
     file: str
     nested: bool = False  # matches the plain words, and its entities may sit inside others
+    anchor: frozenset | None = None  # words one of which must occur for the rule to match
+
+
+def anchor_of(pattern: tuple) -> frozenset | None:
+    """The smallest set of words of which a match needs one (a required literal item)."""
+    best = None
+    for t in pattern:
+        if t.min == 0 or t.negate or t.any_of is not None:
+            continue
+        words = frozenset([t.text]) if t.text is not None else t.in_
+        if words is not None and t.not_in is not None:
+            words = words - t.not_in
+        if words is not None and (best is None or len(words) < len(best)):
+            best = words
+    return best
 
 
 @dataclass(frozen=True)
@@ -462,7 +477,7 @@ class _Loader:
         exs, cexs = self.examples(raw, where)
         return Rule(str(rid), str(raw.get("description", "")), priority, stage, pattern,
                     tuple(ents), tuple(rels), sections, item, head, exs, cexs, file,
-                    bool(nested))
+                    bool(nested), anchor_of(pattern))
 
     def section(self, raw, file: str) -> SectionRule | None:
         sid = raw.get("id")

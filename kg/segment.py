@@ -36,7 +36,12 @@ class Segmenter:
         for e in lexicon.entries:
             pos = lexicon.types[e.type].pos if e.type else None
             tk.add_word(e.word, e.freq, pos)
-        self._posseg = jieba.posseg.POSTokenizer(tk)
+        # POSTokenizer(tk) would re-read the word-tag table of the default dictionary
+        # (about a second); importing jieba.posseg has read it already: copy it.
+        ptk = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        ptk.tokenizer = tk
+        ptk.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+        self._posseg = ptk
 
     def tokens(self, text: str, offset: int = 0) -> list[Token]:
         """Tokens of ``text`` (offsets shifted by ``offset``), with quote flags."""

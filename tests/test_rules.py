@@ -45,7 +45,7 @@ examples = ["银行"]
     (GOOD.replace('{ text = "银行", capture = "b" }', '{ txt = "银行", capture = "b" }'),
      "rule 'x.ok': unknown key(s) txt"),
     (GOOD.replace('{ text = "银行", capture = "b" }', '{ text = "银行", capture = "b", op = "++" }'),
-     "rule 'x.ok': op: expected ?, *, + or {m,n}, got '++'"),
+     "rule 'x.ok': op: expected ?, *, + or {m,n} (lazy with a trailing ?), got '++'"),
     (GOOD.replace('{ text = "银行", capture = "b" }', '{ in = "@nolist", capture = "b" }'),
      "rule 'x.ok': in: unknown list '@nolist'"),
     (GOOD.replace('{ text = "银行", capture = "b" }', '{ entity = "Bank", capture = "b" }'),

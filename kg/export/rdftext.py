@@ -155,6 +155,7 @@ class _Block:
         for s in self.po:
             for p in self.po[s]:
                 self.po[s][p].sort(key=sort_key)
+        self.referenced = set(refs)
         self.inline = {b for b, n in refs.items() if n == 1 and b in self.po and not self._cyclic(b)}
         self.lists = {b for b in self.inline if self._list_items(b) is not None}
 
@@ -219,7 +220,8 @@ class _Block:
         for s in sorted(self.po, key=sort_key):
             if s in hidden:
                 continue
-            head = "[]" if isinstance(s, BNode) else term_text(s, self.used)
+            unreferenced_bnode = isinstance(s, BNode) and s not in self.referenced
+            head = "[]" if unreferenced_bnode else term_text(s, self.used)
             chunks.append(indent + head + " " + self.pred_list(s, indent + "    ") + " .\n")
         return "\n".join(chunks)
 

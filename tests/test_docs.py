@@ -1,0 +1,38 @@
+"""The README is the user's entry point: its commands must be the real ones."""
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(text):
+    return re.findall(r"```(?:sh)?\n(.*?)```", text, re.S)
+
+
+def test_readme_starts_with_exactly_two_commands():
+    head = README.split("## ", 1)[0]
+    blocks = [b.strip() for b in code_blocks(head)]
+    assert len(blocks) == 2
+    assert "kg build" in blocks[0]
+    assert "pytest" in blocks[1] and ".[test]" in blocks[1]
+
+
+def test_ci_runs_the_readme_test_command():
+    test_command = [b.strip() for b in code_blocks(README.split("## ", 1)[0])][1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command.replace("pip install", "python -m pip install -q") in ci or test_command in ci
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help_and_is_in_the_readme(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) > 3
+    assert f"kg {command}" in README

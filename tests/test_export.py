@@ -1,0 +1,142 @@
+"""kg export: every writer re-parses to the same graph; Turtle is deterministic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib import BNode, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from kg.cli import main
+from kg.export import WRITERS, serialize
+from kg.export.writers import split_by_article
+
+MINI = Path(__file__).parent / "data" / "mini.ttl"
+KG = rdflib.Namespace("https://w3id.org/kg-zh/ontology#")
+KGD = rdflib.Namespace("https://w3id.org/kg-zh/id/")
+
+
+def export(tmp_path, fmt, graph=MINI):
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(main, ["export", "--graph", str(graph), "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_rdf_export_reparses_to_the_same_graph(tmp_path, fmt, parser):
+    out, summary = export(tmp_path, fmt)
+    assert summary.startswith("Wrote ") and f" triples to {out} " in summary
+    assert isomorphic(rdflib.Graph().parse(out, format=parser), rdflib.Graph().parse(MINI))
+
+
+def test_jsonld_has_a_context():
+    import json
+
+    doc = json.loads(serialize(rdflib.Graph().parse(MINI), "jsonld"))
+    assert doc["@context"]["kg"] == str(KG)
+    assert doc["@context"]["kgd"] == str(KGD)
+    bank = next(n for n in doc["@graph"] if n["@id"] == "kgd:institution-7d126eb4c850")
+    assert bank["@type"] == "kg:Bank"
+    assert bank["rdfs:label"] == {"@value": "网商银行", "@language": "zh"}
+    assert bank["kg:offers"] == {"@id": "kgd:product-764ed9f9f944"}
+
+
+def test_trig_has_one_named_graph_per_article(tmp_path):
+    out, _ = export(tmp_path, "trig")
+    ds = rdflib.Dataset()
+    ds.parse(out, format="trig")
+    names = {str(g.identifier) for g in ds.graphs()}
+    assert {str(KGD["graph-article-digital_finance"]), str(KGD["graph-article-smart_city"])} <= names
+    smart = ds.graph(KGD["graph-article-smart_city"])
+    finance = ds.graph(KGD["graph-article-digital_finance"])
+    located = (KGD["region-c2d2d67e9afb"], KG.locatedIn, KGD["region-e6f3e57e8755"])
+    offers = (KGD["institution-7d126eb4c850"], KG.offers, KGD["product-764ed9f9f944"])
+    assert located in smart and located not in finance
+    assert offers in finance and offers not in smart
+    assert (KGD["sentence-smart_city-0"], RDF.type, KG.Sentence) in smart
+    # entity labels belong to no single article: default graph
+    assert (KGD["institution-7d126eb4c850"], RDFS.label, Literal("网商银行", lang="zh")) in ds.default_graph
+    union = rdflib.Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert isomorphic(union, rdflib.Graph().parse(MINI))
+
+
+def test_split_by_article_loses_nothing():
+    g = rdflib.Graph().parse(MINI)
+    default, named = split_by_article(g)
+    assert set(default) | {t for ts in named.values() for t in ts} == set(g)
+
+
+def test_graphml_loads_in_networkx(tmp_path):
+    out, _ = export(tmp_path, "graphml")
+    G = nx.read_graphml(out)
+    bank, loan = str(KGD["institution-7d126eb4c850"]), str(KGD["product-764ed9f9f944"])
+    assert G.nodes[bank]["label"] == "网商银行"
+    assert G.nodes[bank]["type"] == "kg:Bank"
+    data = G.get_edge_data(bank, loan)
+    edges = list(data.values()) if G.is_multigraph() else [data]
+    assert [d["predicate"] for d in edges] == ["kg:offers"]
+    # provenance stays out of the entity network
+    assert not any("/stmt-" in n or "/sentence-" in n for n in G.nodes)
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_exports_are_byte_identical_across_runs_and_input_order(tmp_path, fmt):
+    g1 = rdflib.Graph().parse(MINI)
+    g2 = rdflib.Graph()
+    for t in sorted(g1, key=lambda t: (str(t[2]), str(t[1]), str(t[0])), reverse=True):
+        g2.add(t)
+    assert serialize(g1, fmt) == serialize(g2, fmt)
+
+
+def test_turtle_is_sorted_and_readable():
+    text = serialize(rdflib.Graph().parse(MINI), "ttl")
+    subjects = [l.split()[0] for l in text.splitlines() if l and not l[0].isspace() and not l.startswith("@")]
+    assert subjects == sorted(subjects)
+    assert "kgd:institution-7d126eb4c850 a kg:Bank ;" in text
+
+
+TRICKY = [
+    Literal('引号"和\\反斜杠', lang="zh"),
+    Literal("两行\n文本\t制表", lang="zh"),
+    Literal(42, datatype=XSD.integer),
+    Literal("2024-05-01", datatype=XSD.date),
+    Literal("true", datatype=XSD.boolean),
+    Literal("plain"),
+    Literal("x", datatype=URIRef("http://example.org/dt#odd type")),
+]
+
+
+@pytest.mark.parametrize("lit", TRICKY, ids=[repr(str(l)) for l in TRICKY])
+@pytest.mark.parametrize("fmt,parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_literals_round_trip(lit, fmt, parser):
+    g = rdflib.Graph()
+    g.add((KGD["x"], KG.text, lit))
+    assert isomorphic(rdflib.Graph().parse(data=serialize(g, fmt), format=parser), g)
+
+
+def test_blank_nodes_and_lists_round_trip():
+    onto = rdflib.Graph().parse(Path(__file__).parent.parent / "ontology" / "kg.ttl")
+    text = serialize(onto, "ttl")
+    assert "owl:unionOf ( kg:Product kg:Remedy kg:Concept )" in text
+    assert isomorphic(rdflib.Graph().parse(data=text, format="turtle"), onto)
+    g = rdflib.Graph()  # a cycle of blank nodes cannot be inlined
+    a, b = BNode(), BNode()
+    g.add((a, OWL.sameAs, b))
+    g.add((b, OWL.sameAs, a))
+    assert isomorphic(rdflib.Graph().parse(data=serialize(g, "ttl"), format="turtle"), g)
+
+
+def test_unknown_format_is_one_line_error(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--graph", str(MINI), "--format", "xls",
+                                       "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: unknown export format 'xls' (choose from graphml, jsonld, nt, trig, ttl)"]

@@ -1,0 +1,140 @@
+"""ontology/kg.ttl: loads, declares the spec's vocabulary, and stays OWL 2 DL-clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg.ontology import CORE_CLASSES, ONTOLOGY_FILE, load
+
+KG = rdflib.Namespace("https://w3id.org/kg-zh/ontology#")
+SCHEMA = rdflib.Namespace("https://schema.org/")
+FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+ONTO = rdflib.Graph().parse(ONTOLOGY_FILE)
+MINI = Path(__file__).parent / "data" / "mini.ttl"
+
+TERMS = sorted({s for s in ONTO.subjects(RDF.type, None)
+                if isinstance(s, URIRef) and str(s).startswith(str(KG))}, key=str)
+
+
+def test_is_an_owl_ontology_with_a_version_iri():
+    onto = URIRef("https://w3id.org/kg-zh/ontology")
+    assert (onto, RDF.type, OWL.Ontology) in ONTO
+    assert ONTO.value(onto, OWL.versionIRI) is not None
+
+
+@pytest.mark.parametrize("term", TERMS, ids=lambda t: str(t).rsplit("#", 1)[-1])
+def test_every_term_has_zh_and_en_labels_and_a_comment(term):
+    langs = {l.language for l in ONTO.objects(term, RDFS.label) if isinstance(l, Literal)}
+    assert {"zh", "en"} <= langs
+    assert ONTO.value(term, RDFS.comment) is not None
+
+
+@pytest.mark.parametrize("name", CORE_CLASSES)
+def test_spec_classes_are_declared(name):
+    assert (KG[name], RDF.type, OWL.Class) in ONTO
+
+
+@pytest.mark.parametrize("sub,sup", [
+    ("Bank", KG.Institution), ("GovernmentBody", KG.Institution), ("University", KG.Institution),
+    ("Platform", KG.Product), ("City", KG.Region), ("Technology", KG.Concept),
+    ("Institution", SCHEMA.Organization), ("Region", SCHEMA.Place), ("Person", FOAF.Person),
+    ("Concept", SKOS.Concept), ("Article", PROV.Entity),
+])
+def test_subclasses_and_alignments(sub, sup):
+    ancestors = set(ONTO.transitive_objects(KG[sub], RDFS.subClassOf))
+    assert sup in ancestors
+
+
+def test_alignment_uses_no_equivalences_to_outside_terms():
+    for p in (OWL.equivalentClass, OWL.equivalentProperty, OWL.sameAs):
+        assert list(ONTO.triples((None, p, None))) == []
+
+
+def _domain(prop):
+    d = ONTO.value(prop, RDFS.domain)
+    if isinstance(d, BNode):
+        return set(Collection(ONTO, ONTO.value(d, OWL.unionOf)))
+    return {d} if d is not None else set()
+
+
+@pytest.mark.parametrize("prop,domain,rng", [
+    ("offers", {KG.Institution}, KG.Product),
+    ("addresses", {KG.Product, KG.Remedy, KG.Concept}, KG.Problem),
+    ("causes", {KG.Problem}, KG.Problem),
+    ("locatedIn", set(), KG.Region),
+    ("undertakes", {KG.Institution}, KG.Remedy),
+    ("affiliatedWith", {KG.Person}, KG.Institution),
+    ("authorOf", {KG.Person}, KG.Article),
+    ("enables", set(), KG.Concept),
+    ("uses", set(), KG.Concept),
+    ("mentions", {KG.Article}, None),
+    ("partOf", set(), None),
+    ("exemplifies", set(), None),
+])
+def test_spec_properties_with_domain_and_range(prop, domain, rng):
+    assert (KG[prop], RDF.type, OWL.ObjectProperty) in ONTO
+    assert _domain(KG[prop]) == domain
+    assert ONTO.value(KG[prop], RDFS.range) == rng
+
+
+@pytest.mark.parametrize("prop,inverse", [
+    ("offers", "offeredBy"), ("addresses", "addressedBy"), ("causes", "causedBy"),
+    ("locatedIn", "locationOf"), ("partOf", "hasPart"), ("undertakes", "undertakenBy"),
+    ("affiliatedWith", "hasAffiliate"), ("authorOf", "hasAuthor"), ("enables", "enabledBy"),
+    ("uses", "usedBy"), ("exemplifies", "exemplifiedBy"), ("mentions", "mentionedIn"),
+])
+def test_inverses_are_declared(prop, inverse):
+    assert (KG[prop], OWL.inverseOf, KG[inverse]) in ONTO
+    assert (KG[inverse], RDF.type, OWL.ObjectProperty) in ONTO
+
+
+@pytest.mark.parametrize("prop", ["locatedIn", "partOf"])
+def test_transitive_properties(prop):
+    assert (KG[prop], RDF.type, OWL.TransitiveProperty) in ONTO
+
+
+@pytest.mark.parametrize("sub,sup", [("prevents", "addresses"), ("subsidiaryOf", "partOf")])
+def test_finer_properties_are_subproperties(sub, sup):
+    assert (KG[sub], RDFS.subPropertyOf, KG[sup]) in ONTO
+
+
+def test_every_class_and_property_used_in_axioms_is_declared():
+    """OWL 2 DL needs declarations; reserved vocabulary (rdf:Statement) is not a class."""
+    declared_classes = set(ONTO.subjects(RDF.type, OWL.Class))
+    declared_props = set(ONTO.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        ONTO.subjects(RDF.type, OWL.DatatypeProperty))
+    missing = []
+    for p in (RDFS.subClassOf, RDFS.domain, RDFS.range):
+        for s, o in ONTO.subject_objects(p):
+            if p == RDFS.range and (s, RDF.type, OWL.DatatypeProperty) in ONTO:
+                continue  # datatype ranges are datatypes
+            if isinstance(o, URIRef) and o not in declared_classes:
+                missing.append((s, p, o))
+    for s, o in ONTO.subject_objects(RDFS.subPropertyOf):
+        if o not in declared_props:
+            missing.append((s, RDFS.subPropertyOf, o))
+    assert missing == []
+
+
+def test_graph_vocabulary_is_declared():
+    """Every class and kg: predicate of the example graph exists in the ontology."""
+    g = rdflib.Graph().parse(MINI)
+    terms = set(ONTO.subjects())
+    used = {o for o in g.objects(None, RDF.type) if str(o).startswith(str(KG))}
+    used |= {p for p in g.predicates() if str(p).startswith(str(KG))}
+    assert sorted(used - terms) == []
+
+
+def test_vocabulary_loader_sees_the_class_tree():
+    v = load()
+    assert v.core("Bank") == "Institution"
+    assert v.is_subclass("City", "Region")
+    assert "offers" in v.properties
