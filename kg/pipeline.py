@@ -223,11 +223,7 @@ def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, r
           warn: Callable[[str], None] = lambda m: None, pages: bool = True) -> Summary:
     t0 = time.perf_counter()
     store_mod.check_spec(store)  # a bad --store fails before any extraction
-    out_dir = Path(out_dir)
-    try:  # an unusable output folder fails before any extraction
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot write to {out_dir}: {e.strerror or e}") from None
+    check_out_dir(Path(out_dir))  # an unusable output folder fails before any extraction
     extractor = load_extractor(rules_dir, lexicon_path)
     articles = read_sources(sources, encoding=encoding, warn=warn)
     extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
@@ -243,6 +239,17 @@ def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, r
         summary.files = write_outputs(stored, out_dir, pages=pages)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Fail early, without creating anything, if ``out_dir`` cannot become a folder."""
+    probe = out_dir
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"cannot write to {out_dir}: Not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to {out_dir}: Permission denied")
 
 
 def write_outputs(graph, out_dir: Path, pages: bool = True) -> list[Path]:

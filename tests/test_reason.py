@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.cli import main
@@ -18,7 +18,6 @@ MINI = Path(__file__).parent / "data" / "mini.ttl"
 KG = rdflib.Namespace("https://w3id.org/kg-zh/ontology#")
 KGD = rdflib.Namespace("https://w3id.org/kg-zh/id/")
 SCHEMA = rdflib.Namespace("https://schema.org/")
-SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
 
 BANK = KGD["institution-7d126eb4c850"]  # 网商银行
 ANT = KGD["institution-222a3d6f89d0"]  # 蚂蚁金服
