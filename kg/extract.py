@@ -45,6 +45,7 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
     n_sections = 0
     item = None
     count = sub = 0
+    item_role = item_rule = None  # a role inferred from an item's head, in a section without one
     for s in article.sentences:
         opens = False
         for sr in rs.sections:
@@ -53,9 +54,11 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
                     break  # the answer restating its question's section continues it
                 n_sections += 1
                 section, role, rule, item, count, sub = n_sections, sr.role, sr, None, 0, 0
+                item_role = item_rule = None
                 opens = True
                 break
-        ctx = Context(section, role, rule, item, opens_section=opens)
+        ctx = Context(section, role or item_role, rule if role else item_rule, item,
+                      opens_section=opens)
         for er in rs.enumerations:
             m = er.marker.match(s.text)
             if not m:
@@ -65,7 +68,14 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
                 sub = 0
                 n = ordinal(m.groupdict().get("n") or "") if "n" in er.marker.groupindex else None
                 item = (section, n or count)
-                ctx = Context(section, role, rule, item, True, m.end(), er.id, opens_section=opens)
+                item_role = item_rule = None
+                if role is None:
+                    for ir in rs.item_roles:
+                        if ir.applies(s.text[m.end():]):
+                            item_role, item_rule = ir.role, ir
+                            break
+                ctx = Context(section, role or item_role, rule if role else item_rule, item, True,
+                              m.end(), er.id, opens_section=opens)
             elif item is not None:
                 sub += 1
             break
@@ -390,7 +400,7 @@ class Extractor:
         """Relations between enumeration items: declared by section rules."""
         by_section: dict[int, Context] = {}
         for ctx in ctxs:
-            if ctx.section is not None:
+            if ctx.section is not None and isinstance(ctx.section_rule, SectionRule):
                 by_section.setdefault(ctx.section, ctx)
         head_sentence = {}
         for sent, ctx in zip(article.sentences, ctxs):

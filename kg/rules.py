@@ -32,7 +32,9 @@ ENUM_KEYS = {"id", "description", "level", "marker", "examples", "counter_exampl
 RELATE_KEYS = {"predicate", "to", "scope"}
 CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", "max_length",
                 "stop_labels", "drop_patterns"}
-FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup"}
+FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role"}
+ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "examples",
+                  "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
 OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})(\?)?$")
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -143,6 +145,35 @@ class EnumerationRule:
 
 
 @dataclass(frozen=True)
+class ItemRoleRule:
+    """In a section without a role, the class of an item's head from its own words."""
+
+    id: str
+    description: str
+    role: str
+    starts_with: frozenset  # the head (after `skip` words) starts with one of these
+    skip: tuple  # words that may come first (要, 应, 进一步 …), longest first
+    contains: frozenset  # or the head contains one of these
+    examples: tuple
+    counter_examples: tuple
+    file: str
+
+    def applies(self, head: str) -> bool:
+        text = head.lstrip("，,：: ")
+        changed = True
+        while changed:
+            changed = False
+            for w in self.skip:
+                if text.startswith(w):
+                    text, changed = text[len(w):], True
+                    break
+        if any(text.startswith(w) for w in self.starts_with):
+            return True
+        first = re.split(r"[，。；,;]", text, maxsplit=1)[0]
+        return any(w in first for w in self.contains)
+
+
+@dataclass(frozen=True)
 class Cleanup:
     strip_prefixes: tuple = ()
     strip_suffixes: tuple = ()
@@ -162,6 +193,7 @@ class RuleSet:
     lists: dict
     digest: str
     vocab: Vocabulary = field(repr=False, compare=False)
+    item_roles: tuple = ()
 
     @property
     def stages(self) -> list[int]:
@@ -169,7 +201,7 @@ class RuleSet:
 
     def all_ids(self) -> list[str]:
         return [r.id for r in self.rules] + [s.id for s in self.sections] + \
-            [e.id for e in self.enumerations]
+            [e.id for e in self.enumerations] + [i.id for i in self.item_roles]
 
 
 def ordinal(text: str) -> int | None:
@@ -507,6 +539,25 @@ class _Loader:
                            match or re.compile("(?!)"), None if role == "none" else role,
                            bool(raw.get("align", False)), tuple(relate), exs, cexs, file)
 
+    def item_role(self, raw, file: str) -> ItemRoleRule | None:
+        iid = raw.get("id")
+        where = f"{file}: item_role {iid!r}"
+        if not isinstance(iid, str) or not ID.match(iid):
+            self.err(where, "id must be dotted lowercase words")
+        if set(raw) - ITEM_ROLE_KEYS:
+            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - ITEM_ROLE_KEYS))}")
+        role = raw.get("role")
+        if not self.vocab.is_class(str(role)):
+            self.err(where, f"role: unknown class {role!r}")
+        starts = self.words(raw.get("starts_with", []), where, "starts_with") or frozenset()
+        skip = self.words(raw.get("skip", []), where, "skip") or frozenset()
+        contains = self.words(raw.get("contains", []), where, "contains") or frozenset()
+        if not starts and not contains:
+            self.err(where, "needs starts_with or contains")
+        exs, cexs = self.examples(raw, where)
+        return ItemRoleRule(str(iid), str(raw.get("description", "")), str(role), starts,
+                            tuple(sorted(skip, key=len, reverse=True)), contains, exs, cexs, file)
+
     def enumeration(self, raw, file: str) -> EnumerationRule | None:
         eid = raw.get("id")
         where = f"{file}: enumeration {eid!r}"
@@ -563,7 +614,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             else:
                 loader.lists[name] = file
                 loader.list_values[name] = values
-    rules, sections, enums, cleanup = [], [], [], None
+    rules, sections, enums, cleanup, item_roles = [], [], [], None, []
     for file, doc in docs:
         if doc is None:
             continue
@@ -579,6 +630,10 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             e = loader.enumeration(raw, file)
             if e:
                 enums.append(e)
+        for raw in doc.get("item_role", []):
+            ir = loader.item_role(raw, file)
+            if ir:
+                item_roles.append(ir)
         if "cleanup" in doc:
             c = doc["cleanup"]
             if cleanup is not None:
@@ -595,14 +650,15 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                 drop_patterns=tuple(p for p in (loader.regex(x, f"{file}: [cleanup]", "drop_patterns")
                                                 for x in c.get("drop_patterns", [])) if p))
     seen: dict[str, str] = {}
-    for item in [*rules, *sections, *enums]:
+    for item in [*rules, *sections, *enums, *item_roles]:
         if item.id in seen:
             loader.err(item.file, f"duplicate rule id {item.id!r} (also in {seen[item.id]})")
         seen[item.id] = item.file
     if loader.problems:
         raise RuleError(loader.problems)
     return RuleSet(tuple(rules), tuple(sorted(sections, key=lambda s: (-s.priority, s.id))),
-                   tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab)
+                   tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab,
+                   tuple(item_roles))
 
 
 def check(rules_dir=None, lexicon_path=None) -> str:

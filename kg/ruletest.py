@@ -40,6 +40,8 @@ def run_text(extractor: Extractor, text: str):
 
 
 def _context_fired(item, art: Article) -> bool:
+    if hasattr(item, "starts_with"):  # item roles: judged by the entities they yield
+        return True
     if hasattr(item, "marker"):
         return any(item.marker.match(s.text) for s in art.sentences)
     return any(item.match.search(s.text) for s in art.sentences)
@@ -83,7 +85,7 @@ def check_item(extractor: Extractor, item) -> list[Outcome]:
 
 def all_items(extractor: Extractor) -> list:
     rs = extractor.rs
-    return [*rs.rules, *rs.sections, *rs.enumerations]
+    return [*rs.rules, *rs.sections, *rs.enumerations, *rs.item_roles]
 
 
 def run_rule_tests(rules_dir=None, lexicon_path=None) -> tuple[str, int]:
