@@ -57,7 +57,7 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
                 item_role = item_rule = None
                 opens = True
                 break
-        ctx = Context(section, role or item_role, rule if role else item_rule, item,
+        ctx = Context(section, item_role or role, item_rule or rule, item,
                       opens_section=opens)
         for er in rs.enumerations:
             m = er.marker.match(s.text)
@@ -69,12 +69,13 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
                 n = ordinal(m.groupdict().get("n") or "") if "n" in er.marker.groupindex else None
                 item = (section, n or count)
                 item_role = item_rule = None
-                if role is None:
-                    for ir in rs.item_roles:
+                may_infer = rule is None or rule.infer
+                for ir in rs.item_roles:
+                    if (may_infer and role is None) or (ir.override and role and ir.role != role):
                         if ir.applies(s.text[m.end():]):
                             item_role, item_rule = ir.role, ir
                             break
-                ctx = Context(section, role or item_role, rule if role else item_rule, item, True,
+                ctx = Context(section, item_role or role, item_rule or rule, item, True,
                               m.end(), er.id, opens_section=opens)
             elif item is not None:
                 sub += 1

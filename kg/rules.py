@@ -26,15 +26,15 @@ ENTITY_KEYS = {"capture", "class", "split", "split_before", "keep_quotes"}
 RELATION_KEYS = {"subject", "predicate", "object"}
 RELATION_OPTIONS = {"same_class"}
 EXAMPLE_KEYS = {"text", "entities", "relations"}
-SECTION_KEYS = {"id", "description", "priority", "match", "role", "align", "relate",
+SECTION_KEYS = {"id", "description", "priority", "match", "role", "align", "relate", "infer",
                 "examples", "counter_examples"}
 ENUM_KEYS = {"id", "description", "level", "marker", "examples", "counter_examples"}
 RELATE_KEYS = {"predicate", "to", "scope"}
 CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", "max_length",
                 "stop_labels", "drop_patterns"}
 FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role"}
-ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "examples",
-                  "counter_examples"}
+ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
+                  "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
 OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})(\?)?$")
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -131,6 +131,7 @@ class SectionRule:
     examples: tuple
     counter_examples: tuple
     file: str
+    infer: bool = True  # item roles may be inferred from item heads in this section
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class ItemRoleRule:
     examples: tuple
     counter_examples: tuple
     file: str
+    override: bool = False  # also replaces the role of a section that has one
 
     def applies(self, head: str) -> bool:
         text = head.lstrip("，,：: ")
@@ -537,7 +539,8 @@ class _Loader:
         exs, cexs = self.examples(raw, where)
         return SectionRule(str(sid), str(raw.get("description", "")), int(raw.get("priority", 50)),
                            match or re.compile("(?!)"), None if role == "none" else role,
-                           bool(raw.get("align", False)), tuple(relate), exs, cexs, file)
+                           bool(raw.get("align", False)), tuple(relate), exs, cexs, file,
+                           bool(raw.get("infer", True)))
 
     def item_role(self, raw, file: str) -> ItemRoleRule | None:
         iid = raw.get("id")
@@ -556,7 +559,8 @@ class _Loader:
             self.err(where, "needs starts_with or contains")
         exs, cexs = self.examples(raw, where)
         return ItemRoleRule(str(iid), str(raw.get("description", "")), str(role), starts,
-                            tuple(sorted(skip, key=len, reverse=True)), contains, exs, cexs, file)
+                            tuple(sorted(skip, key=len, reverse=True)), contains, exs, cexs, file,
+                            bool(raw.get("override", False)))
 
     def enumeration(self, raw, file: str) -> EnumerationRule | None:
         eid = raw.get("id")
