@@ -4,7 +4,7 @@ A gold file (see SPEC.md, "Gold files") lists the entities and relations of one
 article::
 
     {"article": "digital_finance",
-     "entities": [{"id": "e1", "label": "网商银行", "types": ["Institution"], "aliases": []}],
+     "entities": [{"id": "e1", "label": "某某银行", "types": ["Institution"], "aliases": []}],
      "relations": [{"s": "e1", "p": "offers", "o": "e2", "evidence": "…"}]}
 
 Matching:

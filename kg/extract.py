@@ -291,7 +291,7 @@ class Extractor:
                         continue
                     # an item that is (or holds) an entity of the same kind is that entity
                     core = self.rs.vocab.core(e.cls) if e.cls != "$type" else None
-                    bare = [t for t in group if t.text not in QUOTES]  # “微业贷” is 微业贷
+                    bare = [t for t in group if t.text not in QUOTES]  # a quoted name is the name
                     inner = [t.mention for t in bare if t.mention is not None and
                              (len(bare) == 1 or (e.split and core and
                                                  self.rs.vocab.core(t.ent) == core))]
@@ -437,7 +437,7 @@ class Extractor:
 
 def _subject(chunks: list[Token], leading=()) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
-    before the first verb, after a short leading phrase (同时，/ 例如，/ 谢子远：) and
+    before the first verb, after a short leading phrase (同时，/ 例如，/ 张三：) and
     after a leading verb of encouragement (鼓励科技企业……: the encouraged actor)."""
     start = 0
     for i, t in enumerate(chunks[:6]):

@@ -58,6 +58,22 @@ class Vocabulary:
         return False
 
 
+def parse_turtle(path: str | Path, what: str = "ontology"):
+    """A curated Turtle file (ontology, shapes) as an rdflib Graph; one-line errors."""
+    import rdflib
+
+    path = Path(path)
+    g = rdflib.Graph()
+    try:
+        g.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise OntologyError([f"{path}: {what} file not found"]) from None
+    except Exception as e:  # rdflib parser errors come in many classes
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise OntologyError([f"{path}: cannot parse {what}: {msg}"]) from e
+    return g
+
+
 @lru_cache(maxsize=4)
 def load(path: str | Path = ONTOLOGY_FILE) -> Vocabulary:
     import rdflib
@@ -65,14 +81,7 @@ def load(path: str | Path = ONTOLOGY_FILE) -> Vocabulary:
     from rdflib.namespace import OWL, RDF, RDFS
 
     path = Path(path)
-    g = rdflib.Graph()
-    try:
-        g.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise OntologyError([f"{path}: ontology file not found"]) from None
-    except Exception as e:  # rdflib raises many kinds of parser errors
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise OntologyError([f"{path}: cannot parse Turtle: {msg}"]) from e
+    g = parse_turtle(path)
     parents = {}
     for c in g.subjects(RDF.type, OWL.Class):
         if isinstance(c, rdflib.URIRef) and str(c).startswith(NS):

@@ -60,10 +60,9 @@ class Summary:
         return "\n".join(lines)
 
 
-def load_extractor(rules_dir=None, lexicon_path=None):
-    """Ontology, rules and lexicon, validated together (all problems at once)."""
+def load_curated(rules_dir=None, lexicon_path=None):
+    """Rules and lexicon, validated together against the ontology: all problems at once."""
     from .errors import DataFileError, RuleError
-    from .extract import Extractor
 
     vocab = ontology.load()
     problems: list[str] = []
@@ -78,7 +77,14 @@ def load_extractor(rules_dir=None, lexicon_path=None):
         problems += e.problems
     if problems:
         raise RuleError(problems)
-    return Extractor(rs, lex)
+    return rs, lex
+
+
+def load_extractor(rules_dir=None, lexicon_path=None):
+    """An Extractor over the curated data (jieba is loaded on first use)."""
+    from .extract import Extractor
+
+    return Extractor(*load_curated(rules_dir, lexicon_path))
 
 
 # ------------------------------------------------------------ worker side

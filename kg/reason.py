@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .errors import OntologyError, OutputError
+from .errors import OutputError
 from .fileio import load_graph
 from .ontology import DATA_NS, NS, ONTOLOGY_FILE
 
@@ -46,17 +46,9 @@ def entity_layer(graph):
 
 
 def _load_ontology(path: Path):
-    import rdflib
+    from .ontology import parse_turtle
 
-    g = rdflib.Graph()
-    try:
-        g.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise OntologyError([f"{path}: ontology file not found"]) from None
-    except Exception as e:  # rdflib parser errors come in many classes
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise OntologyError([f"{path}: cannot parse Turtle: {msg}"]) from e
-    return g
+    return parse_turtle(path)
 
 
 def infer(graph, ontology) -> tuple[list[tuple], list[str]]:

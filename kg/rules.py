@@ -667,22 +667,9 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
 
 def check(rules_dir=None, lexicon_path=None) -> str:
     """Validate rules and lexicon together; every problem of both is reported."""
-    from . import lexicon, ontology
-    from .errors import DataFileError
+    from .pipeline import load_curated
 
-    vocab = ontology.load()
-    problems: list[str] = []
-    rs = lex = None
-    try:
-        rs = load(rules_dir, vocab)
-    except DataFileError as e:
-        problems += e.problems
-    try:
-        lex = lexicon.load(lexicon_path, vocab)
-    except DataFileError as e:
-        problems += e.problems
-    if problems:
-        raise RuleError(problems)
+    rs, lex = load_curated(rules_dir, lexicon_path)
     return (f"OK: {len(rs.rules)} rules, {len(rs.sections)} section rules, "
-            f"{len(rs.enumerations)} enumeration rules, {len(rs.lists)} lists, "
-            f"{len(lex.entries)} lexicon entries")
+            f"{len(rs.enumerations)} enumeration rules, {len(rs.item_roles)} item roles, "
+            f"{len(rs.lists)} lists, {len(lex.entries)} lexicon entries")

@@ -78,17 +78,9 @@ def _label(data, node) -> str:
 
 
 def _load_rdf(path: Path, what: str):
-    import rdflib
+    from .ontology import parse_turtle
 
-    g = rdflib.Graph()
-    try:
-        g.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise OntologyError([f"{path}: {what} file not found"]) from None
-    except Exception as e:  # rdflib parser errors come in many classes
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise OntologyError([f"{path}: cannot parse {what}: {msg}"]) from e
-    return g
+    return parse_turtle(path, what)
 
 
 def _graph_checks(shapes):
