@@ -270,7 +270,9 @@ class Extractor:
         if ctx.item is not None:
             item_mentions.setdefault(ctx.item, []).extend(local)
         if ctx.opens_section and ctx.section is not None:
-            topic = _subject(chunks, leading)
+            # the topic a section is about: an actor or an idea, not a place
+            topic = [i for i in _subject(chunks, leading)
+                     if self.rs.vocab.core(mentions[i].cls) != "Region"]
             topics[ctx.section] = topic[:1]
 
     def _candidates(self, text: str, chunks: list[Token], tokens: list[Token],
