@@ -229,10 +229,13 @@ class Extractor:
         leading = self.rs.lists.get("encourage_verbs", ())
         for stage in self.rs.stages:
             # the sentence's subject; without one, the topic of its section (zero anaphora)
-            subject = _subject(chunks, leading) or topics.get(ctx.section, [])
+            own = _subject(chunks, leading)
+            subject = own or topics.get(ctx.section, [])
+            own_classes = {mentions[i].cls for i in own}
             words = {t.text for t in chunks} | {t.text for t in tokens}
             rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)
-                     and (r.anchor is None or not r.anchor.isdisjoint(words))]
+                     and (r.anchor is None or not r.anchor.isdisjoint(words))
+                     and (r.subject is None or not r.subject.isdisjoint(own_classes))]
             matches = [m for r in rules for m in find(r, tokens if r.nested else chunks,
                                                       self.type_class)]
             if not matches:
@@ -323,7 +326,9 @@ class Extractor:
         for c in cands:
             clash = None
             for k in kept:
-                if c.start < k.end and k.start < c.end:
+                # words of the lexicon (nested) never block a longer entity
+                if c.start < k.end and k.start < c.end and not (
+                        k.rule.nested and (k.start, k.end) != (c.start, c.end)):
                     clash = k
                     break
             if clash is not None and c.rule.nested and (clash.start, clash.end) != (c.start, c.end):
@@ -409,18 +414,23 @@ class Extractor:
         for sent, ctx in zip(article.sentences, ctxs):
             if ctx.head:
                 head_sentence[ctx.item] = sent.index
+        head_ctx = {ctx.item: ctx for ctx in ctxs if ctx.head}
+        for item in sorted(heads, key=lambda k: (k[0] is None, k[0] or 0, k[1])):
+            hctx = head_ctx.get(item)
+            if hctx is None or hctx.section_rule is None:
+                continue
+            rule = hctx.section_rule
+            for pred, target, _scope in rule.relate:
+                for o, h in self._nearest(item_mentions.get(item, []), heads[item], hctx.role,
+                                          target, mentions):
+                    if self.rs.vocab.fits(pred, mentions[h].cls, mentions[o].cls):
+                        relations.append(Relation(mentions[h], pred, mentions[o], rule.id,
+                                                  article.id, mentions[o].sentence))
         for sec, ctx in sorted(by_section.items()):
             rule = ctx.section_rule
             if rule is None:
                 continue
             items = sorted(k for k in heads if k and k[0] == sec)
-            for pred, target, _scope in rule.relate:
-                for item in items:
-                    for o, h in self._nearest(item_mentions.get(item, []), heads[item], ctx.role,
-                                              target, mentions):
-                        if self.rs.vocab.fits(pred, mentions[h].cls, mentions[o].cls):
-                            relations.append(Relation(mentions[h], pred, mentions[o], rule.id,
-                                                      article.id, mentions[o].sentence))
             if rule.align:
                 prev = [s for s, c in by_section.items() if s < sec and c.section_rule and
                         c.role and c.role != ctx.role]

@@ -21,7 +21,7 @@ TOKEN_KEYS = {"text", "in", "not_in", "regex", "pos", "not_pos", "type", "class"
               "quoted", "any", "any_of", "op", "capture", "not"}
 RULE_KEYS = {"id", "description", "priority", "stage", "when", "pattern", "entities",
              "relations", "examples", "counter_examples", "nested"}
-WHEN_KEYS = {"section", "item", "head"}
+WHEN_KEYS = {"section", "item", "head", "subject"}
 ENTITY_KEYS = {"capture", "class", "split", "split_before", "keep_quotes"}
 RELATION_KEYS = {"subject", "predicate", "object"}
 RELATION_OPTIONS = {"same_class"}
@@ -34,7 +34,7 @@ CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", 
                 "stop_labels", "drop_patterns"}
 FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role"}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
-                  "examples", "counter_examples"}
+                  "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
 OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})(\?)?$")
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -103,6 +103,7 @@ class Rule:
     file: str
     nested: bool = False  # matches the plain words, and its entities may sit inside others
     anchor: frozenset | None = None  # words one of which must occur for the rule to match
+    subject: frozenset | None = None  # classes the sentence's own subject must have
 
 
 def anchor_of(pattern: tuple) -> frozenset | None:
@@ -159,6 +160,7 @@ class ItemRoleRule:
     counter_examples: tuple
     file: str
     override: bool = False  # also replaces the role of a section that has one
+    relate: tuple = ()  # (predicate, target class, scope), as for sections
 
     def applies(self, head: str) -> bool:
         text = head.lstrip("，,：: ")
@@ -488,7 +490,7 @@ class _Loader:
         if not ents and not rels:
             self.err(where, "emits nothing (needs entities or relations)")
         when = raw.get("when", {})
-        sections = item = head = None
+        sections = item = head = subject = None
         if not isinstance(when, dict) or set(when) - WHEN_KEYS:
             self.err(where, f"when: allowed keys are {', '.join(sorted(WHEN_KEYS))}")
         else:
@@ -503,6 +505,8 @@ class _Loader:
                 item = bool(when["item"])
             if "head" in when:
                 head = bool(when["head"])
+            if "subject" in when:
+                subject = self.expand_classes(when["subject"], where, "when.subject", allow_star=False)
         nested = raw.get("nested", False)
         if not isinstance(nested, bool):
             self.err(where, "nested must be true or false")
@@ -511,7 +515,7 @@ class _Loader:
         exs, cexs = self.examples(raw, where)
         return Rule(str(rid), str(raw.get("description", "")), priority, stage, pattern,
                     tuple(ents), tuple(rels), sections, item, head, exs, cexs, file,
-                    bool(nested), anchor_of(pattern))
+                    bool(nested), anchor_of(pattern), subject)
 
     def section(self, raw, file: str) -> SectionRule | None:
         sid = raw.get("id")
@@ -524,6 +528,14 @@ class _Loader:
         role = raw.get("role", "none")
         if role != "none" and not self.vocab.is_class(str(role)):
             self.err(where, f"role: unknown class {role!r}")
+        relate = self.relate(raw, where)
+        exs, cexs = self.examples(raw, where)
+        return SectionRule(str(sid), str(raw.get("description", "")), int(raw.get("priority", 50)),
+                           match or re.compile("(?!)"), None if role == "none" else role,
+                           bool(raw.get("align", False)), tuple(relate), exs, cexs, file,
+                           bool(raw.get("infer", True)))
+
+    def relate(self, raw, where: str) -> tuple:
         relate = []
         for r in raw.get("relate", []):
             if not isinstance(r, dict) or set(r) - RELATE_KEYS or "predicate" not in r or "to" not in r:
@@ -536,11 +548,7 @@ class _Loader:
             if r.get("scope", "item") not in ("item",):
                 self.err(where, "relate.scope: only \"item\" is supported")
             relate.append((r["predicate"], r["to"], r.get("scope", "item")))
-        exs, cexs = self.examples(raw, where)
-        return SectionRule(str(sid), str(raw.get("description", "")), int(raw.get("priority", 50)),
-                           match or re.compile("(?!)"), None if role == "none" else role,
-                           bool(raw.get("align", False)), tuple(relate), exs, cexs, file,
-                           bool(raw.get("infer", True)))
+        return tuple(relate)
 
     def item_role(self, raw, file: str) -> ItemRoleRule | None:
         iid = raw.get("id")
@@ -557,10 +565,11 @@ class _Loader:
         contains = self.words(raw.get("contains", []), where, "contains") or frozenset()
         if not starts and not contains:
             self.err(where, "needs starts_with or contains")
+        relate = self.relate(raw, where)
         exs, cexs = self.examples(raw, where)
         return ItemRoleRule(str(iid), str(raw.get("description", "")), str(role), starts,
                             tuple(sorted(skip, key=len, reverse=True)), contains, exs, cexs, file,
-                            bool(raw.get("override", False)))
+                            bool(raw.get("override", False)), relate)
 
     def enumeration(self, raw, file: str) -> EnumerationRule | None:
         eid = raw.get("id")
