@@ -100,7 +100,7 @@ class _Ontology:
 @lru_cache(maxsize=2)
 def _ontology(path: str | None = None) -> _Ontology:
     import rdflib
-    from rdflib.namespace import OWL, RDF, RDFS
+    from rdflib.namespace import OWL, RDFS
 
     from . import ontology
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 from . import lexicon as lexicon_mod
 from . import ontology, resolve, rules as rules_mod, store as store_mod
-from .errors import KgError, OutputError
+from .errors import OutputError
 from .fileio import atomic_write
 from .model import Article, Extraction
 from .sources import read_sources
