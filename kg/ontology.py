@@ -14,7 +14,21 @@ from .errors import OntologyError
 
 NS = "https://w3id.org/kg-zh/ontology#"
 DATA_NS = "https://w3id.org/kg-zh/id/"
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+def _ontology_dir() -> Path:
+    """ontology/ of the source checkout (or editable install), else the copy that a
+    regular install puts under <prefix>/share/kg; KG_ONTOLOGY_DIR overrides both."""
+    import os
+    import sys
+
+    if os.environ.get("KG_ONTOLOGY_DIR"):
+        return Path(os.environ["KG_ONTOLOGY_DIR"])
+    beside = Path(__file__).resolve().parent.parent / "ontology"
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "kg" / "ontology"
+
+
+ONTOLOGY_DIR = _ontology_dir()
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"
 
 # The classes the extractor delivers; every entity class descends from one of them.
