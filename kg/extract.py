@@ -34,7 +34,6 @@ class Context:
     item: tuple | None = None  # (section number, ordinal) of the level-1 item
     head: bool = False
     marker_end: int = 0  # characters of the enumeration marker at the sentence start
-    enumeration: str | None = None  # id of the enumeration rule of the marker
     sub: int = 0  # number of the sub-item (一方面 = 1, 另一方面 = 2) within the item
     opens_section: bool = False  # the sentence that opened its section
 
@@ -76,7 +75,7 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
                             item_role, item_rule = ir.role, ir
                             break
                 ctx = Context(section, item_role or role, item_rule or rule, item, True,
-                              m.end(), er.id, opens_section=opens)
+                              m.end(), opens_section=opens)
             elif item is not None:
                 sub += 1
             break
@@ -206,7 +205,7 @@ class Extractor:
             trace.tokens = tokens
         local: list[int] = []  # mention indices of this sentence
 
-        # stage 0: the heads of enumeration items in a section with a role
+        # stage 0: the heads of enumeration items whose section (or own head) gives a role
         if ctx.head and ctx.role and ctx.section_rule:
             body_start = sent.start + ctx.marker_end
             pos = body_start
@@ -225,11 +224,11 @@ class Extractor:
                                           [f"{label}:{ctx.role}"]))
         chunks = _chunk(tokens, mentions, local)
 
-        subject: list[int] = []
         leading = self.rs.lists.get("encourage_verbs", ())
+        skip = self.rs.lists.get("subject_skip", ())
         for stage in self.rs.stages:
             # the sentence's subject; without one, the topic of its section (zero anaphora)
-            own = _subject(chunks, leading)
+            own = _subject(chunks, leading, skip)
             subject = own or topics.get(ctx.section, [])
             own_classes = {mentions[i].cls for i in own}
             words = {t.text for t in chunks} | {t.text for t in tokens}
@@ -274,7 +273,7 @@ class Extractor:
             item_mentions.setdefault(ctx.item, []).extend(local)
         if ctx.opens_section and ctx.section is not None:
             # the topic a section is about: an actor or an idea, not a place
-            topic = [i for i in _subject(chunks, leading)
+            topic = [i for i in _subject(chunks, leading, skip)
                      if self.rs.vocab.core(mentions[i].cls) != "Region"]
             topics[ctx.section] = topic[:1]
 
@@ -447,7 +446,7 @@ class Extractor:
                                                       article.id, head_sentence[(s, n)]))
 
 
-def _subject(chunks: list[Token], leading=()) -> list[int]:
+def _subject(chunks: list[Token], leading=(), skip=()) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
     before the first verb, after a short leading phrase (同时，/ 例如，/ 张三：) and
     after a leading verb of encouragement (鼓励科技企业……: the encouraged actor)."""
@@ -459,7 +458,7 @@ def _subject(chunks: list[Token], leading=()) -> list[int]:
             break
     # skip pronouns and interview words (您认为 / 我认为) before the subject
     while start < len(chunks) and (chunks[start].pos in ("bos", "r", "d", "c") or
-                                   chunks[start].text in ("认为", "看来", "说")):
+                                   chunks[start].text in skip):
         start += 1
     if start < len(chunks) and chunks[start].text in leading:
         start += 1

@@ -86,10 +86,6 @@ def compile_spec(spec: TokenSpec, type_class: dict) -> Callable[[Token], bool]:
     return pred
 
 
-def token_ok(spec: TokenSpec, tok: Token, type_class: dict) -> bool:
-    return compile_spec(spec, type_class)(tok)
-
-
 def match_at(pattern: tuple, tokens: list[Token], i: int, type_class: dict,
              preds: list | None = None, failed: set | None = None, cache: dict | None = None):
     """(end, captures) of the match of ``pattern`` at token ``i``, or None.

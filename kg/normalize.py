@@ -103,18 +103,6 @@ def _joiner(left: str, right: str) -> str:
     return ""
 
 
-def _lines(text: str):
-    """The lines of ``text`` one by one (no list of all lines of a big file)."""
-    pos = 0
-    while True:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            yield text[pos:]
-            return
-        yield text[pos:nl]
-        pos = nl + 1
-
-
 def paragraphs(body: str) -> list[str]:
     """Join column-width lines into paragraphs (linear in the size of ``body``)."""
     paras: list[str] = []

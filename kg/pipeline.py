@@ -91,12 +91,6 @@ def load_extractor(rules_dir=None, lexicon_path=None):
 _worker_extractor = None
 
 
-def _init_worker(rules_dir, lexicon_path):
-    global _worker_extractor
-    _worker_extractor = load_extractor(rules_dir, lexicon_path)
-    _worker_extractor.segmenter  # load jieba once per worker
-
-
 def _extract_one(article: Article) -> Extraction:
     return _worker_extractor.extract(article)
 
@@ -209,19 +203,7 @@ def build_graph_from(extractions: list[Extraction], aliases_path=None):
     aliases = resolve.load_aliases(aliases_path, vocab)
     entities, rels = resolve.resolve(extractions, vocab, aliases)
     articles = [ex.article for ex in extractions]
-    # authors are persons who wrote the article
-    authored = []
-    by_key = {e.key: e for e in entities}
-    from .model import Entity, Mention, Relation
-
-    for a in articles:
-        art_entity = Entity(f"article-{rdf.safe_id(a.id)}", "Article", a.title or a.id)
-        for name in a.authors:
-            person = by_key[resolve.entity_key("Person", name)]
-            m = Mention(a.id, -1, 0, 0, "", name, "Person", resolve.HEADER_RULE)
-            authored.append((person, "authorOf", art_entity,
-                             Relation(m, "authorOf", m, resolve.HEADER_RULE, a.id, -1)))
-    return rdf.build_graph(articles, entities, rels + authored), entities, rels + authored
+    return rdf.build_graph(articles, entities, rels), entities, rels
 
 
 def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, rules_dir=None,

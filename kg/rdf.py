@@ -15,7 +15,6 @@ Shape of the data (see docs/vocabulary.md):
 from __future__ import annotations
 
 import hashlib
-import re
 
 import rdflib
 from rdflib import Literal, URIRef
@@ -23,6 +22,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Article, Entity, Mention, Relation
 from .ontology import DATA_NS, NS
+from .resolve import article_key, safe_id
 
 KG = rdflib.Namespace(NS)
 KGD = rdflib.Namespace(DATA_NS)
@@ -35,15 +35,8 @@ def bind_prefixes(g: rdflib.Graph) -> rdflib.Graph:
     return g
 
 
-def safe_id(text: str) -> str:
-    """An ASCII IRI-safe form of an article id (hashed if it has other characters)."""
-    if re.fullmatch(r"[A-Za-z0-9_.-]+", text):
-        return text
-    return "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-
-
 def article_iri(article_id: str) -> URIRef:
-    return KGD[f"article-{safe_id(article_id)}"]
+    return KGD[article_key(article_id)]
 
 
 def sentence_iri(article_id: str, index: int) -> URIRef:

@@ -84,6 +84,18 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def safe_id(text: str) -> str:
+    """An ASCII IRI-safe form of an article id (hashed if it has other characters)."""
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", text):
+        return text
+    return "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def article_key(article_id: str) -> str:
+    """The key (and IRI local name) of an article's node."""
+    return f"article-{safe_id(article_id)}"
+
+
 def header_mentions(article: Article) -> list[Mention]:
     """Authors named in the header: Person mentions without a sentence."""
     return [Mention(article.id, -1, 0, 0, "", name, "Person", HEADER_RULE) for name in article.authors]
@@ -150,6 +162,12 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
                 continue
             seen.add(key)
             rels.append((s, r.predicate, o, r))
+    # the authors named in a header wrote that article
+    for ex in extractions:
+        art = Entity(article_key(ex.article.id), "Article", ex.article.title or ex.article.id)
+        for m in header_mentions(ex.article):
+            rels.append((by_mention[m], "authorOf", art,
+                         Relation(m, "authorOf", m, HEADER_RULE, m.article_id, -1)))
     rels.sort(key=lambda t: (t[0].key, t[1], t[2].key, t[3].article_id, t[3].sentence, t[3].rule))
     return entities, rels
 

@@ -203,10 +203,6 @@ class RuleSet:
     def stages(self) -> list[int]:
         return sorted({r.stage for r in self.rules})
 
-    def all_ids(self) -> list[str]:
-        return [r.id for r in self.rules] + [s.id for s in self.sections] + \
-            [e.id for e in self.enumerations] + [i.id for i in self.item_roles]
-
 
 def ordinal(text: str) -> int | None:
     """1 for 一/1/１, 12 for 十二; None if not a numeral."""

@@ -16,7 +16,6 @@ from .lexicon import Lexicon
 from .model import Token
 
 OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’"}
-CLOSE_QUOTES = set(OPEN_QUOTES.values())
 
 
 class Segmenter:

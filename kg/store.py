@@ -21,7 +21,6 @@ from typing import Iterator
 
 from .errors import OutputError
 
-KINDS = ("memory", "oxigraph")
 _BATCH = 100_000  # quads per insert: bounds the memory of the conversion
 
 

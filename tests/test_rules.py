@@ -64,7 +64,12 @@ def test_all_problems_reported_at_once(tmp_path):
     d = write_rules(tmp_path, text)
     with pytest.raises(RuleError) as e:
         load_rules(d, ontology.load())
-    assert len(e.value.problems) == 2
+    f = d / "r.toml"
+    assert [p.split(": ", 2)[1:] for p in e.value.problems] == [
+        ["rule 'x.ok'", f"unknown class 'Bnak' (not in {ontology.load().path})"],
+        ["rule 'y.ok'", "regex: bad regex '银(行': missing ), unterminated subpattern at position 1"],
+    ]
+    assert all(p.startswith(f"{f}: ") for p in e.value.problems)
 
 
 @pytest.mark.parametrize("line, expected", [
