@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .matcher import Match, find
+from .matcher import SIGNATURES, Match, find
 from .model import Article, Extraction, Mention, Relation, Sentence, Token
 from .rules import Cleanup, Rule, RuleSet, SectionRule, ordinal
 
@@ -235,8 +235,10 @@ class Extractor:
             rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)
                      and (r.anchor is None or not r.anchor.isdisjoint(words))
                      and (r.subject is None or not r.subject.isdisjoint(own_classes))]
-            matches = [m for r in rules for m in find(r, tokens if r.nested else chunks,
-                                                      self.type_class)]
+            token_key, chunk_key = SIGNATURES.keys(tokens, chunks)
+            matches = [m for r in rules for m in (
+                find(r, tokens, self.type_class, token_key) if r.nested
+                else find(r, chunks, self.type_class, chunk_key))]
             if not matches:
                 continue
             cands, reuse = self._candidates(text, chunks, tokens, matches, bounds)

@@ -2,17 +2,29 @@
 
 A pattern is a sequence of token specs with quantifiers; matching is
 leftmost, greedy (or lazy) with backtracking, like a regular expression over
-tokens, and non-overlapping for one rule. Each spec is compiled once into a
-predicate on tokens.
+tokens, and non-overlapping for one rule. It *is* a regular expression: each
+rule is compiled once into a Python ``re`` pattern over a string with one
+character per token, the character encoding which of the rule's token specs
+the token satisfies (a bit mask over the specs, offset into a private-use
+plane). A spec becomes the character class of every mask with its bit set,
+its quantifier the regex quantifier, a capture a group. The regex engine (C)
+then does the backtracking, and each predicate is evaluated once per distinct
+token, not once per position tried.
+
+Tokens are interned by their signature (text, POS, lexicon type, quoted,
+entity class), the only fields predicates read: a sentence becomes a string of
+signature ids, and ``str.translate`` maps it to each rule's mask string
+through a per-rule table filled on first sight of a signature.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
 from .model import Token
-from .rules import Rule, TokenSpec
+from .rules import MAX_PREDICATES, Rule, TokenSpec, constraint, distinct_constraints
 
 
 @dataclass(frozen=True)
@@ -86,72 +98,150 @@ def compile_spec(spec: TokenSpec, type_class: dict) -> Callable[[Token], bool]:
     return pred
 
 
-def match_at(pattern: tuple, tokens: list[Token], i: int, type_class: dict,
-             preds: list | None = None, failed: set | None = None, cache: dict | None = None):
-    """(end, captures) of the match of ``pattern`` at token ``i``, or None.
-
-    ``failed`` and ``cache`` may be shared by calls on the same tokens: whether
-    the rest of a pattern can match from a position does not depend on where the
-    match started."""
-    n_pat, n_tok = len(pattern), len(tokens)
-    preds = preds or [compile_spec(s, type_class) for s in pattern]
-    failed = set() if failed is None else failed
-    cache = {} if cache is None else cache
-
-    def ok(k: int, j: int) -> bool:
-        key = k * n_tok + j
-        v = cache.get(key)
-        if v is None:
-            v = cache[key] = preds[k](tokens[j])
-        return v
-
-    def rec(k: int, j: int, caps: dict):
-        if k == n_pat:
-            return j, caps
-        key = k * (n_tok + 1) + j
-        if key in failed:
-            return None
-        spec = pattern[k]
-        limit = n_tok - j if spec.max is None else min(spec.max, n_tok - j)
-        count = 0
-        while count < limit and ok(k, j + count):
-            count += 1
-        counts = range(spec.min, count + 1) if spec.lazy else range(count, spec.min - 1, -1)
-        for c in counts:
-            new = caps
-            if spec.capture and c > 0:
-                new = dict(caps)
-                for name in spec.capture:
-                    lo, hi = new.get(name, (j, j + c))
-                    new[name] = (lo if lo < j else j, hi if hi > j + c else j + c)
-            r = rec(k + 1, j + c, new)
-            if r is not None:
-                return r
-        failed.add(key)
-        return None
-
-    return rec(0, i, {})
+# ------------------------------------------------------------ token signatures
+BASE = 0xE000  # first character of the mask alphabet (private use, above the surrogates)
+MAX_SIGNATURES = 1 << 16  # interned signatures before the tables start afresh (bounds memory)
 
 
-def find(rule: Rule, tokens: list[Token], type_class: dict) -> list[Match]:
-    """Leftmost, non-overlapping matches of one rule."""
-    out: list[Match] = []
-    preds = [compile_spec(s, type_class) for s in rule.pattern]
-    first, first_ok = rule.pattern[0], preds[0]
-    n = len(tokens)
-    failed: set[int] = set()
-    cache: dict[int, bool] = {}
-    i = 0
-    while i < n:
-        if first.min > 0 and not first_ok(tokens[i]):
-            i += 1
-            continue
-        r = match_at(rule.pattern, tokens, i, type_class, preds, failed, cache)
-        if r is None or r[0] == i:
-            i += 1
-            continue
-        end, caps = r
-        out.append(Match(rule, i, end, caps))
-        # context tokens after the last capture (a closing comma) may open the next match
-        i = max(i + 1, max((hi for _lo, hi in caps.values()), default=end))
-    return out
+class _Signatures:
+    """Token signatures interned as small integers (one per distinct predicate input)."""
+
+    def __init__(self):
+        self.ids: dict[tuple, int] = {}
+        self.generation = 0
+
+    def key(self, tokens: list[Token]) -> str:
+        """One character (``chr(id)``) per token."""
+        ids = self.ids
+        if len(ids) + len(tokens) > MAX_SIGNATURES:
+            ids.clear()
+            self.generation += 1
+        out = []
+        for t in tokens:
+            sig = (t.text, t.pos, t.ltype, t.quoted, t.ent)
+            i = ids.get(sig)
+            if i is None:
+                i = ids[sig] = len(ids)
+            out.append(i)
+        return "".join(map(chr, out))
+
+
+    def keys(self, *seqs: list[Token]) -> list[str]:
+        """Keys of several token lists, valid together (interning may start afresh once)."""
+        generation = self.generation
+        out = [self.key(s) for s in seqs]
+        if self.generation != generation:
+            out = [self.key(s) for s in seqs]
+        return out
+
+
+SIGNATURES = _Signatures()
+
+
+def _char_class(n_bits: int, bit: int) -> str:
+    """A regex character class of every mask of ``n_bits`` bits with ``bit`` set."""
+    step = 1 << bit
+    ranges = []
+    for lo in range(step, 1 << n_bits, 2 * step):
+        a, b = chr(BASE + lo), chr(BASE + lo + step - 1)
+        ranges.append(a if a == b else f"{a}-{b}")
+    return "[" + "".join(ranges) + "]"
+
+
+def _quantifier(spec: TokenSpec) -> str:
+    lo, hi = spec.min, spec.max
+    if hi is None:
+        q = "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
+    else:
+        q = "" if (lo, hi) == (1, 1) else "?" if (lo, hi) == (0, 1) else f"{{{lo},{hi}}}"
+    return q + "?" if spec.lazy and q else q
+
+
+class CompiledRule:
+    """One rule as a regex over mask characters."""
+
+    def __init__(self, rule: Rule, type_class: dict):
+        self.rule = rule
+        shapes = distinct_constraints(rule.pattern)
+        bits = {shape: bit for bit, shape in enumerate(shapes)}
+        self.preds = [compile_spec(shape, type_class) for shape in shapes]
+        self.groups: list[tuple[int, tuple]] = []
+        n = len(self.preds)
+        if n > MAX_PREDICATES:  # the rule loader refuses such rules; be safe
+            raise ValueError(f"rule {rule.id}: more than {MAX_PREDICATES} distinct token specs")
+        self.alphabet = [chr(BASE + m) for m in range(1 << n)]
+        regex, group = [], 0
+        for spec in rule.pattern:
+            item = _char_class(n, bits[constraint(spec)]) + _quantifier(spec)
+            if spec.capture:
+                group += 1
+                self.groups.append((group, spec.capture))
+                item = f"({item})"
+            regex.append(item)
+        self.regex = re.compile("".join(regex))
+        self.table: list[str | None] = []
+        self.generation = SIGNATURES.generation
+
+    def masks(self, key: str, tokens: list[Token]) -> str:
+        """The mask string of ``tokens`` (whose signature string is ``key``)."""
+        table = self.table
+        if self.generation != SIGNATURES.generation:
+            table.clear()
+            self.generation = SIGNATURES.generation
+        if len(table) < len(SIGNATURES.ids):
+            table.extend([None] * (len(SIGNATURES.ids) - len(table)))
+        out = key.translate(table)  # a None entry deletes its character
+        if len(out) != len(key):
+            preds, alphabet = self.preds, self.alphabet
+            for ch, tok in zip(key, tokens):
+                i = ord(ch)
+                if table[i] is None:
+                    mask = 0
+                    for bit, p in enumerate(preds):
+                        if p(tok):
+                            mask |= 1 << bit
+                    table[i] = alphabet[mask]
+            out = key.translate(table)
+        return out
+
+    def find(self, tokens: list[Token], key: str | None = None) -> list[Match]:
+        """Leftmost, non-overlapping matches."""
+        if key is None:
+            key = SIGNATURES.key(tokens)
+        text = self.masks(key, tokens)
+        out: list[Match] = []
+        search, n, i = self.regex.search, len(text), 0
+        while i < n:
+            m = search(text, i)
+            if m is None:
+                break
+            start, end = m.span()
+            if end == start:
+                i = start + 1
+                continue
+            caps: dict[str, tuple[int, int]] = {}
+            for g, names in self.groups:
+                lo, hi = m.span(g)
+                if hi > lo:
+                    for name in names:
+                        old = caps.get(name)
+                        caps[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+            out.append(Match(self.rule, start, end, caps))
+            # context tokens after the last capture (a closing comma) may open the next match
+            i = max(start + 1, max((hi for _lo, hi in caps.values()), default=end))
+        return out
+
+
+_rules: dict[int, CompiledRule] = {}
+
+
+def compiled(rule: Rule, type_class: dict) -> CompiledRule:
+    hit = _rules.get(id(rule))
+    if hit is None or hit.rule is not rule:
+        hit = _rules[id(rule)] = CompiledRule(rule, type_class)
+    return hit
+
+
+def find(rule: Rule, tokens: list[Token], type_class: dict, key: str | None = None) -> list[Match]:
+    """Leftmost, non-overlapping matches of one rule (``key``: ``SIGNATURES.key(tokens)``)."""
+    return compiled(rule, type_class).find(tokens, key)

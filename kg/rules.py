@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import RuleError
@@ -104,6 +104,19 @@ class Rule:
     nested: bool = False  # matches the plain words, and its entities may sit inside others
     anchor: frozenset | None = None  # words one of which must occur for the rule to match
     subject: frozenset | None = None  # classes the sentence's own subject must have
+
+
+MAX_PREDICATES = 16  # different token constraints in one pattern (see kg/matcher.py)
+
+
+def constraint(spec: TokenSpec) -> TokenSpec:
+    """The spec without its quantifier and captures: what it asks of one token."""
+    return replace(spec, min=1, max=1, lazy=False, capture=())
+
+
+def distinct_constraints(pattern: tuple) -> list[TokenSpec]:
+    """The pattern's token constraints, each once, in order."""
+    return list(dict.fromkeys(constraint(t) for t in pattern))
 
 
 def anchor_of(pattern: tuple) -> frozenset | None:
@@ -436,6 +449,9 @@ class _Loader:
                 captures.setdefault(name, []).append(t)
         if pattern and all(t.min == 0 for t in pattern):
             self.err(where, "pattern can match nothing (every item optional)")
+        if len(distinct_constraints(pattern)) > MAX_PREDICATES:
+            self.err(where, f"pattern has more than {MAX_PREDICATES} different token tables "
+                            "(split the rule, or share items with `in` lists)")
         stage = raw.get("stage", 1)
         if not isinstance(stage, int) or stage < 1:
             self.err(where, "stage must be a positive integer")

@@ -50,6 +50,9 @@ examples = ["银行"]
      "rule 'x.ok': in: unknown list '@nolist'"),
     (GOOD.replace('{ text = "银行", capture = "b" }', '{ entity = "Bank", capture = "b" }'),
      "rule 'x.ok': entity constraints need stage = 2 or later"),
+    (GOOD.replace('{ text = "银行", capture = "b" }',
+                  ", ".join(f'{{ text = "w{i}" }}' for i in range(17)) + ', { text = "银行", capture = "b" }'),
+     "rule 'x.ok': pattern has more than 16 different token tables"),
 ])
 def test_bad_rule_files_are_reported_with_file_and_rule(tmp_path, text, expected):
     d = write_rules(tmp_path, text)

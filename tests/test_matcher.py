@@ -1,0 +1,148 @@
+"""The token matcher: rules compiled to regular expressions over mask characters must
+match exactly as the backtracking definition of docs/rules.md says (leftmost, greedy or
+lazy, non-overlapping, captures as spans of tokens)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from kg import matcher
+from kg.matcher import compile_spec, find
+from kg.model import Token
+from kg.rules import MAX_PREDICATES, Rule, TokenSpec
+
+
+def rule_of(*pattern: TokenSpec) -> Rule:
+    return Rule("r", "", 0, 1, tuple(pattern), (), (), None, None, None, (), (), "test.toml")
+
+
+def tokens_of(words: str) -> list[Token]:
+    """'银行/n 推出/v' -> tokens; a leading * marks a quoted token, =Cls an entity chunk."""
+    out, pos = [], 0
+    for item in words.split():
+        quoted = item.startswith("*")
+        item = item.lstrip("*")
+        word, _, tag = item.partition("/")
+        ent = tag[1:] if tag.startswith("=") else None
+        out.append(Token(word, "ent" if ent else tag or "n", pos, pos + len(word), None, quoted, ent))
+        pos += len(word)
+    return out
+
+
+def reference(rule: Rule, tokens: list[Token]) -> list[tuple[int, int, dict]]:
+    """The plain backtracking definition: at each position, the first way the pattern
+    matches (greedy counts from the longest, lazy from the shortest)."""
+    pattern = rule.pattern
+    preds = [compile_spec(s, {}) for s in pattern]
+
+    def rec(k, j, caps):
+        if k == len(pattern):
+            return j, caps
+        spec = pattern[k]
+        limit = len(tokens) - j if spec.max is None else min(spec.max, len(tokens) - j)
+        count = 0
+        while count < limit and preds[k](tokens[j + count]):
+            count += 1
+        order = range(spec.min, count + 1) if spec.lazy else range(count, spec.min - 1, -1)
+        for c in order:
+            new = dict(caps)
+            if c:
+                for name in spec.capture:
+                    lo, hi = new.get(name, (j, j + c))
+                    new[name] = (min(lo, j), max(hi, j + c))
+            r = rec(k + 1, j + c, new)
+            if r is not None:
+                return r
+        return None
+
+    out, i = [], 0
+    while i < len(tokens):
+        r = rec(0, i, {})
+        if r is None or r[0] == i:
+            i += 1
+            continue
+        end, caps = r
+        out.append((i, end, caps))
+        i = max(i + 1, max((hi for _, hi in caps.values()), default=end))
+    return out
+
+
+def spans(rule, tokens):
+    return [(m.start, m.end, m.captures) for m in find(rule, tokens, {})]
+
+
+@pytest.mark.parametrize("pattern, words, expected", [
+    # greedy: the longest run, then backtrack for what follows
+    ((TokenSpec(pos=("n",), max=None, capture=("x",)), TokenSpec(text="银行")),
+     "数字/n 普惠/n 银行/n", [(0, 3, {"x": (0, 2)})]),
+    # lazy: the shortest run that lets the rest match
+    ((TokenSpec(max=None, lazy=True, capture=("x",)), TokenSpec(text="，")),
+     "推出/v 产品/n ，/x 服务/n ，/x", [(0, 3, {"x": (0, 2)}), (2, 5, {"x": (2, 4)})]),
+    # one name on two items: the capture spans both
+    ((TokenSpec(text="推出", capture=("a",)), TokenSpec(pos=("n",), capture=("a", "b"))),
+     "推出/v 产品/n", [(0, 2, {"a": (0, 2), "b": (1, 2)})]),
+    # an optional item that matched nothing captures nothing
+    ((TokenSpec(text="新", min=0, capture=("adj",)), TokenSpec(text="产品")),
+     "推出/v 产品/n", [(1, 2, {})]),
+    # a bounded count
+    ((TokenSpec(pos=("n",), min=2, max=3),), "a/n b/n c/n d/n e/n", [(0, 3, {}), (3, 5, {})]),
+    # a context token after the last capture may open the next match
+    ((TokenSpec(pos=("n",), capture=("x",)), TokenSpec(text="、")),
+     "a/n 、/x b/n 、/x", [(0, 2, {"x": (0, 1)}), (2, 4, {"x": (2, 3)})]),
+    # negation, quoted and entity constraints
+    ((TokenSpec(quoted=True, max=None, capture=("q",)),), "“/x *微/n *业贷/n ”/x", [(1, 3, {"q": (1, 3)})]),
+    ((TokenSpec(entity=frozenset({"Bank"})), TokenSpec(text="推出", negate=True)),
+     "网商银行/=Bank 推出/v 网商银行/=Bank 发布/v", [(2, 4, {})]),
+    # a match of no tokens is no match
+    ((TokenSpec(text="x", min=0),), "a/n b/n", []),
+])
+def test_matches(pattern, words, expected):
+    rule = rule_of(*pattern)
+    tokens = tokens_of(words)
+    assert spans(rule, tokens) == expected
+    assert reference(rule, tokens) == expected
+
+
+WORDS = ["银行", "推出", "产品", "，", "的", "贷"]
+SPEC = st.builds(
+    lambda kind, word, words, neg, q, lazy, caps: TokenSpec(
+        text=word if kind == "text" else None,
+        in_=frozenset(words) if kind == "in" else None,
+        pos=("v",) if kind == "pos" else None,
+        quoted=True if kind == "quoted" else None,
+        entity=frozenset({"Bank"}) if kind == "entity" else None,
+        negate=neg, min=q[0], max=q[1], lazy=lazy and q != (1, 1), capture=caps),
+    st.sampled_from(["text", "in", "pos", "quoted", "entity", "any"]),
+    st.sampled_from(WORDS), st.sets(st.sampled_from(WORDS), min_size=1, max_size=3), st.booleans(),
+    st.sampled_from([(1, 1), (0, 1), (0, None), (1, None), (2, 3), (0, 2)]), st.booleans(),
+    st.sampled_from([(), ("a",), ("b",), ("a", "b")]))
+TOKEN = st.builds(lambda w, pos, quoted, ent: Token(w, "ent" if ent else pos, 0, 0, None, quoted,
+                                                    "Bank" if ent else None),
+                  st.sampled_from(WORDS), st.sampled_from(["n", "v", "x"]), st.booleans(),
+                  st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SPEC, min_size=1, max_size=5), st.lists(TOKEN, max_size=14))
+def test_compiled_matcher_agrees_with_backtracking(pattern, tokens):
+    rule = rule_of(*pattern)
+    assert spans(rule, tokens) == reference(rule, tokens)
+
+
+def test_signature_tables_start_afresh_without_changing_matches(monkeypatch):
+    """The interned signatures are bounded: when the table fills, it starts afresh."""
+    monkeypatch.setattr(matcher, "MAX_SIGNATURES", 8)
+    monkeypatch.setattr(matcher, "SIGNATURES", matcher._Signatures())
+    rule = rule_of(TokenSpec(pos=("n",), max=None, capture=("x",)), TokenSpec(text="银行"))
+    for i in range(20):  # new words every time: the table overflows again and again
+        tokens = tokens_of(f"w{i}/n v{i}/n 银行/n 推出/v")
+        assert spans(rule, tokens) == [(0, 3, {"x": (0, 2)})]
+    assert matcher.SIGNATURES.generation > 0
+    assert len(matcher.SIGNATURES.ids) <= 8
+
+
+def test_as_many_constraints_as_allowed_still_compile():
+    words = [f"w{i}" for i in range(MAX_PREDICATES)]
+    rule = rule_of(*(TokenSpec(text=w) for w in words))
+    assert spans(rule, tokens_of(" ".join(f"{w}/n" for w in words))) == [(0, MAX_PREDICATES, {})]
