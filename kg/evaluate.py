@@ -300,7 +300,8 @@ class _GraphIndex:
         from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
         from .ontology import NS
-        from .rdf import KG
+
+        KG = rdflib.Namespace(NS)
 
         self.g, self.onto = g, onto
         self._rdflib, self._RDF, self._RDFS, self._SKOS = rdflib, RDF, RDFS, SKOS
@@ -350,7 +351,7 @@ class _GraphIndex:
     def article(self, article_id: str) -> _ArticleView:
         from .rdf import article_iri
 
-        node = article_iri(article_id)
+        node = self._rdflib.URIRef(article_iri(article_id)[1])
         exists = (node, self._RDF.type, self._KG.Article) in self.g \
             or (node, self._KG.mentions, None) in self.g
         view = _ArticleView(exists=exists)

@@ -203,7 +203,7 @@ def build_graph_from(extractions: list[Extraction], aliases_path=None):
     aliases = resolve.load_aliases(aliases_path, vocab)
     entities, rels = resolve.resolve(extractions, vocab, aliases)
     articles = [ex.article for ex in extractions]
-    return rdf.build_graph(articles, entities, rels), entities, rels
+    return rdf.build_triples(articles, entities, rels), entities, rels
 
 
 def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, rules_dir=None,
@@ -249,7 +249,8 @@ def write_outputs(graph, out_dir: Path, pages: bool = True) -> list[Path]:
     write_export(graph, "ttl", ttl)
     files = [ttl]
     if pages:
+        from .triples import Triples
         from .viz import write_pages
 
-        files += write_pages(graph, out_dir)
+        files += write_pages(graph.to_rdflib() if isinstance(graph, Triples) else graph, out_dir)
     return files

@@ -689,7 +689,7 @@ def write_pages(graph, out_dir: Path) -> list[Path]:
     """Write ``out_dir/graph.html`` and ``out_dir/articles/<id>.html``; return the paths."""
     from .fileio import atomic_write
     from .graphnx import ontology_labels, to_networkx
-    from .rdf import safe_id
+    from .resolve import safe_id
     from .stats import compute, render_html as stats_html
 
     out_dir = Path(out_dir)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from ..triples import BNODE, IRI, LITERAL, RDF_NS, RDF_TYPE, XSD_NS, Triples, from_rdflib
 
 # The prefixes written when used; a fixed table keeps the output stable.
 PREFIXES = {
@@ -24,12 +22,12 @@ PREFIXES = {
     "kgd": "https://w3id.org/kg-zh/id/",
     "owl": "http://www.w3.org/2002/07/owl#",
     "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdf": RDF_NS,
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
     "sh": "http://www.w3.org/ns/shacl#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": XSD_NS,
 }
 # Longest namespace first, so kgd: is not mistaken for a kg: name.
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
@@ -37,19 +35,20 @@ _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?\Z")
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "\b": "\\b", "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+RDF_FIRST, RDF_REST, RDF_NIL = (IRI, RDF_NS + "first", "", ""), (IRI, RDF_NS + "rest", "", ""), \
+    (IRI, RDF_NS + "nil", "", "")
+_XSD_INTEGER, _XSD_BOOLEAN = XSD_NS + "integer", XSD_NS + "boolean"
+
+
+def _escape_char(m: re.Match) -> str:
+    ch = m.group()
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04X}"
 
 
 def _escape_string(s: str) -> str:
-    out = []
-    for ch in s:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _NEEDS_ESCAPE.sub(_escape_char, s) if _NEEDS_ESCAPE.search(s) else s
 
 
 def _iri(iri: str) -> str:
@@ -69,92 +68,96 @@ def compact(iri: str, used: set | None = None) -> str | None:
     return None
 
 
-def bnode_label(b: BNode) -> str:
+def bnode_label(label: str) -> str:
     """An N-Triples/Turtle-safe blank node label."""
-    label = re.sub(r"[^A-Za-z0-9_]", "_", str(b))
+    label = re.sub(r"[^A-Za-z0-9_]", "_", label)
     return "_:" + (label if label[:1].isalpha() else "b" + label)
 
 
-def literal_text(lit: Literal, used: set | None = None, short: bool = True) -> str:
-    lex = str(lit)
-    if lit.language:
-        return f'"{_escape_string(lex)}"@{lit.language}'
-    dt = lit.datatype
-    if dt is None or dt == XSD.string:
-        return f'"{_escape_string(lex)}"'
-    if short and dt == XSD.integer and _INTEGER.match(lex):
-        return lex
-    if short and dt == XSD.boolean and lex in ("true", "false"):
-        return lex
-    dt_text = (compact(str(dt), used) if short else None) or _iri(str(dt))
-    return f'"{_escape_string(lex)}"^^{dt_text}'
-
-
-def term_text(t, used: set | None = None, short: bool = True) -> str:
-    """Turtle (short=True) or N-Triples (short=False) text of one term."""
-    if isinstance(t, Literal):
-        return literal_text(t, used, short)
-    if isinstance(t, BNode):
-        return bnode_label(t)
+def term_text(t: tuple, used: set | None = None, short: bool = True) -> str:
+    """Turtle (short=True) or N-Triples (short=False) text of one plain term."""
+    kind, value, lang, datatype = t
+    if kind == LITERAL:
+        if lang:
+            return f'"{_escape_string(value)}"@{lang}'
+        if not datatype:
+            return f'"{_escape_string(value)}"'
+        if short and datatype == _XSD_INTEGER and _INTEGER.match(value):
+            return value
+        if short and datatype == _XSD_BOOLEAN and value in ("true", "false"):
+            return value
+        dt_text = (compact(datatype, used) if short else None) or _iri(datatype)
+        return f'"{_escape_string(value)}"^^{dt_text}'
+    if kind == BNODE:
+        return bnode_label(value)
     if short:
-        if t == RDF.type:
+        if t == RDF_TYPE:
             return "a"
-        c = compact(str(t), used)
+        c = compact(value, used)
         if c is not None:
             return c
-    return _iri(str(t))
+    return _iri(value)
 
 
-def sort_key(t):
-    """Total order on terms: IRIs, then blank nodes, then literals."""
-    if isinstance(t, URIRef):
-        return (0, str(t), "", "")
-    if isinstance(t, BNode):
-        return (1, str(t), "", "")
-    return (2, str(t), t.language or "", str(t.datatype or ""))
+class _Texts(dict):
+    """Memoised ``term_text`` for one document (terms recur: classes, predicates, nodes)."""
+
+    def __init__(self, used: set, short: bool = True):
+        super().__init__()
+        self.used, self.short = used, short
+
+    def __missing__(self, t: tuple) -> str:
+        text = self[t] = term_text(t, self.used, self.short)
+        return text
 
 
-def _pred_key(p):
-    return (0 if p == RDF.type else 1, str(p))
+def _pred_key(p: tuple):
+    return (0 if p == RDF_TYPE else 1, p[1])
 
 
-def canonical_triples(triples: Iterable[tuple]) -> list[tuple]:
-    """The triples with canonical blank node labels (unchanged if there are none)."""
+def plain_triples(triples) -> list[tuple]:
+    """Plain triples of a ``Triples`` set or of any iterable of rdflib triples, with
+    canonical blank node labels (``rdflib.compare``) when there are blank nodes."""
+    if isinstance(triples, Triples):
+        return triples.plain()
+    from rdflib import BNode
+
     triples = list(triples)
-    if not any(isinstance(x, BNode) for t in triples for x in (t[0], t[2])):
-        return triples
-    from rdflib import Graph
-    from rdflib.compare import to_canonical_graph
+    if any(isinstance(x, BNode) for t in triples for x in (t[0], t[2])):
+        from rdflib import Graph
+        from rdflib.compare import to_canonical_graph
 
-    g = Graph()
-    for t in triples:
-        g.add(t)
-    return list(to_canonical_graph(g))
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        triples = list(to_canonical_graph(g))
+    cache: dict = {}
+    out = []
+    for tr in triples:
+        out.append(tuple(cache[x] if x in cache else cache.setdefault(x, from_rdflib(x)) for x in tr))
+    return list(dict.fromkeys(out))
 
 
 # ------------------------------------------------------------------ N-Triples
-def ntriples(triples: Iterable[tuple]) -> str:
-    lines = sorted(
-        f"{term_text(s, short=False)} {term_text(p, short=False)} {term_text(o, short=False)} ."
-        for s, p, o in canonical_triples(triples))
+def ntriples(triples) -> str:
+    texts = _Texts(set(), short=False)
+    lines = sorted(f"{texts[s]} {texts[p]} {texts[o]} ." for s, p, o in plain_triples(triples))
     return "".join(line + "\n" for line in lines)
 
 
 # ------------------------------------------------------------------- Turtle
 class _Block:
-    """Turtle text of a set of triples (no prefix lines)."""
+    """Turtle text of a set of plain triples (no prefix lines)."""
 
     def __init__(self, triples: list[tuple], used: set):
         self.used = used
+        self.texts = _Texts(used)
         self.po: dict = defaultdict(lambda: defaultdict(list))
         refs: dict = defaultdict(int)
-        for s, p, o in triples:
+        for s, p, o in sorted(triples):
             self.po[s][p].append(o)
-            if isinstance(o, BNode):
+            if o[0] == BNODE:
                 refs[o] += 1
-        for s in self.po:
-            for p in self.po[s]:
-                self.po[s][p].sort(key=sort_key)
         self.referenced = set(refs)
         self.inline = {b for b, n in refs.items() if n == 1 and b in self.po and not self._cyclic(b)}
         self.lists = {b for b in self.inline if self._list_items(b) is not None}
@@ -167,62 +170,63 @@ class _Block:
                 for o in objs:
                     if o == start:
                         return True
-                    if isinstance(o, BNode) and o not in seen:
+                    if o[0] == BNODE and o not in seen:
                         seen.add(o)
                         stack.append(o)
         return False
 
     def _list_items(self, node):
         items = []
-        while node != RDF.nil:
+        while node != RDF_NIL:
             props = self.po.get(node)
-            if (not isinstance(node, BNode) or props is None or set(props) != {RDF.first, RDF.rest}
-                    or len(props[RDF.first]) != 1 or len(props[RDF.rest]) != 1):
+            if (node[0] != BNODE or props is None or set(props) != {RDF_FIRST, RDF_REST}
+                    or len(props[RDF_FIRST]) != 1 or len(props[RDF_REST]) != 1):
                 return None
-            if items and node not in self._once:
+            if items and node not in self.inline:
                 return None
-            items.append(props[RDF.first][0])
-            node = props[RDF.rest][0]
+            items.append(props[RDF_FIRST][0])
+            node = props[RDF_REST][0]
         return items
 
-    @property
-    def _once(self):
-        return self.inline
-
     def obj(self, o, indent: str) -> str:
-        if isinstance(o, BNode) and o in self.inline:
+        if o in self.inline:
             if o in self.lists:
                 items = self._list_items(o)
                 return "( " + " ".join(self.obj(i, indent + "    ") for i in items) + " )"
             inner = self.pred_list(o, indent + "    ")
             return "[\n" + indent + "    " + inner + "\n" + indent + "]"
-        return term_text(o, self.used)
+        return self.texts[o]
 
     def pred_list(self, s, indent: str) -> str:
         parts = []
-        for p in sorted(self.po[s], key=_pred_key):
-            objs = ", ".join(self.obj(o, indent + "    ") for o in self.po[s][p])
-            parts.append(f"{term_text(p, self.used)} {objs}")
+        texts, inline = self.texts, self.inline
+        deeper = indent + "    "
+        props = self.po[s]
+        preds = sorted(props, key=_pred_key) if RDF_TYPE in props else props  # already sorted
+        for p in preds:
+            objs = ", ".join(self.obj(o, deeper) if o in inline else texts[o] for o in props[p])
+            parts.append(f"{texts[p]} {objs}")
         return (" ;\n" + indent).join(parts)
 
     def _list_members(self):
         members = set()
         for head in self.lists:
-            node = self.po[head][RDF.rest][0]
-            while node != RDF.nil:
+            node = self.po[head][RDF_REST][0]
+            while node != RDF_NIL:
                 members.add(node)
-                node = self.po[node][RDF.rest][0]
+                node = self.po[node][RDF_REST][0]
         return members
 
     def render(self, indent: str = "") -> str:
         hidden = self.inline | self._list_members()
         chunks = []
-        for s in sorted(self.po, key=sort_key):
+        deeper = indent + "    "
+        for s in self.po:  # subjects come sorted
             if s in hidden:
                 continue
-            unreferenced_bnode = isinstance(s, BNode) and s not in self.referenced
-            head = "[]" if unreferenced_bnode else term_text(s, self.used)
-            chunks.append(indent + head + " " + self.pred_list(s, indent + "    ") + " .\n")
+            unreferenced_bnode = s[0] == BNODE and s not in self.referenced
+            head = "[]" if unreferenced_bnode else self.texts[s]
+            chunks.append(indent + head + " " + self.pred_list(s, deeper) + " .\n")
         return "\n".join(chunks)
 
 
@@ -230,23 +234,23 @@ def _prefix_lines(used: set) -> str:
     return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in sorted(used))
 
 
-def turtle(triples: Iterable[tuple], header: str = "") -> str:
-    """Sorted Turtle of ``triples`` (any iterable, e.g. an rdflib Graph)."""
+def turtle(triples, header: str = "") -> str:
+    """Sorted Turtle of ``triples`` (a ``Triples`` set, or rdflib triples, e.g. a Graph)."""
     used: set = set()
-    body = _Block(canonical_triples(triples), used).render()
+    body = _Block(plain_triples(triples), used).render()
     text = "".join(f"# {line}\n" for line in header.splitlines() if header)
     pre = _prefix_lines(used)
     return text + pre + ("\n" if pre and body else "") + body
 
 
-def trig(default: Iterable[tuple], named: dict) -> str:
-    """Sorted TriG: the default graph, then one block per named graph IRI."""
+def trig(default, named: dict) -> str:
+    """Sorted TriG: the default graph, then one block per named graph IRI (rdflib terms)."""
     used: set = set()
     parts = []
-    default = canonical_triples(default)
+    default = plain_triples(default)
     if default:
         parts.append("{\n" + _Block(default, used).render("    ") + "}\n")
     for name in sorted(named, key=str):
-        body = _Block(canonical_triples(named[name]), used).render("    ")
-        parts.append(f"{term_text(name, used)} {{\n{body}}}\n")
+        body = _Block(plain_triples(named[name]), used).render("    ")
+        parts.append(f"{term_text(from_rdflib(name), used)} {{\n{body}}}\n")
     return _prefix_lines(used) + "\n" + "\n".join(parts)

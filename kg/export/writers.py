@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
+from ..triples import BNODE, LITERAL, RDF_TYPE, Triples, from_rdflib
 from . import rdftext
 
 KG_NS = rdftext.PREFIXES["kg"]
@@ -26,19 +27,20 @@ def write_ntriples(graph) -> str:
 
 
 # -------------------------------------------------------------------- JSON-LD
-def _jsonld_term(t, used: set):
-    if isinstance(t, BNode):
-        return rdftext.bnode_label(t)
-    return rdftext.compact(str(t), used) or str(t)
+def _jsonld_term(t: tuple, used: set) -> str:
+    if t[0] == BNODE:
+        return rdftext.bnode_label(t[1])
+    return rdftext.compact(t[1], used) or t[1]
 
 
-def _jsonld_value(o, used: set):
-    if isinstance(o, Literal):
-        if o.language:
-            return {"@value": str(o), "@language": o.language}
-        if o.datatype is None or o.datatype == XSD.string:
-            return str(o)
-        return {"@value": str(o), "@type": _jsonld_term(o.datatype, used)}
+def _jsonld_value(o: tuple, used: set):
+    kind, value, lang, datatype = o
+    if kind == LITERAL:
+        if lang:
+            return {"@value": value, "@language": lang}
+        if not datatype:
+            return value
+        return {"@value": value, "@type": rdftext.compact(datatype, used) or datatype}
     return {"@id": _jsonld_term(o, used)}
 
 
@@ -46,25 +48,28 @@ def write_jsonld(graph) -> str:
     """Flattened JSON-LD: an @context of the prefixes used and a sorted @graph."""
     used: set = set()
     by_subject: dict = defaultdict(lambda: defaultdict(list))
-    for s, p, o in rdftext.canonical_triples(graph):
+    for s, p, o in sorted(rdftext.plain_triples(graph)):
         by_subject[s][p].append(o)
     nodes = []
-    for s in sorted(by_subject, key=rdftext.sort_key):
+    for s, props in by_subject.items():
         node = {"@id": _jsonld_term(s, used)}
-        props = by_subject[s]
-        if RDF.type in props:
-            types = [_jsonld_term(t, used) for t in sorted(props[RDF.type], key=rdftext.sort_key)
-                     if not isinstance(t, Literal)]
+        if RDF_TYPE in props:
+            types = [_jsonld_term(t, used) for t in props[RDF_TYPE] if t[0] != LITERAL]
             node["@type"] = types[0] if len(types) == 1 else types
-        for p in sorted(props, key=str):
-            objs = sorted(props[p], key=rdftext.sort_key)
-            if p == RDF.type and not any(isinstance(o, Literal) for o in objs):
+        for p in sorted(props, key=lambda p: p[1]):
+            objs = props[p]
+            if p == RDF_TYPE and not any(o[0] == LITERAL for o in objs):
                 continue
             values = [_jsonld_value(o, used) for o in objs]
             node[_jsonld_term(p, used)] = values[0] if len(values) == 1 else values
         nodes.append(node)
     context = {p: rdftext.PREFIXES[p] for p in sorted(used)}
     return json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _rdflib(graph):
+    """An rdflib Graph of ``graph`` (writers that query the graph need one)."""
+    return graph.to_rdflib() if isinstance(graph, Triples) else graph
 
 
 # ----------------------------------------------------------------------- TriG
@@ -112,7 +117,7 @@ def split_by_article(graph) -> tuple[list, dict]:
 
 
 def write_trig(graph) -> str:
-    default, named = split_by_article(graph)
+    default, named = split_by_article(_rdflib(graph))
     return rdftext.trig(default, named)
 
 
@@ -133,7 +138,7 @@ def to_networkx(graph):
         nodes.setdefault(s, []).append(rdftext.compact(str(t)) or str(t))
     g = nx.MultiDiGraph()
     for n in sorted(nodes, key=str):
-        label = next((str(l) for l in sorted(graph.objects(n, RDFS.label), key=rdftext.sort_key)
+        label = next((str(l) for l in sorted(graph.objects(n, RDFS.label), key=from_rdflib)
                       if getattr(l, "language", None) == "zh"), None)
         label = label or next((str(l) for l in graph.objects(n, DCTERMS.title)), rdftext.compact(str(n)))
         g.add_node(str(n), label=label, type=" ".join(sorted(nodes[n])),
@@ -152,5 +157,5 @@ def write_graphml(graph) -> bytes:
     import networkx as nx
 
     buf = io.BytesIO()
-    nx.write_graphml(to_networkx(graph), buf, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(to_networkx(_rdflib(graph)), buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue()

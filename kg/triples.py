@@ -1,0 +1,111 @@
+"""Plain RDF: terms as tuples and a set of triples, without rdflib.
+
+A term is ``(kind, value, language, datatype)``: an IRI ``(0, iri, "", "")``, a blank
+node ``(1, label, "", "")`` or a literal ``(2, text, lang, datatype IRI or "")``. The
+tuple is also the term's sort key (IRIs, then blank nodes, then literals, each by
+text), so sorting a list of triples is one C-level sort. The build makes its graph of
+these: rdflib terms cost several times more to make and an rdflib Graph as much again
+to fill. Writers take plain triples; ``to_rdflib`` converts for what needs rdflib
+(the HTML pages, the Oxigraph store, GraphML).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+IRI, BNODE, LITERAL = 0, 1, 2
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = (IRI, RDF_NS + "type", "", "")
+XSD_STRING = XSD_NS + "string"
+XSD_INTEGER = XSD_NS + "integer"
+
+
+def iri(value: str) -> tuple:
+    return (IRI, value, "", "")
+
+
+def literal(value: str, lang: str = "", datatype: str = "") -> tuple:
+    """A literal; xsd:string, the datatype of plain literals in RDF 1.1, is left implicit."""
+    if datatype == XSD_STRING or lang:
+        datatype = ""
+    return (LITERAL, value, lang, datatype)
+
+
+def integer(n: int) -> tuple:
+    return (LITERAL, str(n), "", XSD_INTEGER)
+
+
+def from_rdflib(t) -> tuple:
+    from rdflib import BNode, Literal
+
+    if isinstance(t, Literal):
+        return literal(str(t), t.language or "", str(t.datatype) if t.datatype else "")
+    if isinstance(t, BNode):
+        return (BNODE, str(t), "", "")
+    return (IRI, str(t), "", "")
+
+
+def to_rdflib(t: tuple):
+    from rdflib import BNode, Literal, URIRef
+
+    kind, value, lang, datatype = t
+    if kind == IRI:
+        return URIRef(value)
+    if kind == BNODE:
+        return BNode(value)
+    return Literal(value, lang=lang or None, datatype=URIRef(datatype) if datatype else None)
+
+
+class Triples:
+    """A set of plain triples, with the prefixes to write them with.
+
+    Iterating yields rdflib triples (as iterating an rdflib Graph does); ``plain()``
+    the tuples themselves.
+    """
+
+    def __init__(self, triples: Iterable[tuple] = (), prefixes: dict[str, str] | None = None):
+        self._set: set[tuple] = set(triples)
+        self.prefixes = dict(prefixes or {})
+
+    def add(self, triple: tuple) -> None:
+        self._set.add(triple)
+
+    def __len__(self) -> int:
+        return len(self._set)
+
+    def __contains__(self, triple: tuple) -> bool:
+        return triple in self._set
+
+    def plain(self) -> list[tuple]:
+        return list(self._set)
+
+    def __iter__(self) -> Iterator[tuple]:
+        cache: dict[tuple, object] = {}
+
+        def conv(t):
+            r = cache.get(t)
+            if r is None:
+                r = cache[t] = to_rdflib(t)
+            return r
+
+        for s, p, o in sorted(self._set):
+            yield conv(s), conv(p), conv(o)
+
+    def namespaces(self) -> Iterator[tuple[str, str]]:
+        from rdflib import URIRef
+
+        for prefix, ns in sorted(self.prefixes.items()):
+            yield prefix, URIRef(ns)
+
+    def to_rdflib(self):
+        """The same triples in an rdflib Graph (with the prefixes bound)."""
+        import rdflib
+
+        g = rdflib.Graph()
+        for prefix, ns in self.namespaces():
+            g.bind(prefix, ns, override=True, replace=True)
+        for t in self:
+            g.add(t)
+        return g
