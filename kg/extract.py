@@ -169,6 +169,7 @@ class Extractor:
         self.lexicon = lexicon
         self.type_class = {name: t.cls for name, t in lexicon.types.items()}
         self._seg = segmenter
+        self._stages = [(stage, [r for r in rules.rules if r.stage == stage]) for stage in rules.stages]
 
     @property
     def segmenter(self):
@@ -226,13 +227,13 @@ class Extractor:
 
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
-        for stage in self.rs.stages:
+        for stage, stage_rules in self._stages:
             # the sentence's subject; without one, the topic of its section (zero anaphora)
             own = _subject(chunks, leading, skip)
             subject = own or topics.get(ctx.section, [])
             own_classes = {mentions[i].cls for i in own}
             words = {t.text for t in chunks} | {t.text for t in tokens}
-            rules = [r for r in self.rs.rules if r.stage == stage and _applies(r, ctx)
+            rules = [r for r in stage_rules if _applies(r, ctx)
                      and (r.anchor is None or not r.anchor.isdisjoint(words))
                      and (r.subject is None or not r.subject.isdisjoint(own_classes))]
             token_key, chunk_key = SIGNATURES.keys(tokens, chunks)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,11 @@ class Article:
     path: str = ""
 
 
-@dataclass(frozen=True)
-class Token:
-    """A jieba token; offsets are relative to the article text."""
+class Token(NamedTuple):
+    """A jieba token; offsets are relative to the article text.
+
+    A named tuple, not a dataclass: the segmenter makes one per word, and tuples are
+    several times cheaper to make."""
 
     text: str
     pos: str

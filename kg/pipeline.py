@@ -7,12 +7,14 @@ merging sorts everything, so the output is byte-identical for any ``jobs``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -206,9 +208,31 @@ def build_graph_from(extractions: list[Extraction], aliases_path=None):
     return rdf.build_triples(articles, entities, rels), entities, rels
 
 
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector. A build makes millions of small tuples
+    (tokens, terms, triples) that live to its end and hold no cycles: the collector
+    would walk them again and again and free nothing (measured: a third of the time
+    to build and write the graph of the 100x benchmark corpus)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, rules_dir=None,
           lexicon_path=None, encoding=None, use_cache: bool = True, store: str | None = None,
           warn: Callable[[str], None] = lambda m: None, pages: bool = True) -> Summary:
+    with _collector_paused():
+        return _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache, store,
+                      warn, pages)
+
+
+def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache, store, warn,
+           pages) -> Summary:
     t0 = time.perf_counter()
     store_mod.check_spec(store)  # a bad --store fails before any extraction
     check_out_dir(Path(out_dir))  # an unusable output folder fails before any extraction

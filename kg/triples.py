@@ -59,27 +59,45 @@ def to_rdflib(t: tuple):
 
 
 class Triples:
-    """A set of plain triples, with the prefixes to write them with.
+    """A set of plain triples grouped by subject, with the prefixes to write them with.
 
+    Stored as subject -> predicate -> set of objects, the shape Turtle is written in.
     Iterating yields rdflib triples (as iterating an rdflib Graph does); ``plain()``
     the tuples themselves.
     """
 
     def __init__(self, triples: Iterable[tuple] = (), prefixes: dict[str, str] | None = None):
-        self._set: set[tuple] = set(triples)
+        self.by_subject: dict[tuple, dict[tuple, set[tuple]]] = {}
+        self._n = 0
+        self.has_bnodes = False
         self.prefixes = dict(prefixes or {})
+        for t in triples:
+            self.add(t)
 
     def add(self, triple: tuple) -> None:
-        self._set.add(triple)
+        s, p, o = triple
+        props = self.by_subject.get(s)
+        if props is None:
+            props = self.by_subject[s] = {}
+        objs = props.get(p)
+        if objs is None:
+            objs = props[p] = set()
+        if o not in objs:
+            objs.add(o)
+            self._n += 1
+            if o[0] == BNODE or s[0] == BNODE:
+                self.has_bnodes = True
 
     def __len__(self) -> int:
-        return len(self._set)
+        return self._n
 
     def __contains__(self, triple: tuple) -> bool:
-        return triple in self._set
+        s, p, o = triple
+        return o in self.by_subject.get(s, {}).get(p, ())
 
     def plain(self) -> list[tuple]:
-        return list(self._set)
+        return [(s, p, o) for s, props in self.by_subject.items() for p, objs in props.items()
+                for o in objs]
 
     def __iter__(self) -> Iterator[tuple]:
         cache: dict[tuple, object] = {}
@@ -90,7 +108,7 @@ class Triples:
                 r = cache[t] = to_rdflib(t)
             return r
 
-        for s, p, o in sorted(self._set):
+        for s, p, o in sorted(self.plain()):
             yield conv(s), conv(p), conv(o)
 
     def namespaces(self) -> Iterator[tuple[str, str]]:

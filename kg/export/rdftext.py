@@ -149,15 +149,21 @@ def ntriples(triples) -> str:
 class _Block:
     """Turtle text of a set of plain triples (no prefix lines)."""
 
-    def __init__(self, triples: list[tuple], used: set):
+    def __init__(self, triples, used: set):
+        """``triples``: a ``Triples`` set or a list of plain triples."""
         self.used = used
         self.texts = _Texts(used)
-        self.po: dict = defaultdict(lambda: defaultdict(list))
+        if isinstance(triples, Triples):
+            self.po, bnodes = triples.by_subject, triples.has_bnodes
+        else:
+            self.po, bnodes = Triples(triples).by_subject, True
         refs: dict = defaultdict(int)
-        for s, p, o in sorted(triples):
-            self.po[s][p].append(o)
-            if o[0] == BNODE:
-                refs[o] += 1
+        if bnodes:
+            for props in self.po.values():
+                for objs in props.values():
+                    for o in objs:
+                        if o[0] == BNODE:
+                            refs[o] += 1
         self.referenced = set(refs)
         self.inline = {b for b, n in refs.items() if n == 1 and b in self.po and not self._cyclic(b)}
         self.lists = {b for b in self.inline if self._list_items(b) is not None}
@@ -184,8 +190,8 @@ class _Block:
                 return None
             if items and node not in self.inline:
                 return None
-            items.append(props[RDF_FIRST][0])
-            node = props[RDF_REST][0]
+            items.append(next(iter(props[RDF_FIRST])))
+            node = next(iter(props[RDF_REST]))
         return items
 
     def obj(self, o, indent: str) -> str:
@@ -202,26 +208,31 @@ class _Block:
         texts, inline = self.texts, self.inline
         deeper = indent + "    "
         props = self.po[s]
-        preds = sorted(props, key=_pred_key) if RDF_TYPE in props else props  # already sorted
-        for p in preds:
-            objs = ", ".join(self.obj(o, deeper) if o in inline else texts[o] for o in props[p])
-            parts.append(f"{texts[p]} {objs}")
+        for p in sorted(props, key=_pred_key) if len(props) > 1 else props:
+            objs = props[p]
+            if len(objs) > 1:
+                objs = sorted(objs)
+            if inline:
+                text = ", ".join(self.obj(o, deeper) if o in inline else texts[o] for o in objs)
+            else:
+                text = ", ".join([texts[o] for o in objs])
+            parts.append(f"{texts[p]} {text}")
         return (" ;\n" + indent).join(parts)
 
     def _list_members(self):
         members = set()
         for head in self.lists:
-            node = self.po[head][RDF_REST][0]
+            node = next(iter(self.po[head][RDF_REST]))
             while node != RDF_NIL:
                 members.add(node)
-                node = self.po[node][RDF_REST][0]
+                node = next(iter(self.po[node][RDF_REST]))
         return members
 
     def render(self, indent: str = "") -> str:
         hidden = self.inline | self._list_members()
         chunks = []
         deeper = indent + "    "
-        for s in self.po:  # subjects come sorted
+        for s in sorted(self.po):
             if s in hidden:
                 continue
             unreferenced_bnode = s[0] == BNODE and s not in self.referenced
@@ -237,7 +248,7 @@ def _prefix_lines(used: set) -> str:
 def turtle(triples, header: str = "") -> str:
     """Sorted Turtle of ``triples`` (a ``Triples`` set, or rdflib triples, e.g. a Graph)."""
     used: set = set()
-    body = _Block(plain_triples(triples), used).render()
+    body = _Block(triples if isinstance(triples, Triples) else plain_triples(triples), used).render()
     text = "".join(f"# {line}\n" for line in header.splitlines() if header)
     pre = _prefix_lines(used)
     return text + pre + ("\n" if pre and body else "") + body
