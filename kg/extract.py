@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .matcher import SIGNATURES, Match, find
+from .matcher import SIGNATURES, Match, compiled
 from .model import Article, Extraction, Mention, Relation, Sentence, Token
 from .rules import Cleanup, Rule, RuleSet, SectionRule, ordinal
 
@@ -103,13 +103,15 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
             start, changed = start + 1, True
         while start < end and text[end - 1] in EDGE_PUNCT:
             end, changed = end - 1, True
+        if start == end:
+            break
         s = text[start:end]
-        for p in cleanup.strip_prefixes:
+        for p in cleanup.prefixes_by_first.get(s[0], ()):
             if s.startswith(p) and len(s) > len(p) and (bounds is None or start + len(p) in bounds):
                 start, changed = start + len(p), True
                 break
         s = text[start:end]
-        for p in cleanup.strip_suffixes:
+        for p in cleanup.suffixes_by_last.get(s[-1], ()):
             if s.endswith(p) and len(s) > len(p) and (bounds is None or end - len(p) in bounds):
                 end, changed = end - len(p), True
                 stripped.append(p)
@@ -169,7 +171,8 @@ class Extractor:
         self.lexicon = lexicon
         self.type_class = {name: t.cls for name, t in lexicon.types.items()}
         self._seg = segmenter
-        self._stages = [(stage, [r for r in rules.rules if r.stage == stage]) for stage in rules.stages]
+        self._stages = [(stage, [(r, compiled(r, self.type_class)) for r in rules.rules
+                                 if r.stage == stage]) for stage in rules.stages]
 
     @property
     def segmenter(self):
@@ -225,6 +228,7 @@ class Extractor:
                                           [f"{label}:{ctx.role}"]))
         chunks = _chunk(tokens, mentions, local)
 
+        token_key = key_generation = None
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
         for stage, stage_rules in self._stages:
@@ -233,13 +237,18 @@ class Extractor:
             subject = own or topics.get(ctx.section, [])
             own_classes = {mentions[i].cls for i in own}
             words = {t.text for t in chunks} | {t.text for t in tokens}
-            rules = [r for r in stage_rules if _applies(r, ctx)
+            rules = [c for r, c in stage_rules if _applies(r, ctx)
                      and (r.anchor is None or not r.anchor.isdisjoint(words))
                      and (r.subject is None or not r.subject.isdisjoint(own_classes))]
-            token_key, chunk_key = SIGNATURES.keys(tokens, chunks)
-            matches = [m for r in rules for m in (
-                find(r, tokens, self.type_class, token_key) if r.nested
-                else find(r, chunks, self.type_class, chunk_key))]
+            # one signature string per token list (the plain tokens never change)
+            if token_key is None or SIGNATURES.generation != key_generation:
+                key_generation, token_key = SIGNATURES.generation, SIGNATURES.key(tokens)
+            chunk_key = token_key if chunks is tokens else SIGNATURES.key(chunks)
+            if SIGNATURES.generation != key_generation:  # the table started afresh meanwhile
+                key_generation = SIGNATURES.generation
+                token_key, chunk_key = SIGNATURES.keys(tokens, chunks)
+            matches = [m for c in rules for m in (
+                c.find(tokens, token_key) if c.rule.nested else c.find(chunks, chunk_key))]
             if not matches:
                 continue
             cands, reuse = self._candidates(text, chunks, tokens, matches, bounds)

@@ -10,6 +10,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from .errors import RuleError
@@ -199,6 +200,22 @@ class Cleanup:
     max_length: int = 30
     stop_labels: frozenset = frozenset()
     drop_patterns: tuple = ()  # regexes cut out of labels (the surface stays an alt label)
+
+    @cached_property
+    def prefixes_by_first(self) -> dict[str, tuple]:
+        """strip_prefixes by their first character (in their order: longest first)."""
+        out: dict[str, tuple] = {}
+        for p in self.strip_prefixes:
+            out[p[0]] = out.get(p[0], ()) + (p,)
+        return out
+
+    @cached_property
+    def suffixes_by_last(self) -> dict[str, tuple]:
+        """strip_suffixes by their last character (in their order: longest first)."""
+        out: dict[str, tuple] = {}
+        for p in self.strip_suffixes:
+            out[p[-1]] = out.get(p[-1], ()) + (p,)
+        return out
 
 
 @dataclass(frozen=True)
