@@ -17,7 +17,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import lexicon as lexicon_mod
 from . import ontology, resolve, rules as rules_mod, store as store_mod
@@ -93,8 +93,33 @@ def load_extractor(rules_dir=None, lexicon_path=None):
 _worker_extractor = None
 
 
-def _extract_one(article: Article) -> Extraction:
-    return _worker_extractor.extract(article)
+def _init_worker(extractor) -> None:
+    global _worker_extractor
+    _worker_extractor = extractor
+    extractor.segmenter  # load jieba now: the parent is reading the sources meanwhile
+
+
+def _extract_one(article: Article) -> tuple[list, list]:
+    # mentions and relations only: the parent has the article already
+    ex = _worker_extractor.extract(article)
+    return ex.mentions, ex.relations
+
+
+@contextmanager
+def worker_pool(jobs: int, extractor) -> Iterator:
+    """Forked extraction workers (None for ``jobs`` <= 1), started at once so that they
+    load jieba while the parent reads and normalises the sources."""
+    if jobs <= 1:
+        yield None
+        return
+    import multiprocessing
+
+    pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (extractor,))
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def _article_key(article: Article, config_digest: str) -> str:
@@ -145,8 +170,10 @@ def _load_cached(path: Path, article: Article) -> Extraction | None:
 
 
 def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bool = True,
-                progress: bool = False) -> tuple[list[Extraction], int]:
-    """Extractions in article order, and how many were computed (not cached)."""
+                progress: bool = False, pool=None) -> tuple[list[Extraction], int]:
+    """Extractions in article order, and how many were computed (not cached).
+
+    With ``jobs`` > 1 (or a ``worker_pool``), articles are extracted in worker processes."""
     config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest() + _code_digest()
     keys = [_article_key(a, config) for a in articles]
     results: dict[int, Extraction] = {}
@@ -158,22 +185,13 @@ def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bo
                 results[i] = ex
     todo = [i for i in range(len(articles)) if i not in results]
     if todo:
-        if jobs > 1 and len(todo) > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            extractor.segmenter  # load jieba before fork, so workers share it
-            global _worker_extractor
-            _worker_extractor = extractor
-            ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=ctx) as pool:
-                chunk = max(1, len(todo) // (jobs * 8))
-                for i, ex in zip(todo, _progress(pool.map(_extract_one, [articles[i] for i in todo],
-                                                         chunksize=chunk), len(todo), progress)):
-                    results[i] = ex
+        todo_articles = [articles[i] for i in todo]
+        if pool is None and jobs > 1 and len(todo) > 1:
+            with worker_pool(jobs, extractor) as own:
+                done = _extract_in(own, jobs, todo_articles, extractor, progress)
         else:
-            for i in _progress(todo, len(todo), progress):
-                results[i] = extractor.extract(articles[i])
+            done = _extract_in(pool, jobs, todo_articles, extractor, progress)
+        results.update(zip(todo, done))
         if use_cache:
             for i in todo:
                 try:
@@ -182,6 +200,17 @@ def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bo
                 except (OSError, OutputError):
                     pass  # a cache is an optimisation: never fail a build over it
     return [results[i] for i in range(len(articles))], len(todo)
+
+
+def _extract_in(pool, jobs: int, articles: list[Article], extractor, progress: bool
+                ) -> list[Extraction]:
+    """Extract ``articles`` in the worker ``pool`` (None: in this process), in order."""
+    if pool is None:
+        return [extractor.extract(a) for a in _progress(articles, len(articles), progress)]
+    chunk = max(1, len(articles) // (jobs * 8))
+    done = pool.imap(_extract_one, articles, chunksize=chunk)
+    return [Extraction(a, mentions, relations)
+            for a, (mentions, relations) in zip(articles, _progress(done, len(articles), progress))]
 
 
 def _progress(iterable, total: int, enabled: bool):
@@ -237,9 +266,10 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
     store_mod.check_spec(store)  # a bad --store fails before any extraction
     check_out_dir(Path(out_dir))  # an unusable output folder fails before any extraction
     extractor = load_extractor(rules_dir, lexicon_path)
-    articles = read_sources(sources, encoding=encoding, warn=warn)
-    extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
-                                           progress=True)
+    with worker_pool(jobs, extractor) as pool:
+        articles = read_sources(sources, encoding=encoding, warn=warn)
+        extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
+                                               progress=True, pool=pool)
     graph, entities, rels = build_graph_from(extractions)
     summary = Summary(articles=len(articles), sentences=sum(len(a.sentences) for a in articles),
                       characters=sum(len(a.text) for a in articles), extracted=n_extracted)
