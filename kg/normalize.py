@@ -69,9 +69,18 @@ def looks_traditional(text: str) -> bool:
     cjk = [c for c in text[:_SAMPLE] if "\u4e00" <= c <= "\u9fff"]
     if len(cjk) < 2:
         return False
-    convert = _converter().convert
-    changing = {c for c in set(cjk) if convert(c) != c}
+    changing = {c for c in set(cjk) if _changes(c)}
     return sum(1 for c in cjk if c in changing) >= TRADITIONAL_SHARE * len(cjk)
+
+
+_changed: dict[str, bool] = {}  # character -> whether t2s changes it (a few thousand at most)
+
+
+def _changes(c: str) -> bool:
+    hit = _changed.get(c)
+    if hit is None:
+        hit = _changed[c] = _converter().convert(c) != c
+    return hit
 
 
 def to_simplified(text: str) -> str:

@@ -96,20 +96,18 @@ def build_triples(articles: list[Article], entities: list[Entity],
     def reify(s: tuple, p: tuple, o: tuple, sentence: tuple[str, int], rule: str,
               s_text: str | None, o_text: str | None) -> None:
         st = _statement_iri(s[1], p[1], o[1], sentence[0], str(sentence[1]), rule)
-        add((st, RDF_TYPE, _STATEMENT))
-        add((st, _SUBJECT, s))
-        add((st, _PREDICATE, p))
-        add((st, _OBJECT, o))
         if sentence[1] < 0:  # from the article's header, not a sentence
-            add((st, _DERIVED, article_iri(sentence[0])))
+            source = article_iri(sentence[0])
         else:
-            add((st, _DERIVED, sentence_iri(*sentence)))
+            source = sentence_iri(*sentence)
             used_sentences.add(sentence)
-        add((st, _K["rule"], literal(rule)))
+        pairs = [(RDF_TYPE, _STATEMENT), (_SUBJECT, s), (_PREDICATE, p), (_OBJECT, o),
+                 (_DERIVED, source), (_K["rule"], literal(rule))]
         if s_text is not None:
-            add((st, _K["subjectText"], _zh(s_text)))
+            pairs.append((_K["subjectText"], _zh(s_text)))
         if o_text is not None:
-            add((st, _K["objectText"], _zh(o_text)))
+            pairs.append((_K["objectText"], _zh(o_text)))
+        g.add_all(st, pairs)
 
     for e in entities:
         if e.cls == "Article":

@@ -13,6 +13,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import OntologyError
@@ -24,6 +25,7 @@ _QUOTES = re.compile(r"[“”‘’《》「」『』\"'\s\u3000]")
 HEADER_RULE = "header.author"
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(label: str) -> str:
     """The form labels are compared in: NFKC, no quote marks or spaces, Latin lowercased."""
     return _QUOTES.sub("", unicodedata.normalize("NFKC", label)).lower()
@@ -84,9 +86,13 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+_SAFE_ID = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+@lru_cache(maxsize=1 << 12)
 def safe_id(text: str) -> str:
     """An ASCII IRI-safe form of an article id (hashed if it has other characters)."""
-    if re.fullmatch(r"[A-Za-z0-9_.-]+", text):
+    if _SAFE_ID.fullmatch(text):
         return text
     return "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 

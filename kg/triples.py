@@ -58,16 +58,20 @@ def to_rdflib(t: tuple):
     return Literal(value, lang=lang or None, datatype=URIRef(datatype) if datatype else None)
 
 
+_SHORT = 8  # objects of one subject and predicate kept in a list up to this many, then a set
+
+
 class Triples:
     """A set of plain triples grouped by subject, with the prefixes to write them with.
 
-    Stored as subject -> predicate -> set of objects, the shape Turtle is written in.
+    Stored as subject -> predicate -> objects (a list while short, then a set), the
+    shape Turtle is written in.
     Iterating yields rdflib triples (as iterating an rdflib Graph does); ``plain()``
     the tuples themselves.
     """
 
     def __init__(self, triples: Iterable[tuple] = (), prefixes: dict[str, str] | None = None):
-        self.by_subject: dict[tuple, dict[tuple, set[tuple]]] = {}
+        self.by_subject: dict[tuple, dict[tuple, list | set]] = {}
         self._n = 0
         self.has_bnodes = False
         self.prefixes = dict(prefixes or {})
@@ -75,18 +79,32 @@ class Triples:
             self.add(t)
 
     def add(self, triple: tuple) -> None:
-        s, p, o = triple
+        self.add_all(triple[0], ((triple[1], triple[2]),))
+
+    def add_all(self, s: tuple, pairs: Iterable[tuple[tuple, tuple]]) -> None:
+        """Add (s, p, o) for every (p, o) of ``pairs``."""
         props = self.by_subject.get(s)
         if props is None:
             props = self.by_subject[s] = {}
-        objs = props.get(p)
-        if objs is None:
-            objs = props[p] = set()
-        if o not in objs:
-            objs.add(o)
-            self._n += 1
-            if o[0] == BNODE or s[0] == BNODE:
+        if s[0] == BNODE:
+            self.has_bnodes = True
+        added = 0
+        for p, o in pairs:
+            objs = props.get(p)
+            if objs is None:  # most often: a predicate with one object
+                props[p] = [o]
+            elif o in objs:
+                continue
+            elif type(objs) is list:
+                objs.append(o)
+                if len(objs) > _SHORT:
+                    props[p] = set(objs)
+            else:
+                objs.add(o)
+            added += 1
+            if o[0] == BNODE:
                 self.has_bnodes = True
+        self._n += added
 
     def __len__(self) -> int:
         return self._n

@@ -153,6 +153,7 @@ class _Block:
         """``triples``: a ``Triples`` set or a list of plain triples."""
         self.used = used
         self.texts = _Texts(used)
+        self._orders: dict[tuple, list] = {}
         if isinstance(triples, Triples):
             self.po, bnodes = triples.by_subject, triples.has_bnodes
         else:
@@ -203,20 +204,30 @@ class _Block:
             return "[\n" + indent + "    " + inner + "\n" + indent + "]"
         return self.texts[o]
 
+    def _order(self, props: dict) -> list:
+        """The predicates of ``props`` in writing order (rdf:type first), memoised by
+        their insertion order: most subjects of a graph share a handful of shapes."""
+        keys = tuple(props)
+        order = self._orders.get(keys)
+        if order is None:
+            order = self._orders[keys] = sorted(keys, key=_pred_key)
+        return order
+
     def pred_list(self, s, indent: str) -> str:
         parts = []
         texts, inline = self.texts, self.inline
         deeper = indent + "    "
         props = self.po[s]
-        for p in sorted(props, key=_pred_key) if len(props) > 1 else props:
+        for p in self._order(props):
             objs = props[p]
-            if len(objs) > 1:
-                objs = sorted(objs)
             if inline:
-                text = ", ".join(self.obj(o, deeper) if o in inline else texts[o] for o in objs)
+                text = ", ".join(self.obj(o, deeper) if o in inline else texts[o] for o in sorted(objs))
+            elif len(objs) == 1:
+                (o,) = objs
+                text = texts[o]
             else:
-                text = ", ".join([texts[o] for o in objs])
-            parts.append(f"{texts[p]} {text}")
+                text = ", ".join([texts[o] for o in sorted(objs)])
+            parts.append(texts[p] + " " + text)
         return (" ;\n" + indent).join(parts)
 
     def _list_members(self):
