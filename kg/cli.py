@@ -54,14 +54,21 @@ def main():
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Reuse per-article extractions whose text and rules did not change.")
 @click.option("--store", default=None, help="Graph store, e.g. oxigraph:PATH (default: memory).")
+@click.option("--pages/--no-pages", default=True, show_default=True,
+              help="Also write graph.html and one page per article (skip them for large corpora).")
 @handle_errors
-def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store):
+def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store, pages):
     """Extract the graph from SOURCES (files or folders of .txt; default sources/)."""
     from .pipeline import build as run_build
 
+    def warn(message: str) -> None:
+        click.echo(f"Warning: {message}", err=True)
+
     summary = run_build(list(sources) or [Path("sources")], out_dir=out_dir, jobs=jobs,
                         rules_dir=rules_dir, lexicon_path=lexicon_path, encoding=encoding,
-                        use_cache=cache, store=store, warn=lambda m: click.echo(f"Warning: {m}", err=True))
+                        use_cache=cache, store=store, warn=warn, pages=pages)
+    if not pages and (out_dir / "graph.html").exists():
+        warn(f"{out_dir / 'graph.html'} is left from an earlier build (--no-pages)")
     click.echo(summary.render())
 
 

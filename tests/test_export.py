@@ -14,7 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.cli import main
 from kg.export import WRITERS, serialize
-from kg.export.writers import split_by_article
+from kg.export.graph_writers import split_by_article
 
 MINI = Path(__file__).parent / "data" / "mini.ttl"
 KG = rdflib.Namespace("https://w3id.org/kg-zh/ontology#")

@@ -138,3 +138,42 @@ def test_vocabulary_loader_sees_the_class_tree():
     assert v.core("Bank") == "Institution"
     assert v.is_subclass("City", "Region")
     assert "offers" in v.properties
+
+
+def test_vocabulary_reads_classes_properties_domains_and_ranges_as_rdflib_sees_them():
+    vocab = load()
+    classes = {str(c)[len(str(KG)):] for c in ONTO.subjects(RDF.type, OWL.Class)
+               if isinstance(c, URIRef) and str(c).startswith(str(KG))}
+    assert set(vocab.parents) == classes
+    for c in classes:
+        parent = next((str(p)[len(str(KG)):] for p in ONTO.objects(KG[c], RDFS.subClassOf)
+                       if isinstance(p, URIRef) and str(p).startswith(str(KG))), None)
+        assert vocab.parents[c] == parent, c
+    assert vocab.properties == {str(p)[len(str(KG)):] for p in ONTO.subjects(RDF.type, OWL.ObjectProperty)
+                                if str(p).startswith(str(KG))}
+    assert vocab.is_subclass("Bank", "Institution")
+    assert vocab.fits("offers", "Bank", "FinancialProduct")
+    assert not vocab.fits("offers", "Problem", "Bank")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("@prefix kg: <https://w3id.org/kg-zh/ontology#> .\nkg:A a kg:B", "cannot parse ontology: "),
+    ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n", "core class Institution is not declared"),
+])
+def test_a_bad_ontology_file_is_named_in_one_line(tmp_path, text, expected):
+    from kg.errors import OntologyError
+
+    bad = tmp_path / "kg.ttl"
+    bad.write_text(text, "utf-8")
+    with pytest.raises(OntologyError) as e:
+        load(bad)
+    assert e.value.problems[0].startswith(f"{bad}: {expected}")
+    assert "\n" not in e.value.problems[0]
+
+
+def test_a_missing_ontology_file_is_named(tmp_path):
+    from kg.errors import OntologyError
+
+    with pytest.raises(OntologyError) as e:
+        load(tmp_path / "nope.ttl")
+    assert e.value.problems == [f"{tmp_path / 'nope.ttl'}: ontology file not found"]

@@ -135,6 +135,31 @@ def test_parallel_build_holds_every_article(builds_by_jobs):
         assert f"kgd:article-{article} a kg:Article" in text
 
 
+def test_no_pages_writes_the_same_graph_and_no_page(builds_by_jobs, tmp_path):
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out),
+                                                       "--no-pages", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert sorted(output_files(out)) == ["kg.ttl"]
+    assert output_files(out)["kg.ttl"] == builds_by_jobs[1][0]["kg.ttl"]
+    assert result.stderr == ""
+
+
+def test_no_pages_warns_of_a_page_left_from_an_earlier_build(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus).mkdir()
+    (corpus / "brief.txt").write_text(BRIEF, "utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(corpus), "--out", str(out)]).exit_code == 0
+    result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out),
+                                                       "--no-pages"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"Warning: {out / 'graph.html'} is left from an earlier build "
+                             "(--no-pages)\n")
+
+
 # ---------------------------------------------------------------- incremental
 @pytest.fixture(scope="module")
 def warm(tmp_path_factory):

@@ -42,9 +42,9 @@ register("nt", "kg.export.writers", "write_ntriples", "N-Triples, sorted lines",
          aliases=("ntriples", "n-triples"))
 register("jsonld", "kg.export.writers", "write_jsonld", "JSON-LD with an @context", ".jsonld",
          aliases=("json-ld",))
-register("trig", "kg.export.writers", "write_trig",
+register("trig", "kg.export.graph_writers", "write_trig",
          "TriG: one named graph per article, shared entity data in the default graph", ".trig")
-register("graphml", "kg.export.writers", "write_graphml",
+register("graphml", "kg.export.graph_writers", "write_graphml",
          "GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)", ".graphml")
 
 

@@ -1,21 +1,15 @@
-"""The registered writers: ``fn(graph) -> str | bytes``, all deterministic."""
+"""The text writers (Turtle, N-Triples, JSON-LD): ``fn(graph) -> str``, deterministic.
+
+They take plain triples (``kg.triples.Triples``) or any rdflib graph, and import no
+rdflib for the former: ``kg build`` writes kg.ttl without loading rdflib."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
 
-from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
-
-from ..triples import BNODE, LITERAL, RDF_TYPE, Triples, from_rdflib
+from ..triples import BNODE, LITERAL, RDF_TYPE
 from . import rdftext
-
-KG_NS = rdftext.PREFIXES["kg"]
-KGD_NS = rdftext.PREFIXES["kgd"]
-KG_ARTICLE = URIRef(KG_NS + "Article")
-KG_SENTENCE = URIRef(KG_NS + "Sentence")
-KG_IN_ARTICLE = URIRef(KG_NS + "inArticle")
 
 
 def write_turtle(graph) -> str:
@@ -65,97 +59,3 @@ def write_jsonld(graph) -> str:
         nodes.append(node)
     context = {p: rdftext.PREFIXES[p] for p in sorted(used)}
     return json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=2) + "\n"
-
-
-def _rdflib(graph):
-    """An rdflib Graph of ``graph`` (writers that query the graph need one)."""
-    return graph.to_rdflib() if isinstance(graph, Triples) else graph
-
-
-# ----------------------------------------------------------------------- TriG
-def article_graph_name(article: URIRef) -> URIRef:
-    """Named graph of an article: ``kgd:article-x`` -> ``kgd:graph-article-x``."""
-    s = str(article)
-    if s.startswith(KGD_NS):
-        return URIRef(KGD_NS + "graph-" + s[len(KGD_NS):])
-    return URIRef(s + "#graph")
-
-
-def split_by_article(graph) -> tuple[list, dict]:
-    """(default triples, {graph name: triples}).
-
-    An article's graph holds the article resource, its sentences, the reified
-    statements drawn from them and the triples those statements assert; the
-    default graph holds what no single article owns (entity types and labels).
-    The union of all graphs is the input graph.
-    """
-    articles = set(graph.subjects(RDF.type, KG_ARTICLE))
-    sentence_article = {s: a for s, a in graph.subject_objects(KG_IN_ARTICLE) if a in articles}
-    owner: dict = {a: a for a in articles}
-    owner.update(sentence_article)
-    asserted: dict = defaultdict(set)
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        arts = {sentence_article[sen] for sen in graph.objects(st, PROV.wasDerivedFrom)
-                if sen in sentence_article}
-        if len(arts) == 1:
-            art = next(iter(arts))
-            owner[st] = art
-            for s in graph.objects(st, RDF.subject):
-                for p in graph.objects(st, RDF.predicate):
-                    for o in graph.objects(st, RDF.object):
-                        asserted[(s, p, o)].add(art)
-    default, named = [], defaultdict(list)
-    for t in graph:
-        if t[0] in owner:
-            named[article_graph_name(owner[t[0]])].append(t)
-        elif t in asserted:
-            for art in asserted[t]:
-                named[article_graph_name(art)].append(t)
-        else:
-            default.append(t)
-    return default, dict(named)
-
-
-def write_trig(graph) -> str:
-    default, named = split_by_article(_rdflib(graph))
-    return rdftext.trig(default, named)
-
-
-# -------------------------------------------------------------------- GraphML
-def to_networkx(graph):
-    """A MultiDiGraph of entities and articles (nodes) and object-property triples (edges).
-
-    Sentences and reified statements are left out: they are provenance, not
-    part of the entity network.
-    """
-    import networkx as nx
-
-    skip = set(graph.subjects(RDF.type, RDF.Statement)) | set(graph.subjects(RDF.type, KG_SENTENCE))
-    nodes: dict = {}
-    for s, t in graph.subject_objects(RDF.type):
-        if s in skip or not isinstance(s, URIRef) or not str(t).startswith(KG_NS):
-            continue
-        nodes.setdefault(s, []).append(rdftext.compact(str(t)) or str(t))
-    g = nx.MultiDiGraph()
-    for n in sorted(nodes, key=str):
-        label = next((str(l) for l in sorted(graph.objects(n, RDFS.label), key=from_rdflib)
-                      if getattr(l, "language", None) == "zh"), None)
-        label = label or next((str(l) for l in graph.objects(n, DCTERMS.title)), rdftext.compact(str(n)))
-        g.add_node(str(n), label=label, type=" ".join(sorted(nodes[n])),
-                   curie=rdftext.compact(str(n)) or str(n))
-    edges = sorted((t for t in graph if t[0] in nodes and t[2] in nodes and str(t[1]).startswith(KG_NS)),
-                   key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
-    for s, p, o in edges:
-        name = rdftext.compact(str(p)) or str(p)
-        g.add_edge(str(s), str(o), key=name, predicate=name, label=str(p)[len(KG_NS):])
-    return g
-
-
-def write_graphml(graph) -> bytes:
-    import io
-
-    import networkx as nx
-
-    buf = io.BytesIO()
-    nx.write_graphml(to_networkx(_rdflib(graph)), buf, encoding="utf-8", prettyprint=True)
-    return buf.getvalue()
