@@ -99,10 +99,21 @@ def _init_worker(extractor) -> None:
     extractor.segmenter  # load jieba now: the parent is reading the sources meanwhile
 
 
-def _extract_one(article: Article) -> tuple[list, list]:
+def _extract_one(task: tuple[Article, Path | None]) -> tuple[list, list]:
     # mentions and relations only: the parent has the article already
+    article, cache_path = task
     ex = _worker_extractor.extract(article)
+    if cache_path is not None:
+        _store_cached(cache_path, ex)
     return ex.mentions, ex.relations
+
+
+def _store_cached(path: Path, ex: Extraction) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, pickle.dumps(ex, protocol=4))
+    except (OSError, OutputError):
+        pass  # a cache is an optimisation: never fail a build over it
 
 
 @contextmanager
@@ -185,32 +196,32 @@ def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bo
                 results[i] = ex
     todo = [i for i in range(len(articles)) if i not in results]
     if todo:
-        todo_articles = [articles[i] for i in todo]
+        paths = [cdir / f"{keys[i]}.pickle" if use_cache else None for i in todo]
+        tasks = list(zip([articles[i] for i in todo], paths))
         if pool is None and jobs > 1 and len(todo) > 1:
             with worker_pool(jobs, extractor) as own:
-                done = _extract_in(own, jobs, todo_articles, extractor, progress)
+                done = _extract_in(own, jobs, tasks, extractor, progress)
         else:
-            done = _extract_in(pool, jobs, todo_articles, extractor, progress)
+            done = _extract_in(pool, jobs, tasks, extractor, progress)
         results.update(zip(todo, done))
-        if use_cache:
-            for i in todo:
-                try:
-                    cdir.mkdir(parents=True, exist_ok=True)
-                    atomic_write(cdir / f"{keys[i]}.pickle", pickle.dumps(results[i], protocol=4))
-                except (OSError, OutputError):
-                    pass  # a cache is an optimisation: never fail a build over it
     return [results[i] for i in range(len(articles))], len(todo)
 
 
-def _extract_in(pool, jobs: int, articles: list[Article], extractor, progress: bool
-                ) -> list[Extraction]:
-    """Extract ``articles`` in the worker ``pool`` (None: in this process), in order."""
+def _extract_in(pool, jobs: int, tasks: list[tuple[Article, Path | None]], extractor,
+                progress: bool) -> list[Extraction]:
+    """Extract the articles of ``tasks`` in the worker ``pool`` (None: in this process), in
+    order, caching each at its path (if not None)."""
     if pool is None:
-        return [extractor.extract(a) for a in _progress(articles, len(articles), progress)]
-    chunk = max(1, len(articles) // (jobs * 8))
-    done = pool.imap(_extract_one, articles, chunksize=chunk)
+        out = []
+        for article, path in _progress(tasks, len(tasks), progress):
+            out.append(extractor.extract(article))
+            if path is not None:
+                _store_cached(path, out[-1])
+        return out
+    chunk = max(1, len(tasks) // (jobs * 8))
+    done = pool.imap(_extract_one, tasks, chunksize=chunk)
     return [Extraction(a, mentions, relations)
-            for a, (mentions, relations) in zip(articles, _progress(done, len(articles), progress))]
+            for (a, _), (mentions, relations) in zip(tasks, _progress(done, len(tasks), progress))]
 
 
 def _progress(iterable, total: int, enabled: bool):
@@ -278,7 +289,7 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
     summary.triples = len(graph)
     out_dir = Path(out_dir)
     with store_mod.persisted(graph, store) as stored:
-        summary.files = write_outputs(stored, out_dir, pages=pages)
+        summary.files = write_outputs(stored, out_dir, pages=pages, jobs=jobs)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -294,13 +305,13 @@ def check_out_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot write to {out_dir}: Permission denied")
 
 
-def write_outputs(graph, out_dir: Path, pages: bool = True) -> list[Path]:
+def write_outputs(graph, out_dir: Path, pages: bool = True, jobs: int = 1) -> list[Path]:
     from .export import write as write_export
 
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"output path {out_dir} is not a folder")
     ttl = out_dir / "kg.ttl"
-    write_export(graph, "ttl", ttl)
+    write_export(graph, "ttl", ttl, jobs=jobs)
     files = [ttl]
     if pages:
         from .triples import Triples
