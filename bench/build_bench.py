@@ -6,9 +6,10 @@ Corpora of 1x, 10x and 100x the bundled articles (each copy under its own id)
 are written to a temporary folder. Every figure comes from a fresh interpreter,
 so peak memory (ru_maxrss) belongs to one measurement only:
 
-* build   -- ``kg.pipeline.build(use_cache=False, pages=False)``, the whole build
-             as a user runs it: loading rules, lexicon and jieba, reading,
-             extracting, resolving, writing kg.ttl (and once with pages=True);
+* build   -- ``kg.pipeline.build(use_cache=False, pages=False)``, i.e.
+             ``kg build --no-cache --no-pages``: the whole build as a user runs it
+             on a large corpus: loading rules, lexicon and jieba, reading,
+             extracting, resolving, writing kg.ttl (and once with the pages);
 * raw     -- the same normalised article texts through ``jieba.posseg.lcut``
              (global default tokenizer, HMM on), with its dictionary load.
 

@@ -289,7 +289,7 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
     summary.triples = len(graph)
     out_dir = Path(out_dir)
     with store_mod.persisted(graph, store) as stored:
-        summary.files = write_outputs(stored, out_dir, pages=pages, jobs=jobs)
+        summary.files = write_outputs(stored, out_dir, pages=pages)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -305,13 +305,13 @@ def check_out_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot write to {out_dir}: Permission denied")
 
 
-def write_outputs(graph, out_dir: Path, pages: bool = True, jobs: int = 1) -> list[Path]:
+def write_outputs(graph, out_dir: Path, pages: bool = True) -> list[Path]:
     from .export import write as write_export
 
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"output path {out_dir} is not a folder")
     ttl = out_dir / "kg.ttl"
-    write_export(graph, "ttl", ttl, jobs=jobs)
+    write_export(graph, "ttl", ttl)
     files = [ttl]
     if pages:
         from .triples import Triples

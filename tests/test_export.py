@@ -103,17 +103,6 @@ def test_turtle_is_sorted_and_readable():
     assert "kgd:institution-7d126eb4c850 a kg:Bank ;" in text
 
 
-@pytest.mark.parametrize("jobs", [2, 3])
-@pytest.mark.parametrize("graph", ["ontology/kg.ttl", "outputs/kg.ttl"])
-def test_turtle_rendered_in_several_processes_is_the_same(monkeypatch, graph, jobs):
-    from kg.export import rdftext
-
-    g = rdflib.Graph().parse(Path(__file__).parent.parent / graph)
-    one = serialize(g, "ttl")
-    monkeypatch.setattr(rdftext, "PARALLEL_MIN_SUBJECTS", 1)  # fork even for a small graph
-    assert serialize(g, "ttl", jobs=jobs) == one
-
-
 TRICKY = [
     Literal('引号"和\\反斜杠', lang="zh"),
     Literal("两行\n文本\t制表", lang="zh"),

@@ -22,7 +22,6 @@ class Writer:
     function: str
     description: str
     suffix: str
-    parallel: bool = False  # the function takes ``jobs``
 
 
 WRITERS: dict[str, Writer] = {}
@@ -30,16 +29,15 @@ ALIASES: dict[str, str] = {}
 
 
 def register(name: str, module: str, function: str, description: str, suffix: str,
-             aliases: tuple[str, ...] = (), parallel: bool = False) -> None:
-    """Add a writer; ``module.function(graph)`` (``module.function(graph, jobs=N)`` if
-    ``parallel``) must return the file content."""
-    WRITERS[name] = Writer(name, module, function, description, suffix, parallel)
+             aliases: tuple[str, ...] = ()) -> None:
+    """Add a writer; ``module.function(graph)`` must return the file content."""
+    WRITERS[name] = Writer(name, module, function, description, suffix)
     for alias in aliases:
         ALIASES[alias] = name
 
 
 register("ttl", "kg.export.writers", "write_turtle", "Turtle, sorted and deterministic", ".ttl",
-         aliases=("turtle",), parallel=True)
+         aliases=("turtle",))
 register("nt", "kg.export.writers", "write_ntriples", "N-Triples, sorted lines", ".nt",
          aliases=("ntriples", "n-triples"))
 register("jsonld", "kg.export.writers", "write_jsonld", "JSON-LD with an @context", ".jsonld",
@@ -62,19 +60,17 @@ def get_writer(fmt: str) -> Writer:
     return WRITERS[name]
 
 
-def serialize(graph, fmt: str, jobs: int = 1) -> str | bytes:
+def serialize(graph, fmt: str) -> str | bytes:
     w = get_writer(fmt)
-    fn = getattr(importlib.import_module(w.module), w.function)
-    return fn(graph, jobs=jobs) if w.parallel and jobs > 1 else fn(graph)
+    return getattr(importlib.import_module(w.module), w.function)(graph)
 
 
-def write(graph, fmt: str, path: str | Path, jobs: int = 1) -> str:
-    """Write ``graph`` to ``path`` atomically in format ``fmt`` (in ``jobs`` processes if
-    the writer can); returns a one-line summary."""
+def write(graph, fmt: str, path: str | Path) -> str:
+    """Write ``graph`` to ``path`` atomically in format ``fmt``; returns a one-line summary."""
     from ..fileio import atomic_write
 
     w = get_writer(fmt)
-    atomic_write(path, serialize(graph, w.name, jobs))
+    atomic_write(path, serialize(graph, w.name))
     return f"Wrote {len(graph):,} triples to {path} ({w.description.split(',')[0].split(':')[0]})"
 
 

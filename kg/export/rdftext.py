@@ -239,62 +239,27 @@ class _Block:
                 node = next(iter(self.po[node][RDF_REST]))
         return members
 
-    def subjects(self) -> list:
-        """The subjects written at the top level, in order."""
+    def render(self, indent: str = "") -> str:
         hidden = self.inline | self._list_members()
-        return [s for s in sorted(self.po) if s not in hidden]
-
-    def render_subjects(self, subjects: list, indent: str = "") -> str:
         chunks = []
         deeper = indent + "    "
-        for s in subjects:
+        for s in sorted(self.po):
+            if s in hidden:
+                continue
             unreferenced_bnode = s[0] == BNODE and s not in self.referenced
             head = "[]" if unreferenced_bnode else self.texts[s]
             chunks.append(indent + head + " " + self.pred_list(s, deeper) + " .\n")
         return "\n".join(chunks)
-
-    def render(self, indent: str = "", jobs: int = 1) -> str:
-        subjects = self.subjects()
-        if jobs <= 1 or len(subjects) < PARALLEL_MIN_SUBJECTS:
-            return self.render_subjects(subjects, indent)
-        # contiguous slices of the subjects, rendered by forked copies of this process
-        import multiprocessing
-
-        global _rendering
-        size = -(-len(subjects) // jobs)
-        slices = [subjects[i:i + size] for i in range(0, len(subjects), size)]
-        _rendering = (self, slices, indent)
-        try:
-            with multiprocessing.get_context("fork").Pool(len(slices) - 1) as pool:
-                others = pool.map_async(_render_slice, range(1, len(slices)))
-                texts = [self.render_subjects(slices[0], indent)]
-                for text, used in others.get():
-                    texts.append(text)
-                    self.used |= used
-        finally:
-            _rendering = None
-        return "\n".join(texts)
-
-
-PARALLEL_MIN_SUBJECTS = 20_000  # below this, forking costs more than it saves
-_rendering: tuple | None = None  # (block, slices, indent) for the forked renderers
-
-
-def _render_slice(i: int) -> tuple[str, set]:
-    block, slices, indent = _rendering
-    return block.render_subjects(slices[i], indent), block.used
 
 
 def _prefix_lines(used: set) -> str:
     return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in sorted(used))
 
 
-def turtle(triples, header: str = "", jobs: int = 1) -> str:
-    """Sorted Turtle of ``triples`` (a ``Triples`` set, or rdflib triples, e.g. a Graph);
-    a large graph is rendered in ``jobs`` processes, with the same result."""
+def turtle(triples, header: str = "") -> str:
+    """Sorted Turtle of ``triples`` (a ``Triples`` set, or rdflib triples, e.g. a Graph)."""
     used: set = set()
-    block = _Block(triples if isinstance(triples, Triples) else plain_triples(triples), used)
-    body = block.render(jobs=jobs)
+    body = _Block(triples if isinstance(triples, Triples) else plain_triples(triples), used).render()
     text = "".join(f"# {line}\n" for line in header.splitlines() if header)
     pre = _prefix_lines(used)
     return text + pre + ("\n" if pre and body else "") + body

@@ -12,8 +12,8 @@ from ..triples import BNODE, LITERAL, RDF_TYPE
 from . import rdftext
 
 
-def write_turtle(graph, jobs: int = 1) -> str:
-    return rdftext.turtle(graph, jobs=jobs)
+def write_turtle(graph) -> str:
+    return rdftext.turtle(graph)
 
 
 def write_ntriples(graph) -> str:
