@@ -173,6 +173,16 @@ class Extractor:
         self._seg = segmenter
         self._stages = [(stage, [(r, compiled(r, self.type_class)) for r in rules.rules
                                  if r.stage == stage]) for stage in rules.stages]
+        self._by_context: dict[tuple, list] = {}
+
+    def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
+        """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
+        key = (ctx.role, ctx.item is not None, ctx.head)
+        hit = self._by_context.get(key)
+        if hit is None:
+            hit = self._by_context[key] = [(stage, [(r, c) for r, c in rules if _applies(r, ctx)])
+                                           for stage, rules in self._stages]
+        return hit
 
     @property
     def segmenter(self):
@@ -229,28 +239,36 @@ class Extractor:
         chunks = _chunk(tokens, mentions, local)
 
         token_key = key_generation = None
+        token_words = {t.text for t in tokens}
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
-        for stage, stage_rules in self._stages:
-            # the sentence's subject; without one, the topic of its section (zero anaphora)
-            own = _subject(chunks, leading, skip)
-            subject = own or topics.get(ctx.section, [])
-            own_classes = {mentions[i].cls for i in own}
-            words = {t.text for t in chunks} | {t.text for t in tokens}
-            rules = [c for r, c in stage_rules if _applies(r, ctx)
-                     and (r.anchor is None or not r.anchor.isdisjoint(words))
-                     and (r.subject is None or not r.subject.isdisjoint(own_classes))]
-            # one signature string per token list (the plain tokens never change)
+        seen_chunks = None  # the chunks the subject, words and key below belong to
+        for stage, stage_rules in self._stage_rules(ctx):
             if token_key is None or SIGNATURES.generation != key_generation:
                 key_generation, token_key = SIGNATURES.generation, SIGNATURES.key(tokens)
-            chunk_key = token_key if chunks is tokens else SIGNATURES.key(chunks)
-            if SIGNATURES.generation != key_generation:  # the table started afresh meanwhile
-                key_generation = SIGNATURES.generation
-                token_key, chunk_key = SIGNATURES.keys(tokens, chunks)
-            matches = [m for c in rules for m in (
-                c.find(tokens, token_key) if c.rule.nested else c.find(chunks, chunk_key))]
+                seen_chunks = None
+            if chunks is not seen_chunks:
+                # the sentence's subject; without one, the topic of its section (zero anaphora)
+                own = _subject(chunks, leading, skip)
+                subject = own or topics.get(ctx.section, [])
+                own_classes = {mentions[i].cls for i in own}
+                words = token_words if chunks is tokens else token_words | {t.text for t in chunks}
+                # one signature string per token list (the plain tokens never change)
+                chunk_key = token_key if chunks is tokens else SIGNATURES.key(chunks)
+                if SIGNATURES.generation != key_generation:  # the table started afresh meanwhile
+                    key_generation = SIGNATURES.generation
+                    token_key, chunk_key = SIGNATURES.keys(tokens, chunks)
+                seen_chunks = chunks
+            matches = []
+            for r, c in stage_rules:
+                if (r.anchor is None or not r.anchor.isdisjoint(words)) and \
+                        (r.subject is None or not r.subject.isdisjoint(own_classes)):
+                    found = c.find(tokens, token_key) if r.nested else c.find(chunks, chunk_key)
+                    if found:
+                        matches += found
             if not matches:
                 continue
+            n_local = len(local)
             cands, reuse = self._candidates(text, chunks, tokens, matches, bounds)
             accepted = self._resolve(cands, mentions, local, article.id, sent.index, text)
             by_capture: dict[tuple[int, str], list[int]] = {}
@@ -280,7 +298,8 @@ class Extractor:
                     seq = tokens if m.rule.nested else chunks
                     span = text[seq[m.start].start:seq[m.end - 1].end]
                     trace.matches.append((stage, m.rule.id, span, emitted))
-            chunks = _chunk(tokens, mentions, local)
+            if len(local) != n_local:  # new mentions: merge them into entity tokens
+                chunks = _chunk(tokens, mentions, local)
         if ctx.item is not None:
             item_mentions.setdefault(ctx.item, []).extend(local)
         if ctx.opens_section and ctx.section is not None:

@@ -188,47 +188,50 @@ class CompiledRule:
         if self.generation != SIGNATURES.generation:
             table.clear()
             self.generation = SIGNATURES.generation
-        if len(table) < len(SIGNATURES.ids):
-            table.extend([None] * (len(SIGNATURES.ids) - len(table)))
+        n_ids = len(SIGNATURES.ids)
+        if len(table) < n_ids:
+            table.extend([None] * (n_ids - len(table)))
         out = key.translate(table)  # a None entry deletes its character
-        if len(out) != len(key):
-            preds, alphabet = self.preds, self.alphabet
-            for ch, tok in zip(key, tokens):
-                i = ord(ch)
-                if table[i] is None:
-                    mask = 0
-                    for bit, p in enumerate(preds):
-                        if p(tok):
-                            mask |= 1 << bit
-                    table[i] = alphabet[mask]
-            out = key.translate(table)
-        return out
+        if len(out) == len(key):
+            return out
+        preds, alphabet = self.preds, self.alphabet
+        for ch, tok in zip(key, tokens):
+            i = ord(ch)
+            if table[i] is None:
+                mask = 0
+                for bit, p in enumerate(preds):
+                    if p(tok):
+                        mask |= 1 << bit
+                table[i] = alphabet[mask]
+        return key.translate(table)
 
     def find(self, tokens: list[Token], key: str | None = None) -> list[Match]:
         """Leftmost, non-overlapping matches."""
         if key is None:
             key = SIGNATURES.key(tokens)
         text = self.masks(key, tokens)
+        search = self.regex.search
+        m = search(text)
+        if m is None:  # most rules, most sentences
+            return []
         out: list[Match] = []
-        search, n, i = self.regex.search, len(text), 0
-        while i < n:
-            m = search(text, i)
-            if m is None:
-                break
+        n = len(text)
+        while m is not None:
             start, end = m.span()
             if end == start:
                 i = start + 1
-                continue
-            caps: dict[str, tuple[int, int]] = {}
-            for g, names in self.groups:
-                lo, hi = m.span(g)
-                if hi > lo:
-                    for name in names:
-                        old = caps.get(name)
-                        caps[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
-            out.append(Match(self.rule, start, end, caps))
-            # context tokens after the last capture (a closing comma) may open the next match
-            i = max(start + 1, max((hi for _lo, hi in caps.values()), default=end))
+            else:
+                caps: dict[str, tuple[int, int]] = {}
+                for g, names in self.groups:
+                    lo, hi = m.span(g)
+                    if hi > lo:
+                        for name in names:
+                            old = caps.get(name)
+                            caps[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+                out.append(Match(self.rule, start, end, caps))
+                # context tokens after the last capture (a closing comma) may open the next match
+                i = max(start + 1, max((hi for _lo, hi in caps.values()), default=end))
+            m = search(text, i) if i < n else None
         return out
 
 

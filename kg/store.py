@@ -74,16 +74,32 @@ def open_oxigraph(path: str | Path):
 
 
 def load_into(target, source) -> None:
-    """Replace the default graph of the store-backed ``target`` with the triples of ``source``."""
+    """Replace the default graph of the store-backed ``target`` with the triples of ``source``
+    (plain ``kg.triples.Triples`` or any rdflib graph)."""
     import pyoxigraph as ox
-    from oxrdflib._converter import to_ox
+
+    from .triples import Triples
 
     inner = target.store._inner
     inner.clear_graph(ox.DefaultGraph())
     default = ox.DefaultGraph()
+    if isinstance(source, Triples):
+        cache: dict = {}
+
+        def conv(t):
+            term = cache.get(t)
+            if term is None:
+                term = cache[t] = _ox_term(t)
+            return term
+
+        quads = (ox.Quad(conv(s), conv(p), conv(o), default) for s, p, o in source.plain())
+    else:
+        from oxrdflib._converter import to_ox
+
+        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in source)
     batch = []
-    for s, p, o in source:
-        batch.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), default))
+    for quad in quads:
+        batch.append(quad)
         if len(batch) >= _BATCH:
             inner.extend(batch)
             batch = []
@@ -92,6 +108,22 @@ def load_into(target, source) -> None:
     for prefix, ns in source.namespaces():
         target.bind(prefix, ns, override=True, replace=True)
     inner.flush()
+
+
+def _ox_term(t: tuple):
+    """A pyoxigraph term of a plain term (kg.triples)."""
+    import pyoxigraph as ox
+
+    from .triples import BNODE, IRI
+
+    kind, value, lang, datatype = t
+    if kind == IRI:
+        return ox.NamedNode(value)
+    if kind == BNODE:
+        return ox.BlankNode(value)
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
 
 
 @contextmanager
