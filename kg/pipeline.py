@@ -145,8 +145,8 @@ def _article_key(article: Article, config_digest: str) -> str:
 
 # The modules whose code decides what is extracted from an article's text: a change to
 # any of them (or to jieba) makes every cached extraction stale.
-_EXTRACTION_MODULES = ("extract.py", "matcher.py", "segment.py", "rules.py", "lexicon.py",
-                       "model.py", "ontology.py")
+_EXTRACTION_MODULES = ("extract.py", "matcher.py", "segment.py", "viterbi.py", "rules.py",
+                       "lexicon.py", "model.py", "ontology.py")
 
 
 def _code_digest() -> str:
@@ -218,8 +218,9 @@ def _extract_in(pool, jobs: int, tasks: list[tuple[Article, Path | None]], extra
             if path is not None:
                 _store_cached(path, out[-1])
         return out
-    chunk = max(1, len(tasks) // (jobs * 8))
-    done = pool.imap(_extract_one, tasks, chunksize=chunk)
+    # one article per task: articles are large units, and the last ones to finish
+    # decide how long the workers run
+    done = pool.imap(_extract_one, tasks, chunksize=1)
     return [Extraction(a, mentions, relations)
             for (a, _), (mentions, relations) in zip(tasks, _progress(done, len(tasks), progress))]
 

@@ -37,7 +37,7 @@ class Segmenter:
             tk.add_word(e.word, e.freq, pos)
         # POSTokenizer(tk) would re-read the word-tag table of the default dictionary
         # (about a second); importing jieba.posseg has read it already: copy it.
-        ptk = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        ptk = _tokenizer_class().__new__(_tokenizer_class())
         ptk.tokenizer = tk
         ptk.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
         self._posseg = ptk
@@ -66,6 +66,40 @@ class Segmenter:
             out.append(Token(word, tag, offset + start, offset + end,
                              self._types.get(word), quoted))
         return out
+
+
+_class = None
+
+
+def _tokenizer_class():
+    """``jieba.posseg.POSTokenizer`` tagging unknown runs with kg.viterbi (same results)."""
+    global _class
+    if _class is None:
+        import jieba.posseg as posseg
+
+        from .viterbi import viterbi
+
+        class POSTokenizer(posseg.POSTokenizer):
+            def _POSTokenizer__cut(self, sentence):
+                # jieba.posseg.POSTokenizer.__cut, with the faster Viterbi
+                prob, pos_list = viterbi(sentence, posseg.char_state_tab_P, posseg.start_P,
+                                         posseg.trans_P, posseg.emit_P)
+                begin, nexti = 0, 0
+                for i, char in enumerate(sentence):
+                    pos = pos_list[i][0]
+                    if pos == "B":
+                        begin = i
+                    elif pos == "E":
+                        yield posseg.pair(sentence[begin:i + 1], pos_list[i][1])
+                        nexti = i + 1
+                    elif pos == "S":
+                        yield posseg.pair(char, pos_list[i][1])
+                        nexti = i + 1
+                if nexti < len(sentence):
+                    yield posseg.pair(sentence[nexti:], pos_list[nexti][1])
+
+        _class = POSTokenizer
+    return _class
 
 
 _cache: dict[tuple[str, bool], Segmenter] = {}
