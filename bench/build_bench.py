@@ -15,7 +15,9 @@ so peak memory (ru_maxrss) belongs to one measurement only:
 
 The ratio is build time / raw time (both from a cold interpreter). Targets:
 ratio <= 1.5; time(100x) <= 110 x time(1x); --jobs 2 >= 1.6x faster than
---jobs 1 on the 100x corpus. ``--profile N`` instead profiles one jobs=1
+--jobs 1 on the 100x corpus. Each figure is the median of ``--repeat`` runs
+(default 3, build and raw alternating), since a shared machine drifts by 10 %
+and more from one minute to the next; the spread is printed beside it. ``--profile N`` instead profiles one jobs=1
 build of the Nx corpus with cProfile and prints where the time goes.
 The machine is shared: the load average is printed with the figures.
 """
@@ -158,6 +160,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,10,100")
     ap.add_argument("--keep", type=Path, default=None, help="write the corpora here and keep them")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per figure (the median is shown)")
     ap.add_argument("--profile", type=int, default=None, metavar="N",
                     help="profile a jobs=1 build of the Nx corpus instead")
     ap.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -178,26 +181,41 @@ def main() -> None:
         if args.profile:
             profile(write_corpus(base / f"corpus-{args.profile}x", args.profile), base / "out-prof")
             return
-        bench(base, [int(s) for s in args.sizes.split(",")])
+        bench(base, [int(s) for s in args.sizes.split(",")], max(1, args.repeat))
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
 
 
-def bench(base: Path, sizes: list[int]) -> None:
+def median_run(runs: list[dict]) -> dict:
+    """The run of median time, with the spread of all runs."""
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    out = dict(ordered[len(ordered) // 2])
+    out["spread"] = (ordered[0]["seconds"], ordered[-1]["seconds"])
+    return out
+
+
+def bench(base: Path, sizes: list[int], repeat: int = 3) -> None:
     corpora = {k: write_corpus(base / f"corpus-{k}x", k) for k in sizes}
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
-          f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+          f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"median of {repeat} runs per figure", flush=True)
     run_worker("build", str(corpora[sizes[0]]), str(base / "warm"), "1", "0")  # warm caches
     raw, build = {}, {}
+    big = max(sizes)
+    jobs2_runs: list[dict] = []
     for k in sizes:
-        raw[k] = run_worker("raw", str(corpora[k]))
-        build[k] = run_worker("build", str(corpora[k]), str(base / f"out-{k}x"), "1", "0")
+        raw_runs, build_runs = [], []
+        for _ in range(repeat):
+            raw_runs.append(run_worker("raw", str(corpora[k])))
+            build_runs.append(run_worker("build", str(corpora[k]), str(base / f"out-{k}x"), "1", "0"))
+            if k == big:  # --jobs 2 alternates with --jobs 1 on the same corpus
+                jobs2_runs.append(run_worker("build", str(corpora[big]), str(base / "out-jobs2"), "2", "0"))
+        raw[k], build[k] = median_run(raw_runs), median_run(build_runs)
         print(f"  measured {k}x: build {build[k]['seconds']:.1f} s, raw {raw[k]['seconds']:.1f} s",
               file=sys.stderr, flush=True)
     pages = run_worker("build", str(corpora[sizes[0]]), str(base / "out-pages"), "1", "1")
-    big = max(sizes)
-    jobs2 = run_worker("build", str(corpora[big]), str(base / "out-jobs2"), "2", "0")
+    jobs2 = median_run(jobs2_runs)
     same = (base / f"out-{big}x" / "kg.ttl").read_bytes() == (base / "out-jobs2" / "kg.ttl").read_bytes()
 
     print()
@@ -214,6 +232,10 @@ def bench(base: Path, sizes: list[int]) -> None:
               f"{r['chars'] / r['seconds']:>8,.0f} {r['peak_mb']:>8.0f} | "
               f"{b['seconds'] / r['seconds']:>5.2f} {b['cpu']:>7.2f}/{r['cpu']:<8.2f} "
               f"{b['cpu'] / r['cpu']:>5.2f}")
+    print("spread (min-max s): " + "; ".join(
+        f"{k}x build {build[k]['spread'][0]:.2f}-{build[k]['spread'][1]:.2f}, "
+        f"raw {raw[k]['spread'][0]:.2f}-{raw[k]['spread'][1]:.2f}" for k in sizes)
+        + f"; {big}x --jobs 2 {jobs2['spread'][0]:.2f}-{jobs2['spread'][1]:.2f}")
     print()
     b1 = build[sizes[0]]
     print(f"1x with pages (graph.html + article pages): {pages['seconds']:.2f} s "
