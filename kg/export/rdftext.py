@@ -55,8 +55,18 @@ def _iri(iri: str) -> str:
     return "<" + _IRI_BAD.sub(lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
 
 
+_BY_NAMESPACE = {ns: prefix for prefix, ns in PREFIXES.items()}
+
+
 def compact(iri: str, used: set | None = None) -> str | None:
     """``kg:offers`` for a known namespace and a safe local name, else None."""
+    # fast path: the namespace ends at the last / or # (no longer one can match)
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _BY_NAMESPACE.get(iri[:cut])
+    if prefix is not None and (cut == len(iri) or _LOCAL.match(iri, cut)):
+        if used is not None:
+            used.add(prefix)
+        return f"{prefix}:{iri[cut:]}"
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns):
             local = iri[len(ns):]
@@ -243,6 +253,22 @@ class _Block:
         hidden = self.inline | self._list_members()
         chunks = []
         deeper = indent + "    "
+        if not self.inline:  # the common case, kept tight: no blank node to nest
+            texts, po, order = self.texts, self.po, self._order
+            sep = " ;\n" + deeper
+            for s in sorted(po):
+                props = po[s]
+                parts = []
+                for p in order(props):
+                    objs = props[p]
+                    if len(objs) == 1:
+                        (o,) = objs
+                        parts.append(texts[p] + " " + texts[o])
+                    else:
+                        parts.append(texts[p] + " " + ", ".join([texts[o] for o in sorted(objs)]))
+                head = "[]" if s[0] == BNODE and s not in self.referenced else texts[s]
+                chunks.append(indent + head + " " + sep.join(parts) + " .\n")
+            return "\n".join(chunks)
         for s in sorted(self.po):
             if s in hidden:
                 continue
