@@ -24,7 +24,7 @@ from . import ontology, resolve, rules as rules_mod, store as store_mod
 from .errors import OutputError
 from .fileio import atomic_write
 from .model import Article, Extraction
-from .sources import read_sources
+from .sources import discover, read_sources
 
 CACHE_VERSION = "1"
 
@@ -91,16 +91,22 @@ def load_extractor(rules_dir=None, lexicon_path=None):
 
 # ------------------------------------------------------------ worker side
 _worker_extractor = None
+_worker_error: BaseException | None = None
 
 
 def _init_worker(extractor) -> None:
-    global _worker_extractor
+    global _worker_extractor, _worker_error
     _worker_extractor = extractor
-    extractor.segmenter  # load jieba now: the parent is reading the sources meanwhile
+    try:
+        extractor.segmenter  # load jieba now: the parent is reading the sources meanwhile
+    except Exception as e:  # raised with the first task: a failing initializer is respawned forever
+        _worker_error = e
 
 
 def _extract_one(task: tuple[Article, Path | None]) -> tuple[list, list]:
     # mentions and relations only: the parent has the article already
+    if _worker_error is not None:
+        raise _worker_error
     article, cache_path = task
     ex = _worker_extractor.extract(article)
     if cache_path is not None:
@@ -199,16 +205,16 @@ def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bo
         paths = [cdir / f"{keys[i]}.pickle" if use_cache else None for i in todo]
         tasks = list(zip([articles[i] for i in todo], paths))
         if pool is None and jobs > 1 and len(todo) > 1:
-            with worker_pool(jobs, extractor) as own:
-                done = _extract_in(own, jobs, tasks, extractor, progress)
+            with worker_pool(min(jobs, len(todo)), extractor) as own:
+                done = _extract_in(own, tasks, extractor, progress)
         else:
-            done = _extract_in(pool, jobs, tasks, extractor, progress)
+            done = _extract_in(pool, tasks, extractor, progress)
         results.update(zip(todo, done))
     return [results[i] for i in range(len(articles))], len(todo)
 
 
-def _extract_in(pool, jobs: int, tasks: list[tuple[Article, Path | None]], extractor,
-                progress: bool) -> list[Extraction]:
+def _extract_in(pool, tasks: list[tuple[Article, Path | None]], extractor, progress: bool
+                ) -> list[Extraction]:
     """Extract the articles of ``tasks`` in the worker ``pool`` (None: in this process), in
     order, caching each at its path (if not None)."""
     if pool is None:
@@ -278,7 +284,8 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
     store_mod.check_spec(store)  # a bad --store fails before any extraction
     check_out_dir(Path(out_dir))  # an unusable output folder fails before any extraction
     extractor = load_extractor(rules_dir, lexicon_path)
-    with worker_pool(jobs, extractor) as pool:
+    # no more workers than source files (a bad source path fails here, before any fork)
+    with worker_pool(min(jobs, len(discover(sources))), extractor) as pool:
         articles = read_sources(sources, encoding=encoding, warn=warn)
         extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
                                                progress=True, pool=pool)

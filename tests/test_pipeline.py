@@ -338,3 +338,29 @@ def test_an_unwritable_cache_does_not_fail_the_build(tmp_path, monkeypatch):
         summary = pipeline.build([corpus], out_dir=tmp_path / "out", pages=False)
         assert summary.extracted == 1
     assert "网商银行" in labels(tmp_path / "out" / "kg.ttl")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_segmenter_that_cannot_load_fails_the_build_in_one_line(tmp_path, monkeypatch, jobs):
+    """A worker whose jieba cannot load reports it with its first article: a failing pool
+    initializer would be respawned forever and the build would hang."""
+    import signal
+
+    from kg import segment
+    from kg.errors import SourceError
+
+    def broken(*args, **kwargs):
+        raise SourceError("jieba cannot load here")
+
+    corpus = write_corpus(tmp_path / "corpus")
+    monkeypatch.setattr(segment, "get", broken)  # forked workers inherit it
+    signal.signal(signal.SIGALRM, lambda *a: pytest.fail("the build hangs"))
+    signal.alarm(120)
+    try:
+        result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(tmp_path / "out"),
+                                           "--jobs", str(jobs), "--no-cache"])
+    finally:
+        signal.alarm(0)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: jieba cannot load here\n"
+    assert not (tmp_path / "out" / "kg.ttl").exists()
