@@ -238,26 +238,20 @@ class Extractor:
                                           [f"{label}:{ctx.role}"]))
         chunks = _chunk(tokens, mentions, local)
 
-        token_key = key_generation = None
+        SIGNATURES.start()
+        token_key = SIGNATURES.key(tokens)  # one signature string per token list
         token_words = {t.text for t in tokens}
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
         seen_chunks = None  # the chunks the subject, words and key below belong to
         for stage, stage_rules in self._stage_rules(ctx):
-            if token_key is None or SIGNATURES.generation != key_generation:
-                key_generation, token_key = SIGNATURES.generation, SIGNATURES.key(tokens)
-                seen_chunks = None
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
                 own = _subject(chunks, leading, skip)
                 subject = own or topics.get(ctx.section, [])
                 own_classes = {mentions[i].cls for i in own}
                 words = token_words if chunks is tokens else token_words | {t.text for t in chunks}
-                # one signature string per token list (the plain tokens never change)
                 chunk_key = token_key if chunks is tokens else SIGNATURES.key(chunks)
-                if SIGNATURES.generation != key_generation:  # the table started afresh meanwhile
-                    key_generation = SIGNATURES.generation
-                    token_key, chunk_key = SIGNATURES.keys(tokens, chunks)
                 seen_chunks = chunks
             matches = []
             for r, c in stage_rules:

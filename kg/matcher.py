@@ -19,6 +19,7 @@ through a per-rule table filled on first sight of a signature.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -100,7 +101,11 @@ def compile_spec(spec: TokenSpec, type_class: dict) -> Callable[[Token], bool]:
 
 # ------------------------------------------------------------ token signatures
 BASE = 0xE000  # first character of the mask alphabet (private use, above the surrogates)
-MAX_SIGNATURES = 1 << 16  # interned signatures before the tables start afresh (bounds memory)
+MAX_SIGNATURES = 1 << 16  # interned signatures before the tables start afresh (bounds memory;
+# a sentence may add a few thousand beyond it: chr() takes ids up to 0x10FFFF)
+
+
+_generations = itertools.count()
 
 
 class _Signatures:
@@ -108,14 +113,18 @@ class _Signatures:
 
     def __init__(self):
         self.ids: dict[tuple, int] = {}
-        self.generation = 0
+        self.generation = next(_generations)  # which ids the rule tables were filled for
+
+    def start(self) -> None:
+        """Call before the keys of a new sentence: a full table starts afresh here, never
+        between the keys of one sentence (which may be used together)."""
+        if len(self.ids) >= MAX_SIGNATURES:
+            self.ids.clear()
+            self.generation = next(_generations)
 
     def key(self, tokens: list[Token]) -> str:
         """One character (``chr(id)``) per token."""
         ids = self.ids
-        if len(ids) + len(tokens) > MAX_SIGNATURES:
-            ids.clear()
-            self.generation += 1
         out = []
         for t in tokens:
             sig = (t.text, t.pos, t.ltype, t.quoted, t.ent)
@@ -124,15 +133,6 @@ class _Signatures:
                 i = ids[sig] = len(ids)
             out.append(i)
         return "".join(map(chr, out))
-
-
-    def keys(self, *seqs: list[Token]) -> list[str]:
-        """Keys of several token lists, valid together (interning may start afresh once)."""
-        generation = self.generation
-        out = [self.key(s) for s in seqs]
-        if self.generation != generation:
-            out = [self.key(s) for s in seqs]
-        return out
 
 
 SIGNATURES = _Signatures()
@@ -208,6 +208,7 @@ class CompiledRule:
     def find(self, tokens: list[Token], key: str | None = None) -> list[Match]:
         """Leftmost, non-overlapping matches."""
         if key is None:
+            SIGNATURES.start()
             key = SIGNATURES.key(tokens)
         text = self.masks(key, tokens)
         search = self.regex.search

@@ -135,10 +135,11 @@ def test_signature_tables_start_afresh_without_changing_matches(monkeypatch):
     monkeypatch.setattr(matcher, "MAX_SIGNATURES", 8)
     monkeypatch.setattr(matcher, "SIGNATURES", matcher._Signatures())
     rule = rule_of(TokenSpec(pos=("n",), max=None, capture=("x",)), TokenSpec(text="银行"))
+    first = matcher.SIGNATURES.generation
     for i in range(20):  # new words every time: the table overflows again and again
         tokens = tokens_of(f"w{i}/n v{i}/n 银行/n 推出/v")
         assert spans(rule, tokens) == [(0, 3, {"x": (0, 2)})]
-    assert matcher.SIGNATURES.generation > 0
+    assert matcher.SIGNATURES.generation > first
     assert len(matcher.SIGNATURES.ids) <= 8
 
 
@@ -146,3 +147,22 @@ def test_as_many_constraints_as_allowed_still_compile():
     words = [f"w{i}" for i in range(MAX_PREDICATES)]
     rule = rule_of(*(TokenSpec(text=w) for w in words))
     assert spans(rule, tokens_of(" ".join(f"{w}/n" for w in words))) == [(0, MAX_PREDICATES, {})]
+
+
+def test_extraction_is_the_same_when_the_tables_start_afresh_between_sentences(monkeypatch):
+    from pathlib import Path
+
+    from kg import pipeline
+    from kg.sources import read_sources
+
+    article = read_sources([Path(__file__).parent.parent / "sources" / "digital_finance.txt"])[0]
+    extractor = pipeline.load_extractor()
+    normal = extractor.extract(article)
+    monkeypatch.setattr(matcher, "MAX_SIGNATURES", 50)  # afresh every few sentences
+    monkeypatch.setattr(matcher, "SIGNATURES", matcher._Signatures())
+    monkeypatch.setattr("kg.extract.SIGNATURES", matcher.SIGNATURES)
+    first = matcher.SIGNATURES.generation
+    small = extractor.extract(article)
+    assert matcher.SIGNATURES.generation > first + 10
+    assert small.mentions == normal.mentions
+    assert small.relations == normal.relations
