@@ -15,6 +15,7 @@ everything, so they are byte-identical to a memory build.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -84,14 +85,7 @@ def load_into(target, source) -> None:
     inner.clear_graph(ox.DefaultGraph())
     default = ox.DefaultGraph()
     if isinstance(source, Triples):
-        cache: dict = {}
-
-        def conv(t):
-            term = cache.get(t)
-            if term is None:
-                term = cache[t] = _ox_term(t)
-            return term
-
+        conv = lru_cache(maxsize=None)(_ox_term)  # terms recur: convert each once
         quads = (ox.Quad(conv(s), conv(p), conv(o), default) for s, p, o in source.plain())
     else:
         from oxrdflib._converter import to_ox

@@ -11,6 +11,7 @@ to fill. Writers take plain triples; ``to_rdflib`` converts for what needs rdfli
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 IRI, BNODE, LITERAL = 0, 1, 2
@@ -109,23 +110,12 @@ class Triples:
     def __len__(self) -> int:
         return self._n
 
-    def __contains__(self, triple: tuple) -> bool:
-        s, p, o = triple
-        return o in self.by_subject.get(s, {}).get(p, ())
-
     def plain(self) -> list[tuple]:
         return [(s, p, o) for s, props in self.by_subject.items() for p, objs in props.items()
                 for o in objs]
 
     def __iter__(self) -> Iterator[tuple]:
-        cache: dict[tuple, object] = {}
-
-        def conv(t):
-            r = cache.get(t)
-            if r is None:
-                r = cache[t] = to_rdflib(t)
-            return r
-
+        conv = lru_cache(maxsize=None)(to_rdflib)  # terms recur: convert each once
         for s, p, o in sorted(self.plain()):
             yield conv(s), conv(p), conv(o)
 
