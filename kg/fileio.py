@@ -12,6 +12,13 @@ from .errors import GraphError, OutputError
 DEFAULT_GRAPH = Path("outputs") / "kg.ttl"
 
 
+def cache_root() -> Path:
+    """Where kg keeps its caches: $KG_CACHE_DIR, else $XDG_CACHE_HOME/kg or ~/.cache/kg."""
+    base = os.environ.get("KG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kg")
+    return Path(base)
+
+
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w"):
     """Open a temporary file beside ``path``; rename it over ``path`` on success.

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 from . import lexicon as lexicon_mod
 from . import ontology, resolve, rules as rules_mod, store as store_mod
 from .errors import OutputError
-from .fileio import atomic_write
+from .fileio import atomic_write, cache_root
 from .model import Article, Extraction
 from .sources import discover, read_sources
 
@@ -30,9 +30,7 @@ CACHE_VERSION = "1"
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("KG_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kg")
-    return Path(base) / "extractions"
+    return cache_root() / "extractions"
 
 
 @dataclass

@@ -1,59 +1,161 @@
-"""Segmentation: the only module that imports jieba.
+"""Segmentation: jieba's part-of-speech cut over jieba's dictionary and the typed lexicon.
 
-A private ``jieba.Tokenizer`` loaded with the typed lexicon; the global
-``jieba.dt`` is never touched. Runs of characters the dictionary does not know are
-tagged by ``kg.viterbi``, jieba's part-of-speech Viterbi made faster, with the same
-results. Loading costs about two seconds, so a Segmenter is made once per process
-(see ``get``).
+The words, their frequencies and tags, and the HMM that tags unknown runs are
+jieba's, with the lexicon of ``ontology/lexicon/`` added as ``jieba.Tokenizer.add_word``
+adds it (the global ``jieba.dt`` is never touched). Preparing that model with jieba
+costs about 2.5 s in every process (its prefix dictionary, the word-tag table read
+from dict.txt, the HMM tables); so it is prepared once per jieba version and lexicon
+and kept as one marshal file in the cache folder (``kg.fileio.cache_root``), which a
+process loads in about half a second without importing jieba at all.
+
+The cut is ``jieba.posseg.POSTokenizer.cut`` (HMM on) written over that model, with
+the faster Viterbi of ``kg.viterbi``: the same words and tags (tests/test_segment.py
+compares both on every sentence of the test articles and on random text).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
-import tempfile
-from pathlib import Path
+import marshal
+import re
+from dataclasses import dataclass
+from math import log
+from typing import Iterator
 
+from .fileio import atomic_write, cache_root
 from .lexicon import Lexicon
 from .model import Token
+from .viterbi import viterbi
 
 OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’"}
+MODEL_VERSION = "1"  # of the layout of the model file
+
+# jieba.posseg's patterns (re_han_internal, re_skip_internal, re_han_detail, ...)
+_HAN_INTERNAL = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")
+_SKIP_INTERNAL = re.compile(r"(\r\n|\s)")
+_HAN_DETAIL = re.compile(r"([\u4E00-\u9FD5]+)")
+_SKIP_DETAIL = re.compile(r"([\.0-9]+|[a-zA-Z0-9]+)")
+_ENG = re.compile(r"[a-zA-Z0-9]+")
+_NUM = re.compile(r"[\.0-9]+")
+
+
+@dataclass
+class Model:
+    """What the cut needs: jieba's tokenizer state with the lexicon, and its POS HMM."""
+
+    freq: dict  # word or word prefix -> frequency (0 for a prefix only)
+    total: int
+    tags: dict  # word -> POS tag
+    char_states: dict  # the HMM: character -> possible (position, tag) states
+    start: dict
+    trans: dict
+    emit: dict
+
+    def dump(self) -> bytes:
+        return marshal.dumps((MODEL_VERSION, self.freq, self.total, self.tags, self.char_states,
+                              self.start, self.trans, self.emit))
+
+    @classmethod
+    def load(cls, data: bytes) -> "Model | None":
+        try:
+            parts = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        if not (isinstance(parts, tuple) and len(parts) == 8 and parts[0] == MODEL_VERSION
+                and isinstance(parts[2], int)
+                and all(isinstance(p, dict) for p in parts[1:2] + parts[3:])):
+            return None
+        return cls(*parts[1:])
+
+
+def jieba_tokenizer(lexicon: Lexicon):
+    """jieba's own ``POSTokenizer`` over a private ``jieba.Tokenizer`` with the lexicon
+    added: what the model is prepared from (and what the tests compare the cut with)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    folder = cache_root()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tk.tmp_dir = str(folder)  # jieba's own cache of its prefix dictionary
+    except OSError:
+        pass  # jieba falls back to the system's temporary folder
+    tk.initialize()
+    for e in lexicon.entries:
+        pos = lexicon.types[e.type].pos if e.type else None
+        tk.add_word(e.word, e.freq, pos)
+    # POSTokenizer(tk) would re-read the word-tag table of the default dictionary;
+    # importing jieba.posseg has read it already: copy it, then add the lexicon's tags
+    # (what POSTokenizer.makesure_userdict_loaded does on its first cut).
+    ptk = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    ptk.tokenizer = tk
+    ptk.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+    ptk.makesure_userdict_loaded()
+    return ptk
+
+
+def prepare(lexicon: Lexicon) -> Model:
+    """The model, prepared with jieba (the slow way)."""
+    import jieba.posseg as posseg
+
+    ptk = jieba_tokenizer(lexicon)
+    freq = ptk.tokenizer.FREQ
+    # one string object per word and per tag: a smaller file, loaded faster
+    words = {w: w for w in freq}
+    names: dict = {}
+    tags = {words.get(w, w): names.setdefault(t, t) for w, t in ptk.word_tag_tab.items()}
+    return Model(freq, ptk.tokenizer.total, tags, posseg.char_state_tab_P, posseg.start_P,
+                 posseg.trans_P, posseg.emit_P)
+
+
+def model_key(lexicon: Lexicon) -> str:
+    """The model's cache key: its layout, marshal's format, jieba's version, the lexicon."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        jieba_version = version("jieba")
+    except PackageNotFoundError:
+        jieba_version = "?"
+    return hashlib.sha256("\0".join([MODEL_VERSION, str(marshal.version), jieba_version,
+                                     lexicon.digest]).encode()).hexdigest()[:32]
+
+
+def load_model(lexicon: Lexicon) -> Model:
+    """The model of ``lexicon`` from the cache, else prepared and cached (if it can be)."""
+    path = cache_root() / "segmenter" / f"{model_key(lexicon)}.marshal"
+    try:
+        model = Model.load(path.read_bytes())
+    except OSError:
+        model = None
+    if model is None:  # missing, unreadable or foreign: make it again
+        model = prepare(lexicon)
+        try:
+            atomic_write(path, model.dump())
+        except Exception:  # a cache is an optimisation: never fail over it
+            pass
+    return model
 
 
 class Segmenter:
-    def __init__(self, lexicon: Lexicon, hmm: bool = True):
-        import jieba
-        import jieba.posseg
-
-        jieba.setLogLevel(logging.WARNING)
+    def __init__(self, lexicon: Lexicon, model: Model | None = None):
         self.lexicon = lexicon
-        self.hmm = hmm
-        tk = jieba.Tokenizer()
-        cache = Path(os.environ.get("KG_CACHE_DIR", Path(tempfile.gettempdir()) / "kg-jieba"))
-        cache.mkdir(parents=True, exist_ok=True)
-        tk.tmp_dir = str(cache)
-        tk.initialize()
+        self.model = model or load_model(lexicon)
+        self._freq = self.model.freq
+        self._tags = self.model.tags
+        self._logtotal = log(self.model.total)
         self._types = lexicon.type_of()
-        for e in lexicon.entries:
-            pos = lexicon.types[e.type].pos if e.type else None
-            tk.add_word(e.word, e.freq, pos)
-        # POSTokenizer(tk) would re-read the word-tag table of the default dictionary
-        # (about a second); importing jieba.posseg has read it already: copy it.
-        cls = _tokenizer_class()
-        ptk = cls.__new__(cls)
-        ptk.tokenizer = tk
-        ptk.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
-        self._posseg = ptk
 
     def tokens(self, text: str, offset: int = 0) -> list[Token]:
         """Tokens of ``text`` (offsets shifted by ``offset``), with quote flags."""
         out: list[Token] = []
         pos = 0
         depth: list[str] = []
-        for pair in self._posseg.cut(text, HMM=self.hmm):
-            word, tag = pair.word, pair.flag
+        for word, tag in self.cut(text):
             start = text.find(word, pos)
-            if start < 0:  # jieba never rewrites text, but be safe
+            if start < 0:  # the cut never rewrites text, but be safe
                 start = pos
             end = start + len(word)
             pos = end
@@ -70,47 +172,110 @@ class Segmenter:
                              self._types.get(word), quoted))
         return out
 
+    # -------------------------------------------- jieba.posseg.POSTokenizer.cut
+    def cut(self, sentence: str) -> Iterator[tuple[str, str]]:
+        """(word, tag) pairs: ``POSTokenizer.cut(sentence, HMM=True)``."""
+        for blk in _HAN_INTERNAL.split(sentence):
+            if _HAN_INTERNAL.match(blk):
+                yield from self._cut_dag(blk)
+                continue
+            for x in _SKIP_INTERNAL.split(blk):
+                if _SKIP_INTERNAL.match(x):
+                    yield x, "x"
+                    continue
+                for xx in x:
+                    if _NUM.match(xx):
+                        yield xx, "m"
+                    elif _ENG.match(x):  # sic: jieba tests the whole run here
+                        yield xx, "eng"
+                    else:
+                        yield xx, "x"
 
-_class = None
+    def _route(self, sentence: str) -> list:
+        """jieba's ``Tokenizer.get_DAG`` and ``calc``: the best (score, end) per position."""
+        freq, n = self._freq, len(sentence)
+        logtotal = self._logtotal
+        route: list = [None] * n + [(0, 0)]
+        dag = []
+        for k in range(n):
+            ends = []
+            i, frag = k, sentence[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    ends.append(i)
+                i += 1
+                frag = sentence[k:i + 1]
+            dag.append(ends or [k])
+        for idx in range(n - 1, -1, -1):
+            route[idx] = max((log(freq.get(sentence[idx:x + 1]) or 1) - logtotal
+                              + route[x + 1][0], x) for x in dag[idx])
+        return route
+
+    def _cut_dag(self, sentence: str) -> Iterator[tuple[str, str]]:
+        route, tags = self._route(sentence), self._tags
+        x, n, buf = 0, len(sentence), ""
+        while x < n:
+            y = route[x][1] + 1
+            word = sentence[x:y]
+            if y - x == 1:
+                buf += word
+            else:
+                if buf:
+                    yield from self._cut_buffer(buf)
+                    buf = ""
+                yield word, tags.get(word, "x")
+            x = y
+        if buf:
+            yield from self._cut_buffer(buf)
+
+    def _cut_buffer(self, buf: str) -> Iterator[tuple[str, str]]:
+        """A run of single characters: a word of the dictionary, or the HMM's words."""
+        tags = self._tags
+        if len(buf) == 1:
+            yield buf, tags.get(buf, "x")
+        elif not self._freq.get(buf):
+            yield from self._cut_detail(buf)
+        else:
+            for ch in buf:
+                yield ch, tags.get(ch, "x")
+
+    def _cut_detail(self, sentence: str) -> Iterator[tuple[str, str]]:
+        for blk in _HAN_DETAIL.split(sentence):
+            if _HAN_DETAIL.match(blk):
+                yield from self._cut_hmm(blk)
+                continue
+            for x in _SKIP_DETAIL.split(blk):
+                if x:
+                    if _NUM.match(x):
+                        yield x, "m"
+                    elif _ENG.match(x):
+                        yield x, "eng"
+                    else:
+                        yield x, "x"
+
+    def _cut_hmm(self, sentence: str) -> Iterator[tuple[str, str]]:
+        m = self.model
+        _, pos_list = viterbi(sentence, m.char_states, m.start, m.trans, m.emit)
+        begin, nexti = 0, 0
+        for i, char in enumerate(sentence):
+            pos = pos_list[i][0]
+            if pos == "B":
+                begin = i
+            elif pos == "E":
+                yield sentence[begin:i + 1], pos_list[i][1]
+                nexti = i + 1
+            elif pos == "S":
+                yield char, pos_list[i][1]
+                nexti = i + 1
+        if nexti < len(sentence):
+            yield sentence[nexti:], pos_list[nexti][1]
 
 
-def _tokenizer_class():
-    """``jieba.posseg.POSTokenizer`` tagging unknown runs with kg.viterbi (same results)."""
-    global _class
-    if _class is None:
-        import jieba.posseg as posseg
-
-        from .viterbi import viterbi
-
-        class POSTokenizer(posseg.POSTokenizer):
-            def _POSTokenizer__cut(self, sentence):
-                # jieba.posseg.POSTokenizer.__cut, with the faster Viterbi
-                prob, pos_list = viterbi(sentence, posseg.char_state_tab_P, posseg.start_P,
-                                         posseg.trans_P, posseg.emit_P)
-                begin, nexti = 0, 0
-                for i, char in enumerate(sentence):
-                    pos = pos_list[i][0]
-                    if pos == "B":
-                        begin = i
-                    elif pos == "E":
-                        yield posseg.pair(sentence[begin:i + 1], pos_list[i][1])
-                        nexti = i + 1
-                    elif pos == "S":
-                        yield posseg.pair(char, pos_list[i][1])
-                        nexti = i + 1
-                if nexti < len(sentence):
-                    yield posseg.pair(sentence[nexti:], pos_list[nexti][1])
-
-        _class = POSTokenizer
-    return _class
+_cache: dict[str, Segmenter] = {}
 
 
-_cache: dict[tuple[str, bool], Segmenter] = {}
-
-
-def get(lexicon: Lexicon, hmm: bool = True) -> Segmenter:
+def get(lexicon: Lexicon) -> Segmenter:
     """One Segmenter per lexicon per process."""
-    key = (lexicon.digest, hmm)
-    if key not in _cache:
-        _cache[key] = Segmenter(lexicon, hmm)
-    return _cache[key]
+    if lexicon.digest not in _cache:
+        _cache[lexicon.digest] = Segmenter(lexicon)
+    return _cache[lexicon.digest]

@@ -393,22 +393,33 @@ def env():
     return {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
-def test_a_build_killed_while_running_leaves_previous_outputs_whole(tmp_path, previous_build):
+KILL_WHILE_EXTRACTING = r"""
+import os, signal, sys
+import kg.pipeline as pipeline
+
+real_extract = pipeline._extract_in
+
+def extract_then_die(pool, tasks, *args):
+    done = real_extract(pool, tasks[:1], *args)  # workers started, one article extracted
+    os.kill(os.getpid(), signal.SIGKILL)
+
+pipeline._extract_in = extract_then_die
+from kg.cli import main
+sys.argv = ["kg"] + sys.argv[1:]
+main()
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_killed_while_running_leaves_previous_outputs_whole(tmp_path, previous_build, jobs):
     out, before = previous_build
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(corpus(tmp_path, 4)),
-                             "--out", str(out), "--no-cache"], cwd=tmp_path, env=env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        time.sleep(2.5)
-        assert proc.poll() is None, "the build ended before it could be killed: enlarge the corpus"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    proc = subprocess.run([sys.executable, "-c", KILL_WHILE_EXTRACTING, "build",
+                           str(corpus(tmp_path, 2)), "--out", str(out), "--no-cache",
+                           "--jobs", str(jobs)], cwd=tmp_path, env=env(), capture_output=True,
+                          timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert snapshot(out) == before
+    assert [p.name for p in out.rglob("*") if p.is_file() and p.name.startswith(".")] == []
 
 
 KILL_MID_WRITE = r"""
@@ -416,6 +427,8 @@ import os, signal, sys, types
 import kg.fileio as fileio
 
 real_fdopen = os.fdopen
+
+OUT = os.path.realpath(os.environ["KG_TEST_OUT"])
 
 class HalfThenDie:
     # Writes half of what it is given, flushes it to disk, then the process is killed.
@@ -433,7 +446,12 @@ class HalfThenDie:
 
 fake_os = types.ModuleType("os")
 fake_os.__dict__.update(os.__dict__)
-fake_os.fdopen = lambda *a, **k: HalfThenDie(real_fdopen(*a, **k))
+def fdopen(fd, *args, **kwargs):
+    f = real_fdopen(fd, *args, **kwargs)
+    target = os.readlink(f"/proc/self/fd/{fd}")  # only output files, not kg's caches
+    return HalfThenDie(f) if target.startswith(OUT + os.sep) else f
+
+fake_os.fdopen = fdopen
 fileio.os = fake_os  # only kg.fileio sees it
 from kg.cli import main
 sys.argv = ["kg"] + sys.argv[1:]
@@ -446,7 +464,8 @@ def test_a_build_killed_in_the_middle_of_writing_leaves_previous_outputs_whole(
     out, before = previous_build
     write(tmp_path / "other" / "b.txt", "# id: b\n\n杭州是一座智慧城市。网商银行推出了新产品。")
     proc = subprocess.run([sys.executable, "-c", KILL_MID_WRITE, "build", str(tmp_path / "other"),
-                           "--out", str(out), "--no-cache"], cwd=tmp_path, env=env(),
+                           "--out", str(out), "--no-cache"], cwd=tmp_path,
+                          env={**env(), "KG_TEST_OUT": str(out)},
                           capture_output=True, timeout=300)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert snapshot(out) == before

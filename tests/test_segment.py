@@ -1,10 +1,12 @@
-"""Segmentation: kg's faster part-of-speech Viterbi gives exactly jieba's tags.
+"""Segmentation: kg's cut (and its faster Viterbi) gives exactly jieba's words and tags.
 
 kg.viterbi replaces the Viterbi of jieba.posseg for speed only: on every run of
 Chinese characters of the bundled, held-out and blind articles, on random pieces of
 them and on random characters (many unknown to the model), it must return what
-jieba's own returns, score and states; and the Segmenter must cut every sentence of
-those articles as a plain jieba POSTokenizer over the same dictionary does.
+jieba's own returns, score and states; and the Segmenter, which cuts without jieba
+from a model prepared once and cached, must cut every sentence of those articles, and
+random text mixing Han, Latin, digits and spaces, as jieba's POSTokenizer over the same
+dictionary and lexicon does.
 """
 
 from __future__ import annotations
@@ -61,13 +63,100 @@ def test_viterbi_agrees_with_jieba_on_random_characters(text):
     assert viterbi(text, *MODEL) == jieba_viterbi(text, *MODEL)
 
 
-def test_segmenter_cuts_as_jieba_does():
-    seg = segment.get(lexicon.load(None, ontology.load()))
-    plain = posseg.POSTokenizer.__new__(posseg.POSTokenizer)  # jieba's own, same dictionary
-    plain.tokenizer = seg._posseg.tokenizer
-    plain.word_tag_tab = seg._posseg.word_tag_tab
+@pytest.fixture(scope="module")
+def lex():
+    return lexicon.load(None, ontology.load())
+
+
+@pytest.fixture(scope="module")
+def jieba_pos(lex):
+    """jieba's own POSTokenizer over the same dictionary and lexicon."""
+    return segment.jieba_tokenizer(lex)
+
+
+@pytest.fixture(scope="module")
+def model(lex):
+    return segment.prepare(lex)
+
+
+@pytest.fixture(scope="module")
+def seg(lex, model):
+    return segment.Segmenter(lex, model)
+
+
+@pytest.fixture
+def preparations(model, monkeypatch, tmp_path):
+    """A fresh cache folder; jieba's preparation replaced by a counted copy of ``model``."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    calls = []
+    monkeypatch.setattr(segment, "prepare", lambda lex: calls.append(lex) or model)
+    return calls
+
+
+def test_segmenter_cuts_every_sentence_as_jieba_does(seg, jieba_pos):
     for a in ARTICLES:
         for s in a.sentences:
-            ours = [(t.text, t.pos) for t in seg.tokens(s.text)]
-            theirs = [(p.word, p.flag) for p in plain.cut(s.text) if not p.word.isspace()]
-            assert ours == theirs, s.text
+            assert list(seg.cut(s.text)) == [(p.word, p.flag) for p in jieba_pos.cut(s.text)], s.text
+
+
+# Han text mixed with what jieba treats apart: Latin, digits, decimals, percentages,
+# the characters it keeps inside words (+#&._), spaces, CRLF and punctuation.
+MIXED = st.lists(st.one_of(
+    st.sampled_from(RUNS[:300]), CJK, KNOWN,
+    st.sampled_from(["AI", "5G", "3.5", "60%", "C++", "R&D", "v2.0", "_", "#", "-", "x"]),
+    st.sampled_from([" ", "\r\n", "\n", "\t", "\u3000", "，", "。", "“", "”", "（", "）", "《", "》"]),
+), min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MIXED)
+def test_segmenter_cuts_mixed_text_as_jieba_does(seg, jieba_pos, text):
+    assert list(seg.cut(text)) == [(p.word, p.flag) for p in jieba_pos.cut(text)]
+
+
+def test_tokens_keep_offsets_and_drop_spaces(seg):
+    tokens = seg.tokens("网商银行 推出“大山雀”系统", offset=100)
+    assert [t.text for t in tokens][:2] == ["网商银行", "推出"]
+    assert all(t.text == "网商银行 推出“大山雀”系统"[t.start - 100:t.end - 100] for t in tokens)
+    assert [t.quoted for t in tokens if t.text == "大山雀"] == [True]
+
+
+# ------------------------------------------------------------ the model cache
+def test_the_model_is_prepared_once_then_loaded_from_the_cache(lex, seg, preparations, tmp_path):
+    segment.Segmenter(lex)
+    assert len(preparations) == 1
+    again = segment.Segmenter(lex)
+    assert len(preparations) == 1
+    assert again.model == seg.model
+    assert again.tokens("数字金融赋能新质生产力") == seg.tokens("数字金融赋能新质生产力")
+
+
+def test_a_damaged_model_file_is_prepared_again(lex, preparations, tmp_path):
+    segment.Segmenter(lex)
+    (path,) = (tmp_path / "segmenter").glob("*.marshal")
+    good = path.read_bytes()
+    for n, damaged in enumerate((good[: len(good) // 2], b"not marshal", b"", b"\xff" * 9), 2):
+        path.write_bytes(damaged)
+        assert segment.Segmenter(lex).tokens("网商银行")[0].text == "网商银行"
+        assert len(preparations) == n
+        assert path.read_bytes() == good  # made again, and kept
+
+
+def test_an_unwritable_cache_only_costs_time(lex, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("KG_CACHE_DIR", str(blocker))
+    assert [t.text for t in segment.Segmenter(lex).tokens("网商银行")] == ["网商银行"]
+
+
+def test_another_lexicon_gets_its_own_model(lex, monkeypatch, tmp_path):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    words = tmp_path / "lexicon"
+    words.mkdir()
+    (words / "types.toml").write_bytes((lexicon.LEXICON_DIR / "types.toml").read_bytes())
+    (words / "words.txt").write_text("山雀云图系统 20 product\n", "utf-8")
+    other = lexicon.load(words, ontology.load())
+    assert "山雀云图系统" not in [t.text for t in segment.Segmenter(lex).tokens("山雀云图系统上线")]
+    tokens = segment.Segmenter(other).tokens("山雀云图系统上线")
+    assert [(t.text, t.ltype) for t in tokens][0] == ("山雀云图系统", "product")
+    assert len(list((tmp_path / "cache" / "segmenter").glob("*.marshal"))) == 2
