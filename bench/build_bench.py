@@ -88,7 +88,8 @@ def worker_build(corpus: Path, out: Path, jobs: int, pages: bool) -> dict:
     pipeline.load_extractor = timed("load rules+lexicon", pipeline.load_extractor)
     pipeline.read_sources = timed("read+normalise", pipeline.read_sources)
     pipeline.extract_all = timed("extract (incl. jieba load)", pipeline.extract_all)
-    pipeline.build_graph_from = timed("resolve+rdf graph", pipeline.build_graph_from)
+    pipeline.resolve_extractions = timed("resolve", pipeline.resolve_extractions)
+    pipeline.graph_and_turtle = timed("graph+turtle", pipeline.graph_and_turtle)
     pipeline.write_outputs = timed("write outputs", pipeline.write_outputs)
     c0, t0 = _cpu(), time.perf_counter()
     summary = pipeline.build([corpus], out_dir=out, jobs=jobs, use_cache=False, pages=pages)
@@ -262,7 +263,7 @@ def bench(base: Path, sizes: list[int], repeat: int = 3) -> None:
     print(f"linearity in CPU time: {lin_cpu:.1f}; CPU of --jobs 2 on {big}x: {jobs2['cpu']:.1f} s "
           f"vs {build[big]['cpu']:.1f} s with --jobs 1")
     print("\nStages of the jobs=1 builds (seconds):")
-    names = list(build[sizes[0]]["stages"])
+    names = list(dict.fromkeys(n for run in [*build.values(), jobs2] for n in run["stages"]))
     print(f"{'corpus':>6} " + " ".join(f"{n:>26}" for n in names))
     for k in sizes:
         print(f"{str(k) + 'x':>6} " + " ".join(f"{build[k]['stages'].get(n, 0):>26.2f}" for n in names))

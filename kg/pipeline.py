@@ -243,14 +243,31 @@ def _ontology_digest() -> str:
     return hashlib.sha256(ontology.ONTOLOGY_FILE.read_bytes()).hexdigest()
 
 
-def build_graph_from(extractions: list[Extraction], aliases_path=None):
-    from . import rdf
-
+def resolve_extractions(extractions: list[Extraction], aliases_path=None):
+    """Entities and relations of all articles (``kg.resolve``)."""
     vocab = ontology.load()
-    aliases = resolve.load_aliases(aliases_path, vocab)
-    entities, rels = resolve.resolve(extractions, vocab, aliases)
-    articles = [ex.article for ex in extractions]
-    return rdf.build_triples(articles, entities, rels), entities, rels
+    return resolve.resolve(extractions, vocab, resolve.load_aliases(aliases_path, vocab))
+
+
+def graph_and_turtle(articles, entities, rels, whole: bool = True):
+    """The graph and its Turtle (the bytes of ``turtle(build_triples(...))``), written in
+    two parts: the reified statements, which are most of the triples, straight from
+    their records (never gathered as triples unless ``whole``), and the rest. Returns
+    (graph, Turtle text, number of triples); the graph lacks the reified statements
+    unless ``whole`` (pages need them; kg.ttl does not)."""
+    from . import rdf
+    from .export import rdftext
+
+    statements = rdf.statements_of(entities, rels)
+    g = rdf.assertions(articles, entities, rels, statements)
+    used, chunks, count = rdf.statement_part(statements)
+    count += len(g)
+    text = rdftext.turtle_of_parts([rdftext.turtle_part(g), (used, chunks)])
+    if whole or text is None:
+        rdf.add_statements(g, statements)
+    if text is None:  # two statements with one node (equal, or a hash collision): merge them
+        text, count = rdftext.turtle(g), len(g)
+    return g, text, count
 
 
 @contextmanager
@@ -279,23 +296,33 @@ def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, r
 def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache, store, warn,
            pages) -> Summary:
     t0 = time.perf_counter()
-    store_mod.check_spec(store)  # a bad --store fails before any extraction
-    check_out_dir(Path(out_dir))  # an unusable output folder fails before any extraction
+    # a bad --store or an unusable output folder fails before any extraction
+    in_memory = store_mod.check_spec(store).kind == "memory"
+    check_out_dir(Path(out_dir))
     extractor = load_extractor(rules_dir, lexicon_path)
     # no more workers than source files (a bad source path fails here, before any fork)
-    with worker_pool(min(jobs, len(discover(sources))), extractor) as pool:
+    workers = min(jobs, len(discover(sources)))
+    with worker_pool(workers, extractor) as pool:
         articles = read_sources(sources, encoding=encoding, warn=warn)
         extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
                                                progress=True, pool=pool)
-    graph, entities, rels = build_graph_from(extractions)
+    entities, rels = resolve_extractions(extractions)
+    turtle = None
+    if in_memory:
+        graph, turtle, n_triples = graph_and_turtle(articles, entities, rels, whole=pages)
+    else:  # kg.ttl is written from the store
+        from . import rdf
+
+        graph = rdf.build_triples(articles, entities, rels)
+        n_triples = len(graph)
     summary = Summary(articles=len(articles), sentences=sum(len(a.sentences) for a in articles),
                       characters=sum(len(a.text) for a in articles), extracted=n_extracted)
     summary.entities = Counter(ontology.load().core(e.cls) for e in entities)
     summary.relations = Counter(p for _, p, _, _ in rels)
-    summary.triples = len(graph)
+    summary.triples = n_triples
     out_dir = Path(out_dir)
     with store_mod.persisted(graph, store) as stored:
-        summary.files = write_outputs(stored, out_dir, pages=pages)
+        summary.files = write_outputs(stored, out_dir, pages=pages, turtle=turtle)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -311,13 +338,18 @@ def check_out_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot write to {out_dir}: Permission denied")
 
 
-def write_outputs(graph, out_dir: Path, pages: bool = True) -> list[Path]:
+def write_outputs(graph, out_dir: Path, pages: bool = True, turtle: str | None = None
+                  ) -> list[Path]:
+    """kg.ttl (``turtle`` if given: the graph's Turtle made already) and the pages."""
     from .export import write as write_export
 
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"output path {out_dir} is not a folder")
     ttl = out_dir / "kg.ttl"
-    write_export(graph, "ttl", ttl)
+    if turtle is None:
+        write_export(graph, "ttl", ttl)
+    else:
+        atomic_write(ttl, turtle)
     files = [ttl]
     if pages:
         from .triples import Triples

@@ -74,10 +74,41 @@ def build_triples(articles: list[Article], entities: list[Entity],
                   relations: list[tuple[Entity, str, Entity, Relation]]) -> Triples:
     """Assemble the graph as plain triples. ``relations`` are (subject entity, predicate,
     object entity, provenance)."""
+    statements = statements_of(entities, relations)
+    return add_statements(assertions(articles, entities, relations, statements), statements)
+
+
+def statements_of(entities: list[Entity], relations: list[tuple[Entity, str, Entity, Relation]]
+                  ) -> list[tuple]:
+    """The statements to reify: ``(s, p, o, article id, sentence index, rule, subject
+    text, object text)``, one per asserted relation and per ``kg:mentions`` (one per
+    entity and article, explained by the first mention in it), distinct."""
+    statements: list[tuple] = []
+    for e in entities:
+        if e.cls == "Article":
+            continue
+        node = entity_iri(e)
+        first: dict[str, Mention] = {}
+        for m in sorted(e.mentions, key=lambda m: (m.article_id, m.start, m.end, m.rule)):
+            first.setdefault(m.article_id, m)
+        for art, m in sorted(first.items()):
+            statements.append((article_iri(art), _K["mentions"], node, art, m.sentence, m.rule,
+                               None, m.surface or None))
+    for s_ent, pred, o_ent, rel in relations:
+        statements.append((entity_iri(s_ent), iri(NS + pred), entity_iri(o_ent), rel.article_id,
+                           rel.sentence, rel.rule, rel.subject.surface or None,
+                           rel.object.surface or None))
+    return statements
+
+
+def assertions(articles: list[Article], entities: list[Entity],
+               relations: list[tuple[Entity, str, Entity, Relation]], statements: list[tuple]
+               ) -> Triples:
+    """The graph but the reified ``statements`` (``statements_of``): articles, entities,
+    the statements asserted, and the sentences they come from."""
     g = Triples(prefixes=PREFIXES)
     add = g.add
     by_id = {a.id: a for a in articles}
-    used_sentences: set[tuple[str, int]] = set()
 
     for a in articles:
         node = article_iri(a.id)
@@ -93,22 +124,6 @@ def build_triples(articles: list[Article], entities: list[Entity],
         if a.date:
             add((node, _DATE, literal(a.date)))
 
-    def reify(s: tuple, p: tuple, o: tuple, sentence: tuple[str, int], rule: str,
-              s_text: str | None, o_text: str | None) -> None:
-        st = _statement_iri(s[1], p[1], o[1], sentence[0], str(sentence[1]), rule)
-        if sentence[1] < 0:  # from the article's header, not a sentence
-            source = article_iri(sentence[0])
-        else:
-            source = sentence_iri(*sentence)
-            used_sentences.add(sentence)
-        pairs = [(RDF_TYPE, _STATEMENT), (_SUBJECT, s), (_PREDICATE, p), (_OBJECT, o),
-                 (_DERIVED, source), (_K["rule"], literal(rule))]
-        if s_text is not None:
-            pairs.append((_K["subjectText"], _zh(s_text)))
-        if o_text is not None:
-            pairs.append((_K["objectText"], _zh(o_text)))
-        g.add_all(st, pairs)
-
     for e in entities:
         if e.cls == "Article":
             continue  # articles are written above
@@ -117,22 +132,10 @@ def build_triples(articles: list[Article], entities: list[Entity],
         add((node, _LABEL, _zh(e.label)))
         for alt in sorted(e.alt_labels - {e.label}):
             add((node, _ALT_LABEL, _zh(alt)))
-        # one kg:mentions per article, explained by the first mention in it
-        first: dict[str, Mention] = {}
-        for m in sorted(e.mentions, key=lambda m: (m.article_id, m.start, m.end, m.rule)):
-            first.setdefault(m.article_id, m)
-        for art, m in sorted(first.items()):
-            a_node = article_iri(art)
-            add((a_node, _K["mentions"], node))
-            reify(a_node, _K["mentions"], node, (art, m.sentence), m.rule, None, m.surface or None)
-
-    for s_ent, pred, o_ent, rel in relations:
-        s, p, o = entity_iri(s_ent), iri(NS + pred), entity_iri(o_ent)
+    for s, p, o, *_ in statements:
         add((s, p, o))
-        reify(s, p, o, (rel.article_id, rel.sentence), rel.rule,
-              rel.subject.surface or None, rel.object.surface or None)
 
-    for art, idx in sorted(used_sentences):
+    for art, idx in sorted({(st[3], st[4]) for st in statements if st[4] >= 0}):
         sent = by_id[art].sentences[idx]
         node = sentence_iri(art, idx)
         add((node, RDF_TYPE, _K["Sentence"]))
@@ -141,6 +144,46 @@ def build_triples(articles: list[Article], entities: list[Entity],
         add((node, _K["beginOffset"], integer(sent.start)))
         add((node, _K["endOffset"], integer(sent.end)))
     return g
+
+
+def _reified(statement: tuple) -> tuple[tuple, list[tuple]]:
+    """A statement's node and its (predicate, object) pairs."""
+    s, p, o, art, idx, rule, s_text, o_text = statement
+    node = _statement_iri(s[1], p[1], o[1], art, str(idx), rule)
+    source = article_iri(art) if idx < 0 else sentence_iri(art, idx)
+    pairs = [(RDF_TYPE, _STATEMENT), (_SUBJECT, s), (_PREDICATE, p), (_OBJECT, o),
+             (_DERIVED, source), (_K["rule"], literal(rule))]
+    if s_text is not None:
+        pairs.append((_K["subjectText"], _zh(s_text)))
+    if o_text is not None:
+        pairs.append((_K["objectText"], _zh(o_text)))
+    return node, pairs
+
+
+def add_statements(g: Triples, statements: list[tuple]) -> Triples:
+    """Reify each statement of ``statements_of``: an ``rdf:Statement`` derived from its
+    sentence (or, for a header's authors, its article) by its rule."""
+    for st in statements:
+        g.add_all(*_reified(st))
+    return g
+
+
+def statement_part(statements: list[tuple]) -> tuple[set, list, int]:
+    """The Turtle of the reified ``statements`` as ``rdftext.turtle_part`` gives it for
+    ``add_statements(Triples(), statements)`` (prefixes used, chunks), and its number of
+    triples; faster, since each statement is one subject of distinct predicates. (Two
+    statements with one node would be two chunks of one subject: ``turtle_of_parts``
+    refuses those.)"""
+    from .export.rdftext import SubjectWriter
+
+    writer = SubjectWriter()
+    chunks, count = [], 0
+    for st in statements:
+        node, pairs = _reified(st)
+        chunks.append(writer.chunk(node, pairs))
+        count += len(pairs)
+    chunks.sort(key=lambda c: c[0])
+    return writer.used, chunks, count
 
 
 def build_graph(articles: list[Article], entities: list[Entity],

@@ -112,6 +112,12 @@ LABEL = st.one_of(
 
 def graph_of(label1: str, label2: str, article_title: str):
     from kg import rdf
+
+    return rdf.build_graph(*resolved(label1, label2, article_title))
+
+
+def resolved(label1: str, label2: str, article_title: str, surface2: str = ""):
+    """(articles, entities, relations) of one sentence: label1 offers label2."""
     from kg.resolve import entity_key
 
     sentence_text = f"{label1}推出了{label2}。"
@@ -121,11 +127,48 @@ def graph_of(label1: str, label2: str, article_title: str):
     s = sentences[0]
     article = Article("a", text, sentences, title=article_title, authors=(label2,))
     m1 = Mention("a", 0, s.start, s.start, "", label1, "Bank", "test.rule")
-    m2 = Mention("a", 0, s.start, s.start, "", label2, "Product", "test.rule")
+    m2 = Mention("a", 0, s.start, s.start, surface2, label2, "Product", "test.rule")
     e1 = Entity(entity_key("Institution", label1), "Bank", label1, {label1, label1 + "股份"}, [m1])
     e2 = Entity(entity_key("Product", label2), "Product", label2, {label2}, [m2])
-    return rdf.build_graph([article], [e1, e2], [(e1, "offers", e2,
-                                                 Relation(m1, "offers", m2, "test.rule", "a", 0))])
+    return [article], [e1, e2], [(e1, "offers", e2, Relation(m1, "offers", m2, "test.rule", "a", 0))]
+
+
+@SLOW
+@given(LABEL, LABEL, LABEL, LABEL)
+def test_the_turtle_written_in_parts_is_the_turtle_of_the_whole_graph(label1, label2, title,
+                                                                      surface):
+    """kg build writes the reified statements apart from the rest: same bytes."""
+    from kg import pipeline, rdf
+    from kg.export import rdftext
+
+    articles, entities, rels = resolved(label1, label2, title, surface)
+    whole = rdf.build_triples(articles, entities, rels)
+    for pages in (True, False):
+        graph, text, count = pipeline.graph_and_turtle(articles, entities, rels, whole=pages)
+        assert text == rdftext.turtle(whole)
+        assert count == len(whole)
+        if pages:  # the pages need the whole graph
+            assert set(graph.plain()) == set(whole.plain())
+        else:
+            assert set(graph.plain()) < set(whole.plain())
+            assert not any("/stmt-" in s[1] for s in graph.by_subject)
+
+
+def test_two_statements_with_one_node_merge_as_in_the_whole_graph():
+    """Statements differing only in their surface texts have one node: written whole."""
+    from dataclasses import replace
+
+    from kg import pipeline, rdf
+    from kg.export import rdftext
+
+    articles, entities, rels = resolved("网商银行", "大山雀", "标题", "“大山雀”")
+    e1, p, e2, rel = rels[0]
+    rels.append((e1, p, e2, replace(rel, object=replace(rel.object, surface="大山雀系统"))))
+    whole = rdf.build_triples(articles, entities, rels)
+    _, text, count = pipeline.graph_and_turtle(articles, entities, rels, whole=False)
+    assert text == rdftext.turtle(whole)
+    assert count == len(whole)
+    assert 'kg:objectText "“大山雀”"@zh, "大山雀系统"@zh ;' in text  # one node, both texts
 
 
 @SLOW

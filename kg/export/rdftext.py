@@ -9,8 +9,10 @@ a fixed prefix table, so the same graph always gives the same bytes.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
+from operator import itemgetter
 
 from ..triples import BNODE, IRI, LITERAL, RDF_NS, RDF_TYPE, XSD_NS, Triples, from_rdflib
 
@@ -249,8 +251,8 @@ class _Block:
                 node = next(iter(self.po[node][RDF_REST]))
         return members
 
-    def render(self, indent: str = "") -> str:
-        hidden = self.inline | self._list_members()
+    def chunks(self, indent: str = "") -> list[tuple[tuple, str]]:
+        """(subject, its Turtle text) for every subject written, in subject order."""
         chunks = []
         deeper = indent + "    "
         if not self.inline:  # the common case, kept tight: no blank node to nest
@@ -267,28 +269,86 @@ class _Block:
                     else:
                         parts.append(texts[p] + " " + ", ".join([texts[o] for o in sorted(objs)]))
                 head = "[]" if s[0] == BNODE and s not in self.referenced else texts[s]
-                chunks.append(indent + head + " " + sep.join(parts) + " .\n")
-            return "\n".join(chunks)
+                chunks.append((s, indent + head + " " + sep.join(parts) + " .\n"))
+            return chunks
+        hidden = self.inline | self._list_members()
         for s in sorted(self.po):
             if s in hidden:
                 continue
             unreferenced_bnode = s[0] == BNODE and s not in self.referenced
             head = "[]" if unreferenced_bnode else self.texts[s]
-            chunks.append(indent + head + " " + self.pred_list(s, deeper) + " .\n")
-        return "\n".join(chunks)
+            chunks.append((s, indent + head + " " + self.pred_list(s, deeper) + " .\n"))
+        return chunks
+
+    def render(self, indent: str = "") -> str:
+        return "\n".join([text for _, text in self.chunks(indent)])
+
+
+class SubjectWriter:
+    """Turtle chunks of subjects given one at a time with their (predicate, object)
+    pairs, one object per predicate: the chunks ``turtle_part`` gives for them, without
+    first gathering the triples by subject (statements made by the thousand share a
+    few shapes: the text around their objects is made once per shape)."""
+
+    def __init__(self):
+        self.used: set = set()
+        self.texts = _Texts(self.used)
+        self._shapes: dict[tuple, tuple[str, list]] = {}
+
+    def chunk(self, s: tuple, pairs: list[tuple]) -> tuple[str, str]:
+        """``(s's IRI, text)``; ``s`` an IRI, ``pairs`` with distinct predicates, no
+        blank node."""
+        shape = tuple([p for p, _ in pairs])
+        hit = self._shapes.get(shape)
+        if hit is None:
+            order = sorted(range(len(pairs)), key=lambda i: _pred_key(pairs[i][0]))
+            sep = " ;\n    "
+            template = "{} " + sep.join(
+                [self.texts[pairs[i][0]].replace("{", "{{").replace("}", "}}") + " {}"
+                 for i in order]) + " .\n"
+            hit = self._shapes[shape] = (template, order)
+        template, order = hit
+        texts = self.texts
+        return s[1], template.format(texts[s], *[texts[pairs[i][1]] for i in order])
 
 
 def _prefix_lines(used: set) -> str:
     return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in sorted(used))
 
 
+def _document(body: str, used: set, header: str) -> str:
+    text = "".join(f"# {line}\n" for line in header.splitlines() if header)
+    pre = _prefix_lines(used)
+    return text + pre + ("\n" if pre and body else "") + body
+
+
 def turtle(triples, header: str = "") -> str:
     """Sorted Turtle of ``triples`` (a ``Triples`` set, or rdflib triples, e.g. a Graph)."""
     used: set = set()
     body = _Block(triples if isinstance(triples, Triples) else plain_triples(triples), used).render()
-    text = "".join(f"# {line}\n" for line in header.splitlines() if header)
-    pre = _prefix_lines(used)
-    return text + pre + ("\n" if pre and body else "") + body
+    return _document(body, used, header)
+
+
+def turtle_part(triples: Triples) -> tuple[set, list[tuple[str, str]]]:
+    """One part of a graph whose parts are written apart (e.g. in other processes):
+    the prefixes it uses and its (subject IRI, text) chunks in subject order. No blank
+    nodes: they may nest across parts (and all subjects are IRIs, in IRI order)."""
+    if triples.has_bnodes:
+        raise ValueError("a graph with blank nodes is written whole")
+    used: set = set()
+    return used, [(s[1], text) for s, text in _Block(triples, used).chunks()]
+
+
+def turtle_of_parts(parts: list[tuple[set, list]], header: str = "") -> str | None:
+    """``turtle`` of the union of parts made by ``turtle_part`` (the same bytes), or
+    None if a subject is in more than one part (then write the union whole)."""
+    texts, last = [], None
+    for subject, text in heapq.merge(*(chunks for _, chunks in parts), key=itemgetter(0)):
+        if subject == last:
+            return None
+        texts.append(text)
+        last = subject
+    return _document("\n".join(texts), set().union(*(used for used, _ in parts)), header)
 
 
 def trig(default, named: dict) -> str:
