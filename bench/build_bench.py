@@ -86,8 +86,7 @@ def worker_build(corpus: Path, out: Path, jobs: int, pages: bool) -> dict:
 
     # pipeline.build looks these names up at call time: time each stage.
     pipeline.load_extractor = timed("load rules+lexicon", pipeline.load_extractor)
-    pipeline.read_sources = timed("read+normalise", pipeline.read_sources)
-    pipeline.extract_all = timed("extract (incl. jieba load)", pipeline.extract_all)
+    pipeline.extract_sources = timed("read+extract", pipeline.extract_sources)
     pipeline.resolve_extractions = timed("resolve", pipeline.resolve_extractions)
     pipeline.graph_and_turtle = timed("graph+turtle", pipeline.graph_and_turtle)
     pipeline.write_outputs = timed("write outputs", pipeline.write_outputs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import os
 import pickle
 import sys
@@ -21,10 +22,10 @@ from typing import Callable, Iterator
 
 from . import lexicon as lexicon_mod
 from . import ontology, resolve, rules as rules_mod, store as store_mod
-from .errors import OutputError
+from .errors import OutputError, SourceError
 from .fileio import atomic_write, cache_root
 from .model import Article, Extraction
-from .sources import discover, read_sources
+from .sources import discover, read_article
 
 CACHE_VERSION = "1"
 
@@ -89,22 +90,15 @@ def load_extractor(rules_dir=None, lexicon_path=None):
 
 # ------------------------------------------------------------ worker side
 _worker_extractor = None
-_worker_error: BaseException | None = None
 
 
 def _init_worker(extractor) -> None:
-    global _worker_extractor, _worker_error
-    _worker_extractor = extractor
-    try:
-        extractor.segmenter  # load jieba now: the parent is reading the sources meanwhile
-    except Exception as e:  # raised with the first task: a failing initializer is respawned forever
-        _worker_error = e
+    global _worker_extractor
+    _worker_extractor = extractor  # its segmenter loaded by the parent: shared, not copied
 
 
 def _extract_one(task: tuple[Article, Path | None]) -> tuple[list, list]:
     # mentions and relations only: the parent has the article already
-    if _worker_error is not None:
-        raise _worker_error
     article, cache_path = task
     ex = _worker_extractor.extract(article)
     if cache_path is not None:
@@ -122,13 +116,14 @@ def _store_cached(path: Path, ex: Extraction) -> None:
 
 @contextmanager
 def worker_pool(jobs: int, extractor) -> Iterator:
-    """Forked extraction workers (None for ``jobs`` <= 1), started at once so that they
-    load jieba while the parent reads and normalises the sources."""
+    """Forked extraction workers (None for ``jobs`` <= 1). The segmenter is loaded here
+    first: the workers share its model (copy-on-write) instead of each loading it."""
     if jobs <= 1:
         yield None
         return
     import multiprocessing
 
+    extractor.segmenter
     pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (extractor,))
     try:
         yield pool
@@ -184,59 +179,97 @@ def _load_cached(path: Path, article: Article) -> Extraction | None:
     return ex
 
 
-def extract_all(articles: list[Article], extractor, jobs: int = 1, use_cache: bool = True,
-                progress: bool = False, pool=None) -> tuple[list[Extraction], int]:
-    """Extractions in article order, and how many were computed (not cached).
+def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bool = True,
+                    encoding: str | None = None, warn: Callable[[str], None] = lambda m: None,
+                    progress: bool = False) -> tuple[list[Article], list[Extraction], int]:
+    """Read and extract the articles of ``sources``: (articles sorted by id, their
+    extractions, how many were extracted rather than taken from the cache).
 
-    With ``jobs`` > 1 (or a ``worker_pool``), articles are extracted in worker processes."""
+    Articles are read one at a time, and one not in the cache goes to extraction at
+    once. With ``jobs`` > 1 the first of them starts the worker processes (no more
+    than source files); the rest is read while they extract. The result does not
+    depend on ``jobs``."""
+    files = discover(sources)
     config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest() + _code_digest()
-    keys = [_article_key(a, config) for a in articles]
-    results: dict[int, Extraction] = {}
     cdir = cache_dir()
-    if use_cache:
-        for i, k in enumerate(keys):
-            ex = _load_cached(cdir / f"{k}.pickle", articles[i])
-            if ex is not None:
-                results[i] = ex
-    todo = [i for i in range(len(articles)) if i not in results]
-    if todo:
-        paths = [cdir / f"{keys[i]}.pickle" if use_cache else None for i in todo]
-        tasks = list(zip([articles[i] for i in todo], paths))
-        if pool is None and jobs > 1 and len(todo) > 1:
-            with worker_pool(min(jobs, len(todo)), extractor) as own:
-                done = _extract_in(own, tasks, extractor, progress)
-        else:
-            done = _extract_in(pool, tasks, extractor, progress)
-        results.update(zip(todo, done))
-    return [results[i] for i in range(len(articles))], len(todo)
+    articles: dict[str, Article] = {}
+    done: dict[str, Extraction] = {}
+    sent: list[tuple[Article, int]] = []  # articles to extract, with how many files were read
+    failed: list[BaseException] = []
+
+    def to_extract() -> Iterator[tuple[Article, Path | None]]:
+        try:
+            for n, f in enumerate(files, 1):
+                art = read_article(f, encoding)
+                if art is None:
+                    warn(f"{f}: empty source, skipped")
+                    continue
+                if art.id in articles:
+                    raise SourceError(f"duplicate article id {art.id!r}: "
+                                      f"{articles[art.id].path} and {f}")
+                articles[art.id] = art
+                path = cdir / f"{_article_key(art, config)}.pickle" if use_cache else None
+                cached = _load_cached(path, art) if path is not None else None
+                if cached is not None:
+                    done[art.id] = cached
+                    continue
+                sent.append((art, n))
+                yield art, path
+        except Exception as e:  # with workers this runs in a thread of the pool: raised below
+            failed.append(e)
+
+    tasks = to_extract()
+    first = next(tasks, None)
+    if failed:
+        raise failed[0]
+    with _progress(len(files), progress and first is not None) as advance:
+        if first is not None:
+            tasks = itertools.chain([first], tasks)
+            with worker_pool(min(jobs, len(files)), extractor) as pool:
+                if pool is None:
+                    results = ((ex.mentions, ex.relations)
+                               for ex in map(_extract_here(extractor), tasks))
+                else:  # one article per task: the last ones to finish decide the end
+                    results = pool.imap(_extract_one, tasks, chunksize=1)
+                for i, (mentions, relations) in enumerate(results):
+                    if failed:
+                        raise failed[0]
+                    art, n_read = sent[i]
+                    done[art.id] = Extraction(art, mentions, relations)
+                    advance(n_read)
+            if failed:
+                raise failed[0]
+    if not articles:
+        raise SourceError("no article with any text in " + ", ".join(str(p) for p in sources))
+    ids = sorted(articles)
+    return [articles[k] for k in ids], [done[k] for k in ids], len(sent)
 
 
-def _extract_in(pool, tasks: list[tuple[Article, Path | None]], extractor, progress: bool
-                ) -> list[Extraction]:
-    """Extract the articles of ``tasks`` in the worker ``pool`` (None: in this process), in
-    order, caching each at its path (if not None)."""
-    if pool is None:
-        out = []
-        for article, path in _progress(tasks, len(tasks), progress):
-            out.append(extractor.extract(article))
-            if path is not None:
-                _store_cached(path, out[-1])
-        return out
-    # one article per task: articles are large units, and the last ones to finish
-    # decide how long the workers run
-    done = pool.imap(_extract_one, tasks, chunksize=1)
-    return [Extraction(a, mentions, relations)
-            for (a, _), (mentions, relations) in zip(tasks, _progress(done, len(tasks), progress))]
+def _extract_here(extractor):
+    """``_extract_one`` in this process."""
+    def extract(task: tuple[Article, Path | None]) -> Extraction:
+        article, path = task
+        ex = extractor.extract(article)
+        if path is not None:
+            _store_cached(path, ex)
+        return ex
+    return extract
 
 
-def _progress(iterable, total: int, enabled: bool):
+@contextmanager
+def _progress(total: int, enabled: bool):
+    """``advance(n)``: n of ``total`` source files are done. A bar on stderr if it is
+    a terminal, there are two files or more and ``enabled``."""
     if not enabled or total < 2 or not sys.stderr.isatty():
-        yield from iterable
+        yield lambda n: None
         return
     import click
 
-    with click.progressbar(iterable, length=total, label="Extracting", file=sys.stderr) as bar:
-        yield from bar
+    with click.progressbar(length=total, label="Extracting", file=sys.stderr) as bar:
+        def advance(n: int) -> None:
+            bar.update(n - bar.pos)
+        yield advance
+        advance(total)
 
 
 def _ontology_digest() -> str:
@@ -300,12 +333,9 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
     in_memory = store_mod.check_spec(store).kind == "memory"
     check_out_dir(Path(out_dir))
     extractor = load_extractor(rules_dir, lexicon_path)
-    # no more workers than source files (a bad source path fails here, before any fork)
-    workers = min(jobs, len(discover(sources)))
-    with worker_pool(workers, extractor) as pool:
-        articles = read_sources(sources, encoding=encoding, warn=warn)
-        extractions, n_extracted = extract_all(articles, extractor, jobs=jobs, use_cache=use_cache,
-                                               progress=True, pool=pool)
+    articles, extractions, n_extracted = extract_sources(
+        sources, extractor, jobs=jobs, use_cache=use_cache, encoding=encoding, warn=warn,
+        progress=True)
     entities, rels = resolve_extractions(extractions)
     turtle = None
     if in_memory:

@@ -394,16 +394,15 @@ def env():
 
 
 KILL_WHILE_EXTRACTING = r"""
-import os, signal, sys
+import contextlib, os, signal, sys
 import kg.pipeline as pipeline
 
-real_extract = pipeline._extract_in
+@contextlib.contextmanager
+def progress(total, enabled):
+    # called as each article's extraction arrives: the first one kills the build
+    yield lambda n: os.kill(os.getpid(), signal.SIGKILL)
 
-def extract_then_die(pool, tasks, *args):
-    done = real_extract(pool, tasks[:1], *args)  # workers started, one article extracted
-    os.kill(os.getpid(), signal.SIGKILL)
-
-pipeline._extract_in = extract_then_die
+pipeline._progress = progress
 from kg.cli import main
 sys.argv = ["kg"] + sys.argv[1:]
 main()

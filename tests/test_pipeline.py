@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
-from kg import pipeline
+from kg import pipeline, segment
 from kg.cli import main
 from kg.extract import Extractor
 from kg.fileio import load_graph
@@ -84,36 +84,48 @@ def count_extractions(monkeypatch):
 # ------------------------------------------------------------ any --jobs, same bytes
 @pytest.fixture(scope="module")
 def builds_by_jobs(tmp_path_factory):
-    """`kg build --no-cache --jobs N` of one corpus for N = 1, 2, 3: (files, pids) per N."""
+    """`kg build --no-cache --jobs N` of one corpus for N = 1, 2, 3: (files, pids of the
+    extractions, pids of the segmenter's model loads) per N."""
     tmp = tmp_path_factory.mktemp("jobs")
     corpus = write_corpus(tmp / "corpus")
-    pid_log = tmp / "pids.txt"
-    original = Extractor.extract
+    pid_log, load_log = tmp / "pids.txt", tmp / "loads.txt"
+    original, original_load = Extractor.extract, segment.load_model
+
+    def log(path: Path) -> None:
+        with open(path, "a") as f:  # workers are forked: a file sees all of them
+            f.write(f"{os.getpid()}\n")
 
     def logging_extract(self, article, *args, **kwargs):
-        with open(pid_log, "a") as f:  # workers are forked: a file sees all of them
-            f.write(f"{os.getpid()}\n")
+        log(pid_log)
         return original(self, article, *args, **kwargs)
+
+    def logging_load(*args):
+        log(load_log)
+        return original_load(*args)
 
     results = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KG_CACHE_DIR", str(tmp / "cache"))
         mp.setattr(Extractor, "extract", logging_extract)
+        mp.setattr(segment, "load_model", logging_load)
         for jobs in (1, 2, 3):
             pid_log.write_text("")
+            load_log.write_text("")
+            mp.setattr(segment, "_cache", {})  # as in a new process
             out = tmp / f"out-{jobs}"
             result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out),
                                                "--jobs", str(jobs), "--no-cache"])
             assert result.exit_code == 0, result.output
             assert "5 extracted, 0 from cache" in result.output
-            results[jobs] = (output_files(out), pid_log.read_text().split())
+            results[jobs] = (output_files(out), pid_log.read_text().split(),
+                             load_log.read_text().split())
     return results
 
 
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_output_is_byte_identical_for_any_jobs(builds_by_jobs, jobs):
-    one, _ = builds_by_jobs[1]
-    many, _ = builds_by_jobs[jobs]
+    one, _, _ = builds_by_jobs[1]
+    many, _, _ = builds_by_jobs[jobs]
     assert sorted(many) == sorted(one)
     assert {"kg.ttl", "graph.html", "articles/brief.html"} <= set(one)
     for name in one:
@@ -122,13 +134,20 @@ def test_output_is_byte_identical_for_any_jobs(builds_by_jobs, jobs):
 
 @pytest.mark.parametrize("jobs, in_workers", [(1, False), (2, True), (3, True)])
 def test_jobs_extract_in_worker_processes(builds_by_jobs, jobs, in_workers):
-    _, pids = builds_by_jobs[jobs]
+    _, pids, _ = builds_by_jobs[jobs]
     assert len(pids) == 5  # every article extracted once
     assert all(int(p) != os.getpid() for p in pids) is in_workers
 
 
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_the_segmenter_is_loaded_once_and_shared_with_the_workers(builds_by_jobs, jobs):
+    """Its model takes ~100 MB and half a second: workers use the build's own copy."""
+    _, _, loads = builds_by_jobs[jobs]
+    assert loads == [str(os.getpid())]
+
+
 def test_parallel_build_holds_every_article(builds_by_jobs):
-    files, _ = builds_by_jobs[3]
+    files, _, _ = builds_by_jobs[3]
     text = files["kg.ttl"].decode("utf-8")
     for article in ("brief", "digital_finance", "digital_finance_copy", "smart_city",
                     "smart_city_copy"):
@@ -364,3 +383,56 @@ def test_a_segmenter_that_cannot_load_fails_the_build_in_one_line(tmp_path, monk
     assert result.exit_code == 1
     assert result.stderr == "Error: jieba cannot load here\n"
     assert not (tmp_path / "out" / "kg.ttl").exists()
+
+
+# ------------------------------------------------------- reading while extracting
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("name, content, message", [
+    ("m_binary.txt", bytes(range(256)) * 8, "{corpus}/m_binary.txt: binary file, not text"),
+    ("z_twin.txt", "# id: brief\n\n杭州是一座智慧城市。".encode(),
+     "duplicate article id 'brief': {corpus}/brief.txt and {corpus}/z_twin.txt"),
+], ids=["binary", "duplicate-id"])
+def test_a_bad_source_after_good_ones_fails_the_build_in_one_line(tmp_path, monkeypatch, jobs,
+                                                                   name, content, message):
+    """Sources are read while earlier ones are being extracted: a bad one still stops
+    the build with its own one-line error and no output."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / name).write_bytes(content)
+    result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(tmp_path / "out"),
+                                       "--jobs", str(jobs), "--no-cache"])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message.format(corpus=corpus)}\n"
+    assert not (tmp_path / "out").exists()
+
+
+class Terminal:
+    """stderr as a terminal, keeping what is written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def test_the_progress_bar_counts_cached_articles_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = write_corpus(tmp_path / "corpus")
+    extractor = pipeline.load_extractor()
+    pipeline.extract_sources([corpus], extractor)  # all five cached
+    (corpus / "brief.txt").write_text(BRIEF + ADDED_SENTENCE, "utf-8")
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    articles, _, extracted = pipeline.extract_sources([corpus], extractor, progress=True)
+    assert (len(articles), extracted) == (5, 1)
+    states = terminal.text.split("\r")[1:]  # the bar, as drawn each time
+    assert all("Extracting" in state for state in states)
+    assert "20%" in states[-2]  # brief.txt, the first of five files, extracted
+    assert "100%" in states[-1]  # the other four from the cache
