@@ -98,9 +98,14 @@ def _init_worker(extractor) -> None:
 
 
 def _extract_one(task: tuple[Article, Path | None]) -> tuple[list, list]:
-    # mentions and relations only: the parent has the article already
+    return _extract_with(_worker_extractor, task)
+
+
+def _extract_with(extractor, task: tuple[Article, Path | None]) -> tuple[list, list]:
+    """Extract the article of ``task`` and cache it at its path (if any): its mentions and
+    relations (from a worker, the parent has the article already)."""
     article, cache_path = task
-    ex = _worker_extractor.extract(article)
+    ex = extractor.extract(article)
     if cache_path is not None:
         _store_cached(cache_path, ex)
     return ex.mentions, ex.relations
@@ -227,8 +232,7 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
             tasks = itertools.chain([first], tasks)
             with worker_pool(min(jobs, len(files)), extractor) as pool:
                 if pool is None:
-                    results = ((ex.mentions, ex.relations)
-                               for ex in map(_extract_here(extractor), tasks))
+                    results = (_extract_with(extractor, task) for task in tasks)
                 else:  # one article per task: the last ones to finish decide the end
                     results = pool.imap(_extract_one, tasks, chunksize=1)
                 for i, (mentions, relations) in enumerate(results):
@@ -243,17 +247,6 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
         raise SourceError("no article with any text in " + ", ".join(str(p) for p in sources))
     ids = sorted(articles)
     return [articles[k] for k in ids], [done[k] for k in ids], len(sent)
-
-
-def _extract_here(extractor):
-    """``_extract_one`` in this process."""
-    def extract(task: tuple[Article, Path | None]) -> Extraction:
-        article, path = task
-        ex = extractor.extract(article)
-        if path is not None:
-            _store_cached(path, ex)
-        return ex
-    return extract
 
 
 @contextmanager

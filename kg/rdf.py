@@ -62,8 +62,11 @@ def entity_iri(entity: Entity) -> tuple:
 
 
 def _statement_iri(*parts: str) -> tuple:
-    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-    return iri(f"{DATA_NS}stmt-{digest}")
+    return iri(f"{DATA_NS}stmt-{_statement_digest(parts)}")
+
+
+def _statement_digest(parts) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def _zh(text: str) -> tuple:
@@ -168,20 +171,52 @@ def add_statements(g: Triples, statements: list[tuple]) -> Triples:
     return g
 
 
+_SHAPES = {(has_s, has_o): (RDF_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _K["rule"])
+           + ((_K["subjectText"],) if has_s else ()) + ((_K["objectText"],) if has_o else ())
+           for has_s in (False, True) for has_o in (False, True)}
+
+
 def statement_part(statements: list[tuple]) -> tuple[set, list, int]:
     """The Turtle of the reified ``statements`` as ``rdftext.turtle_part`` gives it for
-    ``add_statements(Triples(), statements)`` (prefixes used, chunks), and its number of
-    triples; faster, since each statement is one subject of distinct predicates. (Two
-    statements with one node would be two chunks of one subject: ``turtle_of_parts``
-    refuses those.)"""
+    ``add_statements(Triples(), statements)`` -- the prefixes used, and (node IRI, text)
+    chunks in node order -- and its number of triples. Several times faster: each
+    statement is one subject of a known shape, and its texts are looked up by string.
+    (Two statements with one node give two chunks of one subject, which
+    ``turtle_of_parts`` refuses.)"""
     from .export.rdftext import SubjectWriter
 
     writer = SubjectWriter()
+    term_text = writer.texts
+    by_iri: dict[str, str] = {}  # IRI -> text (entities, predicates, articles, sentences)
+    by_string: dict[str, str] = {}  # Chinese surface text -> literal text
+    rules: dict[str, str] = {}
+    statement_type = term_text[_STATEMENT]
+    stmt = writer.prefixed(DATA_NS)  # "kgd:": the local names stmt-<hex> are safe
     chunks, count = [], 0
-    for st in statements:
-        node, pairs = _reified(st)
-        chunks.append(writer.chunk(node, pairs))
-        count += len(pairs)
+    for s, p, o, art, idx, rule, s_text, o_text in statements:
+        digest = _statement_digest((s[1], p[1], o[1], art, str(idx), rule))
+        node = f"{DATA_NS}stmt-{digest}"
+        source = article_iri(art) if idx < 0 else sentence_iri(art, idx)
+        values = [statement_type]
+        for term in (s, p, o, source):
+            text = by_iri.get(term[1])
+            if text is None:
+                text = by_iri[term[1]] = term_text[term]
+            values.append(text)
+        text = rules.get(rule)
+        if text is None:
+            text = rules[rule] = term_text[literal(rule)]
+        values.append(text)
+        for surface in (s_text, o_text):
+            if surface is not None:
+                text = by_string.get(surface)
+                if text is None:
+                    text = by_string[surface] = term_text[_zh(surface)]
+                values.append(text)
+        template, order = writer.template(_SHAPES[s_text is not None, o_text is not None])
+        head = f"{stmt}stmt-{digest}" if stmt else term_text[iri(node)]
+        chunks.append((node, template.format(head, *[values[i] for i in order])))
+        count += len(values)
     chunks.sort(key=lambda c: c[0])
     return writer.used, chunks, count
 

@@ -115,25 +115,33 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
         mentions.extend(ex.mentions)
         mentions.extend(header_mentions(ex.article))
 
-    def names(m: Mention):
+    def keys(m: Mention) -> list[tuple[str, str]]:
+        """(core class, normalised name) of the mention's label and alternative labels,
+        curated aliases replaced by their preferred label."""
         core = vocab.core(m.cls)
+        out = []
         for n in (m.label, *m.alts):
-            key = normalise(n)
-            yield core, aliases.get((core, key), n)
+            n = aliases.get((core, normalise(n)), n)
+            out.append((core, normalise(n)))
+        return out
 
+    # mentions repeat the same names: each distinct (class, label, alts) is joined once
+    names = {(m.cls, m.label, m.alts): m for m in mentions}
     uf = _UnionFind()
-    for m in mentions:
-        keys = [(c, normalise(n)) for c, n in names(m)]
-        for k in keys:
+    for m in names.values():
+        ks = keys(m)
+        for k in ks:
             uf.find(k)
-        for k in keys[1:]:
-            uf.union(keys[0], k)
+        for k in ks[1:]:
+            uf.union(ks[0], k)
 
     groups: dict = {}
+    roots: dict = {}
     for m in mentions:
-        core = vocab.core(m.cls)
-        canon = aliases.get((core, normalise(m.label)), m.label)
-        groups.setdefault(uf.find((core, normalise(canon))), []).append(m)
+        root = roots.get((m.cls, m.label))
+        if root is None:
+            root = roots[m.cls, m.label] = uf.find(keys(m)[0])
+        groups.setdefault(root, []).append(m)
 
     entities: list[Entity] = []
     by_mention: dict[Mention, Entity] = {}

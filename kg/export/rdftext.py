@@ -285,31 +285,36 @@ class _Block:
 
 
 class SubjectWriter:
-    """Turtle chunks of subjects given one at a time with their (predicate, object)
-    pairs, one object per predicate: the chunks ``turtle_part`` gives for them, without
-    first gathering the triples by subject (statements made by the thousand share a
-    few shapes: the text around their objects is made once per shape)."""
+    """Turtle chunks of subjects of a few known shapes, made one at a time: the chunks
+    ``turtle_part`` gives for them, without first gathering triples by subject
+    (statements are made by the ten thousand and share a handful of shapes)."""
 
     def __init__(self):
         self.used: set = set()
-        self.texts = _Texts(self.used)
+        self.texts = _Texts(self.used)  # term -> its text
         self._shapes: dict[tuple, tuple[str, list]] = {}
 
-    def chunk(self, s: tuple, pairs: list[tuple]) -> tuple[str, str]:
-        """``(s's IRI, text)``; ``s`` an IRI, ``pairs`` with distinct predicates, no
-        blank node."""
-        shape = tuple([p for p, _ in pairs])
-        hit = self._shapes.get(shape)
+    def template(self, predicates: tuple) -> tuple[str, list[int]]:
+        """For a subject with one object for each of ``predicates`` (distinct): a format
+        string taking the subject's text then the objects' texts, and the order of the
+        objects in it (indices into ``predicates``)."""
+        hit = self._shapes.get(predicates)
         if hit is None:
-            order = sorted(range(len(pairs)), key=lambda i: _pred_key(pairs[i][0]))
-            sep = " ;\n    "
-            template = "{} " + sep.join(
-                [self.texts[pairs[i][0]].replace("{", "{{").replace("}", "}}") + " {}"
-                 for i in order]) + " .\n"
-            hit = self._shapes[shape] = (template, order)
-        template, order = hit
-        texts = self.texts
-        return s[1], template.format(texts[s], *[texts[pairs[i][1]] for i in order])
+            order = sorted(range(len(predicates)), key=lambda i: _pred_key(predicates[i]))
+            body = " ;\n    ".join(
+                [self.texts[predicates[i]].replace("{", "{{").replace("}", "}}") + " {}"
+                 for i in order])
+            hit = self._shapes[predicates] = ("{} " + body + " .\n", order)
+        return hit
+
+    def prefixed(self, namespace: str) -> str | None:
+        """``kgd:`` for a namespace of the prefix table (then recorded as used), else None;
+        the caller vouches that its local names are safe (``_LOCAL``)."""
+        prefix = _BY_NAMESPACE.get(namespace)
+        if prefix is not None:
+            self.used.add(prefix)
+            return prefix + ":"
+        return None
 
 
 def _prefix_lines(used: set) -> str:
