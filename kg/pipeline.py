@@ -128,7 +128,7 @@ def worker_pool(jobs: int, extractor) -> Iterator:
         return
     import multiprocessing
 
-    extractor.segmenter
+    extractor.segmenter  # loaded before the fork
     pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (extractor,))
     try:
         yield pool
