@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import lexicon as lexicon_mod
-from . import ontology, resolve, rules as rules_mod, store as store_mod
+from . import ontology, rdf, resolve, rules as rules_mod, store as store_mod
 from .errors import OutputError, SourceError
 from .fileio import atomic_write, cache_root
 from .model import Article, Extraction
@@ -279,9 +279,8 @@ def graph_and_turtle(articles, entities, rels, whole: bool = True):
     """The graph and its Turtle (the bytes of ``turtle(build_triples(...))``), written in
     two parts: the reified statements, which are most of the triples, straight from
     their records (never gathered as triples unless ``whole``), and the rest. Returns
-    (graph, Turtle text, number of triples); the graph lacks the reified statements
-    unless ``whole`` (pages need them; kg.ttl does not)."""
-    from . import rdf
+    (graph, Turtle text, number of triples, the statements not in the graph): the
+    graph lacks the reified statements unless ``whole`` (pages need them, not kg.ttl)."""
     from .export import rdftext
 
     statements = rdf.statements_of(entities, rels)
@@ -289,11 +288,13 @@ def graph_and_turtle(articles, entities, rels, whole: bool = True):
     used, chunks, count = rdf.statement_part(statements)
     count += len(g)
     text = rdftext.turtle_of_parts([rdftext.turtle_part(g), (used, chunks)])
-    if whole or text is None:
-        rdf.add_statements(g, statements)
     if text is None:  # two statements with one node (equal, or a hash collision): merge them
+        whole = True
+    if whole:
+        rdf.add_statements(g, statements)
+    if text is None:
         text, count = rdftext.turtle(g), len(g)
-    return g, text, count
+    return g, text, count, [] if whole else statements
 
 
 @contextmanager
@@ -330,21 +331,18 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
         sources, extractor, jobs=jobs, use_cache=use_cache, encoding=encoding, warn=warn,
         progress=True)
     entities, rels = resolve_extractions(extractions)
-    turtle = None
-    if in_memory:
-        graph, turtle, n_triples = graph_and_turtle(articles, entities, rels, whole=pages)
-    else:  # kg.ttl is written from the store
-        from . import rdf
-
-        graph = rdf.build_triples(articles, entities, rels)
-        n_triples = len(graph)
+    # Most triples are reified statements: they are built as triples only for pages drawn
+    # from memory; a store gets them one statement at a time.
+    graph, turtle, n_triples, rest = graph_and_turtle(articles, entities, rels,
+                                                      whole=pages and in_memory)
     summary = Summary(articles=len(articles), sentences=sum(len(a.sentences) for a in articles),
                       characters=sum(len(a.text) for a in articles), extracted=n_extracted)
     summary.entities = Counter(ontology.load().core(e.cls) for e in entities)
     summary.relations = Counter(p for _, p, _, _ in rels)
     summary.triples = n_triples
     out_dir = Path(out_dir)
-    with store_mod.persisted(graph, store) as stored:
+    more = () if in_memory else rdf.statement_triples(rest)
+    with store_mod.persisted(graph, store, more) as stored:
         summary.files = write_outputs(stored, out_dir, pages=pages, turtle=turtle)
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -15,6 +15,7 @@ Shape of the data (see docs/vocabulary.md):
 from __future__ import annotations
 
 import hashlib
+from typing import Iterator
 
 from .model import Article, Entity, Mention, Relation
 from .ontology import DATA_NS, NS
@@ -161,6 +162,14 @@ def _reified(statement: tuple) -> tuple[tuple, list[tuple]]:
     if o_text is not None:
         pairs.append((_K["objectText"], _zh(o_text)))
     return node, pairs
+
+
+def statement_triples(statements: list[tuple]) -> Iterator[tuple]:
+    """The triples ``add_statements`` adds, one statement at a time."""
+    for st in statements:
+        node, pairs = _reified(st)
+        for p, o in pairs:
+            yield node, p, o
 
 
 def add_statements(g: Triples, statements: list[tuple]) -> Triples:

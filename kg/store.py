@@ -14,11 +14,12 @@ everything, so they are byte-identical to a memory build.
 
 from __future__ import annotations
 
+import itertools
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .errors import OutputError
 
@@ -74,9 +75,10 @@ def open_oxigraph(path: str | Path):
     return graph
 
 
-def load_into(target, source) -> None:
+def load_into(target, source, more: Iterable[tuple] = ()) -> None:
     """Replace the default graph of the store-backed ``target`` with the triples of ``source``
-    (plain ``kg.triples.Triples`` or any rdflib graph)."""
+    (plain ``kg.triples.Triples`` or any rdflib graph) and the plain triples ``more``,
+    which are read as they come: they need never all be in memory at once."""
     import pyoxigraph as ox
 
     from .triples import Triples
@@ -84,13 +86,16 @@ def load_into(target, source) -> None:
     inner = target.store._inner
     inner.clear_graph(ox.DefaultGraph())
     default = ox.DefaultGraph()
+    conv = lru_cache(maxsize=1 << 16)(_ox_term)  # terms recur: convert each once
     if isinstance(source, Triples):
-        conv = lru_cache(maxsize=None)(_ox_term)  # terms recur: convert each once
-        quads = (ox.Quad(conv(s), conv(p), conv(o), default) for s, p, o in source.plain())
+        quads = (ox.Quad(conv(s), conv(p), conv(o), default)
+                 for s, p, o in itertools.chain(source.plain(), more))
     else:
         from oxrdflib._converter import to_ox
 
-        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in source)
+        quads = itertools.chain(
+            (ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in source),
+            (ox.Quad(conv(s), conv(p), conv(o), default) for s, p, o in more))
     batch = []
     for quad in quads:
         batch.append(quad)
@@ -121,15 +126,16 @@ def _ox_term(t: tuple):
 
 
 @contextmanager
-def persisted(graph, spec: str | None) -> Iterator:
-    """Yield the graph to write outputs from: ``graph`` itself, or its copy in the store."""
+def persisted(graph, spec: str | None, more: Iterable[tuple] = ()) -> Iterator:
+    """Yield the graph to write outputs from: ``graph`` itself (``more`` must then be
+    empty), or its copy in the store, with the plain triples ``more`` added as they come."""
     parsed = check_spec(spec)
     if parsed.kind == "memory":
         yield graph
         return
     target = open_oxigraph(parsed.path)
     try:
-        load_into(target, graph)
+        load_into(target, graph, more)
         yield target
     finally:
         target.close()
