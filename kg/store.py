@@ -4,12 +4,13 @@
 through oxrdflib, as the default graph of that store (so ``oxigraph serve
 --location PATH`` and ``pyoxigraph.Store(PATH)`` see it as it is). Each build
 replaces the default graph of the store; named graphs are left alone. The
-outputs are then written from the store-backed graph; the writers sort
-everything, so they are byte-identical to a memory build.
+build loads the bulk of the graph (its reified statements) as a stream of
+triples, never all in memory, and draws the pages from the store-backed graph;
+the writers sort everything, so the outputs are byte-identical to a memory build.
 
-    check_spec(spec)                 # early: a bad spec fails before extraction
-    with persisted(graph, spec) as g:
-        ...                          # write outputs from g; the store is closed after
+    check_spec(spec)                       # early: a bad spec fails before extraction
+    with persisted(graph, spec, more) as g:
+        ...                                # write outputs from g; the store is closed after
 """
 
 from __future__ import annotations
