@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-from kg import pipeline
+from kg import pipeline, rdf
 from kg.cli import main
 from kg.errors import OutputError
 from kg.export import serialize
@@ -133,9 +133,14 @@ def builds(tmp_path_factory):
     corpus.mkdir()
     (corpus / "brief.txt").write_text(BRIEF, "utf-8")
     (corpus / "second.txt").write_text(BRIEF.replace("# id: brief", "# id: second"), "utf-8")
+    def gathered(*args):
+        raise AssertionError("the reified statements were gathered in memory")
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KG_CACHE_DIR", str(tmp / "cache"))
         pipeline.build([corpus], out_dir=tmp / "memory", use_cache=False)
+        # a store gets the statements (most of a graph) one at a time, pages included
+        mp.setattr(rdf, "add_statements", gathered)
         result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(tmp / "oxigraph"),
                                            "--no-cache", "--store", f"oxigraph:{tmp / 'db'}"])
     assert result.exit_code == 0, result.output
