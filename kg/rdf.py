@@ -15,6 +15,7 @@ Shape of the data (see docs/vocabulary.md):
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Iterator
 
 from .model import Article, Entity, Mention, Relation
@@ -50,10 +51,12 @@ def bind_prefixes(g):
     return g
 
 
+@lru_cache(maxsize=1 << 16)  # each is asked for once per statement from it
 def article_iri(article_id: str) -> tuple:
     return iri(DATA_NS + article_key(article_id))
 
 
+@lru_cache(maxsize=1 << 16)
 def sentence_iri(article_id: str, index: int) -> tuple:
     return iri(f"{DATA_NS}sentence-{safe_id(article_id)}-{index}")
 

@@ -80,32 +80,30 @@ class Triples:
             self.add(t)
 
     def add(self, triple: tuple) -> None:
-        self.add_all(triple[0], ((triple[1], triple[2]),))
-
-    def add_all(self, s: tuple, pairs: Iterable[tuple[tuple, tuple]]) -> None:
-        """Add (s, p, o) for every (p, o) of ``pairs``."""
+        s, p, o = triple
         props = self.by_subject.get(s)
         if props is None:
             props = self.by_subject[s] = {}
-        if s[0] == BNODE:
+        objs = props.get(p)
+        if objs is None:
+            props[p] = [o]
+        elif o in objs:
+            return
+        elif type(objs) is list:
+            objs.append(o)
+            if len(objs) > _SHORT:
+                props[p] = set(objs)
+        else:
+            objs.add(o)
+        self._n += 1
+        if s[0] == BNODE or o[0] == BNODE:
             self.has_bnodes = True
-        added = 0
+
+    def add_all(self, s: tuple, pairs: Iterable[tuple[tuple, tuple]]) -> None:
+        """Add (s, p, o) for every (p, o) of ``pairs``."""
+        add = self.add
         for p, o in pairs:
-            objs = props.get(p)
-            if objs is None:  # most often: a predicate with one object
-                props[p] = [o]
-            elif o in objs:
-                continue
-            elif type(objs) is list:
-                objs.append(o)
-                if len(objs) > _SHORT:
-                    props[p] = set(objs)
-            else:
-                objs.add(o)
-            added += 1
-            if o[0] == BNODE:
-                self.has_bnodes = True
-        self._n += added
+            add((s, p, o))
 
     def __len__(self) -> int:
         return self._n
