@@ -284,7 +284,7 @@ def graph_and_turtle(articles, entities, rels, whole: bool = True):
     from .export import rdftext
 
     statements = rdf.statements_of(entities, rels)
-    g = rdf.assertions(articles, entities, rels, statements)
+    g = rdf.assertions(articles, entities, statements)
     used, chunks, count = rdf.statement_part(statements)
     count += len(g)
     text = rdftext.turtle_of_parts([rdftext.turtle_part(g), (used, chunks)])

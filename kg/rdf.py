@@ -82,7 +82,7 @@ def build_triples(articles: list[Article], entities: list[Entity],
     """Assemble the graph as plain triples. ``relations`` are (subject entity, predicate,
     object entity, provenance)."""
     statements = statements_of(entities, relations)
-    return add_statements(assertions(articles, entities, relations, statements), statements)
+    return add_statements(assertions(articles, entities, statements), statements)
 
 
 def statements_of(entities: list[Entity], relations: list[tuple[Entity, str, Entity, Relation]]
@@ -108,8 +108,7 @@ def statements_of(entities: list[Entity], relations: list[tuple[Entity, str, Ent
     return statements
 
 
-def assertions(articles: list[Article], entities: list[Entity],
-               relations: list[tuple[Entity, str, Entity, Relation]], statements: list[tuple]
+def assertions(articles: list[Article], entities: list[Entity], statements: list[tuple]
                ) -> Triples:
     """The graph but the reified ``statements`` (``statements_of``): articles, entities,
     the statements asserted, and the sentences they come from."""
@@ -153,18 +152,20 @@ def assertions(articles: list[Article], entities: list[Entity],
     return g
 
 
+# The predicates of a reified statement, by whether it has a subject and an object text.
+_SHAPES = {(has_s, has_o): (RDF_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _K["rule"])
+           + ((_K["subjectText"],) if has_s else ()) + ((_K["objectText"],) if has_o else ())
+           for has_s in (False, True) for has_o in (False, True)}
+
+
 def _reified(statement: tuple) -> tuple[tuple, list[tuple]]:
     """A statement's node and its (predicate, object) pairs."""
     s, p, o, art, idx, rule, s_text, o_text = statement
     node = _statement_iri(s[1], p[1], o[1], art, str(idx), rule)
     source = article_iri(art) if idx < 0 else sentence_iri(art, idx)
-    pairs = [(RDF_TYPE, _STATEMENT), (_SUBJECT, s), (_PREDICATE, p), (_OBJECT, o),
-             (_DERIVED, source), (_K["rule"], literal(rule))]
-    if s_text is not None:
-        pairs.append((_K["subjectText"], _zh(s_text)))
-    if o_text is not None:
-        pairs.append((_K["objectText"], _zh(o_text)))
-    return node, pairs
+    objects = [_STATEMENT, s, p, o, source, literal(rule)]
+    objects += [_zh(text) for text in (s_text, o_text) if text is not None]
+    return node, list(zip(_SHAPES[s_text is not None, o_text is not None], objects))
 
 
 def statement_triples(statements: list[tuple]) -> Iterator[tuple]:
@@ -181,11 +182,6 @@ def add_statements(g: Triples, statements: list[tuple]) -> Triples:
     for st in statements:
         g.add_all(*_reified(st))
     return g
-
-
-_SHAPES = {(has_s, has_o): (RDF_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _K["rule"])
-           + ((_K["subjectText"],) if has_s else ()) + ((_K["objectText"],) if has_o else ())
-           for has_s in (False, True) for has_o in (False, True)}
 
 
 def statement_part(statements: list[tuple]) -> tuple[set, list, int]:
