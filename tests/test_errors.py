@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from kg.cli import main
 from kg.ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
@@ -25,11 +25,12 @@ TRADITIONAL = "網商銀行推出了「微業貸」產品。杭州是一座智�
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch):
-    """jieba's dictionary cache in a tmp folder shared by these tests, never the user's."""
+    """kg's caches (the segmenter's model) in a tmp folder shared by these tests, never the
+    user's."""
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
 
 
-def kg(*args) -> "click.testing.Result":
+def kg(*args) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
 
 

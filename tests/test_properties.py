@@ -8,7 +8,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kg.model import Article, Entity, Mention, Relation

@@ -335,7 +335,7 @@ def turtle(triples, header: str = "") -> str:
 
 
 def turtle_part(triples: Triples) -> tuple[set, list[tuple[str, str]]]:
-    """One part of a graph whose parts are written apart (e.g. in other processes):
+    """One part of a graph whose parts are written apart (see ``turtle_of_parts``):
     the prefixes it uses and its (subject IRI, text) chunks in subject order. No blank
     nodes: they may nest across parts (and all subjects are IRIs, in IRI order)."""
     if triples.has_bnodes:
