@@ -200,7 +200,7 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
     articles: dict[str, Article] = {}
     done: dict[str, Extraction] = {}
     sent: list[tuple[Article, int]] = []  # articles to extract, with how many files were read
-    failed: list[BaseException] = []
+    failed: list[Exception] = []  # a source that cannot be read
 
     def to_extract() -> Iterator[tuple[Article, Path | None]]:
         try:
@@ -224,25 +224,23 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
             failed.append(e)
 
     tasks = to_extract()
-    first = next(tasks, None)
+    first = next(tasks, None)  # read up to the first article to extract
+    if first is not None and not failed:
+        with _progress(len(files), progress) as advance, \
+                worker_pool(min(jobs, len(files)), extractor) as pool:
+            tasks = itertools.chain([first], tasks)
+            if pool is None:
+                results = (_extract_with(extractor, task) for task in tasks)
+            else:  # one article per task: the last ones to finish decide the end
+                results = pool.imap(_extract_one, tasks, chunksize=1)
+            for i, (mentions, relations) in enumerate(results):
+                if failed:  # a source after this one is bad: stop now
+                    raise failed[0]
+                art, n_read = sent[i]
+                done[art.id] = Extraction(art, mentions, relations)
+                advance(n_read)
     if failed:
         raise failed[0]
-    with _progress(len(files), progress and first is not None) as advance:
-        if first is not None:
-            tasks = itertools.chain([first], tasks)
-            with worker_pool(min(jobs, len(files)), extractor) as pool:
-                if pool is None:
-                    results = (_extract_with(extractor, task) for task in tasks)
-                else:  # one article per task: the last ones to finish decide the end
-                    results = pool.imap(_extract_one, tasks, chunksize=1)
-                for i, (mentions, relations) in enumerate(results):
-                    if failed:
-                        raise failed[0]
-                    art, n_read = sent[i]
-                    done[art.id] = Extraction(art, mentions, relations)
-                    advance(n_read)
-            if failed:
-                raise failed[0]
     if not articles:
         raise SourceError("no article with any text in " + ", ".join(str(p) for p in sources))
     ids = sorted(articles)

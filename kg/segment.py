@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from math import log
 from typing import Iterator
 
+from .errors import OutputError
 from .fileio import atomic_write, cache_root
 from .lexicon import Lexicon
 from .model import Token
@@ -134,7 +135,7 @@ def load_model(lexicon: Lexicon) -> Model:
         model = prepare(lexicon)
         try:
             atomic_write(path, model.dump())
-        except Exception:  # a cache is an optimisation: never fail over it
+        except (OSError, OutputError):  # a cache is an optimisation: never fail over it
             pass
     return model
 
