@@ -228,15 +228,38 @@ def stats(graph_path):
 
 @main.command("eval")
 @click.option("--gold", "gold_paths", multiple=True, required=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Gold JSON file (repeatable).")
-@graph_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+              type=click.Path(path_type=Path),
+              help="Gold JSON file, or a folder of them (repeatable).")
+@click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Score this built graph (Turtle) instead of building one "
+              "afresh from each gold file's text.")
+@click.option("--texts", "texts_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder of the gold files' texts (default: beside the gold "
+              "file, sources/, then $KG_CORPUS or ../shared/corpus).")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of rule files replacing ontology/rules/.")
+@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None,
+              help="Lexicon file or folder replacing ontology/lexicon/.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for reading, json for scripts.")
+@click.option("--details/--no-details", default=None,
+              help="List every file's missed and extra entities and relations "
+              "(default: only when one gold file is given).")
+@click.option("--totals-only", is_flag=True,
+              help="Print only the total (for the blind set: never read its misses).")
 @handle_errors
-def eval_(gold_paths, graph_path, fmt):
-    """Precision, recall and F1 of the graph against gold annotations."""
+def eval_(gold_paths, graph_path, texts_dir, rules_dir, lexicon_path, fmt, details, totals_only):
+    """Precision, recall and F1 of extraction against gold annotations.
+
+    Each gold file is scored against a graph built afresh from its own text (or
+    against --graph), with rows per article, genre and topic, per class and per
+    predicate, and a micro-averaged total.
+    """
     from .evaluate import evaluate_files
 
-    click.echo(evaluate_files(list(gold_paths), graph_path, fmt=fmt))
+    click.echo(evaluate_files(list(gold_paths), graph_path, fmt=fmt, texts_dir=texts_dir,
+                              rules_dir=rules_dir, lexicon_path=lexicon_path, details=details,
+                              totals_only=totals_only))
 
 
 @main.command()

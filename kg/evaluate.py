@@ -35,8 +35,9 @@ micro-averaged total (counts summed over the files).
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,7 +57,7 @@ _NOT_RELATIONS = frozenset({"mentions", "mentionedIn", "inArticle"})
 
 _ENTITY_KEYS = {"id", "label", "types", "aliases"}
 _RELATION_KEYS = {"s", "p", "o", "evidence"}
-_TOP_KEYS = {"article", "entities", "relations"}
+_TOP_KEYS = {"article", "text", "genre", "topic", "entities", "relations"}
 _MAX_PROBLEMS = 3
 
 
@@ -150,6 +151,9 @@ class Gold:
     article: str
     entities: tuple[GoldEntity, ...]
     relations: tuple[GoldRelation, ...]
+    text: str = ""     # file name of the article's text
+    genre: str = ""
+    topic: str = ""
 
 
 def _fail(path, problems: list[str]):
@@ -189,11 +193,14 @@ def load_gold(path: str | Path, ontology_path: str | None = None) -> Gold:
         if key not in data:
             problems.append(f"missing key {key!r}")
     for key in sorted(set(data) - _TOP_KEYS):
-        problems.append(f"unknown key {key!r} (expected article, entities, relations)")
+        problems.append(f"unknown key {key!r} (expected article, text, genre, topic, entities, relations)")
     if problems:
         _fail(path, problems)
     if not _is_str(data["article"]):
         problems.append("'article' must be a non-empty string")
+    for key in ("text", "genre", "topic"):
+        if key in data and not _is_str(data[key]):
+            problems.append(f"{key!r} must be a non-empty string")
     for key in ("entities", "relations"):
         if not isinstance(data[key], list):
             problems.append(f"{key!r} must be a list")
@@ -264,7 +271,8 @@ def load_gold(path: str | Path, ontology_path: str | None = None) -> Gold:
             relations.append(GoldRelation(s, p, o, ev if isinstance(ev, str) else ""))
     if problems:
         _fail(path, problems)
-    return Gold(str(path), data["article"], tuple(entities), tuple(relations))
+    return Gold(str(path), data["article"], tuple(entities), tuple(relations),
+                data.get("text", ""), data.get("genre", ""), data.get("topic", ""))
 
 
 # --------------------------------------------------------------------- graph
@@ -425,15 +433,32 @@ class Score:
     core_five: Counts = field(default_factory=Counts)   # only gold/found are used
     matched_relations: int = 0
     agreeing_relations: int = 0
+    # per predicate: gold relations of that predicate found; graph relations of it correct
+    predicates: dict = field(default_factory=dict)
+    # entities with at least one relation: gold = gold entities, found = linked ones;
+    # graph = graph entities, correct = linked ones
+    linked: Counts = field(default_factory=Counts)
 
     def add(self, other: "Score") -> None:
         self.entities.add(other.entities)
         for c, counts in other.classes.items():
             self.classes.setdefault(c, Counts()).add(counts)
+        for p, counts in other.predicates.items():
+            self.predicates.setdefault(p, Counts()).add(counts)
         self.relations.add(other.relations)
         self.core_five.add(other.core_five)
+        self.linked.add(other.linked)
         self.matched_relations += other.matched_relations
         self.agreeing_relations += other.agreeing_relations
+
+    @property
+    def linked_share(self):
+        """Share of the graph's entities that have at least one relation."""
+        return _ratio(self.linked.correct, self.linked.graph)
+
+    @property
+    def gold_linked_share(self):
+        return _ratio(self.linked.found, self.linked.gold)
 
     @property
     def agreement(self):
@@ -450,6 +475,10 @@ class Score:
                                     "rate": r(self.agreement)},
             "core_five_found": {"classes": list(CORE_FIVE), "gold": self.core_five.gold,
                                 "found": self.core_five.found, "recall": r(self.core_five.recall)},
+            "predicates": {p: n.as_dict() for p, n in sorted(self.predicates.items())},
+            "linked": {"graph_entities": self.linked.graph, "graph_linked": self.linked.correct,
+                       "share": r(self.linked_share), "gold_entities": self.linked.gold,
+                       "gold_linked": self.linked.found, "gold_share": r(self.gold_linked_share)},
         }
 
 
@@ -524,6 +553,18 @@ def score_article(gold: Gold, view: _ArticleView, onto: _Ontology) -> FileReport
                                   "graph": sorted({h.p for h in hits})})
     sc.relations = Counts(gold=len(gold.relations), found=found, graph=len(view.relations),
                           correct=len(correct_rels))
+    for gr in gold.relations:
+        c = sc.predicates.setdefault(gr.p, Counts())
+        c.gold += 1
+        c.found += bool(rel_index.get((gr.s, gr.o)))
+    for rel in view.relations:
+        c = sc.predicates.setdefault(rel.p, Counts())
+        c.graph += 1
+        c.correct += rel in correct_rels
+    gold_linked = {x for gr in gold.relations for x in (gr.s, gr.o)}
+    graph_linked = {x for rel in view.relations for x in (rel.s, rel.o)}
+    sc.linked = Counts(gold=len(gold.entities), found=sum(g.id in gold_linked for g in gold.entities),
+                       graph=len(view.entities), correct=sum(i in graph_linked for i in view.entities))
     sc.matched_relations, sc.agreeing_relations = found, agreeing
 
     def show(iri: str) -> str:
@@ -543,23 +584,104 @@ def score_article(gold: Gold, view: _ArticleView, onto: _Ontology) -> FileReport
     return FileReport(gold, sc, missed, extra, split, missed_rel, extra_rel, disagreements)
 
 
-def evaluate(gold_paths: list[str | Path], graph_path: str | Path,
-             ontology_path: str | None = None) -> tuple[list[FileReport], Score]:
-    """Score the graph against each gold file; return the per-file reports and the total."""
-    from .fileio import load_graph
+def gold_files(paths: list[str | Path]) -> list[Path]:
+    """The gold files named by ``paths``: files, or folders (every ``*.json`` in them)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.glob("*.json") if f.is_file())
+            if not found:
+                raise EvalError(f"{p}: no gold files (*.json) in this folder")
+            out.extend(found)
+        else:
+            out.append(p)
+    if not out:
+        raise EvalError("no gold file given (use --gold FILE.json or --gold FOLDER)")
+    return out
 
-    if not gold_paths:
-        raise EvalError("no gold file given (use --gold FILE.json)")
-    golds = [load_gold(p, ontology_path) for p in gold_paths]   # bad gold fails before parsing the graph
+
+def corpus_dir() -> Path:
+    """The folder of the real-text corpus: ``$KG_CORPUS``, else ``../shared/corpus``."""
+    return Path(os.environ.get("KG_CORPUS") or Path("..") / "shared" / "corpus")
+
+
+def find_text(gold: Gold, texts_dir: Path | None = None) -> Path:
+    """The text a gold file annotates: in ``texts_dir``, beside the gold file, in
+    ``sources/`` or in the corpus folder (``$KG_CORPUS``)."""
+    if not gold.text:
+        raise EvalError(f"{gold.path}: names no text (add a \"text\" key, or score a built "
+                        f"graph with --graph FILE)")
+    places = [texts_dir] if texts_dir is not None else []
+    places += [Path(gold.path).parent, Path("sources"), corpus_dir()]
+    for folder in places:
+        if (folder / gold.text).is_file():
+            return folder / gold.text
+    raise EvalError(f"{gold.path}: text {gold.text} not found in "
+                    f"{', '.join(str(f) for f in places)} (set KG_CORPUS or --texts DIR)")
+
+
+def _with_header(gold: Gold, text: Path) -> Gold:
+    """The gold file's genre and topic, taken from its text's header where it has none."""
+    if gold.genre and gold.topic:
+        return gold
+    found: dict[str, str] = {}
+    with open(text, encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            key, _, value = line[1:].partition(":")
+            found[key.strip()] = value.strip()
+    return replace(gold, genre=gold.genre or found.get("genre", ""),
+                   topic=gold.topic or found.get("topic", ""))
+
+
+def _built_views(golds: list[Gold], texts_dir, rules_dir, lexicon_path, onto: _Ontology):
+    """For each gold file, its article's view in a graph built afresh from its text alone."""
+    from . import pipeline
+
+    paths = [find_text(g, texts_dir) for g in golds]
+    extractor = pipeline.load_extractor(rules_dir, lexicon_path)
+    articles, extractions, _ = pipeline.extract_sources(sorted(set(paths)), extractor)
+    by_id = {a.id: (a, ex) for a, ex in zip(articles, extractions)}
+    by_path = {Path(a.path).resolve(): a.id for a in articles}
+    views = []
+    for gold, path in zip(golds, paths):
+        art_id = by_path.get(path.resolve())
+        if art_id != gold.article:
+            raise EvalError(f"{gold.path}: article {gold.article!r} does not match the id "
+                            f"{art_id!r} of its text {path}")
+        art, ex = by_id[art_id]
+        entities, rels = pipeline.resolve_extractions([ex])
+        graph = pipeline.graph_and_turtle([art], entities, rels, whole=True)[0]
+        views.append(_GraphIndex(graph.to_rdflib(), onto).article(art_id))
+    return views
+
+
+def evaluate(gold_paths: list[str | Path], graph_path: str | Path | None = None,
+             ontology_path: str | None = None, texts_dir: Path | None = None,
+             rules_dir=None, lexicon_path=None) -> tuple[list[FileReport], Score]:
+    """Score each gold file (files or folders) against ``graph_path``, or, without one,
+    against a graph built afresh from the gold file's own text; return the per-file
+    reports and the total."""
+    golds = [load_gold(p, ontology_path) for p in gold_files(gold_paths)]  # bad gold fails first
     onto = _ontology(ontology_path)
-    index = _GraphIndex(load_graph(graph_path), onto)
+    if graph_path is None:
+        views = _built_views(golds, texts_dir, rules_dir, lexicon_path, onto)
+        golds = [_with_header(g, find_text(g, texts_dir)) for g in golds]
+    else:
+        from .fileio import load_graph
+
+        index = _GraphIndex(load_graph(graph_path), onto)
+        views = []
+        for gold in golds:
+            view = index.article(gold.article)
+            if not view.exists:
+                known = ", ".join(index.article_ids()) or "none"
+                raise EvalError(f"{gold.path}: article {gold.article!r} is not in the graph "
+                                f"{graph_path} (articles there: {known})")
+            views.append(view)
     reports, total = [], Score()
-    for gold in golds:
-        view = index.article(gold.article)
-        if not view.exists:
-            known = ", ".join(index.article_ids()) or "none"
-            raise EvalError(f"{gold.path}: article {gold.article!r} is not in the graph "
-                            f"{graph_path} (articles there: {known})")
+    for gold, view in zip(golds, views):
         rep = score_article(gold, view, onto)
         reports.append(rep)
         total.add(rep.score)
@@ -588,11 +710,39 @@ def _table(score: Score) -> list[str]:
         if cls not in ENTITY_CLASSES and (c.gold or c.graph):
             lines.append(row(f"  {cls}", c))
     lines.append(row("Relations", score.relations))
+    for p, c in sorted(score.predicates.items(), key=lambda kv: (-kv[1].gold, kv[0])):
+        lines.append(row(f"  {p}", c))
     lines.append(f"Predicate agreement   {score.agreeing_relations}/{score.matched_relations} "
                  f"matched relations = {_fmt(score.agreement)}")
     lines.append(f"Core five found       {score.core_five.found}/{score.core_five.gold} "
                  f"= {_fmt(score.core_five.recall)}  ({', '.join(CORE_FIVE)})")
+    lines.append(f"Linked entities       graph {score.linked.correct}/{score.linked.graph} "
+                 f"= {_fmt(score.linked_share)}; gold {score.linked.found}/{score.linked.gold} "
+                 f"= {_fmt(score.gold_linked_share)}  (entities with at least one relation)")
     return lines
+
+
+_ROW_HEAD = (f"{'':<34}{'ent P':>7}{'ent R':>7}{'ent F1':>7}{'core5 R':>8}{'rel P':>7}"
+             f"{'rel R':>7}{'linked':>7}{'gold e/r':>10}")
+
+
+def _row(name: str, sc: Score) -> str:
+    return (f"{name[:33]:<34}{_fmt(sc.entities.precision):>7}{_fmt(sc.entities.recall):>7}"
+            f"{_fmt(sc.entities.f1):>7}{_fmt(sc.core_five.recall):>8}"
+            f"{_fmt(sc.relations.precision):>7}{_fmt(sc.relations.recall):>7}"
+            f"{_fmt(sc.linked_share):>7}{f'{sc.entities.gold}/{sc.relations.gold}':>10}")
+
+
+def genre_of(gold: Gold) -> str:
+    """A gold file's genre, without its parenthesised detail ("interview (记者：/…)")."""
+    return (gold.genre.split("(")[0].strip() or "(no genre)") if gold.genre else "(no genre)"
+
+
+def _groups(reports: list[FileReport], key) -> list[tuple[str, Score]]:
+    groups: dict[str, Score] = {}
+    for rep in reports:
+        groups.setdefault(key(rep.gold), Score()).add(rep.score)
+    return sorted(groups.items())
 
 
 def _section(title: str, items: list[str]) -> list[str]:
@@ -601,50 +751,80 @@ def _section(title: str, items: list[str]) -> list[str]:
     return [f"{title} ({len(items)}):"] + [f"  {i}" for i in items]
 
 
-def render_text(reports: list[FileReport], total: Score, graph_path) -> str:
+def _details(rep: FileReport, graph_path) -> list[str]:
+    out = [f"== {rep.gold.path} (article {rep.gold.article}) against {graph_path}"]
+    out.extend(_table(rep.score))
+    out.append("")
+    out.extend(_section("Missed entities", [f"{m['label']} [{'|'.join(m['types'])}]"
+                                            for m in rep.missed_entities]))
+    out.extend(_section("Extra entities", [f"{e['label']} [{e['type']}]"
+                                           for e in rep.extra_entities]))
+    out.extend(_section("Split entities (several graph nodes for one gold entity)",
+                        [f"{s['label']}: {' / '.join(s['graph'])}" for s in rep.split_entities]))
+    out.extend(_section("Missed relations", [f"{r['s']} --{r['p']}--> {r['o']}"
+                                             for r in rep.missed_relations]))
+    out.extend(_section("Extra relations", [f"{r['s']} --{r['p']}--> {r['o']}"
+                                            for r in rep.extra_relations]))
+    out.extend(_section("Predicate disagreements",
+                        [f"{d['s']} → {d['o']}: gold {d['gold']}, graph {', '.join(d['graph'])}"
+                         for d in rep.disagreements]))
+    out.append("")
+    return out
+
+
+def render_text(reports: list[FileReport], total: Score, graph_path, details: bool | None = None,
+                totals_only: bool = False) -> str:
+    """One file: its figures and every miss. Several: a row per article, genre and topic,
+    then the total (with ``details``, every file's misses too). ``totals_only``: the total
+    alone (for a blind set, whose misses nobody may read)."""
     out: list[str] = []
-    for rep in reports:
-        out.append(f"== {rep.gold.path} (article {rep.gold.article}) against {graph_path}")
-        out.extend(_table(rep.score))
-        out.append("")
-        out.extend(_section("Missed entities", [f"{m['label']} [{'|'.join(m['types'])}]"
-                                                for m in rep.missed_entities]))
-        out.extend(_section("Extra entities", [f"{e['label']} [{e['type']}]"
-                                               for e in rep.extra_entities]))
-        out.extend(_section("Split entities (several graph nodes for one gold entity)",
-                            [f"{s['label']}: {' / '.join(s['graph'])}" for s in rep.split_entities]))
-        out.extend(_section("Missed relations", [f"{r['s']} --{r['p']}--> {r['o']}"
-                                                 for r in rep.missed_relations]))
-        out.extend(_section("Extra relations", [f"{r['s']} --{r['p']}--> {r['o']}"
-                                                for r in rep.extra_relations]))
-        out.extend(_section("Predicate disagreements",
-                            [f"{d['s']} → {d['o']}: gold {d['gold']}, graph {', '.join(d['graph'])}"
-                             for d in rep.disagreements]))
-        out.append("")
+    if details is None:
+        details = len(reports) == 1
+    if details and not totals_only:
+        for rep in reports:
+            out.extend(_details(rep, graph_path))
     if len(reports) > 1:
+        if not totals_only:
+            for title, rows in (("article", [(r.gold.article, r.score) for r in reports]),
+                                ("genre", _groups(reports, genre_of)),
+                                ("topic", _groups(reports, lambda g: g.topic or "(no topic)"))):
+                out.append(f"== Per {title}")
+                out.append(_ROW_HEAD)
+                out.extend(_row(name, sc) for name, sc in rows)
+                out.append("")
         out.append(f"== Total, micro-averaged over {len(reports)} gold files")
+        out.extend(_table(total))
+    elif totals_only:
         out.extend(_table(total))
     return "\n".join(out).rstrip("\n")
 
 
-def render_json(reports: list[FileReport], total: Score, graph_path) -> str:
-    doc = {
-        "graph": str(graph_path),
-        "files": [dict(gold=rep.gold.path, article=rep.gold.article, **rep.score.as_dict(),
-                       missed_entities=rep.missed_entities, extra_entities=rep.extra_entities,
-                       split_entities=rep.split_entities, missed_relations=rep.missed_relations,
-                       extra_relations=rep.extra_relations,
-                       predicate_disagreements=rep.disagreements)
-                  for rep in reports],
-        "total": dict(files=len(reports), **total.as_dict()),
-    }
+def render_json(reports: list[FileReport], total: Score, graph_path, totals_only: bool = False
+                ) -> str:
+    files = [] if totals_only else [
+        dict(gold=rep.gold.path, article=rep.gold.article, genre=genre_of(rep.gold),
+             topic=rep.gold.topic, **rep.score.as_dict(),
+             missed_entities=rep.missed_entities, extra_entities=rep.extra_entities,
+             split_entities=rep.split_entities, missed_relations=rep.missed_relations,
+             extra_relations=rep.extra_relations, predicate_disagreements=rep.disagreements)
+        for rep in reports]
+    doc = {"graph": str(graph_path), "files": files,
+           "total": dict(files=len(reports), **total.as_dict())}
+    if not totals_only:
+        doc["genres"] = {k: sc.as_dict() for k, sc in _groups(reports, genre_of)}
+        doc["topics"] = {k: sc.as_dict() for k, sc in _groups(reports, lambda g: g.topic or "(no topic)")}
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def evaluate_files(gold_paths: list[str | Path], graph_path: str | Path, fmt: str = "text") -> str:
+def evaluate_files(gold_paths: list[str | Path], graph_path: str | Path | None = None,
+                   fmt: str = "text", texts_dir: Path | None = None, rules_dir=None,
+                   lexicon_path=None, details: bool | None = None, totals_only: bool = False) -> str:
     """Entry point of ``kg eval``: the report as text or JSON."""
     if fmt not in ("text", "json"):
         raise EvalError(f"unknown format {fmt!r} (expected text or json)")
-    reports, total = evaluate(gold_paths, graph_path)
-    render = render_json if fmt == "json" else render_text
-    return render(reports, total, graph_path)
+    reports, total = evaluate(gold_paths, graph_path, texts_dir=texts_dir, rules_dir=rules_dir,
+                              lexicon_path=lexicon_path)
+    shown = graph_path if graph_path is not None else "a graph built from each gold file's text"
+    if fmt == "json":
+        return render_json(reports, total, shown, totals_only)
+    return render_text(reports, total, shown, details, totals_only)

@@ -11,7 +11,7 @@ from .model import Article
 from .normalize import looks_traditional, normalize, to_simplified
 
 HEADER = re.compile(r"^#\s*([A-Za-z_][A-Za-z0-9_-]*)\s*[:：]\s*(.*?)\s*$")
-HEADER_KEYS = ("id", "title", "author", "source", "date", "topic")
+HEADER_KEYS = ("id", "title", "author", "source", "date", "topic", "genre")  # genre: for kg eval
 AUTHOR_SEPARATORS = re.compile(r"\s*[、,，;；/]\s*|\s+(?:和|与|及)\s*|\s{1,}")
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,80}$")
 MAX_BYTES = 64 * 1024 * 1024

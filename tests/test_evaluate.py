@@ -238,7 +238,7 @@ _GOOD_ENTITY = {"id": "e1", "label": "网商银行", "types": ["Institution"]}
     ({"article": "digital_finance", "relations": []}, "missing key 'entities'"),
     ({"entities": [], "relations": []}, "missing key 'article'"),
     ({"article": "digital_finance", "entities": [], "relations": [], "notes": 1},
-     "unknown key 'notes' (expected article, entities, relations)"),
+     "unknown key 'notes' (expected article, text, genre, topic, entities, relations)"),
     ({"article": "", "entities": [], "relations": []}, "'article' must be a non-empty string"),
     ({"article": "digital_finance", "entities": {}, "relations": []}, "'entities' must be a list"),
     ({"article": "digital_finance", "relations": [],
@@ -305,3 +305,76 @@ def test_eval_does_not_import_jieba(tmp_path):
             "print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------- folders, fresh builds, rows
+_TEXT = ("# id: tiny_bank\n# title: 小文章\n# genre: news report (test)\n\n"
+         "微众银行推出了“微业贷”，缓解小微企业融资难问题。\n")
+_TINY_GOLD = {
+    "article": "tiny_bank", "text": "tiny_bank.txt", "topic": "finance",
+    "entities": [
+        {"id": "e1", "label": "微众银行", "types": ["Institution"], "aliases": []},
+        {"id": "e2", "label": "微业贷", "types": ["Product"], "aliases": []},
+        {"id": "e3", "label": "融资难", "types": ["Problem"], "aliases": []},
+        {"id": "e4", "label": "不存在的东西", "types": ["Concept"], "aliases": []},
+    ],
+    "relations": [{"s": "e1", "p": "offers", "o": "e2"}, {"s": "e2", "p": "addresses", "o": "e3"}],
+}
+
+
+def _tiny_set(folder: Path, text_dir: Path | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (text_dir or folder).mkdir(parents=True, exist_ok=True)
+    (text_dir or folder).joinpath("tiny_bank.txt").write_text(_TEXT, encoding="utf-8")
+    folder.joinpath("tiny_bank.json").write_text(json.dumps(_TINY_GOLD, ensure_ascii=False),
+                                                 encoding="utf-8")
+    return folder
+
+
+def test_eval_of_a_folder_builds_each_article_from_its_text(tmp_path):
+    gold_dir = _tiny_set(tmp_path / "gold")
+    result = CliRunner().invoke(main, ["eval", "--gold", str(gold_dir), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    total = doc["total"]
+    assert total["files"] == 1
+    assert total["entities"]["found"] == 3          # the bank, the product, the problem
+    assert total["predicates"]["offers"]["found"] == 1
+    assert doc["files"][0]["genre"] == "news report"
+    assert set(doc["topics"]) == {"finance"}
+    assert total["linked"]["gold_share"] == 0.75
+
+
+def test_eval_finds_texts_through_texts_option(tmp_path):
+    gold_dir = _tiny_set(tmp_path / "gold", text_dir=tmp_path / "texts")
+    result = CliRunner().invoke(main, ["eval", "--gold", str(gold_dir)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {gold_dir / 'tiny_bank.json'}: text tiny_bank.txt not found in ")
+    assert result.output.count("\n") == 1
+    result = CliRunner().invoke(main, ["eval", "--gold", str(gold_dir), "--texts",
+                                       str(tmp_path / "texts")])
+    assert result.exit_code == 0, result.output
+    assert "Linked entities" in result.output
+
+
+def test_eval_totals_only_hides_every_article(tmp_path):
+    gold_dir = _tiny_set(tmp_path / "gold")
+    second = dict(_TINY_GOLD, article="tiny_bank2", text="tiny_bank2.txt")
+    (tmp_path / "gold2").mkdir()
+    (tmp_path / "gold2" / "tiny_bank2.txt").write_text(_TEXT.replace("tiny_bank", "tiny_bank2"),
+                                                       encoding="utf-8")
+    (tmp_path / "gold2" / "copy.json").write_text(json.dumps(second, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "--gold", str(gold_dir), "--gold",
+                                       str(tmp_path / "gold2"), "--totals-only"])
+    assert result.exit_code == 0, result.output
+    assert "tiny_bank" not in result.output and "Missed" not in result.output
+    assert "== Total, micro-averaged over 2 gold files" in result.output
+    shown = CliRunner().invoke(main, ["eval", "--gold", str(gold_dir), "--gold",
+                                      str(tmp_path / "gold2")])
+    assert "== Per article" in shown.output and "== Per genre" in shown.output
+
+
+def test_eval_of_an_empty_folder_is_one_line_error(tmp_path):
+    result = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path}: no gold files (*.json) in this folder\n"
