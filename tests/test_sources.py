@@ -82,7 +82,7 @@ def test_parse_header(text, meta, body):
     ("# id a\n正文。", 'a.txt:1: malformed header line, expected "# key: value"'),
     ("# id: a\n#\n正文。", 'a.txt:2: malformed header line, expected "# key: value"'),
     ("# id: a\n# colour: red\n正文。",
-     "a.txt:2: unknown header key 'colour' (known: id, title, author, source, date, topic)"),
+     "a.txt:2: unknown header key 'colour' (known: id, title, author, source, date, topic, genre)"),
 ])
 def test_bad_header_lines_name_file_and_line(text, message):
     with pytest.raises(SourceError) as e:
