@@ -22,6 +22,7 @@ QUOTES = "“”‘’《》「」『』\"'"
 EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000" 
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
+CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 
 
 @dataclass
@@ -45,8 +46,15 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
     item = None
     count = sub = 0
     item_role = item_rule = None  # a role inferred from an item's head, in a section without one
+    paragraph = None
     for s in article.sentences:
         opens = False
+        if s.paragraph != paragraph:
+            paragraph = s.paragraph
+            if item is not None and not any(er.level == 1 and er.marker.match(s.text)
+                                            for er in rs.enumerations):
+                # a list item ends with its paragraph unless the next one is an item too
+                item, sub, item_role, item_rule = None, 0, None, None
         for sr in rs.sections:
             if sr.match.search(s.text):
                 if sr.role is not None and sr.role == role and count == 0:
@@ -158,6 +166,18 @@ class _Candidate:
 
 
 @dataclass
+class ArticleState:
+    """What the extraction of one article accumulates, sentence after sentence."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    heads: dict = field(default_factory=dict)          # item -> head mention indices
+    item_mentions: dict = field(default_factory=dict)  # item -> mention indices
+    topics: dict = field(default_factory=dict)         # section -> topic mention indices
+    actors: dict = field(default_factory=dict)         # paragraph -> actor mention indices
+
+
+@dataclass
 class SentenceTrace:
     """What happened in one sentence (for ``kg explain``)."""
 
@@ -174,6 +194,7 @@ class Extractor:
         self._stages = [(stage, [(r, compiled(r, self.type_class)) for r in rules.rules
                                  if r.stage == stage]) for stage in rules.stages]
         self._by_context: dict[tuple, list] = {}
+        self._cue_words: dict[str, list] | None = None
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
@@ -195,22 +216,19 @@ class Extractor:
     # ------------------------------------------------------------ article
     def extract(self, article: Article, traces: list | None = None) -> Extraction:
         ctxs = contexts(article, self.rs)
-        mentions: list[Mention] = []
-        relations: list[Relation] = []
-        heads: dict[tuple, list[int]] = {}  # item -> head mention indices
-        item_mentions: dict[tuple, list[int]] = {}
-        topics: dict[int, list[int]] = {}  # section -> the topic of its opening sentence
+        st = ArticleState()
         for sent, ctx in zip(article.sentences, ctxs):
             trace = SentenceTrace() if traces is not None else None
-            self._sentence(article, sent, ctx, mentions, relations, heads, item_mentions, trace,
-                           topics)
+            self._sentence(article, sent, ctx, st, trace)
             if traces is not None:
                 traces.append(trace)
-        self._section_relations(article, ctxs, mentions, relations, heads, item_mentions)
-        return Extraction(article, mentions, _dedupe(relations))
+        self._section_relations(article, ctxs, st.mentions, st.relations, st.heads,
+                                st.item_mentions)
+        return Extraction(article, st.mentions, _dedupe(st.relations))
 
-    def _sentence(self, article, sent: Sentence, ctx: Context, mentions, relations, heads,
-                  item_mentions, trace, topics) -> None:
+    def _sentence(self, article, sent: Sentence, ctx: Context, st: ArticleState, trace) -> None:
+        mentions, relations, heads = st.mentions, st.relations, st.heads
+        item_mentions, topics = st.item_mentions, st.topics
         text = article.text
         tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
         tokens += self.segmenter.tokens(sent.text, sent.start)
@@ -294,6 +312,8 @@ class Extractor:
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
                 chunks = _chunk(tokens, mentions, local)
+        own = _subject(chunks, leading, skip)
+        self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
         if ctx.item is not None:
             item_mentions.setdefault(ctx.item, []).extend(local)
         if ctx.opens_section and ctx.section is not None:
@@ -301,6 +321,121 @@ class Extractor:
             topic = [i for i in _subject(chunks, leading, skip)
                      if self.rs.vocab.core(mentions[i].cls) != "Region"]
             topics[ctx.section] = topic[:1]
+
+    # ------------------------------------------------------------ cue relations
+    def _cue_relations(self, article, sent: Sentence, ctx: Context, chunks: list[Token],
+                       local: list[int], st: ArticleState, own: list[int], trace) -> None:
+        """Relations signalled by cue words (``[[cue]]`` rules), over the sentence's
+        entities: each end chosen among the clause's entities by the predicate's domain
+        and range; a missing subject is the sentence's, else the paragraph's actor, else
+        the section's topic; coordinated entities each get the relation."""
+        cues = self.rs.cues
+        if not cues:
+            return
+        mentions, vocab = st.mentions, self.rs.vocab
+        by_word = self._cues_by_word
+        clause: list[int] = []
+        n = 0
+        for t in chunks:
+            if t.mention is None and t.text in CLAUSE_MARKS and not t.quoted:
+                n += 1
+            clause.append(n)
+        ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
+        cue_at = [i for i, t in enumerate(chunks) if t.mention is None and t.text in by_word]
+        para_actor = st.actors.get(sent.paragraph, [])
+        topic = st.topics.get(ctx.section, []) if ctx.section is not None else []
+        taken: set[int] = set()  # entities that are the object of an earlier cue
+        out: list[tuple[int, str, int, str]] = []
+
+        def fits(cue, role: str, m: int) -> bool:
+            cls = mentions[m].cls
+            allowed = cue.subject if role == "s" else cue.object
+            if allowed is not None and cls not in allowed:
+                return False
+            bound = (vocab.domains if role == "s" else vocab.ranges) or {}
+            return bound.get(cue.predicate) is None or cls in bound[cue.predicate]
+
+        def fallback(cue, before: list[int]) -> list[int]:
+            for group in (before, own, para_actor, topic):
+                got = [m for m in group if fits(cue, "s", m)]
+                if got:
+                    return got
+            return []
+
+        for k in cue_at:
+            c = clause[k]
+            stop = next((j for j in cue_at if j > k and clause[j] == c), len(chunks))
+            prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
+            for cue in by_word[chunks[k].text]:
+                after = [m for i, m in ents if k < i < stop and clause[i] == c]
+                before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken]
+                earlier = [m for i, m in ents if clause[i] < c and m not in taken]
+                if cue.shape == "forward":
+                    objs = [m for m in after if fits(cue, "o", m)]
+                    subs = [m for m in before if fits(cue, "s", m)]
+                    if not subs and cue.fallback:
+                        subs = fallback(cue, earlier)
+                elif cue.shape == "inverse":  # 数字金融包括A、B: A partOf 数字金融
+                    subs = [m for m in after if fits(cue, "s", m)]
+                    objs = [m for m in before if fits(cue, "o", m)][-1:]
+                    if not objs and cue.fallback:
+                        objs = [m for m in earlier if fits(cue, "o", m)][-1:]
+                elif cue.shape == "tail":  # A是B之一: A partOf B
+                    objs = [m for m in before if fits(cue, "o", m)][-1:]
+                    subs = [m for m in before if m not in objs and fits(cue, "s", m)]
+                elif cue.shape == "because":  # 由于A，B: A causes B
+                    subs = [m for m in after if fits(cue, "s", m)]
+                    objs = [m for i, m in ents if clause[i] > c and fits(cue, "o", m)]
+                else:  # examples: whole，如A、B
+                    subs = [m for m in after if fits(cue, "s", m)]
+                    objs = [m for m in before if fits(cue, "o", m)][-1:] or \
+                        [m for m in earlier if fits(cue, "o", m)][-1:]
+                for s in subs:
+                    for o in objs:
+                        out.append((s, cue.predicate, o, cue.id))
+                if cue.shape == "forward" and objs and subs:
+                    taken.update(objs)
+        for cue in cues:
+            if cue.shape == "actor":
+                for i, m in ents:
+                    if not fits(cue, "o", m):
+                        continue
+                    near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
+                    for s in (near[-1:] or fallback(cue, [])):
+                        out.append((s, cue.predicate, m, cue.id))
+            elif cue.shape == "nested":
+                for m in local:
+                    outer = mentions[m]
+                    if not fits(cue, "s", m):
+                        continue
+                    for o in local:
+                        inner = mentions[o]
+                        if o != m and inner.start == outer.start and inner.end < outer.end \
+                                and fits(cue, "o", o):
+                            out.append((m, cue.predicate, o, cue.id))
+        emitted = []
+        for s, pred, o, rule in out:
+            a, b = mentions[s], mentions[o]
+            if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):
+                continue
+            st.relations.append(Relation(a, pred, b, rule, article.id, sent.index))
+            emitted.append((rule, f"{a.label} {pred} {b.label}"))
+        if trace is not None:
+            for rule, line in emitted:
+                trace.matches.append((9, rule, sent.text, [line]))
+        actors = [m for m in own if vocab.is_subclass(mentions[m].cls, "Institution")]
+        if actors:
+            st.actors[sent.paragraph] = actors
+
+    @property
+    def _cues_by_word(self) -> dict[str, list]:
+        if self._cue_words is None:
+            table: dict[str, list] = {}
+            for cue in self.rs.cues:
+                for w in sorted(cue.words):
+                    table.setdefault(w, []).append(cue)
+            self._cue_words = table
+        return self._cue_words
 
     def _candidates(self, text: str, chunks: list[Token], tokens: list[Token],
                     matches: list[Match], bounds: set):

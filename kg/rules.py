@@ -33,7 +33,20 @@ ENUM_KEYS = {"id", "description", "level", "marker", "examples", "counter_exampl
 RELATE_KEYS = {"predicate", "to", "scope"}
 CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", "max_length",
                 "stop_labels", "drop_patterns"}
-FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role"}
+FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role", "cue"}
+CUE_KEYS = {"id", "description", "predicate", "words", "shape", "subject", "object", "fallback",
+            "examples", "counter_examples"}
+# How a cue word places the two ends of its relation (docs/rules.md, "Cue rules"):
+CUE_SHAPES = {
+    "forward",   # subject … cue … object, in one clause (数字金融缓解了融资约束)
+    "inverse",   # object … cue … subject (数字金融包括A、B: A partOf 数字金融)
+    "tail",      # subject … object cue (科技金融是五篇大文章之一)
+    "because",   # cue subject，object (由于信息不对称，融资难: causes)
+    "examples",  # whole，cue example、example (…问题，如A、B: A exemplifies the whole)
+    "actor",     # no word: an institution undertakes the measures of its clause, sentence,
+                 # paragraph or section
+    "nested",    # no word: a name holds another at its start (湖州银行 → 湖州)
+}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
                   "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
@@ -150,6 +163,24 @@ class SectionRule:
 
 
 @dataclass(frozen=True)
+class CueRule:
+    """A relation signalled by a cue word (or by the classes alone, for ``actor`` and
+    ``nested``), its ends chosen among the clause's typed entities by domain and range."""
+
+    id: str
+    description: str
+    predicate: str
+    words: frozenset
+    shape: str
+    subject: frozenset | None  # classes allowed at each end (None: the predicate's own)
+    object: frozenset | None
+    fallback: bool  # no subject in the clause: the sentence's, paragraph's or section's
+    examples: tuple
+    counter_examples: tuple
+    file: str
+
+
+@dataclass(frozen=True)
 class EnumerationRule:
     id: str
     description: str
@@ -228,6 +259,7 @@ class RuleSet:
     digest: str
     vocab: Vocabulary = field(repr=False, compare=False)
     item_roles: tuple = ()
+    cues: tuple = ()
 
     @property
     def stages(self) -> list[int]:
@@ -616,6 +648,40 @@ class _Loader:
                                marker or re.compile("(?!)"), exs, cexs, file)
 
 
+    def cue(self, raw, file: str) -> CueRule | None:
+        cid = raw.get("id")
+        where = f"{file}: cue {cid!r}"
+        if not isinstance(cid, str) or not ID.match(cid):
+            self.err(where, "id must be dotted lowercase words")
+        if set(raw) - CUE_KEYS:
+            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - CUE_KEYS))} "
+                            f"(allowed: {', '.join(sorted(CUE_KEYS))})")
+        pred = raw.get("predicate")
+        if pred not in self.vocab.properties:
+            self.err(where, f"predicate: unknown property {pred!r} (not in {self.vocab.path})")
+        shape = raw.get("shape", "forward")
+        if shape not in CUE_SHAPES:
+            self.err(where, f"shape: {shape!r} is not one of {', '.join(sorted(CUE_SHAPES))}")
+        words = frozenset()
+        if shape in ("actor", "nested"):
+            if "words" in raw:
+                self.err(where, f"words: a cue of shape {shape!r} takes no words")
+        else:
+            words = self.words(raw.get("words"), where, "words") or frozenset()
+            if not words:
+                self.err(where, "words: a cue needs at least one word")
+        subj = self.expand_classes(raw["subject"], where, "subject", allow_star=False) \
+            if "subject" in raw else None
+        obj = self.expand_classes(raw["object"], where, "object", allow_star=False) \
+            if "object" in raw else None
+        fallback = raw.get("fallback", True)
+        if not isinstance(fallback, bool):
+            self.err(where, "fallback must be true or false")
+        exs, cexs = self.examples(raw, where)
+        return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
+                       subj, obj, bool(fallback), exs, cexs, file)
+
+
 def _read(path: Path, loader: _Loader) -> dict | None:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
@@ -656,7 +722,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             else:
                 loader.lists[name] = file
                 loader.list_values[name] = values
-    rules, sections, enums, cleanup, item_roles = [], [], [], None, []
+    rules, sections, enums, cleanup, item_roles, cues = [], [], [], None, [], []
     for file, doc in docs:
         if doc is None:
             continue
@@ -676,6 +742,13 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             ir = loader.item_role(raw, file)
             if ir:
                 item_roles.append(ir)
+        for raw in doc.get("cue", []):
+            if not isinstance(raw, dict):
+                loader.err(file, "every [[cue]] must be a table")
+                continue
+            cue = loader.cue(raw, file)
+            if cue:
+                cues.append(cue)
         if "cleanup" in doc:
             c = doc["cleanup"]
             if cleanup is not None:
@@ -692,7 +765,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                 drop_patterns=tuple(p for p in (loader.regex(x, f"{file}: [cleanup]", "drop_patterns")
                                                 for x in c.get("drop_patterns", [])) if p))
     seen: dict[str, str] = {}
-    for item in [*rules, *sections, *enums, *item_roles]:
+    for item in [*rules, *sections, *enums, *item_roles, *cues]:
         if item.id in seen:
             loader.err(item.file, f"duplicate rule id {item.id!r} (also in {seen[item.id]})")
         seen[item.id] = item.file
@@ -700,7 +773,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
         raise RuleError(loader.problems)
     return RuleSet(tuple(rules), tuple(sorted(sections, key=lambda s: (-s.priority, s.id))),
                    tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab,
-                   tuple(item_roles))
+                   tuple(item_roles), tuple(cues))
 
 
 def check(rules_dir=None, lexicon_path=None) -> str:
@@ -710,4 +783,5 @@ def check(rules_dir=None, lexicon_path=None) -> str:
     rs, lex = load_curated(rules_dir, lexicon_path)
     return (f"OK: {len(rs.rules)} rules, {len(rs.sections)} section rules, "
             f"{len(rs.enumerations)} enumeration rules, {len(rs.item_roles)} item roles, "
+            f"{len(rs.cues)} cue rules, "
             f"{len(rs.lists)} lists, {len(lex.entries)} lexicon entries")

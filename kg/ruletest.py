@@ -29,55 +29,80 @@ def article_of(text: str, article_id: str = "example") -> Article:
     return Article(article_id, body, sentences)
 
 
-def run_text(extractor: Extractor, text: str):
-    """Mentions, relations and the ids of the rules that fired on ``text``."""
-    art = article_of(text)
-    traces: list = []
-    ex = extractor.extract(art, traces=traces)
-    fired = {rule for t in traces for (_stage, rule, _span, _emitted) in t.matches}
-    fired |= {m.rule for m in ex.mentions} | {r.rule for r in ex.relations}
-    return ex, fired
+HEADS = "<enumeration heads>"
 
 
 def _context_fired(item, art: Article) -> bool:
-    if hasattr(item, "starts_with"):  # item roles: judged by the entities they yield
-        return True
     if hasattr(item, "marker"):
         return any(item.marker.match(s.text) for s in art.sentences)
     return any(item.match.search(s.text) for s in art.sentences)
 
 
+def run_text(extractor: Extractor, text: str):
+    """Mentions, relations and what each rule produced on ``text``: rule id ->
+    {"entities": {(label, class)}, "relations": {(s, p, o)}}. A rule has fired when it
+    has an entry (a match, or a mention or relation of its own)."""
+    art = article_of(text)
+    traces: list = []
+    ex = extractor.extract(art, traces=traces)
+    produced: dict[str, dict[str, set]] = {}
+
+    def entry(rule: str) -> dict[str, set]:
+        return produced.setdefault(rule, {"entities": set(), "relations": set()})
+
+    for t in traces:
+        for stage, rule, _span, emitted in t.matches:
+            e = entry(rule)
+            if stage == 0:  # an enumeration item's head: the item marked it
+                entry(HEADS)["entities"].update(tuple(x.rsplit(":", 1)) for x in emitted)
+            for item in emitted:
+                if ":" in item and " " not in item:
+                    e["entities"].add(tuple(item.rsplit(":", 1)))
+                else:
+                    parts = item.split(" ")
+                    if len(parts) == 3:
+                        e["relations"].add(tuple(parts))
+    for m in ex.mentions:
+        entry(m.rule)["entities"].add((m.label, m.cls))
+        for alt in m.alts:
+            entry(m.rule)["entities"].add((alt, m.cls))
+    for r in ex.relations:
+        entry(r.rule)["relations"].add((r.subject.label, r.predicate, r.object.label))
+    return ex, produced
+
+
 def check_item(extractor: Extractor, item) -> list[Outcome]:
+    """Each example must be produced by the item's own rule: its entities and relations
+    emitted by that rule, not merely present because another rule found them."""
     vocab = extractor.rs.vocab
     out = []
-    is_context = not hasattr(item, "pattern")
     for ex in item.examples:
-        extraction, fired = run_text(extractor, ex.text)
-        problems = []
-        if is_context:
-            if not _context_fired(item, extraction.article):
-                problems.append("did not fire")
-        elif item.id not in fired:
-            problems.append("did not fire")
+        extraction, produced = run_text(extractor, ex.text)
+        own = produced.get(HEADS if hasattr(item, "marker") else item.id)
+        if hasattr(item, "marker") or hasattr(item, "match"):  # enumerations and sections
+            fired = _context_fired(item, extraction.article)
+        else:
+            fired = item.id in produced
+        problems = [] if fired else ["did not fire"]
+        own = own or {"entities": set(), "relations": set()}
         for label, cls in ex.entities:
-            if not any((m.label == label or label in m.alts) and vocab.is_subclass(m.cls, cls)
-                       for m in extraction.mentions):
-                got = sorted({f"{m.label}:{m.cls}" for m in extraction.mentions})
-                problems.append(f"expected entity {label}:{cls}; got {', '.join(got) or 'none'}")
+            if not any(lab == label and vocab.is_subclass(c, cls) for lab, c in own["entities"]):
+                got = sorted(f"{lab}:{c}" for lab, c in own["entities"])
+                problems.append(f"expected entity {label}:{cls} from this rule; it gave "
+                                f"{', '.join(got) or 'none'}")
         for s, p, o in ex.relations:
-            if not any(r.subject.label == s and r.object.label == o and
-                       (r.predicate == p) for r in extraction.relations):
-                got = sorted({f"{r.subject.label} {r.predicate} {r.object.label}"
-                              for r in extraction.relations})
-                problems.append(f"expected relation {s} {p} {o}; got {'; '.join(got) or 'none'}")
+            if (s, p, o) not in own["relations"]:
+                got = sorted(" ".join(r) for r in own["relations"])
+                problems.append(f"expected relation {s} {p} {o} from this rule; it gave "
+                                f"{'; '.join(got) or 'none'}")
         out.append(Outcome(item.id, item.file, "example", ex.text, tuple(problems)))
     for text in item.counter_examples:
-        if is_context:
-            fired_here = _context_fired(item, article_of(text))
+        extraction, produced = run_text(extractor, text)
+        if hasattr(item, "marker") or hasattr(item, "match"):
+            fired_here = _context_fired(item, extraction.article)
         else:
-            extraction = run_text(extractor, text)[0]
-            fired_here = any(x.rule == item.id for x in [*extraction.mentions,
-                                                         *extraction.relations])
+            own = produced.get(item.id)
+            fired_here = bool(own and (own["entities"] or own["relations"]))
         out.append(Outcome(item.id, item.file, "counter-example", text,
                            ("fired on a counter-example",) if fired_here else ()))
     return out
@@ -85,7 +110,7 @@ def check_item(extractor: Extractor, item) -> list[Outcome]:
 
 def all_items(extractor: Extractor) -> list:
     rs = extractor.rs
-    return [*rs.rules, *rs.sections, *rs.enumerations, *rs.item_roles]
+    return [*rs.rules, *rs.sections, *rs.enumerations, *rs.item_roles, *rs.cues]
 
 
 def run_rule_tests(rules_dir=None, lexicon_path=None) -> tuple[str, int]:
