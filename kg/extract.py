@@ -224,7 +224,59 @@ class Extractor:
                 traces.append(trace)
         self._section_relations(article, ctxs, st.mentions, st.relations, st.heads,
                                 st.item_mentions)
+        self._discourse_relations(article, st, traces)
         return Extraction(article, st.mentions, _dedupe(st.relations))
+
+    def _discourse_relations(self, article: Article, st: ArticleState, traces) -> None:
+        """Article-level cue rules: labels that hold other entities' labels (``contains``)
+        and the measures of a paragraph or heading (``lead``)."""
+        mentions, vocab = st.mentions, self.rs.vocab
+        out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
+
+        def allowed(classes, m: int) -> bool:
+            return classes is None or mentions[m].cls in classes
+
+        for cue in self.rs.cues:
+            if cue.shape == "contains":
+                inner: dict[str, int] = {}
+                for i, m in enumerate(mentions):
+                    if allowed(cue.object, i) and len(m.label) >= 2:
+                        inner.setdefault(m.label, i)
+                for i, m in enumerate(mentions):
+                    if not allowed(cue.subject, i):
+                        continue
+                    for label, j in inner.items():
+                        if label != m.label and label in m.label:
+                            out.append((i, cue.predicate, j, cue.id, m.sentence))
+            elif cue.shape == "lead":
+                by_para: dict[int, list[int]] = {}
+                para_sentences: dict[int, int] = {}
+                for sent in article.sentences:
+                    para_sentences[sent.paragraph] = para_sentences.get(sent.paragraph, 0) + 1
+                para_of = {s.index: s.paragraph for s in article.sentences}
+                for i, m in enumerate(mentions):
+                    if allowed(cue.subject, i):
+                        by_para.setdefault(para_of[m.sentence], []).append(i)
+                heading = None
+                for para in sorted(by_para):
+                    group = sorted(by_para[para], key=lambda i: (mentions[i].start, -mentions[i].end))
+                    lead = group[0]
+                    if para_sentences.get(para) == 1 and len(group) == 1:
+                        heading = lead  # a heading: what follows details it
+                        continue
+                    for i in group[1:]:
+                        if mentions[i].start >= mentions[lead].end:
+                            out.append((i, cue.predicate, lead, cue.id, mentions[i].sentence))
+                    if heading is not None:
+                        out.append((lead, cue.predicate, heading, cue.id, mentions[lead].sentence))
+        for s, pred, o, rule, sentence in out:
+            a, b = mentions[s], mentions[o]
+            if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):
+                continue
+            st.relations.append(Relation(a, pred, b, rule, article.id, sentence))
+            if traces is not None and sentence < len(traces) and traces[sentence] is not None:
+                traces[sentence].matches.append((9, rule, article.sentences[sentence].text,
+                                                 [f"{a.label} {pred} {b.label}"]))
 
     def _sentence(self, article, sent: Sentence, ctx: Context, st: ArticleState, trace) -> None:
         mentions, relations, heads = st.mentions, st.relations, st.heads

@@ -46,7 +46,12 @@ CUE_SHAPES = {
     "actor",     # no word: an institution undertakes the measures of its clause, sentence,
                  # paragraph or section
     "nested",    # no word: a name holds another at its start (湖州银行 → 湖州)
+    "contains",  # no word: a label holds another entity's label (纠正市场失灵 → 市场失灵)
+    "lead",      # no word: in a paragraph, later entities of a class are part of its first
+                 # (sub-measures of the paragraph's lead measure); a one-sentence paragraph
+                 # is a heading for the paragraphs that follow
 }
+WORDLESS_SHAPES = {"actor", "nested", "contains", "lead"}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
                   "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
@@ -663,7 +668,7 @@ class _Loader:
         if shape not in CUE_SHAPES:
             self.err(where, f"shape: {shape!r} is not one of {', '.join(sorted(CUE_SHAPES))}")
         words = frozenset()
-        if shape in ("actor", "nested"):
+        if shape in WORDLESS_SHAPES:
             if "words" in raw:
                 self.err(where, f"words: a cue of shape {shape!r} takes no words")
         else:
