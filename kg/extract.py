@@ -105,6 +105,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     """
     changed = True
     stripped: list[str] = []  # suffixes cut off: label + suffixes is kept as an alternative label
+    first = None  # where the span starts once edge punctuation is gone (before prefixes)
     while changed and start < end:
         changed = False
         while start < end and text[start] in EDGE_PUNCT:
@@ -113,6 +114,8 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
             end, changed = end - 1, True
         if start == end:
             break
+        if first is None:
+            first = start
         s = text[start:end]
         for p in cleanup.prefixes_by_first.get(s[0], ()):
             if s.startswith(p) and len(s) > len(p) and (bounds is None or start + len(p) in bounds):
@@ -137,6 +140,12 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     alts = []
     if stripped and label:
         alts.append(label + "".join(reversed(stripped)))  # 数据孤岛 also answers to 数据孤岛问题
+    if first is not None and first < start and label:
+        # the words cut in front (加快/进一步/大力 …) are part of the phrase as written:
+        # 加快形成良性循环 is kept as an alternative label of 形成良性循环
+        lead = "".join(c for c in text[first:start] if c not in QUOTES and c not in EDGE_PUNCT)
+        if 0 < len(lead) <= 4:
+            alts.append(lead + label)
     m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
     if m and m.group(1) != label:
         alts.append(m.group(1))
@@ -228,8 +237,7 @@ class Extractor:
         return Extraction(article, st.mentions, _dedupe(st.relations))
 
     def _discourse_relations(self, article: Article, st: ArticleState, traces) -> None:
-        """Article-level cue rules: labels that hold other entities' labels (``contains``)
-        and the measures of a paragraph or heading (``lead``)."""
+        """Article-level cue rules: labels that hold other entities' labels (``contains``)."""
         mentions, vocab = st.mentions, self.rs.vocab
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
 
@@ -248,27 +256,6 @@ class Extractor:
                     for label, j in inner.items():
                         if label != m.label and label in m.label:
                             out.append((i, cue.predicate, j, cue.id, m.sentence))
-            elif cue.shape == "lead":
-                by_para: dict[int, list[int]] = {}
-                para_sentences: dict[int, int] = {}
-                for sent in article.sentences:
-                    para_sentences[sent.paragraph] = para_sentences.get(sent.paragraph, 0) + 1
-                para_of = {s.index: s.paragraph for s in article.sentences}
-                for i, m in enumerate(mentions):
-                    if allowed(cue.subject, i):
-                        by_para.setdefault(para_of[m.sentence], []).append(i)
-                heading = None
-                for para in sorted(by_para):
-                    group = sorted(by_para[para], key=lambda i: (mentions[i].start, -mentions[i].end))
-                    lead = group[0]
-                    if para_sentences.get(para) == 1 and len(group) == 1:
-                        heading = lead  # a heading: what follows details it
-                        continue
-                    for i in group[1:]:
-                        if mentions[i].start >= mentions[lead].end:
-                            out.append((i, cue.predicate, lead, cue.id, mentions[i].sentence))
-                    if heading is not None:
-                        out.append((lead, cue.predicate, heading, cue.id, mentions[lead].sentence))
         for s, pred, o, rule, sentence in out:
             a, b = mentions[s], mentions[o]
             if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):

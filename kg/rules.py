@@ -47,11 +47,8 @@ CUE_SHAPES = {
                  # paragraph or section
     "nested",    # no word: a name holds another at its start (湖州银行 → 湖州)
     "contains",  # no word: a label holds another entity's label (纠正市场失灵 → 市场失灵)
-    "lead",      # no word: in a paragraph, later entities of a class are part of its first
-                 # (sub-measures of the paragraph's lead measure); a one-sentence paragraph
-                 # is a heading for the paragraphs that follow
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains", "lead"}
+WORDLESS_SHAPES = {"actor", "nested", "contains"}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
                   "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
