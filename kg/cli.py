@@ -91,8 +91,6 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
     summary = run_build(list(sources) or [Path("sources")], out_dir=out_dir, jobs=jobs,
                         rules_dir=rules_dir, lexicon_path=lexicon_path, encoding=encoding,
                         use_cache=cache, store=store, warn=warn, pages=pages)
-    if not pages and (out_dir / "graph.html").exists():
-        warn(f"{out_dir / 'graph.html'} is left from an earlier build (--no-pages)")
     click.echo(summary.render())
 
 
