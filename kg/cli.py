@@ -4,6 +4,7 @@ function and prints. Library errors (KgError) become one ``Error: ...`` line."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -24,8 +25,31 @@ def handle_errors(fn):
             raise click.ClickException(str(e)) from e
         except KeyboardInterrupt:
             raise click.Abort() from None
+        except BrokenPipeError:  # `kg query ... | head`: the reader has gone, stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
 
     return wrapper
+
+
+class InputPath(click.Path):
+    """An input file; ``-`` is stdin (checked when read: regular file, bounded size)."""
+
+    def __init__(self):
+        super().__init__(dir_okay=True, allow_dash=True, path_type=Path)
+
+
+class OutputPath(click.Path):
+    """An output file or folder path: never empty; ``-`` is stdout for files."""
+
+    def __init__(self, file: bool = True):
+        super().__init__(file_okay=file, dir_okay=not file, allow_dash=file, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty path (give a file or folder name)", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 graph_option = click.option(
@@ -67,8 +91,6 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
     summary = run_build(list(sources) or [Path("sources")], out_dir=out_dir, jobs=jobs,
                         rules_dir=rules_dir, lexicon_path=lexicon_path, encoding=encoding,
                         use_cache=cache, store=store, warn=warn, pages=pages)
-    if not pages and (out_dir / "graph.html").exists():
-        warn(f"{out_dir / 'graph.html'} is left from an earlier build (--no-pages)")
     click.echo(summary.render())
 
 
@@ -130,30 +152,35 @@ def rules_stats(sources, rules_dir, lexicon_path):
 # ------------------------------------------------------------ using a graph
 @main.command()
 @click.argument("query", required=False)
-@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Read the query from a .rq file.")
-@graph_option
+@click.option("--file", "query_file", type=InputPath(), default=None,
+              help="Read the query from a .rq file (- reads stdin).")
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
+              show_default=True,
+              help="Graph file to read, or the folder of an Oxigraph store (kg build --store).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="csv and json are the SPARQL 1.1 results formats; "
               "CONSTRUCT/DESCRIBE always print Turtle.")
 @click.option("--limit", type=click.IntRange(min=0), default=100, show_default=True,
               help="Rows shown by the table format (0: all). csv and json are never cut.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Seconds the query may run, loading the graph included (0: no limit).")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
 @handle_errors
-def query(query, query_file, graph_path, fmt, limit, list_queries):
+def query(query, query_file, graph_path, fmt, limit, timeout, list_queries):
     """Run a read-only SPARQL QUERY (text, --file, or a canned query NAME).
 
     The ontology is loaded beside the graph and the usual prefixes (kg, kgd,
     rdf, rdfs, owl, xsd, skos, prov, dcterms, schema, foaf) are predeclared.
-    Updates and SERVICE are refused.
+    Updates and SERVICE are refused. Rows are printed as they come; Ctrl-C
+    stops the query.
     """
     from . import query as q
 
     if list_queries:
         click.echo(q.list_queries())
         return
-    click.echo(q.run(query, query_file=query_file, graph_path=graph_path, fmt=fmt, limit=limit),
-               nl=False)
+    q.run(query, query_file=query_file, graph_path=graph_path, fmt=fmt, limit=limit,
+          timeout=timeout or None, write=lambda text: click.echo(text, nl=False))
 
 
 @main.command()

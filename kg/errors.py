@@ -19,6 +19,9 @@ class DataFileError(KgError):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the parent
+        return type(self), (self.problems,)
+
 
 class RuleError(DataFileError):
     """Invalid extraction rule file(s)."""
@@ -38,6 +41,10 @@ class QueryError(KgError):
 
 class GraphError(KgError):
     """A graph file cannot be read."""
+
+
+class InputError(KgError):
+    """An input file is missing, not a regular file, too large or unreadable."""
 
 
 class OutputError(KgError):

@@ -1,15 +1,27 @@
-"""Atomic output writing and graph loading shared by all commands."""
+"""Reading inputs and writing outputs safely, shared by all commands.
+
+* Outputs are written to a temporary file beside the target and renamed over
+  it: a crash midway leaves the previous file whole. A symlink is written
+  through (its target is replaced, not the link); a special file (a terminal,
+  a pipe, ``/dev/null``) is written into, never replaced; ``-`` is stdout.
+* Inputs must be regular files (or ``-``, stdin) of bounded size.
+* Any OSError (a full disk, a read-only folder) becomes a one-line OutputError.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import GraphError, OutputError
+from .errors import GraphError, InputError, OutputError
 
 DEFAULT_GRAPH = Path("outputs") / "kg.ttl"
+STDIO = "-"  # as a path: stdout for outputs, stdin for inputs
+MAX_INPUT = 64 * 1024 * 1024  # bytes of a query, gold, rule or lexicon file
 
 
 def cache_root() -> Path:
@@ -19,29 +31,132 @@ def cache_root() -> Path:
     return Path(base)
 
 
+def is_stdio(path) -> bool:
+    return path is not None and str(path) == STDIO
+
+
+def _reason(e: OSError) -> str:
+    return e.strerror or str(e) or type(e).__name__
+
+
+# ------------------------------------------------------------------- inputs
+def read_input(path: str | Path, what: str = "file", limit: int = MAX_INPUT) -> bytes:
+    """The bytes of a regular file (or of stdin for ``-``) of at most ``limit`` bytes;
+    an InputError naming ``what`` and the path otherwise (a folder, a device, a FIFO,
+    a file too large, a missing or unreadable file)."""
+    if is_stdio(path):
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"{what} on stdin is too large (limit {limit} bytes)")
+        return data
+    path = Path(path)
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{what} {path} is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{what} {path} is not a regular file")
+        if st.st_size > limit:
+            raise InputError(f"{what} {path} is too large ({st.st_size} bytes; limit {limit})")
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(f"{what} not found: {path}") from None
+    except OSError as e:
+        raise InputError(f"cannot read {what} {path}: {_reason(e)}") from None
+    if len(data) > limit:  # it grew while we read it
+        raise InputError(f"{what} {path} is too large (limit {limit} bytes)")
+    return data
+
+
+def read_text_input(path: str | Path, what: str = "file", limit: int = MAX_INPUT) -> str:
+    """``read_input`` decoded as UTF-8 (a byte-order mark is dropped)."""
+    data = read_input(path, what, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{what} {path} is not UTF-8 (bad byte at {e.start})") from None
+
+
+def check_regular_file(path: Path, what: str, error=GraphError) -> None:
+    """Raise ``error`` unless ``path`` is an existing regular file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        raise error(f"{what} not found: {path} (run `kg build` first?)") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise error(f"{what} {path} is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise error(f"{what} {path} is not a regular file")
+
+
+# ------------------------------------------------------------------ outputs
+@contextmanager
+def _stdout(mode: str):
+    out = sys.stdout.buffer if "b" in mode else sys.stdout
+    try:
+        yield out
+        out.flush()
+    except BrokenPipeError:
+        raise OutputError("cannot write to stdout: the reader closed the pipe") from None
+    except OSError as e:
+        raise OutputError(f"cannot write to stdout: {_reason(e)}") from e
+
+
+@contextmanager
+def _into_special(path: Path, real: Path, mode: str, kwargs: dict):
+    """Write straight into a device, pipe or socket: never replace it."""
+    try:
+        with open(real, mode, **kwargs) as f:
+            yield f
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {_reason(e)}") from e
+
+
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w"):
     """Open a temporary file beside ``path``; rename it over ``path`` on success.
 
-    A crash or kill midway leaves the previous file whole.
+    A crash or kill midway leaves the previous file whole; any OSError (a full
+    disk ...) removes the temporary file and becomes an OutputError. ``-`` is
+    stdout; a symlink is written through; a special file is written into.
     """
+    kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+    if is_stdio(path):
+        with _stdout(mode) as f:
+            yield f
+        return
     path = Path(path)
+    if str(path) in ("", "."):
+        raise OutputError("no output file given (an empty path)")
+    real = Path(os.path.realpath(path))  # a symlink is written through
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        st = os.stat(real)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with _into_special(path, real, mode, kwargs) as f:
+            yield f
+        return
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     except OSError as e:
-        raise OutputError(f"cannot write to {path.parent}: {e.strerror or e}") from e
+        raise OutputError(f"cannot write to {path.parent}: {_reason(e)}") from e
     try:
-        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o644)
+        os.replace(tmp, real)
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {path}: {_reason(e)}") from e
         raise
 
 
@@ -56,12 +171,16 @@ def load_graph(path: str | Path = DEFAULT_GRAPH, fmt: str | None = None):
     from rdflib.util import guess_format
 
     path = Path(path)
-    if not path.is_file():
-        raise GraphError(f"graph file not found: {path} (run `kg build` first?)")
+    check_regular_file(path, "graph file")
     g = rdflib.Graph()
     try:
         g.parse(path, format=fmt or guess_format(str(path)) or "turtle")
     except Exception as e:  # parser errors come in many classes
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise GraphError(f"cannot parse {path}: {first}") from e
+        raise GraphError(f"cannot parse {path}: {one_line(e)}") from e
     return g
+
+
+def one_line(e: BaseException) -> str:
+    """The whole message of an exception on one line (parsers put the reason on the
+    second line: "at line 200 of <>:" then what is wrong)."""
+    return " ".join(str(e).split()) or type(e).__name__

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import lexicon as lexicon_mod
-from . import ontology, rdf, resolve, rules as rules_mod, store as store_mod
+from . import ontology, outdir, rdf, resolve, rules as rules_mod, store as store_mod
 from .errors import OutputError, SourceError
 from .fileio import atomic_write, cache_root
 from .model import Article, Extraction
@@ -323,25 +323,29 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
     t0 = time.perf_counter()
     # a bad --store or an unusable output folder fails before any extraction
     in_memory = store_mod.check_spec(store).kind == "memory"
-    check_out_dir(Path(out_dir))
-    extractor = load_extractor(rules_dir, lexicon_path)
-    articles, extractions, n_extracted = extract_sources(
-        sources, extractor, jobs=jobs, use_cache=use_cache, encoding=encoding, warn=warn,
-        progress=True)
-    entities, rels = resolve_extractions(extractions)
-    # Most triples are reified statements: they are built as triples only for pages drawn
-    # from memory; a store gets them one statement at a time.
-    graph, turtle, n_triples, rest = graph_and_turtle(articles, entities, rels,
-                                                      whole=pages and in_memory)
-    summary = Summary(articles=len(articles), sentences=sum(len(a.sentences) for a in articles),
-                      characters=sum(len(a.text) for a in articles), extracted=n_extracted)
-    summary.entities = Counter(ontology.load().core(e.cls) for e in entities)
-    summary.relations = Counter(p for _, p, _, _ in rels)
-    summary.triples = n_triples
     out_dir = Path(out_dir)
-    more = () if in_memory else rdf.statement_triples(rest)
-    with store_mod.persisted(graph, store, more) as stored:
-        summary.files = write_outputs(stored, out_dir, pages=pages, turtle=turtle)
+    check_out_dir(out_dir)
+    with outdir.locked(out_dir):
+        outdir.tidy(out_dir, warn)
+        extractor = load_extractor(rules_dir, lexicon_path)
+        articles, extractions, n_extracted = extract_sources(
+            sources, extractor, jobs=jobs, use_cache=use_cache, encoding=encoding, warn=warn,
+            progress=True)
+        entities, rels = resolve_extractions(extractions)
+        # Most triples are reified statements: they are built as triples only for pages
+        # drawn from memory; a store gets them one statement at a time.
+        graph, turtle, n_triples, rest = graph_and_turtle(articles, entities, rels,
+                                                          whole=pages and in_memory)
+        summary = Summary(articles=len(articles),
+                          sentences=sum(len(a.sentences) for a in articles),
+                          characters=sum(len(a.text) for a in articles), extracted=n_extracted)
+        summary.entities = Counter(ontology.load().core(e.cls) for e in entities)
+        summary.relations = Counter(p for _, p, _, _ in rels)
+        summary.triples = n_triples
+        more = () if in_memory else rdf.statement_triples(rest)
+        with store_mod.persisted(graph, store, more) as stored, outdir.staged(out_dir) as staging:
+            written = write_outputs(stored, staging, pages=pages, turtle=turtle)
+        summary.files = [out_dir / p.relative_to(staging) for p in written]
     summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -282,7 +282,8 @@ def test_intact_copies_check_clean(curated):
 
 # ----------------------------------------------------------------- SPARQL
 @pytest.mark.parametrize("query, message", [
-    ("SELEC ?s WHERE { ?s ?p ?o }", "SPARQL syntax error at line 1, column 10: expected CONSTRUCT"),
+    ("SELEC ?s WHERE { ?s ?p ?o }", "SPARQL syntax error at line 1, column 1: unexpected 'SELEC' "
+     "(a query starts with SELECT, CONSTRUCT, DESCRIBE or ASK)"),
     ("INSERT DATA { <urn:a> <urn:b> <urn:c> }",
      "INSERT is refused: kg query is read-only (SPARQL updates are not run)"),
     ("DELETE WHERE { ?s ?p ?o }",
@@ -349,7 +350,7 @@ def test_huge_result_is_limited_with_a_note():
     r = kg("query", HUGE, "--graph", MINI)
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[-1] == ("(100 of 100000 rows shown; --limit 0 shows all, "
+    assert lines[-1] == ("(first 100 rows shown; --limit 0 shows all, "
                          "--format csv or json never cut)")
     assert len(lines) == 2 + 100 + 1  # header, rule, rows, note
 

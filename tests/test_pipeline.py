@@ -166,7 +166,7 @@ def test_no_pages_writes_the_same_graph_and_no_page(builds_by_jobs, tmp_path):
     assert result.stderr == ""
 
 
-def test_no_pages_warns_of_a_page_left_from_an_earlier_build(tmp_path):
+def test_no_pages_removes_the_pages_of_an_earlier_build(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus).mkdir()
     (corpus / "brief.txt").write_text(BRIEF, "utf-8")
@@ -175,8 +175,8 @@ def test_no_pages_warns_of_a_page_left_from_an_earlier_build(tmp_path):
     result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out),
                                                        "--no-pages"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == (f"Warning: {out / 'graph.html'} is left from an earlier build "
-                             "(--no-pages)\n")
+    assert sorted(output_files(out)) == ["kg.ttl"]  # no page of another build beside it
+    assert result.stderr == ""
 
 
 # ---------------------------------------------------------------- incremental

@@ -114,7 +114,7 @@ def test_table_limit_adds_a_note():
     result = query("evidence", "--limit", "2")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[-1] == "(2 of 9 rows shown; --limit 0 shows all, --format csv or json never cut)"
+    assert lines[-1] == "(first 2 rows shown; --limit 0 shows all, --format csv or json never cut)"
     assert len(lines) == 2 + 2 + 1
 
 
@@ -169,7 +169,7 @@ REFUSED = [
      "Error: SERVICE is refused: kg query does not call other endpoints"),
     ('SELECT * WHERE { service silent <http://x/> { ?s ?p ?o } }',
      "Error: SERVICE is refused: kg query does not call other endpoints"),
-    ('SELECT * WHERE {\n  ?s ?p }', "Error: SPARQL syntax error at line 2, column 10: expected one of LATERAL, SERVICE, [_]"),
+    ('SELECT * WHERE {\n  ?s ?p }', "Error: SPARQL syntax error at line 2, column 3: unexpected '?s'"),
     ('nosuchquery', "Error: unknown canned query 'nosuchquery' (see `kg query --list`)"),
 ]
 
@@ -198,10 +198,184 @@ def test_missing_query_and_missing_graph(tmp_path):
     assert result.output.splitlines() == [f"Error: graph file not found: {tmp_path / 'none.ttl'} (run `kg build` first?)"]
 
 
-def test_query_imports_neither_jieba_nor_rdflib():
+def test_query_imports_no_jieba_and_no_checker():
     code = ("import sys; from click.testing import CliRunner; from kg.cli import main; "
             f"r = CliRunner().invoke(main, ['query', '--graph', {str(MINI)!r}, 'evidence']); "
             "assert r.exit_code == 0, r.output; "
-            "print(sorted(m for m in ('jieba', 'rdflib', 'pyshacl', 'owlrl', 'networkx') if m in sys.modules))")
+            "print(sorted(m for m in ('jieba', 'pyshacl', 'owlrl', 'networkx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------ hardening (issue 17)
+def kg_cmd(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
+                          text=True, timeout=60, **kw)
+
+
+CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_service_behind_an_escaped_quote_is_refused_and_sends_nothing():
+    import http.server
+    import threading
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        text = ("SELECT ?a WHERE { OPTIONAL { ?q ?r kg:u\\' } SERVICE <http://127.0.0.1:"
+                f"{server.server_port}/sparql> {{ ?a ?b ?c }} FILTER(?a != 'x') }}")
+        r = kg_cmd("query", "--graph", str(MINI), text)
+    finally:
+        server.shutdown()
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr.splitlines() == ["Error: SERVICE is refused: kg query does not call other endpoints"]
+    assert hits == []
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { ?s ?p ?o . SERVICE SILENT <http://x/> { ?s ?p ?o } }",
+    "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://x/> { ?s ?p ?o } } } }",
+    "ASK { OPTIONAL { SERVICE <http://x/> { ?s ?p ?o } } }",
+    "SELECT * WHERE { ?s rdfs:label \"}SERVICE\" . SERVICE <http://x/> { ?s ?p ?o } }",
+])
+def test_service_anywhere_in_the_algebra_is_refused(text):
+    result = query(text)
+    assert (result.exit_code, result.output) == (
+        1, "Error: SERVICE is refused: kg query does not call other endpoints\n")
+
+
+def test_unknown_prefix_is_one_line():
+    result = query("SELECT * WHERE { ?s nope:p ?o }")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: unknown prefix nope: (declare it with PREFIX; predeclared: kg, kgd, rdf, rdfs, "
+        "owl, xsd, skos, prov, dcterms, schema, foaf)"]
+
+
+def test_errors_while_iterating_become_one_line(monkeypatch):
+    import pyoxigraph as ox
+
+    import kg.query as q
+
+    class Failing:
+        variables = [ox.Variable("a")]
+
+        def __iter__(self):
+            raise OSError("Connection refused (os error 111)")
+
+    monkeypatch.setattr(q, "execute", lambda store, text, checked=False: Failing())
+    result = query("SELECT ?a WHERE { ?a ?b ?c }", "--format", "csv")
+    assert (result.exit_code, result.output) == (
+        1, "Error: query failed: Connection refused (os error 111)\n")
+
+
+def test_query_timeout_stops_a_runaway_query():
+    import time
+
+    t0 = time.monotonic()
+    r = kg_cmd("query", "--graph", str(MINI), "--timeout", "1", SLOW)
+    assert time.monotonic() - t0 < 15
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "Error: query stopped after 1 s (raise --timeout, or 0 for no limit)"]
+
+
+def test_ctrl_c_stops_a_running_query():
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", "--graph", str(MINI),
+                             "--timeout", "0", SLOW], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)  # the query is running (in the child) by now
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 1
+    assert "Aborted!" in err and "Traceback" not in err
+
+
+def test_table_limit_reads_no_more_rows_than_it_shows():
+    import time
+
+    t0 = time.monotonic()
+    result = query("--limit", "3", "--timeout", "20", CARTESIAN)
+    assert time.monotonic() - t0 < 10
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 2 + 3 + 1
+    assert lines[-1] == "(first 3 rows shown; --limit 0 shows all, --format csv or json never cut)"
+
+
+def test_csv_rows_are_streamed():
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", "--graph", str(MINI),
+                             "--format", "csv", "--timeout", "0", CARTESIAN],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = [proc.stdout.readline() for _ in range(3)]
+        assert proc.poll() is None  # rows arrive while the query still runs
+    finally:
+        proc.kill()
+        proc.wait()
+    assert first[0] == "a,b,c,d,e,f,g,h,i\n"
+    assert first[1].count(",") >= 8
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_streamed_results_equal_oxigraphs_serialiser(fmt):
+    import pyoxigraph as ox
+
+    from kg.query import PREFIXES, load_store
+
+    text = ("SELECT ?s ?l ?n ?x WHERE { ?s rdfs:label ?l OPTIONAL { ?s kg:nope ?x } "
+            "BIND(STRLEN(?l) AS ?n) } ORDER BY ?s ?l")
+    result = query("--format", fmt, text)
+    assert result.exit_code == 0, result.output
+    expected = load_store(MINI).query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+    want = expected.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())).decode("utf-8")
+    assert result.output.rstrip("\n") == want.replace("\r\n", "\n").rstrip("\n")
+
+
+def test_query_file_must_be_a_regular_file(tmp_path):
+    import os
+
+    fifo = tmp_path / "q.fifo"
+    os.mkfifo(fifo)
+    for path, reason in (("/dev/zero", "is not a regular file"), (str(fifo), "is not a regular file"),
+                         (str(tmp_path), "is a folder, not a file")):
+        r = kg_cmd("query", "--graph", str(MINI), "--file", path)
+        assert (r.returncode, r.stderr) == (1, f"Error: query file {path} {reason}\n")
+
+
+def test_query_file_dash_reads_stdin():
+    r = kg_cmd("query", "--graph", str(MINI), "--format", "csv", "--file", "-",
+               input="SELECT ?l WHERE { ?x a kg:City ; rdfs:label ?l }")
+    assert (r.returncode, r.stdout.splitlines()) == (0, ["l", "杭州"])
+
+
+def test_graph_with_a_byte_order_mark_is_read(tmp_path):
+    bom = tmp_path / "bom.ttl"
+    bom.write_bytes(b"\xef\xbb\xbf" + MINI.read_bytes())
+    result = CliRunner().invoke(main, ["query", "--graph", str(bom), "--format", "csv",
+                                       "SELECT ?l WHERE { ?x a kg:City ; rdfs:label ?l }"])
+    assert (result.exit_code, result.output.splitlines()) == (0, ["l", "杭州"])
+
+
+def test_graph_that_is_not_a_regular_file():
+    result = CliRunner().invoke(main, ["query", "--graph", "/dev/zero", "articles"])
+    assert (result.exit_code, result.output) == (1, "Error: graph file /dev/zero is not a regular file\n")

@@ -1,0 +1,243 @@
+"""A build's outputs appear together or not at all (kg/outdir.py): staging folder and
+swap, a lock per output folder, leftovers of killed builds cleaned, full disks."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+BODY = "网商银行推出了无抵押信用贷款，缓解了融资难问题。杭州是一座智慧城市。"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "kg-cache"))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Every file under ``out`` (hidden ones too) and its bytes."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def sources(tmp_path: Path, name: str, *ids: str) -> Path:
+    for i in ids:
+        write(tmp_path / name / f"{i}.txt", f"# id: {i}\n# title: 文章{i}\n\n{BODY}")
+    return tmp_path / name
+
+
+def kg(*args, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,
+                          timeout=300, **kw)
+
+
+def build(src: Path, out: Path, *extra: str):
+    return CliRunner().invoke(main, ["build", str(src), "--out", str(out), *extra])
+
+
+@pytest.fixture
+def previous(tmp_path):
+    """An output folder with a finished build of articles a and b, beside a user's file."""
+    out = tmp_path / "out"
+    assert build(sources(tmp_path, "old", "a", "b"), out).exit_code == 0
+    write(out / "view.html", "the user's own file")
+    return out, files(out)
+
+
+# Kill the build (with the signal in argv[1]) when it renders its second page.
+KILL_AT_PAGE = r"""
+import os, signal, sys
+import kg.viz as viz
+sig = getattr(signal, sys.argv.pop(1))
+real, calls = viz.render_html, []
+def render_html(*a, **kw):
+    calls.append(1)
+    if len(calls) == 2:
+        os.kill(os.getpid(), sig)
+    return real(*a, **kw)
+viz.render_html = render_html
+from kg.cli import main
+sys.argv = ["kg"] + sys.argv[1:]
+main()
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_a_build_killed_while_writing_pages_changes_nothing(tmp_path, previous, sig):
+    out, before = previous
+    new = sources(tmp_path, "new", "c")
+    r = kg("-c", KILL_AT_PAGE, sig, "build", str(new), "--out", str(out))
+    assert r.returncode == -getattr(signal, sig), r.stderr
+    assert "Traceback" not in r.stderr
+    visible = {k: v for k, v in files(out).items() if not k.startswith(".")}
+    assert visible == before  # kg.ttl written already, but not swapped in
+    # the next build cleans what the killed one left, and drops the pages of a and b
+    assert build(new, out).exit_code == 0
+    assert sorted(files(out)) == ["articles/c.html", "graph.html", "kg.ttl", "view.html"]
+
+
+SWAP_CUT_SHORT = r"""
+import os, signal, sys
+import kg.outdir as outdir
+real, calls = outdir._rename, []
+def rename(src, dst):
+    calls.append(1)
+    if len(calls) == 3:  # old kg.ttl out, new kg.ttl in, then killed
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(src, dst)
+outdir._rename = rename
+from kg.cli import main
+sys.argv = ["kg"] + sys.argv[1:]
+main()
+"""
+
+
+def test_a_swap_cut_short_is_finished_by_the_next_build(tmp_path, previous):
+    out, _ = previous
+    new = sources(tmp_path, "new", "c")
+    reference = tmp_path / "reference"
+    assert build(new, reference).exit_code == 0
+    r = kg("-c", SWAP_CUT_SHORT, "build", str(new), "--out", str(out))
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    # the next build fails (a missing source), but finishes the swap first
+    result = build(tmp_path / "missing", out)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Warning: finishing the swap of outputs a killed build began")
+    assert files(out) == {**files(reference), "view.html": b"the user's own file"}
+
+
+def test_a_second_build_into_a_folder_in_use_fails_at_once(tmp_path, previous):
+    out, before = previous
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
+        result = build(sources(tmp_path, "new", "c"), out)
+    finally:
+        os.close(fd)
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {out} is in use by another kg build; wait for it to end\n")
+    assert files(out) == before
+
+
+def test_leftovers_of_killed_builds_are_removed(tmp_path, previous):
+    out, before = previous
+    junk = [".kg.ttl.abc123.tmp", ".graph.html.x1.tmp", "articles/.a.html.y2.tmp",
+            ".kg-build-old/kg.ttl"]
+    for name in junk:
+        write(out / name, "left by a killed build")
+    assert build(tmp_path / "old", out).exit_code == 0
+    assert files(out) == before
+
+
+def test_pages_of_articles_no_longer_in_the_sources_are_removed(tmp_path, previous):
+    out, _ = previous
+    result = build(tmp_path / "old" / "a.txt", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(files(out)) == ["articles/a.html", "graph.html", "kg.ttl", "view.html"]
+
+
+class FullDisk:
+    """A file whose writes fail with ENOSPC once ``after`` bytes are written."""
+
+    def __init__(self, f, after: int = 0):
+        self.f, self.left = f, after
+
+    def write(self, data):
+        if len(data) > self.left:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.left -= len(data)
+        return self.f.write(data)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.f.__exit__(*exc)
+
+
+def fill_disk_on(monkeypatch, name: str) -> None:
+    """Writes of the output file ``name`` through kg.fileio fail: the disk is full."""
+    import types
+
+    import kg.fileio as fileio
+
+    fake = types.ModuleType("os")
+    fake.__dict__.update(os.__dict__)
+
+    def fdopen(fd, *args, **kwargs):
+        f = os.fdopen(fd, *args, **kwargs)
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        return FullDisk(f) if os.path.basename(target).startswith(f".{name}.") else f
+
+    fake.fdopen = fdopen
+    monkeypatch.setattr(fileio, "os", fake)
+
+
+def test_disk_full_during_a_build_is_one_line_and_changes_nothing(tmp_path, previous,
+                                                                  monkeypatch):
+    out, before = previous
+    fill_disk_on(monkeypatch, "graph.html")  # kg.ttl is written, graph.html is not
+    result = build(sources(tmp_path, "new", "c"), out)
+    assert (result.exit_code, result.output) == (
+        1, f"Error: cannot write {out}/graph.html: No space left on device\n")
+    assert files(out) == before
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "--format", "nt", "--out", "{out}"],
+    ["viz", "--out", "{out}"],
+    ["reason", "--out", "{out}"],
+])
+def test_disk_full_in_export_viz_reason_is_one_line(tmp_path, monkeypatch, command):
+    out = write(tmp_path / "result.txt", "previous content")
+    fill_disk_on(monkeypatch, "result.txt")
+    graph = REPO / "tests" / "data" / "mini.ttl"
+    args = [a.format(out=out) for a in command]
+    result = CliRunner().invoke(main, [args[0], "--graph", str(graph), *args[1:]])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: cannot write {out}: No space left on device\n")
+    assert out.read_text() == "previous content"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result.txt"]
+
+
+FULL_DISK = r"""
+import errno, os, sys, types
+import kg.fileio as fileio
+fake = types.ModuleType("os")
+fake.__dict__.update(os.__dict__)
+class Full:
+    def __init__(self, f): self.f = f
+    def write(self, data): raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def __enter__(self): return self
+    def __exit__(self, *exc): return self.f.__exit__(*exc)
+fake.fdopen = lambda fd, *a, **kw: Full(os.fdopen(fd, *a, **kw))
+fileio.os = fake
+from kg.cli import main
+sys.argv = ["kg"] + sys.argv[1:]
+main()
+"""
+
+
+def test_disk_full_on_the_command_line(tmp_path, previous):
+    out, before = previous
+    r = kg("-c", FULL_DISK, "build", str(tmp_path / "old"), "--out", str(out))
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == f"Error: cannot write {out}/kg.ttl: No space left on device\n"
+    assert files(out) == before
