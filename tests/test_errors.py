@@ -138,7 +138,7 @@ def test_empty_and_blank_files_warn_and_the_build_goes_on(tmp_path):
     ({"a.txt": ("# title 没有冒号\n" + BODY).encode()}, ("{src}",),
      '{src}/a.txt:1: malformed header line, expected "# key: value"'),
     ({"a.txt": ("# id: a\n# colour: red\n" + BODY).encode()}, ("{src}",),
-     "{src}/a.txt:2: unknown header key 'colour' (known: id, title, author, source, date, topic)"),
+     "{src}/a.txt:2: unknown header key 'colour' (known: id, title, author, source, date, topic, genre)"),
     ({"a.txt": ("# id: a/b\n" + BODY).encode()}, ("{src}",),
      "{src}/a.txt: bad article id 'a/b' (letters, digits, _ . - only)"),
 ], ids=["binary", "binary-in-folder", "undecodable", "big5-undetected", "wrong-encoding",
