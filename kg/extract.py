@@ -538,6 +538,15 @@ class Extractor:
                        and vocab.core(k.cls if k.cls != "$type" else c.cls) == vocab.core(c.cls)
                        for k in kept):
                     continue
+            if clash is not None and c.start <= clash.start and clash.end <= c.end and \
+                    (c.start, c.end) != (clash.start, clash.end) and \
+                    "$type" not in (c.cls, clash.cls) and \
+                    self._vocab.core(c.cls) != self._vocab.core(clash.cls):
+                # an entity of another kind inside a longer one: both stand (the measure
+                # 纠正市场失灵 holds the problem 市场失灵)
+                clash = next((k for k in kept if c.start < k.end and k.start < c.end and
+                              not (c.start <= k.start and k.end <= c.end) and not k.rule.nested),
+                             None)
             if clash is not None:
                 if clash.match is c.match and (c.start, c.end) != (clash.start, clash.end):
                     pass  # nested spans emitted by one match are both kept
