@@ -204,6 +204,7 @@ class Extractor:
                                  if r.stage == stage]) for stage in rules.stages]
         self._by_context: dict[tuple, list] = {}
         self._cue_words: dict[str, list] | None = None
+        self._prefix_words: dict[str, dict] = {}
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
@@ -256,6 +257,26 @@ class Extractor:
                     for label, j in inner.items():
                         if label != m.label and label in m.label:
                             out.append((i, cue.predicate, j, cue.id, m.sentence))
+            elif cue.shape == "gazetteer":
+                from .resolve import normalise, short_forms
+
+                places: dict[str, int] = {}
+                for i, m in enumerate(mentions):
+                    if allowed(cue.object, i) and vocab.core(m.cls) == "Region":
+                        for n in [normalise(m.label), *short_forms("Region", normalise(m.label))]:
+                            places.setdefault(n, i)
+                for i, m in enumerate(mentions):
+                    if not allowed(cue.subject, i) or vocab.core(m.cls) != "Region":
+                        continue
+                    for n in [normalise(m.label), *short_forms("Region", normalise(m.label))]:
+                        parent = self.rs.within.get(n)
+                        if parent is None:
+                            continue
+                        for pn in [normalise(parent), *short_forms("Region", normalise(parent))]:
+                            if pn in places:
+                                out.append((i, cue.predicate, places[pn], cue.id, m.sentence))
+                                break
+                        break
         for s, pred, o, rule, sentence in out:
             a, b = mentions[s], mentions[o]
             if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):
@@ -443,14 +464,20 @@ class Extractor:
                     for s in (near[-1:] or fallback(cue, [])):
                         out.append((s, cue.predicate, m, cue.id))
             elif cue.shape == "nested":
-                for m in local:
+                for m in list(local):
                     outer = mentions[m]
                     if not fits(cue, "s", m):
                         continue
+                    found = False
                     for o in local:
                         inner = mentions[o]
                         if o != m and inner.start == outer.start and inner.end < outer.end \
                                 and fits(cue, "o", o):
+                            out.append((m, cue.predicate, o, cue.id))
+                            found = True
+                    if not found:  # a lexicon word at the start of the name (中国银行 → 中国)
+                        o = self._name_prefix(cue, outer, article, sent, st, local)
+                        if o is not None:
                             out.append((m, cue.predicate, o, cue.id))
         emitted = []
         for s, pred, o, rule in out:
@@ -465,6 +492,31 @@ class Extractor:
         actors = [m for m in own if vocab.is_subclass(mentions[m].cls, "Institution")]
         if actors:
             st.actors[sent.paragraph] = actors
+
+    def _name_prefix(self, cue, outer: Mention, article, sent: Sentence, st: ArticleState,
+                     local: list[int]) -> int | None:
+        """A mention for the longest lexicon word of the cue's object classes that starts
+        the name ``outer`` (the place in 上海保险交易所), made if the text has it there."""
+        if cue.object is None:
+            return None
+        words = self._prefix_words.get(cue.id)
+        if words is None:
+            words = {}
+            for e in self.lexicon.entries:
+                cls = self.type_class.get(e.type) if e.type else None
+                if cls in cue.object and len(e.word) >= 2:
+                    words.setdefault(e.word[0], []).append((e.word, cls))
+            for v in words.values():
+                v.sort(key=lambda wc: -len(wc[0]))
+            self._prefix_words[cue.id] = words
+        for word, cls in words.get(outer.label[:1], ()):
+            if outer.label.startswith(word) and len(word) < len(outer.label) and \
+                    article.text.startswith(word, outer.start):
+                st.mentions.append(Mention(article.id, sent.index, outer.start,
+                                           outer.start + len(word), word, word, cls, cue.id))
+                local.append(len(st.mentions) - 1)
+                return len(st.mentions) - 1
+        return None
 
     @property
     def _cues_by_word(self) -> dict[str, list]:

@@ -13,6 +13,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,23 @@ HEADER_RULE = "header.author"
 def normalise(label: str) -> str:
     """The form labels are compared in: NFKC, no quote marks or spaces, Latin lowercased."""
     return _QUOTES.sub("", unicodedata.normalize("NFKC", label)).lower()
+
+
+# Short forms a name is also known by, per core class: 成都市 is 成都, 河北省 is 河北;
+# 融资难题 / 融资难问题 are 融资难. (suffix, replacement, shortest remainder)
+SHORT_FORMS = {
+    "Region": (("市", "", 2), ("省", "", 2)),
+    "Problem": (("问题", "", 2), ("难题", "难", 2)),
+}
+
+
+def short_forms(core: str, name: str) -> list[str]:
+    """Other normalised names of ``name`` by the curated suffix table."""
+    out = []
+    for suffix, repl, keep in SHORT_FORMS.get(core, ()):
+        if name.endswith(suffix) and len(name) - len(suffix) >= keep:
+            out.append(name[: -len(suffix)] + repl)
+    return out
 
 
 def entity_key(core: str, label: str) -> str:
@@ -111,18 +129,23 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
             ) -> tuple[list[Entity], list[tuple[Entity, str, Entity, Relation]]]:
     """Merge the mentions of all articles into entities; map relations onto them."""
     mentions: list[Mention] = []
+    retyped: dict[Mention, Mention] = {}
     for ex in extractions:
-        mentions.extend(ex.mentions)
+        ms, changed = one_class_per_label(ex.mentions, vocab)
+        retyped.update(changed)
+        mentions.extend(ms)
         mentions.extend(header_mentions(ex.article))
 
     def keys(m: Mention) -> list[tuple[str, str]]:
         """(core class, normalised name) of the mention's label and alternative labels,
-        curated aliases replaced by their preferred label."""
+        curated aliases replaced by their preferred label, and their short forms."""
         core = vocab.core(m.cls)
         out = []
         for n in (m.label, *m.alts):
             n = aliases.get((core, normalise(n)), n)
             out.append((core, normalise(n)))
+        for _, n in list(out):
+            out += [(core, short) for short in short_forms(core, n)]
         return out
 
     # mentions repeat the same names: each distinct (class, label, alts) is joined once
@@ -168,7 +191,8 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
     seen = set()
     for ex in extractions:
         for r in ex.relations:
-            s, o = by_mention.get(r.subject), by_mention.get(r.object)
+            s = by_mention.get(retyped.get(r.subject, r.subject))
+            o = by_mention.get(retyped.get(r.object, r.object))
             if s is None or o is None or s is o:
                 continue
             key = (s.key, r.predicate, o.key, r.article_id, r.sentence, r.rule)
@@ -184,6 +208,30 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
                          Relation(m, "authorOf", m, HEADER_RULE, m.article_id, -1)))
     rels.sort(key=lambda t: (t[0].key, t[1], t[2].key, t[3].article_id, t[3].sentence, t[3].rule))
     return entities, rels
+
+
+def one_class_per_label(mentions: list[Mention], vocab: Vocabulary
+                        ) -> tuple[list[Mention], dict[Mention, Mention]]:
+    """One article names one thing by one label: where a label is read as a Concept by
+    one rule and as something more specific by another (the bank's “蓉易贷” as a quoted
+    concept and as a product), the Concept readings take the other class. Returns the
+    mentions and the map from the retyped mentions to their new form."""
+    classes: dict[str, Counter] = {}
+    for m in mentions:
+        classes.setdefault(normalise(m.label), Counter())[m.cls] += 1
+    changed: dict[Mention, Mention] = {}
+    out = []
+    for m in mentions:
+        seen = classes[normalise(m.label)]
+        if vocab.core(m.cls) == "Concept":
+            others = [c for c in seen if vocab.core(c) != "Concept"]
+            if others:
+                cls = sorted(others, key=lambda c: (-seen[c], c))[0]
+                new = replace(m, cls=cls)
+                changed[m] = new
+                m = new
+        out.append(m)
+    return out, changed
 
 
 def _mention_order(m: Mention):

@@ -33,7 +33,7 @@ ENUM_KEYS = {"id", "description", "level", "marker", "examples", "counter_exampl
 RELATE_KEYS = {"predicate", "to", "scope"}
 CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", "max_length",
                 "stop_labels", "drop_patterns"}
-FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role", "cue"}
+FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role", "cue", "within"}
 CUE_KEYS = {"id", "description", "predicate", "words", "shape", "subject", "object", "fallback",
             "examples", "counter_examples"}
 # How a cue word places the two ends of its relation (docs/rules.md, "Cue rules"):
@@ -47,8 +47,9 @@ CUE_SHAPES = {
                  # paragraph or section
     "nested",    # no word: a name holds another at its start (湖州银行 → 湖州)
     "contains",  # no word: a label holds another entity's label (纠正市场失灵 → 市场失灵)
+    "gazetteer", # no word: two places of the article, one inside the other by [within]
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains"}
+WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer"}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
                   "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
@@ -262,6 +263,7 @@ class RuleSet:
     vocab: Vocabulary = field(repr=False, compare=False)
     item_roles: tuple = ()
     cues: tuple = ()
+    within: dict = field(default_factory=dict)  # place -> the place it lies in ([within])
 
     @property
     def stages(self) -> list[int]:
@@ -725,6 +727,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                 loader.lists[name] = file
                 loader.list_values[name] = values
     rules, sections, enums, cleanup, item_roles, cues = [], [], [], None, [], []
+    within: dict[str, str] = {}
     for file, doc in docs:
         if doc is None:
             continue
@@ -744,6 +747,19 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             ir = loader.item_role(raw, file)
             if ir:
                 item_roles.append(ir)
+        table = doc.get("within", {})
+        if not isinstance(table, dict):
+            loader.err(file, "[within] must be a table of place = \"place it lies in\"")
+            table = {}
+        for place, parent in table.items():
+            if not isinstance(parent, str) or not parent.strip() or not place.strip():
+                loader.err(file, f"[within] {place!r}: expected a place name, got {parent!r}")
+            elif place == parent:
+                loader.err(file, f"[within] {place!r}: a place cannot lie in itself")
+            elif place in within and within[place] != parent:
+                loader.err(file, f"[within] {place!r}: also said to lie in {within[place]!r}")
+            else:
+                within[place] = parent
         for raw in doc.get("cue", []):
             if not isinstance(raw, dict):
                 loader.err(file, "every [[cue]] must be a table")
@@ -775,7 +791,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
         raise RuleError(loader.problems)
     return RuleSet(tuple(rules), tuple(sorted(sections, key=lambda s: (-s.priority, s.id))),
                    tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab,
-                   tuple(item_roles), tuple(cues))
+                   tuple(item_roles), tuple(cues), within)
 
 
 def check(rules_dir=None, lexicon_path=None) -> str:
