@@ -12,6 +12,7 @@ belongs to, and whether it is the item's head.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .matcher import SIGNATURES, Match, compiled
@@ -19,6 +20,10 @@ from .model import Article, Extraction, Mention, Relation, Sentence, Token
 from .rules import Cleanup, Rule, RuleSet, SectionRule, ordinal
 
 QUOTES = "“”‘’《》「」『』\"'"
+
+
+def normalise_label(label: str) -> str:
+    return "".join(c for c in label if c not in QUOTES and not c.isspace())
 EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000" 
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
@@ -184,6 +189,7 @@ class ArticleState:
     item_mentions: dict = field(default_factory=dict)  # item -> mention indices
     topics: dict = field(default_factory=dict)         # section -> topic mention indices
     actors: dict = field(default_factory=dict)         # paragraph -> actor mention indices
+    subjects: list = field(default_factory=list)       # mention indices that were a sentence's subject
 
 
 @dataclass
@@ -277,6 +283,19 @@ class Extractor:
                                 out.append((i, cue.predicate, places[pn], cue.id, m.sentence))
                                 break
                         break
+            elif cue.shape == "main_actor":
+                counts = Counter(normalise_label(mentions[i].label) for i in st.subjects
+                                 if allowed(cue.subject, i))
+                if not counts:
+                    continue
+                best, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                if n < 2:
+                    continue
+                actor = next(i for i in st.subjects if normalise_label(mentions[i].label) == best)
+                done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
+                for i, m in enumerate(mentions):
+                    if allowed(cue.object, i) and id(m) not in done:
+                        out.append((actor, cue.predicate, i, cue.id, m.sentence))
         for s, pred, o, rule, sentence in out:
             a, b = mentions[s], mentions[o]
             if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):
@@ -492,6 +511,7 @@ class Extractor:
         actors = [m for m in own if vocab.is_subclass(mentions[m].cls, "Institution")]
         if actors:
             st.actors[sent.paragraph] = actors
+            st.subjects.extend(actors)
 
     def _name_prefix(self, cue, outer: Mention, article, sent: Sentence, st: ArticleState,
                      local: list[int]) -> int | None:

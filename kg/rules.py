@@ -48,8 +48,11 @@ CUE_SHAPES = {
     "nested",    # no word: a name holds another at its start (湖州银行 → 湖州)
     "contains",  # no word: a label holds another entity's label (纠正市场失灵 → 市场失灵)
     "gazetteer", # no word: two places of the article, one inside the other by [within]
+    "main_actor",  # no word: the article's main actor (the institution most often the
+                   # subject of its sentences, at least twice) undertakes the measures no
+                   # other actor does
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer"}
+WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer", "main_actor"}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
                   "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
