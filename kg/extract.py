@@ -211,6 +211,7 @@ class Extractor:
         self._by_context: dict[tuple, list] = {}
         self._cue_words: dict[str, list] | None = None
         self._prefix_words: dict[str, dict] = {}
+        self._cue_first: dict[str, list[str]] | None = None
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
@@ -441,12 +442,36 @@ class Extractor:
                     return got
             return []
 
+        # a measure that starts with a cue word (“……，推动金融高质量发展”) is a cue too: its
+        # objects are the entities inside it
+        inside_cue: dict[int, list[int]] = {}
+        for k, t in enumerate(chunks):
+            if t.mention is None:
+                continue
+            surface = mentions[t.mention].surface
+            word = next((w for w in self._cue_prefixes(surface[:1]) if surface.startswith(w)), None)
+            if word is None:
+                continue
+            m = mentions[t.mention]
+            inner = [j for j in local if j != t.mention and m.start <= mentions[j].start
+                     and mentions[j].end <= m.end]
+            if inner:
+                inside_cue[k] = inner
+                cue_at.append(k)
+        cue_at.sort()
         for k in cue_at:
             c = clause[k]
             stop = next((j for j in cue_at if j > k and clause[j] == c), len(chunks))
             prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
-            for cue in by_word[chunks[k].text]:
-                after = [m for i, m in ents if k < i < stop and clause[i] == c]
+            if k in inside_cue:
+                surface = mentions[chunks[k].mention].surface
+                word = next(w for w in self._cue_prefixes(surface[:1]) if surface.startswith(w))
+                cues_here = [cue for cue in by_word[word] if cue.shape == "forward"]
+            else:
+                cues_here = by_word[chunks[k].text]
+            for cue in cues_here:
+                after = inside_cue[k] if k in inside_cue else \
+                    [m for i, m in ents if k < i < stop and clause[i] == c]
                 before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken]
                 earlier = [m for i, m in ents if clause[i] < c and m not in taken]
                 if cue.shape == "forward":
@@ -537,6 +562,17 @@ class Extractor:
                 local.append(len(st.mentions) - 1)
                 return len(st.mentions) - 1
         return None
+
+    def _cue_prefixes(self, first: str) -> list[str]:
+        """Cue words starting with ``first``, longest first."""
+        if self._cue_first is None:
+            table: dict[str, list[str]] = {}
+            for w in self._cues_by_word:
+                table.setdefault(w[:1], []).append(w)
+            for v in table.values():
+                v.sort(key=lambda w: (-len(w), w))
+            self._cue_first = table
+        return self._cue_first.get(first, [])
 
     @property
     def _cues_by_word(self) -> dict[str, list]:
