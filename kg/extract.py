@@ -28,6 +28,7 @@ EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000"
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
+MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 
 
 @dataclass
@@ -284,6 +285,30 @@ class Extractor:
                                 out.append((i, cue.predicate, places[pn], cue.id, m.sentence))
                                 break
                         break
+            elif cue.shape == "lead":
+                first_sentence: dict[int, Sentence] = {}
+                for sent in article.sentences:
+                    first_sentence.setdefault(sent.paragraph, sent)
+                para_of = {sent.index: sent.paragraph for sent in article.sentences}
+                by_para: dict[int, list[int]] = {}
+                for i, m in enumerate(mentions):
+                    if allowed(cue.subject, i):
+                        by_para.setdefault(para_of[m.sentence], []).append(i)
+                text = article.text
+                for para, group in sorted(by_para.items()):
+                    head = first_sentence[para]
+                    group.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
+                    lead = group[0]
+                    m = mentions[lead]
+                    opening = text[head.start:m.start]
+                    # the measure opens the paragraph (after a marker such as 一是/首先，)
+                    # and ends its clause
+                    if m.sentence != head.index or len(opening) > MAX_LEAD_OFFSET or \
+                            m.end >= len(text) or text[m.end] not in "，。；：,;:！？":
+                        continue
+                    for i in group[1:]:
+                        if mentions[i].start >= m.end:
+                            out.append((i, cue.predicate, lead, cue.id, mentions[i].sentence))
             elif cue.shape == "main_actor":
                 counts = Counter(normalise_label(mentions[i].label) for i in st.subjects
                                  if allowed(cue.subject, i))

@@ -51,8 +51,10 @@ CUE_SHAPES = {
     "main_actor",  # no word: the article's main actor (the institution most often the
                    # subject of its sentences, at least twice) undertakes the measures no
                    # other actor does
+    "lead",      # no word: a paragraph that opens with a measure as its own clause
+                 # (强化信贷支持。……): the paragraph's other measures detail it
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer", "main_actor"}
+WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer", "main_actor", "lead"}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
                   "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
