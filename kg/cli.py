@@ -80,8 +80,11 @@ def main():
 @click.option("--store", default=None, help="Graph store, e.g. oxigraph:PATH (default: memory).")
 @click.option("--pages/--no-pages", default=True, show_default=True,
               help="Also write graph.html and one page per article (skip them for large corpora).")
+@click.option("--single-file", is_flag=True, default=False,
+              help="Make each page self-contained (scripts and data inline, no assets/ folder).")
 @handle_errors
-def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store, pages):
+def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store, pages,
+          single_file):
     """Extract the graph from SOURCES (files or folders of .txt; default sources/)."""
     from .pipeline import build as run_build
 
@@ -90,7 +93,8 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
 
     summary = run_build(list(sources) or [Path("sources")], out_dir=out_dir, jobs=jobs,
                         rules_dir=rules_dir, lexicon_path=lexicon_path, encoding=encoding,
-                        use_cache=cache, store=store, warn=warn, pages=pages)
+                        use_cache=cache, store=store, warn=warn, pages=pages,
+                        single_file=single_file)
     click.echo(summary.render())
 
 

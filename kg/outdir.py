@@ -1,6 +1,6 @@
 """The output folder of a build: its files appear together or not at all.
 
-A build writes ``kg.ttl``, ``graph.html`` and ``articles/`` into a fresh hidden
+A build writes ``kg.ttl``, ``graph.html``, ``articles/`` and ``assets/`` into a fresh hidden
 folder inside the output folder (``.kg-build-*``), then swaps them in with a few
 renames, signals held off meanwhile. The staging folder gets a manifest before the
 swap, so a build killed during it (SIGKILL, power loss) is finished by the next
@@ -25,7 +25,7 @@ from typing import Callable, Iterator
 
 from .errors import OutputError
 
-OUTPUTS = ("kg.ttl", "graph.html", "articles")  # what a build owns in its folder
+OUTPUTS = ("kg.ttl", "graph.html", "articles", "assets")  # what a build owns in its folder
 STAGING = ".kg-build-"
 MANIFEST = ".complete"  # in a staging folder: the outputs it holds, one per line
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
@@ -72,7 +72,7 @@ def tidy(out_dir: Path, warn: Callable[[str], None] = lambda m: None) -> None:
             _swap(staging, out_dir)
         else:
             shutil.rmtree(staging, ignore_errors=True)
-    for folder in (out_dir, out_dir / "articles"):
+    for folder in (out_dir, out_dir / "articles", out_dir / "assets"):
         if folder.is_dir():
             for tmp in folder.glob(".*.tmp"):
                 if tmp.is_file() and not tmp.is_symlink():

@@ -25,6 +25,7 @@ from . import ontology, outdir, rdf, resolve, rules as rules_mod, store as store
 from .errors import OutputError, SourceError
 from .fileio import atomic_write, cache_root
 from .model import Article, Extraction
+from .pages import Records
 from .sources import discover, read_article
 
 CACHE_VERSION = "1"
@@ -57,8 +58,23 @@ class Summary:
         lines.append(f"Relations: {sum(self.relations.values())}")
         for p, n in sorted(self.relations.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {p:<14} {n}")
-        lines.append("Wrote: " + ", ".join(str(f) for f in self.files))
+        lines.append(written(self.files))
         return "\n".join(lines)
+
+
+def written(files: list) -> str:
+    """One line whatever the number of pages: kg.ttl, graph.html, N article pages."""
+    files = [Path(f) for f in files]
+    if not files:
+        return "Wrote nothing."
+    out = files[0].parent
+    pages = [f for f in files if f.parent == out / "articles"]
+    assets = [f for f in files if f.parent == out / "assets"]
+    top = [str(f) for f in files if f not in pages and f not in assets]
+    if pages:
+        top.append(f"{len(pages)} article page{'s' if len(pages) != 1 else ''} in {out / 'articles'}/")
+    line = "Wrote " + (", ".join(top[:-1]) + " and " + top[-1] if len(top) > 1 else top[0])
+    return line + (f" (scripts and data in {out / 'assets'}/)" if assets else "")
 
 
 def load_curated(rules_dir=None, lexicon_path=None):
@@ -312,14 +328,15 @@ def _collector_paused():
 
 def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, rules_dir=None,
           lexicon_path=None, encoding=None, use_cache: bool = True, store: str | None = None,
-          warn: Callable[[str], None] = lambda m: None, pages: bool = True) -> Summary:
+          warn: Callable[[str], None] = lambda m: None, pages: bool = True,
+          single_file: bool = False) -> Summary:
     with _collector_paused():
         return _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache, store,
-                      warn, pages)
+                      warn, pages, single_file)
 
 
 def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache, store, warn,
-           pages) -> Summary:
+           pages, single_file=False) -> Summary:
     t0 = time.perf_counter()
     # a bad --store or an unusable output folder fails before any extraction
     in_memory = store_mod.check_spec(store).kind == "memory"
@@ -332,10 +349,9 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
             sources, extractor, jobs=jobs, use_cache=use_cache, encoding=encoding, warn=warn,
             progress=True)
         entities, rels = resolve_extractions(extractions)
-        # Most triples are reified statements: they are built as triples only for pages
-        # drawn from memory; a store gets them one statement at a time.
-        graph, turtle, n_triples, rest = graph_and_turtle(articles, entities, rels,
-                                                          whole=pages and in_memory)
+        # Most triples are reified statements: never gathered as triples (the pages are
+        # drawn from the records); a store gets them one statement at a time.
+        graph, turtle, n_triples, rest = graph_and_turtle(articles, entities, rels, whole=False)
         summary = Summary(articles=len(articles),
                           sentences=sum(len(a.sentences) for a in articles),
                           characters=sum(len(a.text) for a in articles), extracted=n_extracted)
@@ -344,7 +360,8 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
         summary.triples = n_triples
         more = () if in_memory else rdf.statement_triples(rest)
         with store_mod.persisted(graph, store, more) as stored, outdir.staged(out_dir) as staging:
-            written = write_outputs(stored, staging, pages=pages, turtle=turtle)
+            written = write_outputs(stored, staging, turtle=turtle, pages=pages and Records(
+                articles, entities, rels, single_file=single_file))
         summary.files = [out_dir / p.relative_to(staging) for p in written]
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -361,9 +378,9 @@ def check_out_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot write to {out_dir}: Permission denied")
 
 
-def write_outputs(graph, out_dir: Path, pages: bool = True, turtle: str | None = None
-                  ) -> list[Path]:
-    """kg.ttl (``turtle`` if given: the graph's Turtle made already) and the pages."""
+def write_outputs(graph, out_dir: Path, pages=None, turtle: str | None = None) -> list[Path]:
+    """kg.ttl (``turtle`` if given: the graph's Turtle made already) and the pages
+    (``pages``: the build's ``kg.pages.Records``, if any)."""
     from .export import write as write_export
 
     if out_dir.exists() and not out_dir.is_dir():
@@ -375,8 +392,7 @@ def write_outputs(graph, out_dir: Path, pages: bool = True, turtle: str | None =
         atomic_write(ttl, turtle)
     files = [ttl]
     if pages:
-        from .triples import Triples
-        from .viz import write_pages
+        from .pages import write_pages
 
-        files += write_pages(graph.to_rdflib() if isinstance(graph, Triples) else graph, out_dir)
+        files += write_pages(out_dir, pages)
     return files

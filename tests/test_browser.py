@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.viz import CLASS_STYLE, browser_command, find_chromium, screenshot, write_pages
+from kg.viz import CLASS_STYLE, browser_command, find_chromium, screenshot
+from test_viz import make_records, mini_records, write_pages
 
 MINI = Path(__file__).parent / "data" / "mini.ttl"
 _profiles = itertools.count()
@@ -39,18 +40,19 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def mini_pages(tmp_path_factory):
-    from kg.fileio import load_graph
-
-    out = tmp_path_factory.mktemp("pages")
-    return write_pages(load_graph(MINI), out)
+    """graph.html and the two article pages of a build (assets shared)."""
+    return write_pages(mini_records(), tmp_path_factory.mktemp("pages"))[:3]
 
 
-def open_page(chromium, page: Path, tmp_path: Path, fragment: str = "") -> tuple[str, str]:
-    """Load a page headless; return (serialised DOM after scripts ran, browser log)."""
+def open_page(chromium, page: Path, tmp_path: Path, fragment: str = "", *extra: str,
+              timeout: float = 60) -> tuple[str, str]:
+    """Load a page headless; return (serialised DOM after scripts ran, browser log). The
+    browser has no usable network: every request but file:// goes to a closed port."""
     profile = tmp_path / f"profile-{next(_profiles)}"  # a fresh profile each time
     cmd = browser_command(chromium, page.resolve().as_uri() + fragment, profile,
-                          "--enable-logging=stderr", "--v=0", "--dump-dom")
-    done = subprocess.run(cmd, capture_output=True, timeout=60, check=False)
+                          "--enable-logging=stderr", "--v=0", "--proxy-server=127.0.0.1:9",
+                          "--proxy-bypass-list=<-loopback>", *extra, "--dump-dom")
+    done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
     return done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
 
 
@@ -70,8 +72,9 @@ def assert_drawn(dom: str, log: str) -> None:
     assert int(html_attr(dom, "data-kg-ink")) > 0  # the canvas is not blank
 
 
-def test_every_built_page_draws_without_errors(chromium, mini_pages, tmp_path):
-    for page in mini_pages:
+@pytest.mark.parametrize("single_file", [False, True])
+def test_every_built_page_draws_without_errors(chromium, tmp_path, single_file):
+    for page in write_pages(mini_records(), tmp_path / "out", single_file=single_file)[:3]:
         dom, log = open_page(chromium, page, tmp_path)
         assert_drawn(dom, log)
         assert html_attr(dom, "data-kg-stable") == "1"  # physics stabilised, then switched off
@@ -107,16 +110,25 @@ def test_search_link_shows_entity_and_evidence(chromium, mini_pages, tmp_path):
     assert '<div class="kg-d-title">网商银行</div>' in details
     assert "网商银行 —提供→ 无抵押信用贷款" in details
     assert "规则 rule: fixture.relation · digital_finance" in details
+    assert 'href="articles/digital_finance.html#find=%E7%BD%91%E5%95%86%E9%93%B6%E8%A1%8C"' in details
+
+
+def sparse_records(n_unrelated: int):
+    """One relation and ``n_unrelated`` entities without relations."""
+    return make_records(
+        {"a": ["甲银行提供乙贷款。"]},
+        [("institution-a", "Bank", "甲银行", set(), [("a", 0)]),
+         ("product-b", "FinancialProduct", "乙贷款", set(), [("a", 0)])]
+        + [(f"concept-{i:03d}", "Concept", f"概念{i:03d}", set(), [("a", 0)]) for i in range(n_unrelated)],
+        [("institution-a", "offers", "product-b", "a", 0, "r.offers")])
 
 
 def test_search_finds_an_entity_without_relations(chromium, tmp_path):
-    from test_viz import sparse_graph
-
-    page = write_pages(sparse_graph(80), tmp_path / "out")[0]  # such entities start hidden
+    page = write_pages(sparse_records(80), tmp_path / "out")[0]  # the first view: the related ones
     dom, log = open_page(chromium, page, tmp_path, "#find=" + quote("概念042"))
     assert_drawn(dom, log)
     assert '<div class="kg-d-title">概念042</div>' in dom[dom.index('id="kg-details"'):]
-    assert "1 个匹配 match(es)" in dom
+    assert "1 个匹配 match(es)" in dom and html_attr(dom, "data-kg-nodes") == "3"  # added to the view
 
 
 # ------------------------------------------------------------------ screenshot
@@ -170,12 +182,10 @@ def test_screenshot_shows_nodes_in_class_colours(chromium, mini_pages, tmp_path)
 HOSTILE_LABELS = ["<script>document.title='pwned'</script>", "<img src=x onerror=\"document.title='pwned'\">"]
 
 
-def hostile_graph():
-    from test_viz import make_graph
-
+def hostile_records():
     pwn = "document.title='pwned'"
     sentence = f"{HOSTILE_LABELS[0]}向{HOSTILE_LABELS[1]}提供贷款。"
-    return make_graph(
+    return make_records(
         {"evil": [sentence]},
         [("institution-evil1", "Bank", HOSTILE_LABELS[0], {f"</script><script>{pwn}</script>"}, [("evil", 0)]),
          ("product-evil2", "Product", HOSTILE_LABELS[1], {f'<b onmouseover="{pwn}">x</b>'}, [("evil", 0)])],
@@ -190,7 +200,7 @@ def hostile_graph():
     (1, "#find=" + quote(HOSTILE_LABELS[0], safe="")),
 ])
 def test_hostile_text_runs_no_script(chromium, tmp_path, page_index, fragment):
-    pages = write_pages(hostile_graph(), tmp_path / "out")
+    pages = write_pages(hostile_records(), tmp_path / "out")
     dom, log = open_page(chromium, pages[page_index], tmp_path, fragment)
     assert_drawn(dom, log)
     title = re.search(r"<title>(.*?)</title>", dom, re.S).group(1)
@@ -202,3 +212,164 @@ def test_hostile_text_runs_no_script(chromium, tmp_path, page_index, fragment):
         details = dom[dom.index('id="kg-details"'):]
         assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in details
         assert "rule.&lt;img src=x onerror=\"document.title='pwned'\"&gt;" in details
+
+
+# ------------------------------------------------------------------ article text view
+def with_probe(page: Path, script: str) -> Path:
+    """A copy of ``page`` beside it (same relative assets) running ``script`` once the
+    page has settled; the script reports through data-kg-probe-* attributes."""
+    probe = page.with_name(page.stem + "-probe.html")
+    text = page.read_text("utf-8")
+    run = ("<script>(function () { var t = setInterval(function () {"
+           " if (!document.documentElement.hasAttribute('data-kg-drawn')) { return; }"
+           " clearInterval(t); var root = document.documentElement;"
+           " function probe(k, v) { root.setAttribute('data-kg-probe-' + k, String(v)); }"
+           f" {script} }}, 50); }}());</script>")
+    probe.write_text(text.replace("</body>", run + "</body>"), "utf-8")
+    return probe
+
+
+def test_article_page_shows_the_text_with_mentions_by_class_and_relations_beside(chromium, mini_pages,
+                                                                               tmp_path):
+    dom, log = open_page(chromium, mini_pages[1], tmp_path)
+    assert_drawn(dom, log)
+    assert html_attr(dom, "data-kg-mentions") == "7"
+    text = dom[dom.index('id="kg-text"'):]
+    assert re.search(r'<mark class="k-Institution" data-e="\d+" title="网商银行 · 银行 Bank">网商银行</mark>', text)
+    assert re.search(r'<mark class="k-Problem" data-e="\d+"[^>]*>融资难</mark>', text)
+    # the second sentence's row: its text, then its relations
+    row = re.search(r'<div class="kg-sent" id="s1">(.*?)</ul></div>', text, re.S).group(1)
+    plain = re.sub(r"<[^>]+>", "", row)
+    assert plain.startswith("例如，蚂蚁金服旗下的网商银行")
+    assert "网商银行 —提供→ 无抵押信用贷款" in plain and "无抵押信用贷款 —应对→ 融资难" in plain
+    assert "数字金融 —赋能→ 新质生产力" not in plain  # that is sentence 0's
+
+
+def test_click_from_text_to_node_and_back(chromium, mini_pages, tmp_path):
+    probe = with_probe(mini_pages[1], """
+        var m = document.querySelector('#kg-text mark[title^="网商银行"]');
+        m.click();
+        probe('selected', window.kgNetwork.getSelectedNodes().join(','));
+        probe('from-text', m.getAttribute('data-e'));
+        window.kgNetwork.body.emitter.emit('click', {nodes: [Number(m.getAttribute('data-e')) ], edges: []});
+        probe('lit', document.querySelectorAll('#kg-text mark.kg-on').length);
+        var lit = document.querySelector('#kg-text mark.kg-on');
+        probe('lit-text', lit ? lit.textContent : '');
+        var i = Number(document.querySelector('#kg-text mark[title^="人工智能"]').getAttribute('data-e'));
+        window.kgNetwork.body.emitter.emit('click', {nodes: [i], edges: []});
+        probe('lit2', document.querySelector('#kg-text mark.kg-on').textContent);
+    """)
+    dom, log = open_page(chromium, probe, tmp_path)
+    assert_drawn(dom, log)
+    node = html_attr(dom, "data-kg-probe-from-text")
+    assert html_attr(dom, "data-kg-probe-selected") == node  # text -> the node is selected
+    assert (html_attr(dom, "data-kg-probe-lit"), html_attr(dom, "data-kg-probe-lit-text")) == ("1", "网商银行")
+    assert html_attr(dom, "data-kg-probe-lit2") == "人工智能"  # node -> its mention lights up
+    assert '<div class="kg-d-title">人工智能</div>' in dom
+
+
+def test_article_link_from_the_whole_graph_lights_the_mentions(chromium, mini_pages, tmp_path):
+    dom, log = open_page(chromium, mini_pages[2], tmp_path, "#find=" + quote("杭州"))
+    assert_drawn(dom, log)
+    assert html_attr(dom, "data-kg-lit") == "2"  # 杭州 is met in both sentences
+    assert 'href="../graph.html#find=%E6%9D%AD%E5%B7%9E"' in dom
+
+
+# ------------------------------------------------------------------ phone
+LAYOUT = """
+    var g = document.getElementById('kg-network').getBoundingClientRect();
+    var a = document.querySelector('aside').getBoundingClientRect();
+    probe('graph', [g.left, g.top, g.width, g.height].map(Math.round).join(','));
+    probe('aside', [a.left, a.top, a.width].map(Math.round).join(','));
+    probe('scroll-width', document.documentElement.scrollWidth);
+"""
+
+
+def in_phone_frame(page: Path, width: int = 420, height: int = 860) -> Path:
+    """A page holding ``page`` in a ``width`` px frame (headless Chromium's window is at
+    least 500 px wide); the frame's <html> attributes are copied onto the holder's."""
+    holder = page.with_name(page.stem + "-phone.html")
+    holder.write_text(
+        f'<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="{page.name}" '
+        f'style="border:0;width:{width}px;height:{height}px"></iframe><script>'
+        "setInterval(function () { var r = document.getElementById('f').contentDocument.documentElement;"
+        " Array.prototype.forEach.call(r.attributes, function (a) {"
+        " document.documentElement.setAttribute(a.name, a.value); }); }, 50);"
+        "</script></body></html>", "utf-8")
+    return holder
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_phone_layout_puts_the_panel_below_the_graph(chromium, mini_pages, tmp_path, index):
+    dom, log = open_page(chromium, in_phone_frame(with_probe(mini_pages[index], LAYOUT)), tmp_path, "",
+                         "--allow-file-access-from-files")
+    assert_drawn(dom, log)
+    gx, gy, gw, gh = map(int, html_attr(dom, "data-kg-probe-graph").split(","))
+    ax, ay, aw = map(int, html_attr(dom, "data-kg-probe-aside").split(","))
+    assert int(html_attr(dom, "data-kg-probe-scroll-width")) <= 420  # nothing cut off sideways
+    if index == 0:
+        assert gw >= 400 and gh >= 300  # the graph takes the whole width
+        assert ay >= gy + gh and aw >= 400  # the panel below it, full width
+    else:
+        assert aw >= 400 and gw >= 400  # article page: text, then graph and details, full width
+
+
+def test_desktop_layout_keeps_the_panel_beside_the_graph(chromium, mini_pages, tmp_path):
+    dom, log = open_page(chromium, with_probe(mini_pages[0], LAYOUT), tmp_path, "",
+                         "--window-size=1280,800")
+    gx, gy, gw, gh = map(int, html_attr(dom, "data-kg-probe-graph").split(","))
+    ax, ay, aw = map(int, html_attr(dom, "data-kg-probe-aside").split(","))
+    assert ax >= gx + gw and gw > 2 * aw
+
+
+# ------------------------------------------------------------------ 10,000 entities
+def big_records(n: int):
+    """``n`` entities, about 1.5 n relations (preferential attachment, fixed seed)."""
+    import random
+
+    rng = random.Random(0)
+    classes = ["Bank", "Company", "Platform", "Problem", "Remedy", "City", "Concept", "Technology"]
+    preds = {"Bank": "offers", "Company": "uses", "Platform": "addresses", "Remedy": "addresses",
+             "City": "locatedIn", "Problem": "causes", "Concept": "enables", "Technology": "enables"}
+    text = [f"句子{i}。" for i in range(50)]
+    ents = [(f"e-{i:05d}", classes[i % 8], f"实体{i}", set(), [("big", i % 50)]) for i in range(n)]
+    rels, targets = [], [0]
+    for i in range(1, n):
+        for _ in range(1 if rng.random() < 0.5 else 2):
+            j = rng.choice(targets)
+            rels.append((f"e-{i:05d}", preds[classes[i % 8]], f"e-{j:05d}", "big", i % 50, "bench.rel"))
+            targets += [i, j]
+    return make_records({"big": text}, ents, rels)
+
+
+@pytest.fixture(scope="module")
+def big_page(tmp_path_factory):
+    return write_pages(big_records(10_000), tmp_path_factory.mktemp("big"))[0]
+
+
+def test_a_graph_of_10000_entities_opens_stable_with_readable_labels(chromium, big_page, tmp_path):
+    dom, log = open_page(chromium, big_page, tmp_path, "", "--window-size=1280,800", timeout=120)
+    assert_drawn(dom, log)
+    assert html_attr(dom, "data-kg-stable") == "1"
+    assert html_attr(dom, "data-kg-entities") == "10000"
+    assert 20 <= int(html_attr(dom, "data-kg-nodes")) <= 120  # a first view that fits
+    assert float(html_attr(dom, "data-kg-font-px")) >= 12  # labels readable without zooming
+    assert "显示 showing" in dom and "/ 10000 个实体 entities" in dom
+
+
+def test_find_link_brings_a_far_entity_into_view_centred_and_zoomed(chromium, big_page, tmp_path):
+    probe = with_probe(big_page, """
+        var id = window.kgNetwork.getSelectedNodes()[0];
+        var p = window.kgNetwork.canvasToDOM(window.kgNetwork.getPositions([id])[id]);
+        var box = document.getElementById('kg-network');
+        probe('at', Math.round(p.x - box.clientWidth / 2) + ',' + Math.round(p.y - box.clientHeight / 2));
+        probe('scale', window.kgNetwork.getScale());
+    """)
+    dom, log = open_page(chromium, probe, tmp_path, "#find=" + quote("实体9876"), "--window-size=1280,800",
+                         timeout=120)
+    assert_drawn(dom, log)
+    assert html_attr(dom, "data-kg-found") == "1"
+    dx, dy = map(int, html_attr(dom, "data-kg-probe-at").split(","))
+    assert abs(dx) <= 5 and abs(dy) <= 5  # centred
+    assert float(html_attr(dom, "data-kg-probe-scale")) >= 1.0  # zoomed to a readable size
+    assert '<div class="kg-d-title">实体9876</div>' in dom

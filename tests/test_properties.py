@@ -196,11 +196,11 @@ PAYLOADS = ['<script>alert("x")</script>', "</script><script>alert(1)</script>",
 @settings(max_examples=4, deadline=None)
 @given(st.sampled_from(PAYLOADS), st.sampled_from(PAYLOADS), TEXT)
 def test_every_page_escapes_what_it_shows(payload1, payload2, noise):
-    from kg.viz import write_pages
+    from kg.pages import Records, write_pages
 
-    g = graph_of(noise.strip()[:20] + payload1, payload2, "标题" + payload1)
+    records = resolved(noise.strip()[:20] + payload1, payload2, "标题" + payload1)
     with tempfile.TemporaryDirectory() as d:
-        pages = write_pages(g, Path(d))
+        pages = write_pages(Path(d), Records(*records))
         assert pages
         for page in pages:
             html = page.read_text("utf-8")
