@@ -277,13 +277,14 @@ class Extractor:
                     if not allowed(cue.subject, i) or vocab.core(m.cls) != "Region":
                         continue
                     for n in [normalise(m.label), *short_forms("Region", normalise(m.label))]:
-                        parent = self.rs.within.get(n)
-                        if parent is None:
+                        parents = self.rs.within.get(n)
+                        if parents is None:
                             continue
-                        for pn in [normalise(parent), *short_forms("Region", normalise(parent))]:
-                            if pn in places:
-                                out.append((i, cue.predicate, places[pn], cue.id, m.sentence))
-                                break
+                        for parent in parents:
+                            for pn in [normalise(parent), *short_forms("Region", normalise(parent))]:
+                                if pn in places:
+                                    out.append((i, cue.predicate, places[pn], cue.id, m.sentence))
+                                    break
                         break
             elif cue.shape == "lead":
                 first_sentence: dict[int, Sentence] = {}
@@ -309,6 +310,22 @@ class Extractor:
                     for i in group[1:]:
                         if mentions[i].start >= m.end:
                             out.append((i, cue.predicate, lead, cue.id, mentions[i].sentence))
+            elif cue.shape == "byline":
+                from .resolve import header_mentions
+
+                authors = header_mentions(article)
+                if not authors:
+                    continue
+                for sent in article.sentences:
+                    if not any(w in sent.text for w in cue.words):
+                        continue
+                    here = [i for i, m in enumerate(mentions)
+                            if m.sentence == sent.index and allowed(cue.object, i)]
+                    for a in authors:  # the header's names: resolve makes them Persons
+                        for i in here:
+                            if vocab.fits(cue.predicate, a.cls, mentions[i].cls):
+                                st.relations.append(Relation(a, cue.predicate, mentions[i], cue.id,
+                                                             article.id, sent.index))
             elif cue.shape == "main_actor":
                 counts = Counter(normalise_label(mentions[i].label) for i in st.subjects
                                  if allowed(cue.subject, i))
@@ -322,6 +339,19 @@ class Extractor:
                 for i, m in enumerate(mentions):
                     if allowed(cue.object, i) and id(m) not in done:
                         out.append((actor, cue.predicate, i, cue.id, m.sentence))
+        for cue in self.rs.cues:  # last: over every relation made so far
+            if cue.shape == "via_part":
+                whole: dict[int, list[Mention]] = {}
+                for r in st.relations + [Relation(mentions[a], p, mentions[b], "", "", 0)
+                                         for a, p, b, _, _ in out]:
+                    if r.predicate == "partOf":
+                        whole.setdefault(id(r.subject), []).append(r.object)
+                for r in list(st.relations):
+                    if r.predicate == cue.predicate:
+                        for w in whole.get(id(r.object), ()):
+                            if w is not r.subject and vocab.fits(cue.predicate, r.subject.cls, w.cls):
+                                st.relations.append(Relation(r.subject, cue.predicate, w, cue.id,
+                                                             article.id, r.sentence))
         for s, pred, o, rule, sentence in out:
             a, b = mentions[s], mentions[o]
             if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):
@@ -532,6 +562,12 @@ class Extractor:
                     near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
                     for s in (near[-1:] or fallback(cue, [])):
                         out.append((s, cue.predicate, m, cue.id))
+            elif cue.shape == "place_subject":
+                places = [m for m in own[:1] if fits(cue, "o", m)]  # the place leads the sentence
+                for p in places:
+                    for i, m in ents:
+                        if m != p and fits(cue, "s", m):
+                            out.append((m, cue.predicate, p, cue.id))
             elif cue.shape == "nested":
                 for m in list(local):
                     outer = mentions[m]

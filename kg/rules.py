@@ -53,8 +53,15 @@ CUE_SHAPES = {
                    # other actor does
     "lead",      # no word: a paragraph that opens with a measure as its own clause
                  # (强化信贷支持。……): the paragraph's other measures detail it
+    "byline",    # cue in a sentence (作者单位：X; 作者为X教授): the authors of the article's
+                 # header are affiliated with its institutions and their parents
+    "place_subject",  # no word: a sentence whose subject is a place (上海通过……“社区云”):
+                      # its entities of the subject classes are located there
+    "via_part",  # no word: a relation of the cue's predicate to a part holds for the whole
+                 # too (谢子远 affiliatedWith the school → with its university)
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer", "main_actor", "lead"}
+WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer", "main_actor", "lead",
+                   "place_subject", "via_part"}
 ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
                   "relate", "examples", "counter_examples"}
 CONTEXT_REFS = {"$item", "$subject"}
@@ -268,7 +275,7 @@ class RuleSet:
     vocab: Vocabulary = field(repr=False, compare=False)
     item_roles: tuple = ()
     cues: tuple = ()
-    within: dict = field(default_factory=dict)  # place -> the place it lies in ([within])
+    within: dict = field(default_factory=dict)  # place -> the places it lies in ([within])
 
     @property
     def stages(self) -> list[int]:
@@ -756,15 +763,18 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
         if not isinstance(table, dict):
             loader.err(file, "[within] must be a table of place = \"place it lies in\"")
             table = {}
-        for place, parent in table.items():
-            if not isinstance(parent, str) or not parent.strip() or not place.strip():
-                loader.err(file, f"[within] {place!r}: expected a place name, got {parent!r}")
-            elif place == parent:
+        for place, parents in table.items():
+            parents = [parents] if isinstance(parents, str) else parents
+            if not isinstance(parents, list) or not parents or not place.strip() or \
+                    not all(isinstance(x, str) and x.strip() for x in parents):
+                loader.err(file, f"[within] {place!r}: expected a place name or a list of them, "
+                                 f"got {table[place]!r}")
+            elif place in parents:
                 loader.err(file, f"[within] {place!r}: a place cannot lie in itself")
-            elif place in within and within[place] != parent:
-                loader.err(file, f"[within] {place!r}: also said to lie in {within[place]!r}")
+            elif place in within:
+                loader.err(file, f"[within] {place!r} is given twice")
             else:
-                within[place] = parent
+                within[place] = tuple(parents)
         for raw in doc.get("cue", []):
             if not isinstance(raw, dict):
                 loader.err(file, "every [[cue]] must be a table")

@@ -25,8 +25,13 @@ class Outcome:
 
 
 def article_of(text: str, article_id: str = "example") -> Article:
+    """The article of an example text; it may start with header lines (``# author: …``)."""
+    from .sources import AUTHOR_SEPARATORS, parse_header
+
+    meta, text = parse_header(text, Path(article_id)) if text.startswith("#") else ({}, text)
     body, sentences = normalize(text, article_id)
-    return Article(article_id, body, sentences)
+    authors = tuple(a for a in AUTHOR_SEPARATORS.split(meta.get("author", "")) if a)
+    return Article(article_id, body, sentences, title=meta.get("title", ""), authors=authors)
 
 
 HEADS = "<enumeration heads>"
