@@ -165,6 +165,25 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
         f.write(data)
 
 
+def seal(header: bytes, payload: bytes) -> bytes:
+    """A cache file: ``header`` (one line), the SHA-256 of ``payload``, ``payload``."""
+    import hashlib
+
+    return header + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def unseal(data: bytes, header: bytes) -> bytes:
+    """The payload of a ``seal``ed file; ValueError if its header or checksum is wrong."""
+    import hashlib
+
+    if not data.startswith(header):
+        raise ValueError("not a kg cache file of this kind and version")
+    digest, _, payload = data[len(header):].partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        raise ValueError("checksum mismatch")
+    return payload
+
+
 def load_graph(path: str | Path = DEFAULT_GRAPH, fmt: str | None = None):
     """Parse an RDF file into an rdflib Graph, with a one-line error on failure."""
     import rdflib
