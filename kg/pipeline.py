@@ -25,7 +25,7 @@ from . import ontology, outdir, rdf, resolve, rules as rules_mod, store as store
 from .errors import OutputError, SourceError
 from .fileio import atomic_write, cache_root, seal, unseal
 from .model import Article, Extraction, Mention, Relation
-from .sources import discover, read_article
+from .sources import ArticleIds, discover, read_article
 
 CACHE_VERSION = "2"
 CACHE_SUFFIX = ".json"
@@ -261,7 +261,8 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
     files = discover(sources)
     config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest() + _code_digest()
     cdir = cache_dir()
-    articles: dict[str, Article] = {}
+    ids = ArticleIds()
+    articles: dict[str, Article] = ids.by_id
     done: dict[str, Extraction] = {}
     sent: list[tuple[Article, int]] = []  # articles to extract, with how many files were read
     failed: list[Exception] = []  # a source that cannot be read
@@ -273,10 +274,7 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
                 if art is None:
                     warn(f"{f}: empty source, skipped")
                     continue
-                if art.id in articles:
-                    raise SourceError(f"duplicate article id {art.id!r}: "
-                                      f"{articles[art.id].path} and {f}")
-                articles[art.id] = art
+                ids.add(art)
                 path = cdir / f"{_article_key(art, config)}{CACHE_SUFFIX}" if use_cache else None
                 cached = _load_cached(path, art, warn) if path is not None else None
                 if cached is not None:
