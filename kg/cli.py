@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .errors import KgError
+from .errors import DataFileError, KgError
 from .fileio import DEFAULT_GRAPH
 
 
@@ -21,6 +21,8 @@ def handle_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except DataFileError as e:
+            raise click.ClickException(one_line(e)) from e
         except KgError as e:
             raise click.ClickException(str(e)) from e
         except KeyboardInterrupt:
@@ -50,6 +52,14 @@ class OutputPath(click.Path):
         if isinstance(value, str) and not value.strip():
             self.fail("an empty path (give a file or folder name)", param, ctx)
         return super().convert(value, param, ctx)
+
+
+def one_line(e: DataFileError) -> str:
+    """The first problem of a data file, and how many more there are."""
+    if len(e.problems) <= 1:
+        return str(e)
+    return (f"{e.problems[0]} (and {len(e.problems) - 1} more problem"
+            f"{'s' * (len(e.problems) > 2)}: `kg rules check` lists them all)")
 
 
 graph_option = click.option(
@@ -116,10 +126,19 @@ def rules():
 @click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
 @handle_errors
 def rules_check(rules_dir, lexicon_path):
-    """Validate rule and lexicon files; list every problem."""
+    """Validate rule and lexicon files as a build loads them; list every problem."""
     from .rules import check
 
-    click.echo(check(rules_dir=rules_dir, lexicon_path=lexicon_path))
+    try:
+        click.echo(check(rules_dir=rules_dir, lexicon_path=lexicon_path))
+    except DataFileError as e:
+        if len(e.problems) == 1:
+            raise click.ClickException(str(e)) from e
+        for problem in e.problems:
+            click.echo(problem)
+        n = len(e.problems)
+        raise click.ClickException(f"{n} problem{'s' * (n > 1)} in the rule and lexicon files") \
+            from e
 
 
 @rules.command("test")
