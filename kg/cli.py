@@ -285,12 +285,14 @@ def viz(graph_path, focus, depth, types, article, out_path):
 
 @main.command()
 @graph_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for reading, json for scripts.")
 @handle_errors
-def stats(graph_path):
+def stats(graph_path, fmt):
     """Counts by class and predicate, central entities, bridges between articles."""
     from .stats import render_stats
 
-    click.echo(render_stats(graph_path))
+    click.echo(render_stats(graph_path, fmt))
 
 
 @main.command("eval")

@@ -94,8 +94,11 @@ _worker_extractor = None
 
 
 def _init_worker(extractor) -> None:
+    from .process import die_with_parent
+
     global _worker_extractor
     _worker_extractor = extractor  # its segmenter loaded by the parent: shared, not copied
+    die_with_parent()  # a killed build leaves no worker writing to its closed pipes
 
 
 def _extract_one(task: tuple[Article, Path | None]) -> tuple[list, list]:

@@ -425,6 +425,9 @@ def test_a_build_killed_while_running_leaves_previous_outputs_whole(tmp_path, pr
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     assert snapshot(out) == before
     assert [p.name for p in out.rglob("*") if p.is_file() and p.name.startswith(".")] == []
+    # the workers die with the build: no BrokenPipeError tracebacks (stderr is read to its
+    # end, which comes when every process holding it has exited)
+    assert b"Traceback" not in proc.stderr and b"BrokenPipe" not in proc.stderr
 
 
 KILL_MID_WRITE = r"""
