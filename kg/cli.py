@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .errors import KgError
-from .fileio import DEFAULT_GRAPH
+from .errors import DataFileError, KgError
+from .fileio import DEFAULT_GRAPH, is_stream
 
 
 def handle_errors(fn):
@@ -21,6 +21,8 @@ def handle_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except DataFileError as e:
+            raise click.ClickException(one_line(e)) from e
         except KgError as e:
             raise click.ClickException(str(e)) from e
         except KeyboardInterrupt:
@@ -52,6 +54,33 @@ class OutputPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+def one_line(e: DataFileError) -> str:
+    """The first problem of a data file, and how many more there are."""
+    if len(e.problems) <= 1:
+        return str(e)
+    return (f"{e.problems[0]} (and {len(e.problems) - 1} more problem"
+            f"{'s' * (len(e.problems) > 2)}: `kg rules check` lists them all)")
+
+
+def curated_options(fn):
+    """--rules and --lexicon, on every command that loads the curated data."""
+    fn = click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None,
+                      help="Lexicon file or folder replacing ontology/lexicon/.")(fn)
+    return click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
+                        help="Folder (or file) of rule files replacing ontology/rules/.")(fn)
+
+
+def out_file_option(default: Path | None, what: str):
+    return click.option("--out", "out_path", type=OutputPath(), default=default,
+                        required=default is None, show_default=default is not None,
+                        help=f"File to write {what} to (- writes to stdout).")
+
+
+def summary(text: str, out_path) -> None:
+    """A command's summary line: on stderr when the output went to stdout or a stream."""
+    click.echo(text, err=is_stream(out_path))
+
+
 graph_option = click.option(
     "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
     default=DEFAULT_GRAPH, show_default=True, help="Graph file (Turtle) to read.")
@@ -66,14 +95,12 @@ def main():
 # ----------------------------------------------------------------- building
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("outputs"), show_default=True, help="Output folder.")
+@click.option("--out", "out_dir", type=OutputPath(file=False),
+              default=Path("outputs"), show_default=True,
+              help="Output folder: kg.ttl, graph.html and articles/ are replaced together.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for extraction.")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of rule files replacing ontology/rules/.")
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None,
-              help="Lexicon file or folder replacing ontology/lexicon/.")
+@curated_options
 @click.option("--encoding", default=None, help="Encoding of the sources (default: detect).")
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Reuse per-article extractions whose text and rules did not change.")
@@ -100,8 +127,7 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
 
 @main.command()
 @click.argument("sentence")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@curated_options
 @handle_errors
 def explain(sentence, rules_dir, lexicon_path):
     """Show how SENTENCE is segmented and which rules fire on it."""
@@ -116,19 +142,26 @@ def rules():
 
 
 @rules.command("check")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@curated_options
 @handle_errors
 def rules_check(rules_dir, lexicon_path):
-    """Validate rule and lexicon files; list every problem."""
+    """Validate rule and lexicon files as a build loads them; list every problem."""
     from .rules import check
 
-    click.echo(check(rules_dir=rules_dir, lexicon_path=lexicon_path))
+    try:
+        click.echo(check(rules_dir=rules_dir, lexicon_path=lexicon_path))
+    except DataFileError as e:
+        if len(e.problems) == 1:
+            raise click.ClickException(str(e)) from e
+        for problem in e.problems:
+            click.echo(problem)
+        n = len(e.problems)
+        raise click.ClickException(f"{n} problem{'s' * (n > 1)} in the rule and lexicon files") \
+            from e
 
 
 @rules.command("test")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@curated_options
 @handle_errors
 def rules_test(rules_dir, lexicon_path):
     """Run every rule's examples and counter-examples."""
@@ -142,8 +175,7 @@ def rules_test(rules_dir, lexicon_path):
 
 @rules.command("stats")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--lexicon", "lexicon_path", type=click.Path(path_type=Path), default=None)
+@curated_options
 @handle_errors
 def rules_stats(sources, rules_dir, lexicon_path):
     """Hits per rule over SOURCES (default sources/), and rules that never fire."""
@@ -202,26 +234,35 @@ def validate(graph_path):
 
 @main.command()
 @graph_option
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("outputs") / "inferred.ttl", show_default=True)
+@out_file_option(Path("outputs") / "inferred.ttl", "the inferred triples (Turtle)")
 @handle_errors
 def reason(graph_path, out_path):
     """Write the OWL-RL closure (inferred triples only) of ontology + graph."""
     from .reason import reason as run_reason
 
-    click.echo(run_reason(graph_path, out_path))
+    summary(run_reason(graph_path, out_path), out_path)
 
 
 @main.command()
 @graph_option
-@click.option("--format", "fmt", required=True, help="Export format (see --list).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--format", "fmt", required=True, metavar="FORMAT",
+              help="Export format: ttl, nt, jsonld, trig or graphml (described below).")
+@out_file_option(None, "the exported graph")
 @handle_errors
 def export(graph_path, fmt, out_path):
-    """Export the graph in another format (nt, jsonld, graphml, trig, ttl)."""
+    """Export the graph in another format.
+
+    \b
+    Formats:
+    ttl      Turtle, sorted and deterministic
+    nt       N-Triples, sorted lines
+    jsonld   JSON-LD with an @context
+    trig     TriG: one named graph per article, shared entity data in the default graph
+    graphml  GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)
+    """
     from .export import export_file
 
-    click.echo(export_file(graph_path, fmt, out_path))
+    summary(export_file(graph_path, fmt, out_path), out_path)
 
 
 @main.command()
@@ -230,8 +271,7 @@ def export(graph_path, fmt, out_path):
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--types", default=None, help="Comma-separated classes to keep.")
 @click.option("--article", default=None, help="Keep only entities of this article id.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("outputs") / "view.html", show_default=True)
+@out_file_option(Path("outputs") / "view.html", "the HTML view")
 @handle_errors
 def viz(graph_path, focus, depth, types, article, out_path):
     """Write an interactive HTML view of the graph or of one entity's neighbourhood.
@@ -242,19 +282,21 @@ def viz(graph_path, focus, depth, types, article, out_path):
     """
     from .viz import render_view
 
-    click.echo(render_view(graph_path, out_path, focus=focus, depth=depth,
-                           types=[t.strip() for t in types.split(",")] if types else None,
-                           article=article))
+    summary(render_view(graph_path, out_path, focus=focus, depth=depth,
+                        types=[t.strip() for t in types.split(",")] if types else None,
+                        article=article), out_path)
 
 
 @main.command()
 @graph_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for reading, json for scripts.")
 @handle_errors
-def stats(graph_path):
+def stats(graph_path, fmt):
     """Counts by class and predicate, central entities, bridges between articles."""
     from .stats import render_stats
 
-    click.echo(render_stats(graph_path))
+    click.echo(render_stats(graph_path, fmt))
 
 
 @main.command("eval")

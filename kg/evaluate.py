@@ -170,13 +170,14 @@ def _is_str(x) -> bool:
 
 def load_gold(path: str | Path, ontology_path: str | None = None) -> Gold:
     """Read and validate a gold file; raise EvalError naming the file and its problems."""
+    from .errors import InputError
+    from .fileio import read_input
+
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise EvalError(f"{path}: gold file not found") from None
-    except OSError as e:
-        raise EvalError(f"{path}: cannot read gold file: {e.strerror or e}") from e
+        raw = read_input(path, "gold file")
+    except InputError as e:
+        raise EvalError(str(e)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

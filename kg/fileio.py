@@ -35,6 +35,17 @@ def is_stdio(path) -> bool:
     return path is not None and str(path) == STDIO
 
 
+def is_stream(path) -> bool:
+    """``-``, or a path to a device, pipe or socket (/dev/stdout ...): not a file."""
+    if is_stdio(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _reason(e: OSError) -> str:
     return e.strerror or str(e) or type(e).__name__
 
@@ -129,17 +140,17 @@ def atomic_open(path: str | Path, mode: str = "w"):
     path = Path(path)
     if str(path) in ("", "."):
         raise OutputError("no output file given (an empty path)")
-    real = Path(os.path.realpath(path))  # a symlink is written through
     try:
-        st = os.stat(real)
+        st = os.stat(path)  # through symlinks
     except OSError:
         st = None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"cannot write {path}: it is a folder")
     if st is not None and not stat.S_ISREG(st.st_mode):
-        with _into_special(path, real, mode, kwargs) as f:
+        with _into_special(path, path, mode, kwargs) as f:
             yield f
         return
+    real = Path(os.path.realpath(path))  # a symlink is written through: its target replaced
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
@@ -163,6 +174,25 @@ def atomic_open(path: str | Path, mode: str = "w"):
 def atomic_write(path: str | Path, data: str | bytes) -> None:
     with atomic_open(path, "wb" if isinstance(data, bytes) else "w") as f:
         f.write(data)
+
+
+def seal(header: bytes, payload: bytes) -> bytes:
+    """A cache file: ``header`` (one line), the SHA-256 of ``payload``, ``payload``."""
+    import hashlib
+
+    return header + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def unseal(data: bytes, header: bytes) -> bytes:
+    """The payload of a ``seal``ed file; ValueError if its header or checksum is wrong."""
+    import hashlib
+
+    if not data.startswith(header):
+        raise ValueError("not a kg cache file of this kind and version")
+    digest, _, payload = data[len(header):].partition(b"\n")
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        raise ValueError("checksum mismatch")
+    return payload
 
 
 def load_graph(path: str | Path = DEFAULT_GRAPH, fmt: str | None = None):

@@ -14,7 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LexiconError
+from .errors import InputError, LexiconError
+from .fileio import read_text_input
 from .ontology import ONTOLOGY_DIR, Vocabulary
 
 LEXICON_DIR = ONTOLOGY_DIR / "lexicon"
@@ -60,9 +61,15 @@ def _files(path: Path) -> tuple[Path | None, list[Path]]:
 
 def load_types(path: Path, vocab: Vocabulary, problems: list[str]) -> dict[str, LexType]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        data = tomllib.loads(read_text_input(path, "lexicon types file"))
+    except InputError as e:
+        problems.append(str(e))
+        return {}
+    except tomllib.TOMLDecodeError as e:
         problems.append(f"{path}: invalid TOML: {e}")
+        return {}
+    if not isinstance(data.get("types", {}), dict):
+        problems.append(f"{path}: types: expected a table of types")
         return {}
     types = {}
     for name, spec in data.get("types", {}).items():
@@ -74,6 +81,9 @@ def load_types(path: Path, vocab: Vocabulary, problems: list[str]) -> dict[str, 
             problems.append(f"{where}: expected keys class, pos, description")
             continue
         cls, pos = spec.get("class"), spec.get("pos", "n")
+        if not isinstance(cls, str) or not isinstance(pos, str):
+            problems.append(f"{where}: class and pos must be strings")
+            continue
         if not vocab.is_class(cls or ""):
             problems.append(f"{where}: unknown class {cls!r}")
             continue
@@ -96,9 +106,9 @@ def load(path: str | Path | None, vocab: Vocabulary) -> Lexicon:
     h = hashlib.sha256()
     for f in files:
         try:
-            text = f.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            problems.append(f"{f}: not UTF-8")
+            text = read_text_input(f, "lexicon file")
+        except InputError as e:
+            problems.append(str(e))
             continue
         h.update(f.name.encode() + b"\0" + text.encode("utf-8"))
         for n, raw in enumerate(text.splitlines(), 1):
@@ -116,7 +126,7 @@ def load(path: str | Path | None, vocab: Vocabulary) -> Lexicon:
                 continue
             freq = int(m.group("freq")) if m.group("freq") else None
             entries.append(Entry(m.group("word"), freq, t, f"{f}:{n}"))
-    if types_file:
+    if types_file and not problems:
         h.update(types_file.read_bytes())
     if problems:
         raise LexiconError(problems)

@@ -10,25 +10,26 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
+import json
 import os
-import pickle
 import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import lexicon as lexicon_mod
 from . import ontology, outdir, rdf, resolve, rules as rules_mod, store as store_mod
 from .errors import OutputError, SourceError
-from .fileio import atomic_write, cache_root
-from .model import Article, Extraction
+from .fileio import atomic_write, cache_root, seal, unseal
+from .model import Article, Extraction, Mention, Relation
 from .pages import Records
-from .sources import discover, read_article
+from .sources import ArticleIds, discover, read_article
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+CACHE_SUFFIX = ".json"
 
 
 def cache_dir() -> Path:
@@ -109,8 +110,11 @@ _worker_extractor = None
 
 
 def _init_worker(extractor) -> None:
+    from .process import die_with_parent
+
     global _worker_extractor
     _worker_extractor = extractor  # its segmenter loaded by the parent: shared, not copied
+    die_with_parent()  # a killed build leaves no worker writing to its closed pipes
 
 
 def _extract_one(task: tuple[Article, Path | None]) -> tuple[list, list]:
@@ -130,9 +134,66 @@ def _extract_with(extractor, task: tuple[Article, Path | None]) -> tuple[list, l
 def _store_cached(path: Path, ex: Extraction) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, pickle.dumps(ex, protocol=4))
+        atomic_write(path, dump_extraction(ex))
     except (OSError, OutputError):
         pass  # a cache is an optimisation: never fail a build over it
+
+
+# ------------------------------------------------------------ the extraction cache
+# One file per article: a header line, the SHA-256 of the payload, the payload (JSON of
+# plain lists and strings: nothing in it can run code). Mentions are listed once and
+# relations point at them by index. Loading checks the checksum and every field's type.
+_CACHE_HEADER = f"kg-extraction {CACHE_VERSION}\n".encode()
+_MENTION_TYPES = (str, int, int, int, str, str, str, str, list)
+
+
+class CacheEntryError(ValueError):
+    """A cached extraction is damaged or foreign."""
+
+
+def dump_extraction(ex: Extraction) -> bytes:
+    table: dict[Mention, int] = {}
+    for m in itertools.chain(ex.mentions, (x for r in ex.relations for x in (r.subject, r.object))):
+        table.setdefault(m, len(table))
+    payload = {
+        "article": ex.article.id,
+        "table": [[*astuple(m)[:-1], list(m.alts)] for m in table],
+        "mentions": [table[m] for m in ex.mentions],
+        "relations": [[table[r.subject], r.predicate, table[r.object], r.rule, r.article_id,
+                       r.sentence] for r in ex.relations],
+    }
+    return seal(_CACHE_HEADER, json.dumps(payload, ensure_ascii=False,
+                                          separators=(",", ":")).encode("utf-8"))
+
+
+def load_extraction(data: bytes, article: Article) -> Extraction:
+    """The extraction of ``article`` in ``data``; CacheEntryError says what is wrong."""
+    try:
+        payload = unseal(data, _CACHE_HEADER)
+    except ValueError as e:
+        raise CacheEntryError(str(e)) from None
+    try:
+        p = json.loads(payload)
+        if p["article"] != article.id:
+            raise CacheEntryError("another article's extraction")
+        table = []
+        for row in p["table"]:
+            if len(row) != len(_MENTION_TYPES) or any(
+                    type(v) is not t for v, t in zip(row, _MENTION_TYPES)) \
+                    or any(type(a) is not str for a in row[-1]):
+                raise CacheEntryError("malformed mention")
+            table.append(Mention(*row[:-1], tuple(row[-1])))
+        mentions = [table[i] for i in p["mentions"]]
+        relations = []
+        for s, pred, o, rule, aid, sent in p["relations"]:
+            if not (type(pred) is type(rule) is type(aid) is str and type(sent) is int):
+                raise CacheEntryError("malformed relation")
+            relations.append(Relation(table[s], pred, table[o], rule, aid, sent))
+    except CacheEntryError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError) as e:
+        raise CacheEntryError(f"malformed ({' '.join(str(e).split())[:80]})") from None
+    return Extraction(article, mentions, relations)
 
 
 @contextmanager
@@ -159,7 +220,7 @@ def _article_key(article: Article, config_digest: str) -> str:
     h = hashlib.sha256()
     h.update(CACHE_VERSION.encode())
     h.update(config_digest.encode())
-    h.update(pickle.dumps(replace(article, path=""), protocol=4))
+    h.update(json.dumps(astuple(replace(article, path="")), ensure_ascii=False).encode())
     return h.hexdigest()
 
 
@@ -186,18 +247,24 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def _load_cached(path: Path, article: Article) -> Extraction | None:
-    """The cached extraction of ``article``, or None if missing or unusable (never raises)."""
+def _load_cached(path: Path, article: Article,
+                 warn: Callable[[str], None] = lambda m: None) -> Extraction | None:
+    """The cached extraction of ``article``, or None if missing or unusable (never raises).
+    A damaged entry is deleted, with a warning."""
     try:
         with open(path, "rb") as fh:
-            ex = pickle.load(fh)
-    except Exception:  # a corrupt or foreign file: unpickling can raise almost anything
+            data = fh.read()
+    except OSError:
         return None
-    if not isinstance(ex, Extraction) or not isinstance(ex.article, Article) \
-            or ex.article.id != article.id:
+    try:
+        return load_extraction(data, article)
+    except CacheEntryError as e:
+        warn(f"cached extraction of {article.id} ({path}) is damaged ({e}); extracting it again")
+        try:
+            path.unlink()
+        except OSError:
+            pass
         return None
-    ex.article = article  # same content by the key; carries the current path
-    return ex
 
 
 def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bool = True,
@@ -213,7 +280,8 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
     files = discover(sources)
     config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest() + _code_digest()
     cdir = cache_dir()
-    articles: dict[str, Article] = {}
+    ids = ArticleIds()
+    articles: dict[str, Article] = ids.by_id
     done: dict[str, Extraction] = {}
     sent: list[tuple[Article, int]] = []  # articles to extract, with how many files were read
     failed: list[Exception] = []  # a source that cannot be read
@@ -225,12 +293,9 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
                 if art is None:
                     warn(f"{f}: empty source, skipped")
                     continue
-                if art.id in articles:
-                    raise SourceError(f"duplicate article id {art.id!r}: "
-                                      f"{articles[art.id].path} and {f}")
-                articles[art.id] = art
-                path = cdir / f"{_article_key(art, config)}.pickle" if use_cache else None
-                cached = _load_cached(path, art) if path is not None else None
+                ids.add(art)
+                path = cdir / f"{_article_key(art, config)}{CACHE_SUFFIX}" if use_cache else None
+                cached = _load_cached(path, art, warn) if path is not None else None
                 if cached is not None:
                     done[art.id] = cached
                     continue

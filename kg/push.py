@@ -201,8 +201,18 @@ def _first_line(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace").strip()
     if not text or text.startswith("<"):  # nothing, or an HTML page: not worth a line
         return ""
-    line = text.splitlines()[0].strip()
+    line = _printable(text.splitlines()[0]).strip()
     return line if len(line) <= _MAX_DETAIL else line[:_MAX_DETAIL - 1] + "…"
+
+
+def _printable(text: str) -> str:
+    """``text`` with terminal escapes and other control characters shown, not obeyed
+    (a server's body must not move the cursor, recolour or retitle the terminal)."""
+    import unicodedata
+
+    return "".join(ch if ch == " " or unicodedata.category(ch)[0] not in "CZ"
+                   else "\\x%02x" % ord(ch) if ord(ch) < 256 else "\\u%04x" % ord(ch)
+                   for ch in text)
 
 
 def _why(reason, timeout: float) -> str:

@@ -20,22 +20,50 @@ RULES_DIR = ONTOLOGY_DIR / "rules"
 
 TOKEN_KEYS = {"text", "in", "not_in", "regex", "pos", "not_pos", "type", "class", "entity",
               "quoted", "any", "any_of", "op", "capture", "not"}
-RULE_KEYS = {"id", "description", "priority", "stage", "when", "pattern", "entities",
-             "relations", "examples", "counter_examples", "nested"}
-WHEN_KEYS = {"section", "item", "head", "subject"}
-ENTITY_KEYS = {"capture", "class", "split", "split_before", "keep_quotes"}
+
+# The declared schema of rule files: every kind of table, its keys and their types
+# (token tables are checked item by item in _Loader.token). ``conform`` checks a table
+# against it before anything reads it, so a wrongly typed value is a rule error, never a
+# crash. A list ``[t]`` holds values of type t; STRINGS is a string or a list of them.
+STRINGS = "strings"
+SCHEMA: dict[str, dict] = {
+    "file": {"lists": dict, "rule": [dict], "section": [dict], "enumeration": [dict],
+             "cleanup": dict, "item_role": [dict], "cue": [dict], "within": dict},
+    "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
+            "subject": STRINGS, "object": STRINGS, "fallback": bool, "examples": list,
+            "counter_examples": list},
+    "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
+             "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
+             "counter_examples": list, "nested": bool},
+    "when": {"section": STRINGS, "item": bool, "head": bool, "subject": STRINGS},
+    "entity": {"capture": str, "class": str, "split": bool, "split_before": STRINGS,
+               "keep_quotes": bool},
+    "relation": {"subject": str, "predicate": str, "object": str, "same_class": bool},
+    "section": {"id": str, "description": str, "priority": int, "match": str, "role": str,
+                "align": bool, "relate": [dict], "infer": bool, "examples": list,
+                "counter_examples": list},
+    "enumeration": {"id": str, "description": str, "level": int, "marker": str,
+                    "examples": list, "counter_examples": list},
+    "relate": {"predicate": str, "to": str, "scope": str},
+    "cleanup": {"strip_prefixes": [str], "strip_suffixes": [str], "separators": [str],
+                "min_length": int, "max_length": int, "stop_labels": [str],
+                "drop_patterns": [str]},
+    "item_role": {"id": str, "description": str, "role": str, "starts_with": STRINGS,
+                  "skip": STRINGS, "contains": STRINGS, "override": bool, "relate": [dict],
+                  "examples": list, "counter_examples": list},
+}
+RULE_KEYS = set(SCHEMA["rule"])
+WHEN_KEYS = set(SCHEMA["when"])
+ENTITY_KEYS = set(SCHEMA["entity"])
 RELATION_KEYS = {"subject", "predicate", "object"}
 RELATION_OPTIONS = {"same_class"}
 EXAMPLE_KEYS = {"text", "entities", "relations"}
-SECTION_KEYS = {"id", "description", "priority", "match", "role", "align", "relate", "infer",
-                "examples", "counter_examples"}
-ENUM_KEYS = {"id", "description", "level", "marker", "examples", "counter_examples"}
-RELATE_KEYS = {"predicate", "to", "scope"}
-CLEANUP_KEYS = {"strip_prefixes", "strip_suffixes", "separators", "min_length", "max_length",
-                "stop_labels", "drop_patterns"}
-FILE_KEYS = {"lists", "rule", "section", "enumeration", "cleanup", "item_role", "cue", "within"}
-CUE_KEYS = {"id", "description", "predicate", "words", "shape", "subject", "object", "fallback",
-            "examples", "counter_examples"}
+SECTION_KEYS = set(SCHEMA["section"])
+ENUM_KEYS = set(SCHEMA["enumeration"])
+RELATE_KEYS = set(SCHEMA["relate"])
+CLEANUP_KEYS = set(SCHEMA["cleanup"])
+FILE_KEYS = set(SCHEMA["file"])
+ITEM_ROLE_KEYS = set(SCHEMA["item_role"])
 # How a cue word places the two ends of its relation (docs/rules.md, "Cue rules"):
 CUE_SHAPES = {
     "forward",   # subject … cue … object, in one clause (数字金融缓解了融资约束)
@@ -62,8 +90,121 @@ CUE_SHAPES = {
 }
 WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer", "main_actor", "lead",
                    "place_subject", "via_part"}
-ITEM_ROLE_KEYS = {"id", "description", "role", "starts_with", "skip", "contains", "override",
-                  "relate", "examples", "counter_examples"}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
+               list: "a list", STRINGS: "a string or a list of strings"}
+MAX_REPEAT = 100  # the largest bound of an {m,n} op: a rule matches within one sentence
+REGEX_TIMEOUT = 1.0  # seconds a rule's regex may take on one text
+
+
+def _type_ok(value, t) -> bool:
+    if isinstance(t, list):
+        return isinstance(value, list) and all(_type_ok(v, t[0]) for v in value)
+    if t is STRINGS:
+        return isinstance(value, str) or _type_ok(value, [str])
+    if t is int:
+        return type(value) is int
+    return isinstance(value, t)
+
+
+def _type_name(t) -> str:
+    if isinstance(t, list):
+        return {dict: "a list of tables", str: "a list of strings"}[t[0]]
+    return _TYPE_NAMES[t]
+
+
+def catastrophic(pattern: str) -> bool:
+    """True for a regex with an unbounded repeat of a group whose every part is itself
+    optional or repeated, like (a+)+ or (a*b*)*: the shape that backtracks exponentially.
+    (Subtler cases are caught by the time bound when the regex runs.)"""
+    import re._constants as c
+    import re._parser as sre
+
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+
+    def parts(items):  # the items of a sequence, groups unwrapped
+        for op, av in items:
+            if op == c.SUBPATTERN:
+                yield from parts(av[3])
+            else:
+                yield op, av
+
+    def walk(items) -> bool:
+        for op, av in items:
+            if op in repeats:
+                lo, hi, body = av
+                inner = list(parts(body))
+                if hi == c.MAXREPEAT and inner and all(
+                        o in repeats and (a[0] == 0 or a[1] == c.MAXREPEAT) for o, a in inner):
+                    return True
+                if walk(body):
+                    return True
+            elif op == c.SUBPATTERN and walk(av[3]):
+                return True
+            elif op == c.BRANCH and any(walk(b) for b in av[1]):
+                return True
+        return False
+
+    try:
+        return walk(sre.parse(pattern))
+    except Exception:  # noqa: BLE001 -- not parsable by re: the compile reports it
+        return False
+
+
+class BoundedRegex:
+    """A rule's regex (compiled by the ``regex`` package) whose every use is bounded
+    in time: past REGEX_TIMEOUT it raises a RuleError naming the rule, not a hang."""
+
+    __slots__ = ("pattern", "where", "_rx")
+
+    def __init__(self, pattern: str, where: str):
+        import regex
+
+        self.pattern, self.where = pattern, where
+        self._rx = regex.compile(pattern, flags=regex.VERSION0)
+
+    def _bounded(self, method: str, *args):
+        try:
+            return getattr(self._rx, method)(*args, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            text = next((a for a in args if isinstance(a, str) and a is not args[0]), "") \
+                if method == "sub" else args[0]
+            raise RuleError([f"{self.where}: regex {self.pattern!r} ran over {REGEX_TIMEOUT:g} s "
+                             f"on {text[:30]!r}: it backtracks catastrophically; simplify it"]) \
+                from None
+
+    def search(self, text, *args):
+        return self._bounded("search", text, *args)
+
+    def match(self, text, *args):
+        return self._bounded("match", text, *args)
+
+    def fullmatch(self, text, *args):
+        return self._bounded("fullmatch", text, *args)
+
+    def sub(self, repl, text, count=0):
+        return self._bounded("sub", repl, text, count)
+
+    @property
+    def groupindex(self):
+        return self._rx.groupindex
+
+    @property
+    def groups(self):
+        return self._rx.groups
+
+    def __eq__(self, other):
+        return isinstance(other, BoundedRegex) and other.pattern == self.pattern
+
+    def __hash__(self):
+        return hash(self.pattern)
+
+    def __repr__(self):
+        return f"BoundedRegex({self.pattern!r})"
+
+    def __reduce__(self):  # sent to worker processes
+        return BoundedRegex, (self.pattern, self.where)
+
+
 CONTEXT_REFS = {"$item", "$subject"}
 OP = re.compile(r"^(\?|\*|\+|\{(\d+),(\d*)\})(\?)?$")
 ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -308,6 +449,28 @@ class _Loader:
     def err(self, where: str, msg: str) -> None:
         self.problems.append(f"{where}: {msg}")
 
+    def conform(self, raw, kind: str, where: str, prefix: str = "") -> dict | None:
+        """``raw`` checked against SCHEMA[kind]: unknown keys and wrongly typed values are
+        reported and dropped (defaults apply); None if ``raw`` is not a table."""
+        schema = SCHEMA[kind]
+        if not isinstance(raw, dict):
+            self.err(where, f"{prefix}expected a table, got {type(raw).__name__} {raw!r:.40}")
+            return None
+        unknown = set(raw) - set(schema)
+        if unknown:
+            self.err(where, f"{prefix}unknown key(s) {', '.join(sorted(unknown))} "
+                            f"(allowed: {', '.join(sorted(schema))})")
+        out = {}
+        for key, value in raw.items():
+            if key not in schema:
+                continue
+            if _type_ok(value, schema[key]):
+                out[key] = value
+            else:
+                self.err(where, f"{prefix}{key}: expected {_type_name(schema[key])}, got "
+                                f"{type(value).__name__} {value!r:.40}")
+        return out
+
     # -- helpers
     def words(self, value, where: str, key: str) -> frozenset | None:
         if isinstance(value, str):
@@ -344,15 +507,20 @@ class _Loader:
             out |= {c for c in self.vocab.parents if self.vocab.is_subclass(c, n)}
         return frozenset(out)
 
-    def regex(self, value, where: str, key: str) -> re.Pattern | None:
+    def regex(self, value, where: str, key: str) -> BoundedRegex | None:
         if not isinstance(value, str):
             self.err(where, f"{key}: expected a string")
             return None
         try:
-            return re.compile(value)
-        except re.error as e:
+            re.compile(value)  # re's messages, and re's syntax: the regex package's is wider
+        except (re.error, OverflowError) as e:
             self.err(where, f"{key}: bad regex {value!r}: {e}")
             return None
+        if catastrophic(value):
+            self.err(where, f"{key}: regex {value!r} repeats a group of repeats (like (a+)+), "
+                            "which backtracks catastrophically: rewrite it")
+            return None
+        return BoundedRegex(value, f"{where}: {key}")
 
     def token(self, spec, where: str) -> TokenSpec | None:
         if not isinstance(spec, dict):
@@ -448,6 +616,10 @@ class _Loader:
                     lo, hi = int(m.group(2)), (int(m.group(3)) if m.group(3) else None)
                     if hi is not None and hi < lo:
                         self.err(where, f"op: {op} has max below min")
+                    if max(lo, hi or 0) > MAX_REPEAT:
+                        self.err(where, f"op: {op} is above the largest bound, {MAX_REPEAT} "
+                                        "(use + or * for any number)")
+                        lo, hi = min(lo, MAX_REPEAT), None
                     kw["min"], kw["max"] = lo, hi
         return TokenSpec(**kw)
 
@@ -495,14 +667,14 @@ class _Loader:
         return out, tuple(cout)
 
     def rule(self, raw, file: str) -> Rule | None:
-        rid = raw.get("id")
+        rid = raw.get("id") if isinstance(raw, dict) else None
         where = f"{file}: rule {rid!r}" if rid else f"{file}: rule without id"
+        raw = self.conform(raw, "rule", where)
+        if raw is None:
+            return None
+        rid = raw.get("id")
         if not isinstance(rid, str) or not ID.match(rid):
             self.err(where, "id must be dotted lowercase words like \"institution.bank_suffix\"")
-        unknown = set(raw) - RULE_KEYS
-        if unknown:
-            self.err(where, f"unknown key(s) {', '.join(sorted(unknown))} "
-                            f"(allowed: {', '.join(sorted(RULE_KEYS))})")
         pattern_raw = raw.get("pattern")
         if not isinstance(pattern_raw, list) or not pattern_raw:
             self.err(where, "pattern must be a non-empty list of token tables")
@@ -530,11 +702,9 @@ class _Loader:
             priority = 50
         ents = []
         for e in raw.get("entities", []):
-            if not isinstance(e, dict):
-                self.err(where, "entities items must be tables")
+            e = self.conform(e, "entity", where, "entities: ")
+            if e is None:
                 continue
-            if set(e) - ENTITY_KEYS:
-                self.err(where, f"unknown entity key(s) {', '.join(sorted(set(e) - ENTITY_KEYS))}")
             cap, cls = e.get("capture"), e.get("class")
             if cap not in captures:
                 self.err(where, f"entity uses capture {cap!r} that the pattern never defines")
@@ -546,7 +716,8 @@ class _Loader:
         emitted = {e.capture for e in ents}
         rels = []
         for r in raw.get("relations", []):
-            if not isinstance(r, dict) or not RELATION_KEYS <= set(r) <= RELATION_KEYS | RELATION_OPTIONS:
+            r = self.conform(r, "relation", where, "relations: ")
+            if r is None or not RELATION_KEYS <= set(r):
                 self.err(where, "relations items need subject, predicate, object (and optional same_class)")
                 continue
             if r["predicate"] not in self.vocab.properties:
@@ -566,11 +737,9 @@ class _Loader:
                                      bool(r.get("same_class", False))))
         if not ents and not rels:
             self.err(where, "emits nothing (needs entities or relations)")
-        when = raw.get("when", {})
+        when = self.conform(raw.get("when", {}), "when", where, "when: ")
         sections = item = head = subject = None
-        if not isinstance(when, dict) or set(when) - WHEN_KEYS:
-            self.err(where, f"when: allowed keys are {', '.join(sorted(WHEN_KEYS))}")
-        else:
+        if when is not None:
             if "section" in when:
                 s = when["section"]
                 s = [s] if isinstance(s, str) else s
@@ -595,12 +764,13 @@ class _Loader:
                     bool(nested), anchor_of(pattern), subject)
 
     def section(self, raw, file: str) -> SectionRule | None:
-        sid = raw.get("id")
+        sid = raw.get("id") if isinstance(raw, dict) else None
         where = f"{file}: section {sid!r}"
+        raw = self.conform(raw, "section", where)
+        if raw is None:
+            return None
         if not isinstance(sid, str) or not ID.match(sid):
             self.err(where, "id must be dotted lowercase words")
-        if set(raw) - SECTION_KEYS:
-            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - SECTION_KEYS))}")
         match = self.regex(raw.get("match"), where, "match")
         role = raw.get("role", "none")
         if role != "none" and not self.vocab.is_class(str(role)):
@@ -615,7 +785,8 @@ class _Loader:
     def relate(self, raw, where: str) -> tuple:
         relate = []
         for r in raw.get("relate", []):
-            if not isinstance(r, dict) or set(r) - RELATE_KEYS or "predicate" not in r or "to" not in r:
+            r = self.conform(r, "relate", where, "relate: ")
+            if r is None or "predicate" not in r or "to" not in r:
                 self.err(where, "relate items need predicate and to (and optional scope)")
                 continue
             if r["predicate"] not in self.vocab.properties:
@@ -628,12 +799,13 @@ class _Loader:
         return tuple(relate)
 
     def item_role(self, raw, file: str) -> ItemRoleRule | None:
-        iid = raw.get("id")
+        iid = raw.get("id") if isinstance(raw, dict) else None
         where = f"{file}: item_role {iid!r}"
+        raw = self.conform(raw, "item_role", where)
+        if raw is None:
+            return None
         if not isinstance(iid, str) or not ID.match(iid):
             self.err(where, "id must be dotted lowercase words")
-        if set(raw) - ITEM_ROLE_KEYS:
-            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - ITEM_ROLE_KEYS))}")
         role = raw.get("role")
         if not self.vocab.is_class(str(role)):
             self.err(where, f"role: unknown class {role!r}")
@@ -649,12 +821,13 @@ class _Loader:
                             bool(raw.get("override", False)), relate)
 
     def enumeration(self, raw, file: str) -> EnumerationRule | None:
-        eid = raw.get("id")
+        eid = raw.get("id") if isinstance(raw, dict) else None
         where = f"{file}: enumeration {eid!r}"
+        raw = self.conform(raw, "enumeration", where)
+        if raw is None:
+            return None
         if not isinstance(eid, str) or not ID.match(eid):
             self.err(where, "id must be dotted lowercase words")
-        if set(raw) - ENUM_KEYS:
-            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - ENUM_KEYS))}")
         marker = self.regex(raw.get("marker"), where, "marker")
         level = raw.get("level", 1)
         if level not in (1, 2):
@@ -665,13 +838,13 @@ class _Loader:
 
 
     def cue(self, raw, file: str) -> CueRule | None:
-        cid = raw.get("id")
+        cid = raw.get("id") if isinstance(raw, dict) else None
         where = f"{file}: cue {cid!r}"
+        raw = self.conform(raw, "cue", where)
+        if raw is None:
+            return None
         if not isinstance(cid, str) or not ID.match(cid):
             self.err(where, "id must be dotted lowercase words")
-        if set(raw) - CUE_KEYS:
-            self.err(where, f"unknown key(s) {', '.join(sorted(set(raw) - CUE_KEYS))} "
-                            f"(allowed: {', '.join(sorted(CUE_KEYS))})")
         pred = raw.get("predicate")
         if pred not in self.vocab.properties:
             self.err(where, f"predicate: unknown property {pred!r} (not in {self.vocab.path})")
@@ -691,21 +864,27 @@ class _Loader:
         obj = self.expand_classes(raw["object"], where, "object", allow_star=False) \
             if "object" in raw else None
         fallback = raw.get("fallback", True)
-        if not isinstance(fallback, bool):
-            self.err(where, "fallback must be true or false")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), exs, cexs, file)
 
 
-def _read(path: Path, loader: _Loader) -> dict | None:
+def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
+    """The bytes of a rule file and its TOML (None, with the problem noted, if unusable)."""
+    from .errors import InputError
+    from .fileio import read_input
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_input(path, "rule file")
+        return data, tomllib.loads(data.decode("utf-8"))
+    except InputError as e:
+        loader.err(str(path), str(e))
+        return b"", None
     except tomllib.TOMLDecodeError as e:
         loader.err(str(path), f"invalid TOML: {e}")
     except UnicodeDecodeError:
         loader.err(str(path), "not UTF-8")
-    return None
+    return data, None
 
 
 def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
@@ -720,16 +899,16 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
     else:
         raise RuleError([f"{rules_dir}: rules folder not found"])
     loader = _Loader(vocab)
-    docs = [(str(f), _read(f, loader)) for f in files]
     h = hashlib.sha256()
+    docs = []
     for f in files:
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
+        data, doc = _read(f, loader)
+        h.update(f.name.encode() + b"\0" + data)
+        docs.append((str(f), loader.conform(doc, "file", str(f)) if doc is not None else None))
     # lists first (any file may use any list)
     for file, doc in docs:
         if doc is None:
             continue
-        for key in set(doc) - FILE_KEYS:
-            loader.err(file, f"unknown top-level key {key!r} (allowed: {', '.join(sorted(FILE_KEYS))})")
         for name, values in doc.get("lists", {}).items():
             if name in loader.list_values:
                 loader.err(file, f"list {name!r} is also defined in {loader.lists[name]}")
@@ -760,9 +939,6 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             if ir:
                 item_roles.append(ir)
         table = doc.get("within", {})
-        if not isinstance(table, dict):
-            loader.err(file, "[within] must be a table of place = \"place it lies in\"")
-            table = {}
         for place, parents in table.items():
             parents = [parents] if isinstance(parents, str) else parents
             if not isinstance(parents, list) or not parents or not place.strip() or \
@@ -776,19 +952,13 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             else:
                 within[place] = tuple(parents)
         for raw in doc.get("cue", []):
-            if not isinstance(raw, dict):
-                loader.err(file, "every [[cue]] must be a table")
-                continue
             cue = loader.cue(raw, file)
             if cue:
                 cues.append(cue)
         if "cleanup" in doc:
-            c = doc["cleanup"]
+            c = loader.conform(doc["cleanup"], "cleanup", file, "[cleanup]: ") or {}
             if cleanup is not None:
                 loader.err(file, "[cleanup] is defined in more than one file")
-            unknown = set(c) - CLEANUP_KEYS
-            if unknown:
-                loader.err(file, f"[cleanup]: unknown key(s) {', '.join(sorted(unknown))}")
             cleanup = Cleanup(
                 strip_prefixes=tuple(sorted(c.get("strip_prefixes", []), key=len, reverse=True)),
                 strip_suffixes=tuple(sorted(c.get("strip_suffixes", []), key=len, reverse=True)),
@@ -813,7 +983,18 @@ def check(rules_dir=None, lexicon_path=None) -> str:
     """Validate rules and lexicon together; every problem of both is reported."""
     from .pipeline import load_curated
 
+    from .matcher import compiled
+
     rs, lex = load_curated(rules_dir, lexicon_path)
+    type_class = {name: t.cls for name, t in lex.types.items()}
+    problems = []
+    for r in rs.rules:  # what the build compiles
+        try:
+            compiled(r, type_class)
+        except (re.error, OverflowError, ValueError, RecursionError) as e:
+            problems.append(f"{r.file}: rule {r.id!r}: cannot be compiled: {e}")
+    if problems:
+        raise RuleError(problems)
     return (f"OK: {len(rs.rules)} rules, {len(rs.sections)} section rules, "
             f"{len(rs.enumerations)} enumeration rules, {len(rs.item_roles)} item roles, "
             f"{len(rs.cues)} cue rules, "

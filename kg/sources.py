@@ -113,6 +113,7 @@ def parse_header(text: str, path: Path) -> tuple[dict[str, str], str]:
     into a list of lines here); line ends are normalised to ``\n``.
     """
     meta: dict[str, str] = {}
+    lines: dict[str, int] = {}  # key -> its header line
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     pos, lineno = 0, 0
     while pos < len(text):
@@ -132,7 +133,10 @@ def parse_header(text: str, path: Path) -> tuple[dict[str, str], str]:
         if key not in HEADER_KEYS:
             raise SourceError(f"{path}:{lineno}: unknown header key {key!r} "
                               f"(known: {', '.join(HEADER_KEYS)})")
-        meta[key] = value
+        if key in meta:
+            raise SourceError(f"{path}:{lineno}: header key {key!r} given twice "
+                              f"(first on line {lines[key]})")
+        meta[key], lines[key] = value, lineno
         pos = nxt
     return meta, text[pos:]
 
@@ -157,6 +161,9 @@ def read_article(path: Path, encoding: str | None = None) -> Article | None:
     article_id = meta.get("id") or path.stem
     if not ARTICLE_ID.match(article_id):
         raise SourceError(f"{path}: bad article id {article_id!r} (letters, digits, _ . - only)")
+    if article_id.startswith("."):
+        raise SourceError(f"{path}: bad article id {article_id!r} (must not start with '.': "
+                          "its page would be a hidden file, or name a folder)")
     text, sentences = normalize(body, article_id)
     if not sentences:
         return None
@@ -166,18 +173,41 @@ def read_article(path: Path, encoding: str | None = None) -> Article | None:
                    topic=meta.get("topic", ""), path=str(path))
 
 
+class ArticleIds:
+    """The articles read so far by id: a second article with an id, or with an id that
+    gives the same IRI and page name (non-ASCII ids are hashed), is an error naming
+    both files."""
+
+    def __init__(self):
+        self.by_id: dict[str, Article] = {}
+        self.by_name: dict[str, Article] = {}
+
+    def add(self, art: Article) -> None:
+        from .resolve import safe_id
+
+        if art.id in self.by_id:
+            raise SourceError(f"duplicate article id {art.id!r}: {self.by_id[art.id].path} "
+                              f"and {art.path}")
+        name = safe_id(art.id)
+        other = self.by_name.get(name)
+        if other is not None:
+            raise SourceError(f"article ids {other.id!r} ({other.path}) and {art.id!r} "
+                              f"({art.path}) give the same IRI and page name {name!r}: "
+                              "change one of them")
+        self.by_id[art.id] = self.by_name[name] = art
+
+
 def read_sources(paths: list[Path], encoding: str | None = None,
                  warn: Callable[[str], None] = lambda m: None) -> list[Article]:
     """Every article under ``paths``, sorted by id; duplicate ids are an error."""
-    articles: dict[str, Article] = {}
+    ids = ArticleIds()
+    articles = ids.by_id
     for f in discover(paths):
         art = read_article(f, encoding)
         if art is None:
             warn(f"{f}: empty source, skipped")
             continue
-        if art.id in articles:
-            raise SourceError(f"duplicate article id {art.id!r}: {articles[art.id].path} and {f}")
-        articles[art.id] = art
+        ids.add(art)
     if not articles:
         raise SourceError("no article with any text in " + ", ".join(str(p) for p in paths))
     return [articles[k] for k in sorted(articles)]

@@ -146,12 +146,38 @@ def render_text(st: Stats, title: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def render_stats(graph_path: str | Path) -> str:
-    """``kg stats``: the figures of the graph file as text."""
+def render_stats(graph_path: str | Path, fmt: str = "text") -> str:
+    """``kg stats``: the figures of the graph file as text or JSON."""
     from .fileio import load_graph
 
     graph = load_graph(graph_path)
-    return render_text(compute(graph), title=f"Graph: {graph_path}")
+    st = compute(graph)
+    if fmt == "json":
+        return render_json(st, graph_path)
+    return render_text(st, title=f"Graph: {graph_path}")
+
+
+def render_json(st: Stats, graph_path) -> str:
+    """The figures as a JSON document (for scripts)."""
+    import json
+
+    doc = {
+        "graph": str(graph_path),
+        "articles": st.articles,
+        "sentences": st.sentences, "entities": st.entities, "relations": st.relations,
+        "mentions": st.mentions,
+        "by_class": [{"class": c, "label": zh, "count": n,
+                      "subclasses": [{"class": sc, "label": szh, "count": m} for sc, szh, m in finer]}
+                     for c, zh, n, finer in st.by_class],
+        "by_predicate": [{"predicate": p, "label": zh, "count": n} for p, zh, n in st.by_predicate],
+        "degree": [{"label": r.label, "class": r.cls, "value": r.value} for r in st.degree],
+        "betweenness": [{"label": r.label, "class": r.cls, "value": r.value}
+                        for r in st.betweenness],
+        "betweenness_sampled": st.betweenness_sampled,
+        "bridges": [{"label": label, "class": cls, "articles": arts}
+                    for label, cls, arts in st.bridges],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
 # ------------------------------------------------------------------ HTML

@@ -283,7 +283,7 @@ def test_bad_gold_file_is_one_line_error(tmp_path, content, message):
 def test_missing_gold_file(tmp_path):
     result = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path / "none.json"), "--graph", str(MINI)])
     assert result.exit_code == 1
-    assert result.output == f"Error: {tmp_path / 'none.json'}: gold file not found\n"
+    assert result.output == f"Error: gold file not found: {tmp_path / 'none.json'}\n"
 
 
 def test_missing_graph_file(tmp_path):

@@ -140,3 +140,107 @@ def test_unknown_format_is_one_line_error(tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "Error: unknown export format 'xls' (choose from graphml, jsonld, nt, trig, ttl)"]
+
+
+# ------------------------------------------------------ special files (issue 17)
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+
+def kg_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=300, **kw)
+
+
+def test_export_to_dev_stdout_writes_into_it_and_leaves_the_link():
+    assert os.path.islink("/dev/stdout")
+    r = kg_cli("export", "--graph", MINI, "--format", "nt", "--out", "/dev/stdout")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("<") and r.stdout == serialize(rdflib.Graph().parse(MINI), "nt")
+    assert r.stderr.startswith("Wrote ") and r.stderr.endswith(" triples to /dev/stdout (N-Triples)\n")
+    assert os.path.islink("/dev/stdout")
+
+
+def test_dash_is_stdout_for_every_out_option(tmp_path):
+    for args in (["export", "--format", "ttl"], ["viz"], ["reason"]):
+        r = kg_cli(*args, "--graph", MINI, "--out", "-", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout and r.stderr and "Traceback" not in r.stderr
+        assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_an_output_symlink_is_written_through(tmp_path):
+    target = tmp_path / "real" / "graph.nt"
+    target.parent.mkdir()
+    target.write_text("old")
+    os.chmod(target, 0o600)
+    link = tmp_path / "link.nt"
+    link.symlink_to(target)
+    result = CliRunner().invoke(main, ["export", "--graph", str(MINI), "--format", "nt",
+                                       "--out", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8").startswith("<")
+    assert oct(target.stat().st_mode & 0o777) == "0o600"  # the file keeps its mode
+    assert sorted(p.name for p in target.parent.iterdir()) == ["graph.nt"]
+
+
+def test_an_output_fifo_is_written_into_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    r = kg_cli("export", "--graph", MINI, "--format", "nt", "--out", fifo)
+    out, _ = reader.communicate(timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert out.decode("utf-8").startswith("<")
+    assert fifo.is_fifo()
+
+
+def test_graphml_export_reports_entities_and_relations(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--graph", str(MINI), "--format", "graphml",
+                                       "--out", str(tmp_path / "g.graphml")])
+    assert result.exit_code == 0, result.output
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    assert result.output == (f"Wrote {g.number_of_nodes()} entities and {g.number_of_edges()} "
+                             f"relations to {tmp_path / 'g.graphml'} (GraphML of entities and "
+                             "relations (networkx; opens in Gephi and Cytoscape))\n")
+
+
+def test_export_help_lists_every_format():
+    text = CliRunner().invoke(main, ["export", "--help"]).output
+    assert "--list" not in text
+    for w in WRITERS.values():
+        assert f"{w.name:8} {w.description}" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["eval", "--gold", "/dev/zero"], "Error: gold file /dev/zero is not a regular file"),
+    (["eval", "--gold", "{tmp}"], "Error: gold file {tmp} is a folder, not a file"),
+    (["stats", "--graph", "/dev/zero"], "Error: graph file /dev/zero is not a regular file"),
+    (["build", "{tmp}/src.txt", "--out", ""],
+     "Error: Invalid value for '--out': an empty path (give a file or folder name)"),
+])
+def test_special_inputs_are_one_line_errors(tmp_path, args, message):
+    (tmp_path / "src.txt").write_text("网商银行推出了新产品。", encoding="utf-8")
+    r = kg_cli(*[a.format(tmp=tmp_path) for a in args], cwd=tmp_path)
+    assert r.returncode in (1, 2)
+    assert r.stderr.splitlines()[-1] == message.format(tmp=tmp_path)
+    assert "Traceback" not in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src.txt"]
+
+
+@pytest.mark.parametrize("name", ["x.txt", "types.toml"])
+def test_a_folder_where_a_lexicon_file_is_expected(tmp_path, name):
+    lexicon = tmp_path / "lexicon"
+    shutil.copytree(Path(__file__).parents[1] / "ontology" / "lexicon", lexicon)
+    if (lexicon / name).exists():
+        (lexicon / name).unlink()
+    (lexicon / name).mkdir()
+    kind = "lexicon types file" if name == "types.toml" else "lexicon file"
+    r = kg_cli("rules", "check", "--lexicon", lexicon)
+    assert r.returncode == 1
+    assert r.stderr.splitlines()[-1].startswith("Error: ")
+    assert f"{kind} {lexicon / name} is a folder, not a file" in r.stderr + r.stdout
+    assert "Traceback" not in r.stderr

@@ -4,7 +4,6 @@ only what changed, and a cache that can never break a build."""
 from __future__ import annotations
 
 import os
-import pickle
 import re
 import shutil
 from pathlib import Path
@@ -294,7 +293,7 @@ def test_no_cache_extracts_everything_and_writes_no_cache(tmp_path, monkeypatch,
         summary = pipeline.build([corpus], out_dir=tmp_path / "out", pages=False, use_cache=False)
         assert summary.extracted == 1
     assert count_extractions == ["brief", "brief"]
-    assert not list(cache.rglob("*.pickle"))
+    assert not list(cache.rglob("*.json"))
 
 
 # ------------------------------------------------------- the cache never breaks a build
@@ -303,20 +302,50 @@ def _corrupt_empty(f: Path) -> None:
 
 
 def _corrupt_garbage(f: Path) -> None:
-    f.write_bytes(b"\x80\x04not a pickle at all\xff" * 3)
+    f.write_bytes(b"\x80\x04not json at all\xff" * 3)
 
 
 def _corrupt_truncated(f: Path) -> None:
     f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 2])
 
 
-def _corrupt_foreign_object(f: Path) -> None:
+def _flip_bits(f: Path) -> None:
+    # three bits of one character of a label: 长三角 would read 长伉角
+    data = bytearray(f.read_bytes())
+    at = data.rindex("网商银行".encode())
+    data[at + 4] ^= 0b111
+    f.write_bytes(bytes(data))
+
+
+def _resealed(f: Path, edit) -> None:
+    """``edit`` the JSON payload, with a checksum that matches it (a planted entry)."""
+    import hashlib
+    import json
+
+    header, digest, payload = f.read_bytes().split(b"\n", 2)
+    payload = json.dumps(edit(json.loads(payload)), ensure_ascii=False).encode()
+    f.write_bytes(header + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+
+
+def _corrupt_wrong_types(f: Path) -> None:
+    def edit(p):
+        p["table"][0][1] = "not an int"
+        return p
+    _resealed(f, edit)
+
+
+def _corrupt_dangling_index(f: Path) -> None:
+    def edit(p):
+        p["mentions"].append(10_000)
+        return p
+    _resealed(f, edit)
+
+
+def _corrupt_pickle(f: Path) -> None:
+    # what an older kg wrote, or an attacker planted: never unpickled
+    import pickle
+
     f.write_bytes(pickle.dumps({"article": "brief", "mentions": []}))
-
-
-def _corrupt_missing_class(f: Path) -> None:
-    # a pickle of a class that does not exist (e.g. written by another kg version)
-    f.write_bytes(b"\x80\x02ckg.model\nMissing\n)\x81.")
 
 
 def _corrupt_directory(f: Path) -> None:
@@ -325,22 +354,27 @@ def _corrupt_directory(f: Path) -> None:
 
 
 @pytest.mark.parametrize("corrupt", [_corrupt_empty, _corrupt_garbage, _corrupt_truncated,
-                                     _corrupt_foreign_object, _corrupt_missing_class,
-                                     _corrupt_directory],
-                         ids=["empty", "garbage", "truncated", "foreign-object", "missing-class",
-                              "directory"])
+                                     _flip_bits, _corrupt_wrong_types, _corrupt_dangling_index,
+                                     _corrupt_pickle, _corrupt_directory],
+                         ids=["empty", "garbage", "truncated", "bit-flip", "wrong-types",
+                              "dangling-index", "pickle", "directory"])
 def test_a_corrupt_cache_entry_is_ignored(tmp_path, monkeypatch, count_extractions, corrupt):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "brief.txt").write_text(BRIEF, "utf-8")
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     pipeline.build([corpus], out_dir=tmp_path / "clean", pages=False)
-    entries = list((tmp_path / "cache").rglob("*.pickle"))
+    entries = list((tmp_path / "cache").rglob("*.json"))
     assert len(entries) == 1
     corrupt(entries[0])
     count_extractions.clear()
-    summary = pipeline.build([corpus], out_dir=tmp_path / "out", pages=False)
+    warnings = []
+    summary = pipeline.build([corpus], out_dir=tmp_path / "out", pages=False, warn=warnings.append)
     assert count_extractions == ["brief"]
+    if corrupt is not _corrupt_directory:  # a folder cannot be read: a miss, not damage
+        assert len(warnings) == 1 and warnings[0].startswith(
+            f"cached extraction of brief ({entries[0]}) is damaged (")
+        assert warnings[0].endswith("; extracting it again")
     assert summary.extracted == 1
     assert (tmp_path / "out" / "kg.ttl").read_bytes() == (tmp_path / "clean" / "kg.ttl").read_bytes()
 
@@ -436,3 +470,29 @@ def test_the_progress_bar_counts_cached_articles_too(tmp_path, monkeypatch):
     assert all("Extracting" in state for state in states)
     assert "20%" in states[-2]  # brief.txt, the first of five files, extracted
     assert "100%" in states[-1]  # the other four from the cache
+
+
+class _Exploit:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (self.marker,)
+
+
+def test_a_planted_pickle_in_the_cache_runs_nothing(tmp_path, monkeypatch):
+    import pickle
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "brief.txt").write_text(BRIEF, "utf-8")
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    pipeline.build([corpus], out_dir=tmp_path / "out", pages=False)
+    marker = tmp_path / "planted-code-ran"
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_bytes(pickle.dumps(_Exploit(str(marker))))
+    for name in ("a.pickle", "b.marshal"):  # files of another format beside them
+        (tmp_path / "cache" / "extractions" / name).write_bytes(pickle.dumps(_Exploit(str(marker))))
+    summary = pipeline.build([corpus], out_dir=tmp_path / "out", pages=False)
+    assert summary.extracted == 1
+    assert not marker.exists()

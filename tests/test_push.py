@@ -254,7 +254,10 @@ def test_credentials_come_from_the_environment(recorder, monkeypatch, env, autho
     (308, {"Location": "https://example.org/store"}, b"",
      "HTTP 308 Permanent Redirect (the server redirects to https://example.org/store; "
      "use that URL)"),
-], ids=["500-first-line", "503-html-dropped", "400-truncated", "401-hint", "308-redirect"])
+    (500, {}, "\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m\x9b1m\u202e".encode("utf-8"),
+     "HTTP 500 Internal Server Error: \\x1b]0;pwned\\x07\\x1b[2J\\x1b[31mred\\x1b[0m\\x9b1m\\u202e"),
+], ids=["500-first-line", "503-html-dropped", "400-truncated", "401-hint", "308-redirect",
+        "terminal-escapes"])
 def test_http_errors_are_one_line(recorder, status, headers, body, expected):
     recorder.answer = (status, headers, body)
     endpoint = f"{recorder.url}/store"

@@ -114,3 +114,109 @@ def test_rule_examples(extractor, item):
     failures = [f"{o.kind} {o.text!r}: {'; '.join(o.problems)}"
                 for o in check_item(extractor, item) if not o.ok]
     assert not failures, "\n".join(failures)
+
+
+# ------------------------------------------------------ hardening (issue 17)
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+SECTION = '''
+[[section]]
+id = "section.x"
+match = "针对上述问题"
+role = "Remedy"
+examples = ["针对上述问题，应当如何？"]
+'''
+
+
+def kg_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=300, cwd=cwd)
+
+
+WRONG_TYPES = [
+    (GOOD.replace('id = "x.ok"', 'id = "x.ok"\npriority = "high"'),
+     "rule 'x.ok': priority: expected an integer, got str 'high'"),
+    (GOOD.replace('id = "x.ok"', 'id = "x.ok"\npriority = true'),
+     "rule 'x.ok': priority: expected an integer, got bool True"),
+    (GOOD + '\n[cleanup]\nmin_length = "2"\n', "[cleanup]: min_length: expected an integer, got str '2'"),
+    (GOOD.replace('class = "Bank"', 'class = ["Bank"]'),
+     "rule 'x.ok': entities: class: expected a string, got list ['Bank']"),
+    (GOOD.replace('id = "x.ok"', 'id = "x.ok"\nwhen = { section = 3 }'),
+     "rule 'x.ok': when: section: expected a string or a list of strings, got int 3"),
+    (GOOD.replace('entities = [{ capture = "b", class = "Bank" }]',
+                  'entities = [{ capture = "b", class = "Bank" }]\n'
+                  'relations = [{ subject = "b", predicate = ["offers"], object = "b" }]'),
+     "rule 'x.ok': relations: predicate: expected a string, got list ['offers']"),
+    (GOOD + SECTION.replace('role = "Remedy"', 'role = ["Remedy"]'),
+     "section 'section.x': role: expected a string, got list ['Remedy']"),
+    (GOOD + SECTION.replace('role = "Remedy"', 'role = "Remedy"\npriority = "9"'),
+     "section 'section.x': priority: expected an integer, got str '9'"),
+    ('lists = ["a"]\n' + GOOD, "lists: expected a table, got list ['a']"),
+    ('[rule]\nid = "x.table"\n', "rule: expected a list of tables, got dict"),
+    (GOOD + '\n[cleanup]\nstrip_prefixes = [1, 2]\n',
+     "[cleanup]: strip_prefixes: expected a list of strings, got list [1, 2]"),
+    ('cleanup = 3\n' + GOOD, "cleanup: expected a table, got int 3"),
+]
+
+
+@pytest.mark.parametrize("text, expected", WRONG_TYPES)
+def test_wrongly_typed_values_are_rule_errors(tmp_path, text, expected):
+    d = write_rules(tmp_path, text)
+    with pytest.raises(RuleError) as e:
+        load_rules(d, ontology.load())
+    assert any(p.startswith(f"{d / 'r.toml'}: ") and expected in p for p in e.value.problems), \
+        e.value.problems
+
+
+UNSAFE = [
+    (GOOD.replace('{ text = "银行", capture = "b" }', '{ text = "银行", capture = "b", op = "{1,4294967295}" }'),
+     "rule 'x.ok': op: {1,4294967295} is above the largest bound, 100 (use + or * for any number)"),
+    (GOOD.replace('{ text = "银行", capture = "b" }', '{ regex = "(a+)+b", capture = "b" }'),
+     "rule 'x.ok': regex: regex '(a+)+b' repeats a group of repeats (like (a+)+), which "
+     "backtracks catastrophically: rewrite it"),
+    (GOOD + SECTION.replace('match = "针对上述问题"', 'match = "(a+)+$"'),
+     "section 'section.x': match: regex '(a+)+$' repeats a group of repeats (like (a+)+), "
+     "which backtracks catastrophically: rewrite it"),
+]
+
+
+@pytest.mark.parametrize("text, expected", UNSAFE, ids=["huge-op", "nested-regex", "nested-section"])
+@pytest.mark.parametrize("command", [["rules", "check"], ["build", "{src}", "--out", "{out}"],
+                                     ["rules", "test"], ["explain", "银行"]])
+def test_rules_that_would_hang_or_crash_are_one_line_errors(tmp_path, text, expected, command):
+    d = write_rules(tmp_path, text)
+    src = tmp_path / "a.txt"
+    src.write_text("网商银行推出了新产品。", encoding="utf-8")
+    args = [a.format(src=src, out=tmp_path / "out") for a in command]
+    r = kg_cli(*args, "--rules", d)
+    assert (r.returncode, r.stderr) == (1, f"Error: {d / 'r.toml'}: {expected}\n")
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+", "(a*)*b", "x(?:b*c*)+y", "((a+))*"])
+def test_nested_repeats_are_refused(pattern):
+    from kg.rules import catastrophic
+
+    assert catastrophic(pattern)
+
+
+@pytest.mark.parametrize("pattern", [r"(?:\d+、)+", "a+b+", "(ab)+", r"[一二三四五六七八九十]+是",
+                                     "(针对|对于)(上述|以上)"])
+def test_safe_repeats_are_allowed(pattern):
+    from kg.rules import catastrophic
+
+    assert not catastrophic(pattern)
+
+
+def test_a_regex_that_backtracks_too_long_stops_the_build_with_a_rule_error(tmp_path):
+    # (a|a)+$ passes the static check; the time bound stops it on a long run of a
+    text = GOOD + SECTION.replace('match = "针对上述问题"', 'match = "(a|a)+$"')
+    d = write_rules(tmp_path, text)
+    src = tmp_path / "a.txt"
+    src.write_text("网商银行推出了新产品" + "a" * 40 + "!。", encoding="utf-8")
+    r = kg_cli("build", src, "--out", tmp_path / "out", "--rules", d, "--no-cache")
+    assert r.returncode == 1
+    assert r.stderr == (f"Error: {d / 'r.toml'}: section 'section.x': match: regex '(a|a)+$' "
+                        f"ran over 1 s on '网商银行推出了新产品{'a' * 20}': it backtracks "
+                        "catastrophically; simplify it\n")
+    assert not (tmp_path / "out").exists()

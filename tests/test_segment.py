@@ -131,15 +131,50 @@ def test_the_model_is_prepared_once_then_loaded_from_the_cache(lex, seg, prepara
     assert again.tokens("数字金融赋能新质生产力") == seg.tokens("数字金融赋能新质生产力")
 
 
-def test_a_damaged_model_file_is_prepared_again(lex, preparations, tmp_path):
+def _resealed(good: bytes, edit) -> bytes:
+    """The model file with its JSON payload edited and a checksum that matches (planted)."""
+    import hashlib
+    import json
+
+    header, _, payload = good.split(b"\n", 2)
+    payload = json.dumps(edit(json.loads(payload)), ensure_ascii=False).encode()
+    return header + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+def _flip(good: bytes) -> bytes:
+    data = bytearray(good)
+    data[len(data) // 2] ^= 0b101
+    return bytes(data)
+
+
+DAMAGED = {
+    "truncated": lambda good: good[: len(good) // 2],
+    "garbage": lambda good: b"not a model",
+    "empty": lambda good: b"",
+    "binary": lambda good: b"\xff" * 9,
+    "bit-flip": _flip,
+    "empty-tables": lambda good: _resealed(good, lambda p: {**p, "words": "", "freq": [],
+                                                           "tags": [], "total": 0}),
+    "zero-total": lambda good: _resealed(good, lambda p: {**p, "total": 0}),
+    "string-frequency": lambda good: _resealed(good, lambda p: {**p, "freq": ["1"] * len(p["freq"])}),
+    "unknown-state": lambda good: _resealed(good, lambda p: {**p, "start": {}}),
+    "list-for-table": lambda good: _resealed(good, lambda p: {**p, "emit": []}),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_model_file_is_prepared_again(lex, preparations, tmp_path, capsys, damage):
     segment.Segmenter(lex)
-    (path,) = (tmp_path / "segmenter").glob("*.marshal")
+    (path,) = (tmp_path / "segmenter").glob("*.json")
     good = path.read_bytes()
-    for n, damaged in enumerate((good[: len(good) // 2], b"not marshal", b"", b"\xff" * 9), 2):
-        path.write_bytes(damaged)
-        assert segment.Segmenter(lex).tokens("网商银行")[0].text == "网商银行"
-        assert len(preparations) == n
-        assert path.read_bytes() == good  # made again, and kept
+    capsys.readouterr()
+    path.write_bytes(damage(good))
+    assert segment.Segmenter(lex).tokens("网商银行")[0].text == "网商银行"
+    assert len(preparations) == 2
+    assert path.read_bytes() == good  # made again, and kept
+    err = capsys.readouterr().err
+    assert err.startswith(f"Warning: cached segmenter model {path} is damaged (")
+    assert err.endswith("); preparing it again\n") and err.count("\n") == 1
 
 
 def test_an_unwritable_cache_only_costs_time(lex, monkeypatch, tmp_path):
@@ -159,4 +194,4 @@ def test_another_lexicon_gets_its_own_model(lex, monkeypatch, tmp_path):
     assert "山雀云图系统" not in [t.text for t in segment.Segmenter(lex).tokens("山雀云图系统上线")]
     tokens = segment.Segmenter(other).tokens("山雀云图系统上线")
     assert [(t.text, t.ltype) for t in tokens][0] == ("山雀云图系统", "product")
-    assert len(list((tmp_path / "cache" / "segmenter").glob("*.marshal"))) == 2
+    assert len(list((tmp_path / "cache" / "segmenter").glob("*.json"))) == 2

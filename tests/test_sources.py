@@ -268,3 +268,37 @@ def test_a_20mb_file_reads_and_normalises_with_bounded_memory(tmp_path):
     assert r["sentences"] > 200_000
     # bounded: a small multiple of the file size (measured ~150 MB for 20 MB)
     assert r["peak_mb"] < 15 * size_mb, r
+
+
+# ------------------------------------------------------------ article ids (issue 17)
+def test_ids_that_give_the_same_iri_are_an_error_naming_both_files(tmp_path):
+    a = tmp_path / "src" / "a.txt"
+    b = tmp_path / "src" / "b.txt"
+    a.parent.mkdir()
+    a.write_text("# id: 数字金融\n\n" + BODY, encoding="utf-8")
+    b.write_text("# id: x795487e33952\n\n" + BODY, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(a.parent), "--out",
+                        str(tmp_path / "out"), "--no-cache"], capture_output=True, text=True,
+                       timeout=300)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == (f"Error: article ids '数字金融' ({a}) and 'x795487e33952' ({b}) give the "
+                        "same IRI and page name 'x795487e33952': change one of them\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("article_id", [".", "..", ".hidden"])
+def test_ids_starting_with_a_dot_are_refused(tmp_path, article_id):
+    f = tmp_path / "a.txt"
+    f.write_text(f"# id: {article_id}\n\n" + BODY, encoding="utf-8")
+    with pytest.raises(SourceError) as e:
+        read_article(f)
+    assert str(e.value) == (f"{f}: bad article id {article_id!r} (must not start with '.': its "
+                            "page would be a hidden file, or name a folder)")
+
+
+def test_a_header_key_given_twice_is_an_error(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("# id: first\n# title: 标题\n# id: second\n\n" + BODY, encoding="utf-8")
+    with pytest.raises(SourceError) as e:
+        read_article(f)
+    assert str(e.value) == f"{f}:3: header key 'id' given twice (first on line 1)"

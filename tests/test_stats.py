@@ -106,3 +106,35 @@ def test_stats_does_not_import_jieba():
         out = subprocess.run([sys.executable, "-c", code, str(Path(tmp) / "v.html")],
                              capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_stats_as_json_carries_the_same_figures():
+    import json
+    import subprocess
+    import sys
+
+    mini = Path(__file__).parent / "data" / "mini.ttl"
+    text = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--graph", str(mini)],
+                          capture_output=True, text=True, check=True).stdout
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "stats", "--graph", str(mini),
+                        "--format", "json"], capture_output=True, text=True, check=True)
+    doc = json.loads(r.stdout)
+    assert (f"entities: {doc['entities']} · relations: {doc['relations']} · "
+            f"mentions: {doc['mentions']}") in text
+    assert sum(c["count"] for c in doc["by_class"]) == doc["entities"]
+    assert {"label", "class", "value"} == set(doc["degree"][0])
+
+
+def test_a_parse_error_keeps_its_reason(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b \"open\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["stats", "--graph", str(bad)])
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"Error: cannot parse {bad}: at line 3 of <>: Bad syntax")
+    assert len(line) > len(f"Error: cannot parse {bad}: at line 3 of <>:") + 10

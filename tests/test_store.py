@@ -174,3 +174,17 @@ def test_cli_rejects_a_bad_store_before_extracting(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.output == "Error: --store 'sqlite:kg.db': unknown store (use memory or oxigraph:PATH)\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_kg_query_reads_the_store_a_build_wrote(builds):
+    import subprocess
+    import sys
+
+    text = "SELECT ?l WHERE { ?a a kg:Article ; rdfs:label ?l } ORDER BY ?l"
+    answers = []
+    for graph in (builds / "db", builds / "memory" / "kg.ttl"):
+        r = subprocess.run([sys.executable, "-m", "kg.cli", "query", "--graph", str(graph),
+                            "--format", "csv", text], capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        answers.append(r.stdout)
+    assert answers[0] == answers[1] and "简讯" in answers[0]

@@ -70,8 +70,15 @@ def write(graph, fmt: str, path: str | Path) -> str:
     from ..fileio import atomic_write
 
     w = get_writer(fmt)
-    atomic_write(path, serialize(graph, w.name))
-    return f"Wrote {len(graph):,} triples to {path} ({w.description.split(',')[0].split(':')[0]})"
+    content = serialize(graph, w.name)
+    atomic_write(path, content)
+    kind = w.description.split(',')[0].split(':')[0]
+    where = "stdout" if str(path) == "-" else path
+    if w.name == "graphml":  # nodes and edges, not triples
+        text = content if isinstance(content, str) else content.decode("utf-8")
+        return (f"Wrote {text.count('<node '):,} entities and {text.count('<edge '):,} relations "
+                f"to {where} ({kind})")
+    return f"Wrote {len(graph):,} triples to {where} ({kind})"
 
 
 def export_file(graph_path: str | Path, fmt: str, out_path: str | Path) -> str:
