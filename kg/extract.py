@@ -163,6 +163,8 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     alts = tuple(dict.fromkeys(a for a in alts if a != label))
     if not (cleanup.min_length <= len(label) <= cleanup.max_length) or label in cleanup.stop_labels:
         return None
+    if any(p.search(label) for p in cleanup.reject_patterns):
+        return None
     if all(c in EDGE_PUNCT or c in QUOTES for c in label):
         return None
     return start, end, label, alts
