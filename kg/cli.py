@@ -172,10 +172,27 @@ def validate(graph_path):
 @main.command()
 @graph_option
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("outputs") / "inferred.ttl", show_default=True)
+              default=Path("outputs") / "inferred.ttl", show_default=True,
+              help="Where owlrl writes the inferred triples (HermiT writes nothing).")
+@click.option("--reasoner", type=click.Choice(["owlrl", "hermit"]), default="owlrl",
+              show_default=True, help="owlrl: OWL-RL closure, no Java needed. hermit: OWL 2 DL "
+              "consistency check (extra [dl] and Java); exit 1 if inconsistent.")
 @handle_errors
-def reason(graph_path, out_path):
-    """Write the OWL-RL closure (inferred triples only) of ontology + graph."""
+def reason(graph_path, out_path, reasoner):
+    """Write the OWL-RL closure (inferred triples only) of ontology + graph,
+    or check ontology + graph for consistency with HermiT (OWL 2 DL).
+
+    For an inconsistency, HermiT's report names each offending entity with the
+    sentences and rules that gave it its classes.
+    """
+    if reasoner == "hermit":
+        from .hermit import check
+
+        report = check(graph_path)
+        click.echo(report.render(graph_path))
+        if not report.ok:
+            sys.exit(1)
+        return
     from .reason import reason as run_reason
 
     click.echo(run_reason(graph_path, out_path))
@@ -187,7 +204,7 @@ def reason(graph_path, out_path):
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @handle_errors
 def export(graph_path, fmt, out_path):
-    """Export the graph in another format (nt, jsonld, graphml, trig, ttl)."""
+    """Export the graph in another format (nt, jsonld, graphml, trig, ttl, owl)."""
     from .export import export_file
 
     click.echo(export_file(graph_path, fmt, out_path))
