@@ -52,8 +52,11 @@ class DLReport:
                            "for an explanation")
             return "\n".join(out)
         if self.unsatisfiable:
-            return "\n".join([head + "consistent, but with unsatisfiable classes:"] +
-                             [f"  {c}" for c in self.unsatisfiable])
+            from .export.rdftext import compact
+
+            return "\n".join([head + "consistent, but with unsatisfiable classes (no "
+                               "individual can be in them; check their axioms):"] +
+                              [f"  {compact(c) or c}" for c in self.unsatisfiable])
         return head + "consistent; no unsatisfiable class"
 
 
@@ -97,7 +100,8 @@ def check(graph_path: str | Path, ontology_path: str | Path = ONTOLOGY_FILE) -> 
             raise ReasonerError(f"HermiT failed: {_java_message(e)}") from e
         except OSError as e:
             raise ReasonerError(f"cannot run Java for HermiT: {e.strerror or e}") from e
-        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes()) if consistent else []
+        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes()
+                               if c.iri != "http://www.w3.org/2002/07/owl#Nothing") if consistent else []
         world.close()
     report = DLReport(consistent, unsatisfiable, individuals=doc.individuals)
     if not consistent:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -74,14 +76,11 @@ def inject(tmp_path: Path, triples: list, rule: str = "test.injected") -> Path:
 
 
 # -------------------------------------------------------------- consistency
-def test_bundled_graph_is_consistent_within_10_s():
-    started = time.perf_counter()
+def test_bundled_graph_is_consistent():
     result = hermit(BUNDLED)
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     assert result.output.startswith("HermiT (OWL 2 DL): ontology + ")
     assert result.output.rstrip().endswith("consistent; no unsatisfiable class")
-    assert elapsed < 10, f"HermiT took {elapsed:.1f} s on the bundled graph"
 
 
 CONTRADICTIONS = [
@@ -126,6 +125,27 @@ def test_injected_contradiction_is_reported_with_evidence(tmp_path, name, triple
     for words in expected:
         assert words in result.output, f"{words!r} missing from:\n{result.output}"
     assert "Traceback" not in result.output
+
+
+def test_unsatisfiable_class_is_reported(tmp_path):
+    onto_dir = tmp_path / "ontology"
+    shutil.copytree(ROOT / "ontology", onto_dir)
+    with open(onto_dir / "kg.ttl", "a", encoding="utf-8") as f:
+        f.write("\nkg:BankRegion a owl:Class ; rdfs:subClassOf kg:Bank , kg:City .\n")
+    env = dict(os.environ, KG_ONTOLOGY_DIR=str(onto_dir))
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "reason", "--reasoner", "hermit",
+                             "--graph", str(MINI)], capture_output=True, text=True, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0].endswith(
+        "consistent, but with unsatisfiable classes (no individual can be in them; check their axioms):")
+    assert result.stdout.splitlines()[1:] == ["  kg:BankRegion"]
+
+
+def test_missing_graph_is_one_line_error(tmp_path):
+    result = hermit(tmp_path / "none.ttl")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: graph file not found")
+    assert len(result.output.splitlines()) == 1
 
 
 def test_owlrl_stays_the_default_and_needs_no_java(tmp_path):
@@ -216,4 +236,4 @@ def test_median_time_on_bundled_graph_is_under_10_s():
         started = time.perf_counter()
         assert hermit(BUNDLED).exit_code == 0
         times.append(time.perf_counter() - started)
-    assert statistics.median(times) < 10
+    assert statistics.median(times) < 10, f"HermiT runs took {times} s on the bundled graph"
