@@ -201,6 +201,22 @@ def test_export_loads_in_owlready2_with_every_entity_as_an_individual(exported):
     assert str(BANK) in individuals
 
 
+def test_export_is_owl_2_dl_for_the_owl_api(exported):
+    """The OWL API (what Protégé is built on, bundled in HermiT.jar) reads the file as is
+    and finds it in the OWL 2 DL profile, with every entity an individual."""
+    import owlready2
+    from owlready2 import reasoning
+
+    result = subprocess.run([owlready2.JAVA_EXE, "-cp", reasoning._HERMIT_CLASSPATH,
+                             str(Path(__file__).parent / "data" / "DLProfile.java"), exported.as_uri()],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    graph = rdflib.Graph().parse(BUNDLED)
+    n_entities = len({s for s, o in graph.subject_objects(RDF.type)
+                      if o not in (RDF.Statement, KG.Sentence)})
+    assert result.stdout.splitlines() == [f"individuals {n_entities}", "OWL 2 DL true"]
+
+
 def test_export_declares_everything_and_leaves_provenance_out(exported):
     g = rdflib.Graph().parse(exported, format="xml")
     assert (BANK, RDF.type, OWL.NamedIndividual) in g
