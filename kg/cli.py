@@ -234,10 +234,26 @@ def validate(graph_path):
 
 @main.command()
 @graph_option
-@out_file_option(Path("outputs") / "inferred.ttl", "the inferred triples (Turtle)")
+@out_file_option(Path("outputs") / "inferred.ttl", "the inferred triples (Turtle; owlrl only)")
+@click.option("--reasoner", type=click.Choice(["owlrl", "hermit"]), default="owlrl",
+              show_default=True, help="owlrl: OWL-RL closure, no Java needed. hermit: OWL 2 DL "
+              "consistency check (extra [dl] and Java); exit 1 if inconsistent.")
 @handle_errors
-def reason(graph_path, out_path):
-    """Write the OWL-RL closure (inferred triples only) of ontology + graph."""
+def reason(graph_path, out_path, reasoner):
+    """Write the OWL-RL closure (inferred triples only) of ontology + graph,
+    or check ontology + graph for consistency with HermiT (OWL 2 DL).
+
+    For an inconsistency, HermiT's report names each offending entity with the
+    sentences and rules that gave it its classes.
+    """
+    if reasoner == "hermit":
+        from .hermit import check
+
+        report = check(graph_path)
+        click.echo(report.render(graph_path))
+        if not report.ok:
+            sys.exit(1)
+        return
     from .reason import reason as run_reason
 
     summary(run_reason(graph_path, out_path), out_path)
@@ -259,6 +275,7 @@ def export(graph_path, fmt, out_path):
     jsonld   JSON-LD with an @context
     trig     TriG: one named graph per article, shared entity data in the default graph
     graphml  GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)
+    owl      OWL 2 DL in RDF/XML: ontology and entities as individuals (Protégé, owlready2)
     """
     from .export import export_file
 

@@ -57,3 +57,7 @@ class PushError(KgError):
 
 class EvalError(KgError):
     """A gold file is malformed."""
+
+
+class ReasonerError(KgError):
+    """A reasoner cannot run (missing Java or owlready2) or failed."""

@@ -139,7 +139,7 @@ def test_unknown_format_is_one_line_error(tmp_path):
                                        "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "Error: unknown export format 'xls' (choose from graphml, jsonld, nt, trig, ttl)"]
+        "Error: unknown export format 'xls' (choose from graphml, jsonld, nt, owl, trig, ttl)"]
 
 
 # ------------------------------------------------------ special files (issue 17)
@@ -244,3 +244,22 @@ def test_a_folder_where_a_lexicon_file_is_expected(tmp_path, name):
     assert r.stderr.splitlines()[-1].startswith("Error: ")
     assert f"{kind} {lexicon / name} is a folder, not a file" in r.stderr + r.stdout
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("lit", TRICKY, ids=[repr(str(l)) for l in TRICKY])
+def test_owl_export_round_trips_literals_in_rdfxml(lit):
+    g = rdflib.Graph()
+    g.add((KGD["x"], RDF.type, KG.Concept))
+    g.add((KGD["x"], RDFS.label, lit))
+    back = rdflib.Graph().parse(data=serialize(g, "owl"), format="xml")
+    assert (KGD["x"], RDFS.label, lit) in back
+    assert (KGD["x"], RDF.type, OWL.NamedIndividual) in back
+
+
+def test_owl_export_holds_the_ontology_axioms():
+    back = rdflib.Graph().parse(data=serialize(rdflib.Graph().parse(MINI), "owl"), format="xml")
+    onto = rdflib.Graph().parse(Path(__file__).parent.parent / "ontology" / "kg.ttl")
+    missing = [t for t in onto if not isinstance(t[0], BNode) and not isinstance(t[2], BNode)
+               and str(t[0]) != "https://w3id.org/kg-zh/ontology" and t not in back]
+    assert missing == []
+    assert len(list(back.subjects(RDF.type, OWL.AllDisjointClasses))) == 2

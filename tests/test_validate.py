@@ -132,6 +132,18 @@ def bad_iri(g):
     _add_reified(g, KGD["article-digital_finance"], KG.mentions, node)
 
 
+def self_cause(g):
+    _add_reified(g, FIN_DIFFICULTY, KG.causes, FIN_DIFFICULTY)
+
+
+def subsidiary_cycle(g):
+    _add_reified(g, KGD["institution-222a3d6f89d0"], KG.subsidiaryOf, BANK)
+
+
+def region_part_of_problem(g):
+    _add_reified(g, HANGZHOU, KG.partOf, FIN_DIFFICULTY)
+
+
 BROKEN = [
     (two_types, "Violation: 网商银行 (kgd:institution-7d126eb4c850) rdf:type: an entity has exactly one rdf:type"),
     (no_label, "Violation: kgd:problem-567cc631762d rdfs:label: an entity has exactly one rdfs:label"),
@@ -154,6 +166,11 @@ BROKEN = [
     (sentence_without_text, "Violation: kgd:sentence-smart_city-0 kg:text: a sentence has exactly one non-empty kg:text"),
     (unknown_class, "Violation: 杭州 (kgd:region-c2d2d67e9afb): rdf:type kg:Citty is not an entity class"),
     (bad_iri, "the IRI of a kg:Institution must be kgd:institution-<12 hex digits>"),
+    (self_cause, "Violation: 融资难 (kgd:problem-567cc631762d): a problem kg:causes itself (kg:causes is irreflexive)"),
+    (subsidiary_cycle, "kgd:institution-7d126eb4c850 and this institution are kg:subsidiaryOf each other "
+                       "(kg:subsidiaryOf is asymmetric)"),
+    (region_part_of_problem, "Violation: 杭州 (kgd:region-c2d2d67e9afb) kg:partOf: a region is part only of a "
+                             "kg:Region (kg:partOf) [value kgd:problem-567cc631762d]"),
 ]
 
 
@@ -177,7 +194,8 @@ def test_warnings_do_not_fail(tmp_path):
             "an article should have a dcterms:creator") in result.output
 
 
-@pytest.mark.parametrize("mutate", [asserted_inverse, unreified_relation, offsets_mismatch, unknown_class],
+@pytest.mark.parametrize("mutate", [asserted_inverse, unreified_relation, offsets_mismatch, unknown_class,
+                                    self_cause, subsidiary_cycle],
                          ids=lambda f: f.__name__)
 def test_oxigraph_graph_checks_match_pyshacl(mutate):
     """The whole-graph SPARQL constraints give the same report in Oxigraph as in pySHACL."""

@@ -46,6 +46,9 @@ register("trig", "kg.export.graph_writers", "write_trig",
          "TriG: one named graph per article, shared entity data in the default graph", ".trig")
 register("graphml", "kg.export.graph_writers", "write_graphml",
          "GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)", ".graphml")
+register("owl", "kg.export.owl", "write_owl",
+         "OWL 2 DL in RDF/XML: ontology + entities as named individuals, no provenance "
+         "(opens in Protégé and owlready2)", ".owl", aliases=("rdfxml", "rdf/xml"))
 
 
 def formats() -> str:
