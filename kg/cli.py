@@ -56,17 +56,43 @@ def main():
 @click.option("--store", default=None, help="Graph store, e.g. oxigraph:PATH (default: memory).")
 @click.option("--pages/--no-pages", default=True, show_default=True,
               help="Also write graph.html and one page per article (skip them for large corpora).")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Extract on a Dask cluster: its scheduler (tcp://host:port), or 'local' "
+              "for a LocalCluster here (--jobs workers; default one per core). "
+              "Needs pip install -e '.[cluster]'.")
+@click.option("--shards", "shards_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write the graph as sorted N-Triples shards in this folder "
+              "(for a store's bulk loader or kg push) instead of kg.ttl and pages.")
+@click.option("--shard-count", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Number of shards written by --shards.")
 @handle_errors
-def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store, pages):
+def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store, pages,
+          cluster, shards_dir, shard_count):
     """Extract the graph from SOURCES (files or folders of .txt; default sources/)."""
     from .pipeline import build as run_build
 
     def warn(message: str) -> None:
         click.echo(f"Warning: {message}", err=True)
 
-    summary = run_build(list(sources) or [Path("sources")], out_dir=out_dir, jobs=jobs,
+    sources = list(sources) or [Path("sources")]
+    engine = None
+    if cluster is not None:
+        from .cluster import dask_engine
+
+        engine = dask_engine(cluster, workers=jobs if jobs > 1 else None)
+    if shards_dir is not None:
+        if store is not None:
+            raise click.UsageError("--shards and --store are alternatives: choose one")
+        from .shards import build_shards
+
+        click.echo(build_shards(sources, shards_dir, shard_count, jobs=jobs,
+                                rules_dir=rules_dir, lexicon_path=lexicon_path,
+                                encoding=encoding, use_cache=cache, warn=warn,
+                                engine=engine).render())
+        return
+    summary = run_build(sources, out_dir=out_dir, jobs=jobs,
                         rules_dir=rules_dir, lexicon_path=lexicon_path, encoding=encoding,
-                        use_cache=cache, store=store, warn=warn, pages=pages)
+                        use_cache=cache, store=store, warn=warn, pages=pages, engine=engine)
     if not pages and (out_dir / "graph.html").exists():
         warn(f"{out_dir / 'graph.html'} is left from an earlier build (--no-pages)")
     click.echo(summary.render())
