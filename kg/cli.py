@@ -290,13 +290,19 @@ def eval_(gold_paths, graph_path, texts_dir, rules_dir, lexicon_path, fmt, detai
 
 @main.command()
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
-@graph_option
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
+              show_default=True, help="Graph file to push, or a folder of shards "
+              "(kg build --shards).")
 @click.option("--graph-iri", default=None, help="Named graph to replace (default: the dataset's).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds to wait on each network operation.")
 @handle_errors
 def push(endpoint, graph_path, graph_iri, timeout):
-    """Load the graph into a SPARQL 1.1 Graph Store endpoint, replacing that graph."""
+    """Load the graph into a SPARQL 1.1 Graph Store endpoint, replacing that graph.
+
+    A folder of shards (kg build --shards) replaces the graph with its first shard and
+    adds the others; a failure midway says how many were sent.
+    """
     from .push import push as run_push
 
     click.echo(run_push(graph_path, endpoint, graph_iri=graph_iri, timeout=timeout))

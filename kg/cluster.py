@@ -155,7 +155,7 @@ def _connected(address: str, extractor, workers: int | None,
 def _local_cluster(distributed, n_workers: int):
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # the worker processes
     return distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                    dashboard_address=None, silence_logs=logging.WARNING)
+                                    dashboard_address=":0", silence_logs=logging.WARNING)
 
 
 def _threads(client) -> int:
