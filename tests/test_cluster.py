@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -27,17 +26,18 @@ SOURCES = ROOT / "sources"
 START_S = 60.0
 
 
-def write_corpus(folder: Path, copies: int) -> Path:
-    """``copies`` copies of each bundled article, each under its own id."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for src in sorted(SOURCES.glob("*.txt")):
-        text = src.read_text("utf-8")
-        base = re.search(r"^# id: *(\S+)", text, re.M).group(1)
-        for n in range(copies):
-            new_id = f"{base}_{n}"
-            (folder / f"{new_id}.txt").write_text(
-                re.sub(r"^# id: *\S+", f"# id: {new_id}", text, count=1, flags=re.M), "utf-8")
-    return folder
+def _bench_module():
+    """bench/build_bench.py, whose ``write_corpus`` copies the bundled articles under
+    distinct ids (the first copy keeps the original id)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_bench", ROOT / "bench" / "build_bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+write_corpus = _bench_module().write_corpus
 
 
 def _exe(name: str) -> str:
