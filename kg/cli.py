@@ -109,19 +109,44 @@ def main():
               help="Also write graph.html and one page per article (skip them for large corpora).")
 @click.option("--single-file", is_flag=True, default=False,
               help="Make each page self-contained (scripts and data inline, no assets/ folder).")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Extract on a Dask cluster: its scheduler (tcp://host:port), or 'local' "
+              "for a LocalCluster here (--jobs workers; default one per core). "
+              "Needs pip install -e '.[cluster]'.")
+@click.option("--shards", "shards_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write the graph as sorted N-Triples shards in this folder "
+              "(for a store's bulk loader or kg push) instead of kg.ttl and pages.")
+@click.option("--shard-count", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Number of shards written by --shards.")
 @handle_errors
 def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, store, pages,
-          single_file):
+          single_file, cluster, shards_dir, shard_count):
     """Extract the graph from SOURCES (files or folders of .txt; default sources/)."""
     from .pipeline import build as run_build
 
     def warn(message: str) -> None:
         click.echo(f"Warning: {message}", err=True)
 
-    summary = run_build(list(sources) or [Path("sources")], out_dir=out_dir, jobs=jobs,
+    sources = list(sources) or [Path("sources")]
+    engine = None
+    if cluster is not None:
+        from .cluster import dask_engine
+
+        engine = dask_engine(cluster, workers=jobs if jobs > 1 else None)
+    if shards_dir is not None:
+        if store is not None:
+            raise click.UsageError("--shards and --store are alternatives: choose one")
+        from .shards import build_shards
+
+        click.echo(build_shards(sources, shards_dir, shard_count, jobs=jobs,
+                                rules_dir=rules_dir, lexicon_path=lexicon_path,
+                                encoding=encoding, use_cache=cache, warn=warn,
+                                engine=engine).render())
+        return
+    summary = run_build(sources, out_dir=out_dir, jobs=jobs,
                         rules_dir=rules_dir, lexicon_path=lexicon_path, encoding=encoding,
                         use_cache=cache, store=store, warn=warn, pages=pages,
-                        single_file=single_file)
+                        single_file=single_file, engine=engine)
     click.echo(summary.render())
 
 
@@ -354,13 +379,19 @@ def eval_(gold_paths, graph_path, texts_dir, rules_dir, lexicon_path, fmt, detai
 
 @main.command()
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
-@graph_option
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
+              show_default=True, help="Graph file to push, or a folder of shards "
+              "(kg build --shards).")
 @click.option("--graph-iri", default=None, help="Named graph to replace (default: the dataset's).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds to wait on each network operation.")
 @handle_errors
 def push(endpoint, graph_path, graph_iri, timeout):
-    """Load the graph into a SPARQL 1.1 Graph Store endpoint, replacing that graph."""
+    """Load the graph into a SPARQL 1.1 Graph Store endpoint, replacing that graph.
+
+    A folder of shards (kg build --shards) replaces the graph with its first shard and
+    adds the others; a failure midway says how many were sent.
+    """
     from .push import push as run_push
 
     click.echo(run_push(graph_path, endpoint, graph_iri=graph_iri, timeout=timeout))

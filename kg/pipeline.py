@@ -269,14 +269,15 @@ def _load_cached(path: Path, article: Article,
 
 def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bool = True,
                     encoding: str | None = None, warn: Callable[[str], None] = lambda m: None,
-                    progress: bool = False) -> tuple[list[Article], list[Extraction], int]:
+                    progress: bool = False, engine=None
+                    ) -> tuple[list[Article], list[Extraction], int]:
     """Read and extract the articles of ``sources``: (articles sorted by id, their
     extractions, how many were extracted rather than taken from the cache).
 
     Articles are read one at a time, and one not in the cache goes to extraction at
     once. With ``jobs`` > 1 the first of them starts the worker processes (no more
     than source files); the rest is read while they extract. The result does not
-    depend on ``jobs``."""
+    depend on ``jobs``. ``engine`` extracts elsewhere instead (see ``_elsewhere``)."""
     files = discover(sources)
     config = extractor.rs.digest + extractor.lexicon.digest + _ontology_digest() + _code_digest()
     cdir = cache_dir()
@@ -308,9 +309,12 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
     first = next(tasks, None)  # read up to the first article to extract
     if first is not None and not failed:
         with _progress(len(files), progress) as advance, \
-                worker_pool(min(jobs, len(files)), extractor) as pool:
+                (engine(extractor) if engine is not None
+                 else worker_pool(min(jobs, len(files)), extractor)) as pool:
             tasks = itertools.chain([first], tasks)
-            if pool is None:
+            if engine is not None:
+                results = _elsewhere(pool, tasks)
+            elif pool is None:
                 results = (_extract_with(extractor, task) for task in tasks)
             else:  # one article per task: the last ones to finish decide the end
                 results = pool.imap(_extract_one, tasks, chunksize=1)
@@ -326,6 +330,26 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
         raise SourceError("no article with any text in " + ", ".join(str(p) for p in sources))
     ids = sorted(articles)
     return [articles[k] for k in ids], [done[k] for k in ids], len(sent)
+
+
+def _elsewhere(extract_map, tasks) -> Iterator[tuple[list, list]]:
+    """The results of another extraction engine, e.g. a Dask cluster (``kg.cluster``):
+    ``engine(extractor)`` is a context manager giving ``extract_map(articles)``, which
+    yields each article's (mentions, relations) in order. The cache is written here."""
+    from collections import deque
+
+    pending: deque = deque()
+
+    def articles():
+        for art, path in tasks:
+            pending.append((art, path))
+            yield art
+
+    for mentions, relations in extract_map(articles()):
+        art, path = pending.popleft()
+        if path is not None:
+            _store_cached(path, Extraction(art, mentions, relations))
+        yield mentions, relations
 
 
 @contextmanager
@@ -394,14 +418,15 @@ def _collector_paused():
 def build(sources: list[Path], out_dir: Path = Path("outputs"), jobs: int = 1, rules_dir=None,
           lexicon_path=None, encoding=None, use_cache: bool = True, store: str | None = None,
           warn: Callable[[str], None] = lambda m: None, pages: bool = True,
-          single_file: bool = False) -> Summary:
+          single_file: bool = False, engine=None) -> Summary:
+    """``engine``: extract elsewhere, e.g. ``kg.cluster.dask_engine(address)``."""
     with _collector_paused():
         return _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache, store,
-                      warn, pages, single_file)
+                      warn, pages, single_file, engine)
 
 
 def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache, store, warn,
-           pages, single_file=False) -> Summary:
+           pages, single_file=False, engine=None) -> Summary:
     t0 = time.perf_counter()
     # a bad --store or an unusable output folder fails before any extraction
     in_memory = store_mod.check_spec(store).kind == "memory"
@@ -412,7 +437,7 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
         extractor = load_extractor(rules_dir, lexicon_path)
         articles, extractions, n_extracted = extract_sources(
             sources, extractor, jobs=jobs, use_cache=use_cache, encoding=encoding, warn=warn,
-            progress=True)
+            progress=True, engine=engine)
         entities, rels = resolve_extractions(extractions)
         # Most triples are reified statements: never gathered as triples (the pages are
         # drawn from the records); a store gets them one statement at a time.

@@ -54,26 +54,60 @@ def push(graph_path: str | Path, endpoint: str, graph_iri: str | None = None,
     if not timeout > 0:
         raise PushError(f"timeout must be a positive number of seconds, not {timeout:g}")
     headers = _auth_headers()
-    body, media_type, size, count = _read_body(Path(graph_path))
-    headers.update({"Content-Type": media_type, "Content-Length": str(size)})
+    path = Path(graph_path)
+    if path.is_dir():
+        return _push_shards(path, url, endpoint, where, headers, timeout)
+    body, media_type, size, count = _read_body(path)
+    status, reason = _send("PUT", url, body, media_type, size, headers, endpoint, timeout)
+    noun = "triple" if count == 1 else "triples"
+    return f"Pushed {count} {noun} to {endpoint} ({where}): HTTP {status} {reason}".rstrip()
 
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
+
+def _push_shards(folder: Path, url: str, endpoint: str, where: str, headers: dict,
+                 timeout: float) -> str:
+    """The shards of ``kg build --shards`` (``folder``): the first replaces the graph
+    (PUT), the others are added to it (POST). Every shard is checked before any is sent."""
+    from .shards import shard_files
+
+    paths = shard_files(folder)
+    if not paths:
+        raise GraphError(f"{folder} is a folder with no shards (kg-*.nt from "
+                         f"`kg build --shards {folder}`)")
+    checked = []
+    for path in paths:  # parse all first: a broken shard sends nothing
+        body, media_type, size, n = _read_body(path)
+        body.close()
+        checked.append((path, media_type, size, n))
+    count = 0
+    for i, (path, media_type, size, n) in enumerate(checked):
+        status, reason = _send("PUT" if i == 0 else "POST", url, open(path, "rb"), media_type,
+                               size, headers, endpoint, timeout, done=i)
+        count += n
+    noun = "triple" if count == 1 else "triples"
+    return (f"Pushed {count} {noun} from {len(paths)} shards to {endpoint} ({where}): "
+            f"HTTP {status} {reason}").rstrip()
+
+
+def _send(method: str, url: str, body, media_type: str, size: int, headers: dict,
+          endpoint: str, timeout: float, done: int = 0) -> tuple[int, str]:
+    """Send one request; (status, reason) or a PushError (which says how many shards
+    were sent already, when ``done``)."""
+    headers = {**headers, "Content-Type": media_type, "Content-Length": str(size)}
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    after = f" (after {done} shards were sent; push again)" if done else ""
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read(64 * 1024)
-            status, reason = response.status, response.reason
+            return response.status, response.reason
     except urllib.error.HTTPError as e:
-        raise PushError(_http_failure(endpoint, e)) from e
+        raise PushError(_http_failure(endpoint, e) + after) from e
     except urllib.error.URLError as e:
-        raise PushError(f"cannot reach {endpoint}: {_why(e.reason, timeout)}") from e
+        raise PushError(f"cannot reach {endpoint}: {_why(e.reason, timeout)}{after}") from e
     except (OSError, http.client.HTTPException) as e:
-        raise PushError(f"cannot reach {endpoint}: {_why(e, timeout)}") from e
+        raise PushError(f"cannot reach {endpoint}: {_why(e, timeout)}{after}") from e
     finally:
         if hasattr(body, "close"):
             body.close()
-
-    noun = "triple" if count == 1 else "triples"
-    return f"Pushed {count} {noun} to {endpoint} ({where}): HTTP {status} {reason}".rstrip()
 
 
 # ------------------------------------------------------------------ request parts
