@@ -544,6 +544,26 @@ class Extractor:
                 elif cue.shape == "tail":  # A是B之一: A partOf B
                     objs = [m for m in before if fits(cue, "o", m)][-1:]
                     subs = [m for m in before if m not in objs and fits(cue, "s", m)]
+                elif cue.shape == "listed":  # X……，聚焦A、B等领域: A exemplifies X
+                    nxt = chunks[k + 1] if k + 1 < len(chunks) else None
+                    if nxt is not None and nxt.mention is not None:
+                        continue  # A、B等问题: the head is an entity (a pattern rule's case)
+                    j = k - 1  # the list: entities joined by 、和与及 right before the cue
+                    subs = []
+                    while j >= 0 and (chunks[j].mention is not None or chunks[j].text in "、和与及"):
+                        if chunks[j].mention is not None:
+                            subs.append(chunks[j].mention)
+                        j -= 1
+                    if len(subs) < 2:
+                        continue
+                    cores = {vocab.core(mentions[m].cls) for m in subs}
+                    first = min(mentions[m].start for m in subs)
+                    # the nearest entity of their kind before the list, also one nested in a
+                    # longer entity (未来产业 in 大力发展未来产业)
+                    objs = sorted((m for m in local if mentions[m].end <= first and m not in subs
+                                   and vocab.core(mentions[m].cls) in cores and fits(cue, "o", m)),
+                                  key=lambda m: mentions[m].end)[-1:]
+                    subs = [m for m in subs if fits(cue, "s", m)]
                 elif cue.shape == "because":  # 由于A，B: A causes B
                     subs = [m for m in after if fits(cue, "s", m)]
                     objs = [m for i, m in ents if clause[i] > c and fits(cue, "o", m)]

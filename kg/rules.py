@@ -69,6 +69,9 @@ CUE_SHAPES = {
     "forward",   # subject … cue … object, in one clause (数字金融缓解了融资约束)
     "inverse",   # object … cue … subject (数字金融包括A、B: A partOf 数字金融)
     "tail",      # subject … object cue (科技金融是五篇大文章之一)
+    "listed",    # object … subject、subject等 (聚焦量子科技、6G等领域 after 未来产业): the
+                 # items of a list closed by the cue exemplify the nearest entity of their
+                 # kind before the list
     "because",   # cue subject，object (由于信息不对称，融资难: causes)
     "examples",  # whole，cue example、example (…问题，如A、B: A exemplifies the whole)
     "actor",     # no word: an institution undertakes the measures of its clause, sentence,
