@@ -582,7 +582,10 @@ class Extractor:
                     if not fits(cue, "o", m):
                         continue
                     near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
-                    for s in (near[-1:] or fallback(cue, [])):
+                    # else the nearest actor of an earlier clause of the sentence (郑栅洁说，
+                    # 国家发展改革委将聚焦……，持续加大……)
+                    before = [a for j, a in ents if clause[j] < clause[i] and fits(cue, "s", a)]
+                    for s in (near[-1:] or before[-1:] or fallback(cue, [])):
                         out.append((s, cue.predicate, m, cue.id))
             elif cue.shape == "place_subject":
                 places = [m for m in own[:1] if fits(cue, "o", m)]  # the place leads the sentence
