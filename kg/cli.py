@@ -300,7 +300,7 @@ def export(graph_path, fmt, out_path):
     jsonld   JSON-LD with an @context
     trig     TriG: one named graph per article, shared entity data in the default graph
     graphml  GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)
-    owl      OWL 2 DL in RDF/XML: ontology and entities as individuals (Protégé, owlready2)
+    owl      OWL 2 DL in RDF/XML: ontology + entities as named individuals, no provenance (opens in Protégé and owlready2)
     """
     from .export import export_file
 

@@ -217,7 +217,7 @@ def test_export_help_lists_every_format():
 
 @pytest.mark.parametrize("args, message", [
     (["eval", "--gold", "/dev/zero"], "Error: gold file /dev/zero is not a regular file"),
-    (["eval", "--gold", "{tmp}"], "Error: gold file {tmp} is a folder, not a file"),
+    (["eval", "--gold", "{tmp}"], "Error: {tmp}: no gold files (*.json) in this folder"),
     (["stats", "--graph", "/dev/zero"], "Error: graph file /dev/zero is not a regular file"),
     (["build", "{tmp}/src.txt", "--out", ""],
      "Error: Invalid value for '--out': an empty path (give a file or folder name)"),
