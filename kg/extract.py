@@ -573,7 +573,9 @@ class Extractor:
                         [m for m in earlier if fits(cue, "o", m)][-1:]
                 for s in subs:
                     for o in objs:
-                        out.append((s, cue.predicate, o, cue.id))
+                        if not cue.same_class or \
+                                vocab.core(mentions[s].cls) == vocab.core(mentions[o].cls):
+                            out.append((s, cue.predicate, o, cue.id))
                 if cue.shape == "forward" and objs and subs:
                     taken.update(objs)
         for cue in cues:

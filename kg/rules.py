@@ -30,8 +30,8 @@ SCHEMA: dict[str, dict] = {
     "file": {"lists": dict, "rule": [dict], "section": [dict], "enumeration": [dict],
              "cleanup": dict, "item_role": [dict], "cue": [dict], "within": dict},
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
-            "subject": STRINGS, "object": STRINGS, "fallback": bool, "examples": list,
-            "counter_examples": list},
+            "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
+            "examples": list, "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
@@ -334,6 +334,7 @@ class CueRule:
     subject: frozenset | None  # classes allowed at each end (None: the predicate's own)
     object: frozenset | None
     fallback: bool  # no subject in the clause: the sentence's, paragraph's or section's
+    same_class: bool  # both ends of one core class (a region is part only of a region …)
     examples: tuple
     counter_examples: tuple
     file: str
@@ -870,7 +871,8 @@ class _Loader:
         fallback = raw.get("fallback", True)
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
-                       subj, obj, bool(fallback), exs, cexs, file)
+                       subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
+                       file)
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
