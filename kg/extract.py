@@ -29,6 +29,7 @@ SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
+MAX_HEADING = 30  # characters: a one-sentence paragraph this short is a heading
 
 
 @dataclass
@@ -298,6 +299,19 @@ class Extractor:
                     if allowed(cue.subject, i):
                         by_para.setdefault(para_of[m.sentence], []).append(i)
                 text = article.text
+                n_sentences = Counter(sent.paragraph for sent in article.sentences)
+                heading = None  # a paragraph that is one short measure: a heading
+                for para in sorted(n_sentences):
+                    group = sorted(by_para.get(para, []),
+                                   key=lambda i: (mentions[i].start, -mentions[i].end))
+                    head = first_sentence[para]
+                    if n_sentences[para] == 1 and len(head.text) <= MAX_HEADING and group \
+                            and not head.text.endswith(("。", "！", "？", "；")):
+                        heading = group[0]
+                        continue
+                    if heading is not None:
+                        for i in group:
+                            out.append((i, cue.predicate, heading, cue.id, mentions[i].sentence))
                 for para, group in sorted(by_para.items()):
                     head = first_sentence[para]
                     group.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
