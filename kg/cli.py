@@ -146,7 +146,7 @@ def rules():
 @handle_errors
 def rules_check(rules_dir, lexicon_path):
     """Validate rule and lexicon files as a build loads them; list every problem."""
-    from .rules import check
+    from .curated import check
 
     try:
         click.echo(check(rules_dir=rules_dir, lexicon_path=lexicon_path))
@@ -206,7 +206,7 @@ def query(query, query_file, graph_path, fmt, limit, timeout, list_queries):
     """Run a read-only SPARQL QUERY (text, --file, or a canned query NAME).
 
     The ontology is loaded beside the graph and the usual prefixes (kg, kgd,
-    rdf, rdfs, owl, xsd, skos, prov, dcterms, schema, foaf) are predeclared.
+    rdf, rdfs, owl, xsd, skos, prov, dcterms, schema, foaf, sh) are predeclared.
     Updates and SERVICE are refused. Rows are printed as they come; Ctrl-C
     stops the query.
     """

@@ -7,7 +7,7 @@ from .ruletest import article_of
 
 
 def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
-    from .pipeline import load_extractor
+    from .curated import load_extractor
 
     extractor = load_extractor(rules_dir, lexicon_path)
     art = article_of(text)

@@ -119,7 +119,7 @@ def all_items(extractor: Extractor) -> list:
 
 
 def run_rule_tests(rules_dir=None, lexicon_path=None) -> tuple[str, int]:
-    from .pipeline import load_extractor
+    from .curated import load_extractor
 
     extractor = load_extractor(rules_dir, lexicon_path)
     outcomes = [o for item in all_items(extractor) for o in check_item(extractor, item)]
@@ -133,7 +133,7 @@ def run_rule_tests(rules_dir=None, lexicon_path=None) -> tuple[str, int]:
 
 
 def rule_stats(sources: list[Path], rules_dir=None, lexicon_path=None) -> str:
-    from .pipeline import load_extractor
+    from .curated import load_extractor
     from .sources import read_sources
 
     extractor = load_extractor(rules_dir, lexicon_path)
