@@ -1,5 +1,10 @@
 """The ``kg`` command line: each command reads options, calls one library
-function and prints. Library errors (KgError) become one ``Error: ...`` line."""
+function and prints. Library errors (KgError) become one ``Error: ...`` line.
+
+Each command imports its library module inside its function: the modules behind the
+commands import jieba, rdflib, networkx or pyshacl, and a command (or ``kg --help``)
+loads only what it uses (``kg query`` never loads jieba, a build without pages never
+loads rdflib)."""
 
 from __future__ import annotations
 

@@ -36,6 +36,7 @@ from typing import Callable, Iterator
 from .errors import GraphError, InputError, KgError, QueryError
 from .fileio import DEFAULT_GRAPH, check_regular_file, one_line, read_text_input
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
+from .process import ChildFailed, Timeout, run_in_child
 from .triples import PREFIXES, PREFIXES_BY_LENGTH, XSD_STRING
 
 QUERIES_DIR = ONTOLOGY_DIR / "queries"
@@ -241,7 +242,6 @@ def run(query: str | None = None, *, query_file: str | Path | None = None,
     """``kg query``: the formatted result, passed to ``write`` piece by piece as it
     comes (and returned whole if ``write`` is None). The graph is loaded and the query
     run in a child process, killed after ``timeout`` seconds or on Ctrl-C."""
-    from .process import ChildFailed, Timeout, run_in_child
 
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import OntologyError
 from .fileio import load_graph
-from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
+from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, parse_turtle
 from .triples import DATA_NS, NS, PREFIXES_BY_LENGTH, SH_NS as SH
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
@@ -67,8 +67,6 @@ def _label(data, node) -> str:
 
 
 def _load_rdf(path: Path, what: str):
-    from .ontology import parse_turtle
-
     return parse_turtle(path, what)
 
 
