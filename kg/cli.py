@@ -1,5 +1,10 @@
 """The ``kg`` command line: each command reads options, calls one library
-function and prints. Library errors (KgError) become one ``Error: ...`` line."""
+function and prints. Library errors (KgError) become one ``Error: ...`` line.
+
+Each command imports its library module inside its function: the modules behind the
+commands import jieba, rdflib, networkx or pyshacl, and a command (or ``kg --help``)
+loads only what it uses (``kg query`` never loads jieba, a build without pages never
+loads rdflib)."""
 
 from __future__ import annotations
 
@@ -171,7 +176,7 @@ def rules():
 @handle_errors
 def rules_check(rules_dir, lexicon_path):
     """Validate rule and lexicon files as a build loads them; list every problem."""
-    from .rules import check
+    from .curated import check
 
     try:
         click.echo(check(rules_dir=rules_dir, lexicon_path=lexicon_path))
@@ -231,7 +236,7 @@ def query(query, query_file, graph_path, fmt, limit, timeout, list_queries):
     """Run a read-only SPARQL QUERY (text, --file, or a canned query NAME).
 
     The ontology is loaded beside the graph and the usual prefixes (kg, kgd,
-    rdf, rdfs, owl, xsd, skos, prov, dcterms, schema, foaf) are predeclared.
+    rdf, rdfs, owl, xsd, skos, prov, dcterms, schema, foaf, sh) are predeclared.
     Updates and SERVICE are refused. Rows are printed as they come; Ctrl-C
     stops the query.
     """

@@ -1,6 +1,6 @@
 """``kg eval``: score a built graph against hand-made gold annotations.
 
-A gold file (see SPEC.md, "Gold files") lists the entities and relations of one
+A gold file (format: docs/gold.md) lists the entities and relations of one
 article::
 
     {"article": "digital_finance",
@@ -10,8 +10,9 @@ article::
 Matching:
 
 * a graph entity matches a gold entity when one of its labels (``rdfs:label``
-  or ``skos:altLabel``) equals the gold label or one of its aliases, after
-  removing quote marks and white space. Its type, or any ``kg:`` superclass of
+  or ``skos:altLabel``) equals the gold label or one of its aliases in the
+  form the resolver merges labels in (``kg.resolve.normalise``: NFKC, quote marks
+  and white space removed, Latin lower-cased). Its type, or any ``kg:`` superclass of
   its type (``rdfs:subClassOf`` in ontology/kg.ttl), must also be among the
   gold ``types``;
 * only the entities the article mentions (``kgd:article-<id> kg:mentions ?e``)
@@ -36,16 +37,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
-from .errors import EvalError
+import rdflib  # kg eval reads or builds an rdflib graph whatever it is asked
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-QUOTE_MARKS = "“”‘’\"'《》「」"
-_STRIP = {ord(c): None for c in QUOTE_MARKS}
-_SPACE = re.compile(r"\s+")
+from . import ontology, pipeline
+from .errors import EvalError, InputError
+from .fileio import load_graph, read_input
+from .rdf import article_iri
+from .resolve import normalise
+from .triples import NS
+
 
 # Classes a gold entity may have (kg:Article and kg:Sentence are not entities).
 ENTITY_CLASSES = ("Institution", "Product", "Problem", "Remedy", "Region",
@@ -61,11 +65,6 @@ _TOP_KEYS = {"article", "text", "genre", "topic", "entities", "relations"}
 _MAX_PROBLEMS = 3
 
 
-def normalise(text: str) -> str:
-    """The form labels are compared in: quote marks and white space removed."""
-    return _SPACE.sub("", text.translate(_STRIP))
-
-
 # ------------------------------------------------------------------ ontology
 @dataclass(frozen=True)
 class _Ontology:
@@ -74,17 +73,11 @@ class _Ontology:
     relation_properties: tuple  # predicates a gold relation may use
 
     def ancestors(self, cls: str) -> set[str]:
-        out, seen = set(), cls
-        while seen is not None and seen not in out:
-            out.add(seen)
-            seen = self.class_parents.get(seen)
-        return out
+        return set(ontology.ancestors(self.class_parents, cls))
 
     def core(self, cls: str) -> str:
-        for c in self.ancestors(cls):
-            if c in ENTITY_CLASSES:
-                return c
-        return cls
+        return next((c for c in ontology.ancestors(self.class_parents, cls)
+                     if c in ENTITY_CLASSES), cls)
 
     def agrees(self, graph_p: str, gold_p: str) -> bool:
         todo, seen = [graph_p], set()
@@ -98,29 +91,11 @@ class _Ontology:
         return False
 
 
-@lru_cache(maxsize=2)
 def _ontology(path: str | None = None) -> _Ontology:
-    import rdflib
-    from rdflib.namespace import OWL, RDFS
-
-    from . import ontology
-
     vocab = ontology.load(path or ontology.ONTOLOGY_FILE)
-    g = rdflib.Graph().parse(vocab.path, format="turtle")
-    ns = ontology.NS
-
-    def local(term) -> str | None:
-        return str(term)[len(ns):] if isinstance(term, rdflib.URIRef) and str(term).startswith(ns) else None
-
-    parents: dict[str, set[str]] = {}
-    for s, o in g.subject_objects(RDFS.subPropertyOf):
-        if local(s) and local(o):
-            parents.setdefault(local(s), set()).add(local(o))
-    inverses = {local(o) for o in g.objects(None, OWL.inverseOf) if local(o)}
     relation_props = tuple(sorted(p for p in vocab.properties
-                                  if p not in inverses and p not in _NOT_RELATIONS))
-    return _Ontology(class_parents=dict(vocab.parents),
-                     property_parents={k: frozenset(v) for k, v in parents.items()},
+                                  if p not in vocab.inverses and p not in _NOT_RELATIONS))
+    return _Ontology(class_parents=dict(vocab.parents), property_parents=vocab.property_parents,
                      relation_properties=relation_props)
 
 
@@ -170,8 +145,6 @@ def _is_str(x) -> bool:
 
 def load_gold(path: str | Path, ontology_path: str | None = None) -> Gold:
     """Read and validate a gold file; raise EvalError naming the file and its problems."""
-    from .errors import InputError
-    from .fileio import read_input
 
     path = Path(path)
     try:
@@ -305,11 +278,6 @@ class _GraphIndex:
     """What the evaluation needs from the graph, computed once per graph."""
 
     def __init__(self, g, onto: _Ontology):
-        import rdflib
-        from rdflib.namespace import PROV, RDF, RDFS, SKOS
-
-        from .ontology import NS
-
         KG = rdflib.Namespace(NS)
 
         self.g, self.onto = g, onto
@@ -358,8 +326,6 @@ class _GraphIndex:
         return self._entities[iri]
 
     def article(self, article_id: str) -> _ArticleView:
-        from .rdf import article_iri
-
         node = self._rdflib.URIRef(article_iri(article_id)[1])
         exists = (node, self._RDF.type, self._KG.Article) in self.g \
             or (node, self._KG.mentions, None) in self.g
@@ -375,8 +341,6 @@ class _GraphIndex:
         return view
 
     def article_ids(self) -> list[str]:
-        from rdflib.namespace import DCTERMS
-
         return sorted({str(i) for a in self.g.subjects(self._RDF.type, self._KG.Article)
                        for i in self.g.objects(a, DCTERMS.identifier)})
 
@@ -638,8 +602,6 @@ def _with_header(gold: Gold, text: Path) -> Gold:
 
 def _built_views(golds: list[Gold], texts_dir, rules_dir, lexicon_path, onto: _Ontology):
     """For each gold file, its article's view in a graph built afresh from its text alone."""
-    from . import pipeline
-
     paths = [find_text(g, texts_dir) for g in golds]
     extractor = pipeline.load_extractor(rules_dir, lexicon_path)
     articles, extractions, _ = pipeline.extract_sources(sorted(set(paths)), extractor)
@@ -670,8 +632,6 @@ def evaluate(gold_paths: list[str | Path], graph_path: str | Path | None = None,
         views = _built_views(golds, texts_dir, rules_dir, lexicon_path, onto)
         golds = [_with_header(g, find_text(g, texts_dir)) for g in golds]
     else:
-        from .fileio import load_graph
-
         index = _GraphIndex(load_graph(graph_path), onto)
         views = []
         for gold in golds:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from .curated import load_extractor
 from .extract import contexts
 from .ruletest import article_of
 
 
 def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
-    from .pipeline import load_extractor
-
     extractor = load_extractor(rules_dir, lexicon_path)
     art = article_of(text)
     traces: list = []

@@ -13,77 +13,13 @@ points at it, e.g. ``kg:authorOf``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+import networkx as nx  # this module is the networkx form of the graph: its users need it
 
-from .ontology import CORE_CLASSES, NS, ONTOLOGY_FILE
+from .ontology import Labels, labels as ontology_labels  # noqa: F401  (kg.graphnx.ontology_labels)
+from .triples import NS, local_name
 
 # Classes that are provenance, never entities.
 PROVENANCE_CLASSES = frozenset({"Sentence"})
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Chinese and English labels of the ontology's classes and properties."""
-
-    zh: dict
-    en: dict
-    parents: dict  # class local name -> parent local name
-
-    def zh_label(self, name: str) -> str:
-        return self.zh.get(name, name)
-
-    def core(self, cls: str) -> str | None:
-        """The core class ``cls`` descends from (None if it does not)."""
-        seen: set[str] = set()
-        while cls is not None and cls not in CORE_CLASSES and cls not in seen:
-            seen.add(cls)
-            cls = self.parents.get(cls)
-        return cls
-
-    def is_subclass(self, cls: str, ancestor: str) -> bool:
-        seen: set[str] = set()
-        while cls is not None and cls not in seen:
-            if cls == ancestor:
-                return True
-            seen.add(cls)
-            cls = self.parents.get(cls)
-        return False
-
-
-@lru_cache(maxsize=4)
-def ontology_labels(path: str | Path = ONTOLOGY_FILE) -> Labels:
-    """Read class/property labels and the class tree from the ontology file."""
-    from .ontology import load
-
-    import rdflib
-    from rdflib.namespace import RDFS
-
-    vocab = load(path)  # validates the file, raises OntologyError
-    g = rdflib.Graph()
-    g.parse(str(path), format="turtle")
-    zh: dict[str, str] = {}
-    en: dict[str, str] = {}
-    for s, label in g.subject_objects(RDFS.label):
-        if not (isinstance(s, rdflib.URIRef) and str(s).startswith(NS)):
-            continue
-        name = str(s)[len(NS):]
-        if isinstance(label, rdflib.Literal):
-            lang = (label.language or "").lower()
-            if lang.startswith("zh"):
-                zh[name] = min(zh.get(name, str(label)), str(label))
-            elif lang.startswith("en"):
-                en[name] = min(en.get(name, str(label)), str(label))
-    return Labels(zh=zh, en=en, parents=dict(vocab.parents))
-
-
-def local_name(iri: str) -> str:
-    """The part of an IRI after the last ``#`` or ``/``."""
-    for sep in ("#", "/"):
-        if sep in iri:
-            iri = iri.rsplit(sep, 1)[1]
-    return iri
 
 
 def _pick_label(literals) -> str | None:
@@ -97,7 +33,6 @@ def _pick_label(literals) -> str | None:
 
 def to_networkx(graph, labels: Labels | None = None):
     """Build a ``networkx.MultiDiGraph`` of the entities of an rdflib graph."""
-    import networkx as nx
     import rdflib
     from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
@@ -190,8 +125,6 @@ def to_networkx(graph, labels: Labels | None = None):
 
 def undirected(nxg):
     """A simple undirected ``networkx.Graph`` with the same nodes (for centrality)."""
-    import networkx as nx
-
     g = nx.Graph()
     g.add_nodes_from(sorted(nxg.nodes))
     g.add_edges_from(sorted((u, v) for u, v in nxg.edges() if u != v))

@@ -1,25 +1,26 @@
-"""The vocabulary of ``ontology/kg.ttl``: class tree and object properties.
+"""The vocabulary of ``ontology/kg.ttl``: class tree, object properties, labels.
 
-Rules, the resolver and the RDF writer ask this module which names exist; it
-reads the ontology file once per process.
+Rules, the resolver, the RDF writer, the pages and ``kg eval`` ask this module which
+names exist, what they are called and what is below what; it reads the ontology file
+once per process (with pyoxigraph, see ``_read_triples``). ``ancestors`` is the one walk
+up the class tree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import os
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .errors import OntologyError
+from .triples import DATA_NS, NS, OWL_NS as _OWL, RDF_NS as _RDF, RDFS_NS as _RDFS  # noqa: F401
 
-NS = "https://w3id.org/kg-zh/ontology#"
-DATA_NS = "https://w3id.org/kg-zh/id/"
+
 def _ontology_dir() -> Path:
     """ontology/ of the source checkout (or editable install), else the copy that a
     regular install puts under <prefix>/share/kg; KG_ONTOLOGY_DIR overrides both."""
-    import os
-    import sys
-
     if os.environ.get("KG_ONTOLOGY_DIR"):
         return Path(os.environ["KG_ONTOLOGY_DIR"])
     beside = Path(__file__).resolve().parent.parent / "ontology"
@@ -38,6 +39,16 @@ CORE_CLASSES = (
 )
 
 
+def ancestors(parents: dict, cls: str | None) -> Iterator[str]:
+    """``cls`` and the classes above it, nearest first: the one walk up the class tree
+    (``parents``: class -> parent class or None). A cycle in a broken ontology ends it."""
+    seen: set[str] = set()
+    while cls is not None and cls not in seen:
+        yield cls
+        seen.add(cls)
+        cls = parents.get(cls)
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     parents: dict  # class local name -> parent local name (None if outside kg:)
@@ -45,6 +56,10 @@ class Vocabulary:
     path: str
     domains: dict = None  # property -> frozenset of allowed subject classes (absent: any)
     ranges: dict = None  # property -> frozenset of allowed object classes (absent: any)
+    zh: dict = field(default_factory=dict)  # class or property -> its (smallest) @zh label
+    en: dict = field(default_factory=dict)  # class or property -> its (smallest) @en label
+    property_parents: dict = field(default_factory=dict)  # property -> its super-properties
+    inverses: frozenset = frozenset()  # properties declared the owl:inverseOf another
 
     def fits(self, prop: str, subject_cls: str, object_cls: str) -> bool:
         """Whether classes respect the property's domain and range."""
@@ -54,22 +69,42 @@ class Vocabulary:
 
     def core(self, cls: str) -> str:
         """The core class a (sub)class descends from."""
-        seen = cls
-        while seen is not None and seen not in CORE_CLASSES:
-            seen = self.parents.get(seen)
-        if seen is None:
+        core = next((c for c in ancestors(self.parents, cls) if c in CORE_CLASSES), None)
+        if core is None:
             raise OntologyError([f"{self.path}: class {cls!r} does not descend from a core class"])
-        return seen
+        return core
 
     def is_class(self, name: str) -> bool:
         return name in self.parents
 
     def is_subclass(self, cls: str, ancestor: str) -> bool:
-        while cls is not None:
-            if cls == ancestor:
-                return True
-            cls = self.parents.get(cls)
-        return False
+        return ancestor in ancestors(self.parents, cls)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Chinese and English labels of the ontology's classes and properties, and its
+    class tree (what the pages and views need of the vocabulary)."""
+
+    zh: dict
+    en: dict
+    parents: dict  # class local name -> parent local name
+
+    def zh_label(self, name: str) -> str:
+        return self.zh.get(name, name)
+
+    def core(self, cls: str) -> str | None:
+        """The core class ``cls`` descends from (None if it does not)."""
+        return next((c for c in ancestors(self.parents, cls) if c in CORE_CLASSES), None)
+
+    def is_subclass(self, cls: str, ancestor: str) -> bool:
+        return ancestor in ancestors(self.parents, cls)
+
+
+def labels(path: str | Path = ONTOLOGY_FILE) -> Labels:
+    """The labels and class tree of the ontology at ``path`` (``load``)."""
+    vocab = load(path)  # validates the file, raises OntologyError
+    return Labels(zh=vocab.zh, en=vocab.en, parents=dict(vocab.parents))
 
 
 def parse_turtle(path: str | Path, what: str = "ontology"):
@@ -86,11 +121,6 @@ def parse_turtle(path: str | Path, what: str = "ontology"):
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise OntologyError([f"{path}: cannot parse {what}: {msg}"]) from e
     return g
-
-
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
 
 
 def _read_triples(path: Path) -> list[tuple]:
@@ -113,21 +143,41 @@ def _read_triples(path: Path) -> list[tuple]:
         raise OntologyError([f"{path}: cannot parse ontology: {msg}"]) from None
 
 
-@lru_cache(maxsize=4)
-def load(path: str | Path = ONTOLOGY_FILE) -> Vocabulary:
-    import pyoxigraph as ox
+_LOADED: dict[str, Vocabulary] = {}  # resolved path -> its vocabulary
 
-    path = Path(path)
-    objects: dict[tuple, list] = {}  # (subject, predicate IRI) -> objects
-    subjects: dict[tuple, list] = {}  # (predicate IRI, object) -> subjects
-    for s, p, o in _read_triples(path):
-        objects.setdefault((s, p.value), []).append(o)
-        subjects.setdefault((p.value, o), []).append(s)
+
+def load(path: str | Path = ONTOLOGY_FILE) -> Vocabulary:
+    """The vocabulary of the ontology file at ``path``, read once per process whichever
+    way its path is spelt."""
+    key = str(Path(path).resolve())
+    vocab = _LOADED.get(key)
+    if vocab is None:
+        vocab = _LOADED[key] = _load(Path(path))
+    return vocab
+
+
+def _load(path: Path) -> Vocabulary:
+    import pyoxigraph as ox  # a twentieth of a second: imported by the first load only
 
     def local(term) -> str | None:
         if isinstance(term, ox.NamedNode) and term.value.startswith(NS):
             return term.value[len(NS):]
         return None
+
+    path = Path(path)
+    objects: dict[tuple, list] = {}  # (subject, predicate IRI) -> objects
+    subjects: dict[tuple, list] = {}  # (predicate IRI, object) -> subjects
+    labels: dict[str, dict] = {"zh": {}, "en": {}}
+    for s, p, o in _read_triples(path):
+        objects.setdefault((s, p.value), []).append(o)
+        subjects.setdefault((p.value, o), []).append(s)
+        if p.value == _RDFS + "label" and local(s) is not None and isinstance(o, ox.Literal):
+            lang = (o.language or "").lower()
+            table = labels["zh"] if lang.startswith("zh") else labels["en"] if lang.startswith(
+                "en") else None
+            if table is not None:
+                name = local(s)
+                table[name] = min(table.get(name, o.value), o.value)
 
     def typed(cls: str) -> list[str]:
         return [n for n in (local(x) for x in subjects.get((_RDF + "type", ox.NamedNode(cls)), []))
@@ -142,15 +192,7 @@ def load(path: str | Path = ONTOLOGY_FILE) -> Vocabulary:
     props = frozenset(typed(_OWL + "ObjectProperty"))
 
     def below(name: str) -> set[str]:
-        out = set()
-        for c in parents:
-            x = c
-            while x is not None:
-                if x == name:
-                    out.add(c)
-                    break
-                x = parents.get(x)
-        return out
+        return {c for c in parents if name in ancestors(parents, c)}
 
     def one(node, pred: str):
         values = objects.get((node, pred), [])
@@ -188,5 +230,15 @@ def load(path: str | Path = ONTOLOGY_FILE) -> Vocabulary:
     missing = [c for c in CORE_CLASSES if c not in parents]
     if missing:
         raise OntologyError([f"{path}: core class {c} is not declared" for c in missing])
+    property_parents: dict[str, set[str]] = {}
+    for (sub, pred), sups in objects.items():
+        if pred == _RDFS + "subPropertyOf" and local(sub) is not None:
+            property_parents.setdefault(local(sub), set()).update(
+                n for n in map(local, sups) if n is not None)
+    inverses = frozenset(n for (_, pred), values in objects.items() if pred == _OWL + "inverseOf"
+                         for n in map(local, values) if n is not None)
     return Vocabulary(parents=parents, properties=props, path=str(path), domains=domains,
-                      ranges=ranges)
+                      ranges=ranges, zh=labels["zh"], en=labels["en"],
+                      property_parents={k: frozenset(v) for k, v in property_parents.items() if v},
+                      inverses=inverses)
+

@@ -17,11 +17,17 @@ sorted JSON keys, no timestamps.
 from __future__ import annotations
 
 import html
+import importlib.util
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from .fileio import atomic_write
+from .ontology import labels as ontology_labels
+from .resolve import article_key, safe_id
+from .triples import local_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_FILES = ("vis-network.min.js", "vis-network.css")
@@ -95,8 +101,6 @@ class Records:
 def graph_of_records(articles, entities, relations, labels) -> PageGraph:
     """The whole graph of a build, as kg.ttl holds it (``kg.graphnx`` reads the same
     nodes and edges back from the Turtle)."""
-    from .resolve import article_key
-
     nodes: dict[str, Node] = {}
     for e in entities:
         if e.cls == "Article":
@@ -123,8 +127,6 @@ def graph_of_records(articles, entities, relations, labels) -> PageGraph:
 
 def graph_of_view(nxg, view) -> PageGraph:
     """A ``kg viz`` view (``kg.viz.select_view`` over a networkx graph)."""
-    from .graphnx import local_name
-
     def key(n):
         return local_name(n)
 
@@ -205,8 +207,6 @@ def graph_payload(pg: PageGraph, labels, article_href: str | None) -> dict:
 
 
 def _page_id(article_id: str) -> str:
-    from .resolve import safe_id
-
     return safe_id(article_id)
 
 
@@ -318,7 +318,7 @@ def article_links_html(pg: PageGraph, href: str) -> str:
 # ---------------------------------------------------------------- rendering
 @lru_cache(maxsize=1)
 def _env():
-    import jinja2
+    import jinja2  # kept off the path of a build without pages
 
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                               keep_trailing_newline=True)
@@ -327,36 +327,14 @@ def _env():
 @lru_cache(maxsize=None)
 def _vis_file(name: str) -> str:
     """vis-network as pyvis ships it (found without importing pyvis, which loads networkx)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("pyvis")
     folder = Path(next(iter(spec.submodule_search_locations)))
     return (folder / "templates" / "lib" / "vis-9.1.2" / name).read_text("utf-8")
 
 
-@lru_cache(maxsize=1)
 def page_labels():
-    """The ontology's class and property labels (``kg.graphnx.Labels``), read with
-    pyoxigraph like the build's own ontology load (rdflib stays unloaded)."""
-    import pyoxigraph as ox
-
-    from .graphnx import Labels
-    from .ontology import NS, ONTOLOGY_FILE, _read_triples, load
-
-    vocab = load()
-    zh: dict[str, str] = {}
-    en: dict[str, str] = {}
-    label = "http://www.w3.org/2000/01/rdf-schema#label"
-    for s, p, o in _read_triples(ONTOLOGY_FILE):
-        if p.value != label or not isinstance(s, ox.NamedNode) or not s.value.startswith(NS) \
-                or not isinstance(o, ox.Literal):
-            continue
-        name, lang = s.value[len(NS):], (o.language or "").lower()
-        if lang.startswith("zh"):
-            zh[name] = min(zh.get(name, o.value), o.value)
-        elif lang.startswith("en"):
-            en[name] = min(en.get(name, o.value), o.value)
-    return Labels(zh=zh, en=en, parents=dict(vocab.parents))
+    """The ontology's class and property labels (``kg.ontology.Labels``)."""
+    return ontology_labels()
 
 
 def class_css(labels) -> str:
@@ -413,8 +391,6 @@ def render_article_page(article, payload: dict, labels, *, single_file: bool) ->
 def write_pages(out_dir: Path, records: Records) -> list[Path]:
     """Write ``graph.html``, ``articles/<id>.html`` and (unless ``single_file``)
     ``assets/``; return the paths written (pages first)."""
-    from .fileio import atomic_write
-
     out_dir = Path(out_dir)
     labels = page_labels()
     articles = sorted(records.articles, key=lambda a: a.id)

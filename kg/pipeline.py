@@ -11,21 +11,26 @@ import gc
 import hashlib
 import itertools
 import json
+import multiprocessing
 import os
 import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field, replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import lexicon as lexicon_mod
-from . import ontology, outdir, rdf, resolve, rules as rules_mod, store as store_mod
+import click
+
+from . import ontology, outdir, rdf, resolve, store as store_mod
+from .curated import load_curated, load_extractor  # noqa: F401  (kg.pipeline.load_extractor)
 from .errors import OutputError, SourceError
 from .fileio import atomic_write, cache_root, seal, unseal
 from .model import Article, Extraction, Mention, Relation
-from .pages import Records
+from .pages import Records, write_pages
+from .process import die_with_parent
 from .sources import ArticleIds, discover, read_article
 
 CACHE_VERSION = "2"
@@ -78,40 +83,11 @@ def written(files: list) -> str:
     return line + (f" (scripts and data in {out / 'assets'}/)" if assets else "")
 
 
-def load_curated(rules_dir=None, lexicon_path=None):
-    """Rules and lexicon, validated together against the ontology: all problems at once."""
-    from .errors import DataFileError, RuleError
-
-    vocab = ontology.load()
-    problems: list[str] = []
-    rs = lex = None
-    try:
-        rs = rules_mod.load(rules_dir, vocab)
-    except DataFileError as e:
-        problems += e.problems
-    try:
-        lex = lexicon_mod.load(lexicon_path, vocab)
-    except DataFileError as e:
-        problems += e.problems
-    if problems:
-        raise RuleError(problems)
-    return rs, lex
-
-
-def load_extractor(rules_dir=None, lexicon_path=None):
-    """An Extractor over the curated data (jieba is loaded on first use)."""
-    from .extract import Extractor
-
-    return Extractor(*load_curated(rules_dir, lexicon_path))
-
-
 # ------------------------------------------------------------ worker side
 _worker_extractor = None
 
 
 def _init_worker(extractor) -> None:
-    from .process import die_with_parent
-
     global _worker_extractor
     _worker_extractor = extractor  # its segmenter loaded by the parent: shared, not copied
     die_with_parent()  # a killed build leaves no worker writing to its closed pipes
@@ -203,8 +179,6 @@ def worker_pool(jobs: int, extractor) -> Iterator:
     if jobs <= 1:
         yield None
         return
-    import multiprocessing
-
     extractor.segmenter  # loaded before the fork
     pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (extractor,))
     try:
@@ -227,12 +201,10 @@ def _article_key(article: Article, config_digest: str) -> str:
 # The modules whose code decides what is extracted from an article's text: a change to
 # any of them (or to jieba) makes every cached extraction stale.
 _EXTRACTION_MODULES = ("extract.py", "matcher.py", "segment.py", "viterbi.py", "rules.py",
-                       "lexicon.py", "model.py", "ontology.py")
+                       "lexicon.py", "model.py", "ontology.py", "curated.py")
 
 
 def _code_digest() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     h = hashlib.sha256()
     here = Path(__file__).parent
     for name in _EXTRACTION_MODULES:
@@ -359,8 +331,6 @@ def _progress(total: int, enabled: bool):
     if not enabled or total < 2 or not sys.stderr.isatty():
         yield lambda n: None
         return
-    import click
-
     with click.progressbar(length=total, label="Extracting", file=sys.stderr) as bar:
         def advance(n: int) -> None:
             bar.update(n - bar.pos)
@@ -379,24 +349,15 @@ def resolve_extractions(extractions: list[Extraction], aliases_path=None):
 
 
 def graph_and_turtle(articles, entities, rels, whole: bool = True):
-    """The graph and its Turtle (the bytes of ``turtle(build_triples(...))``), written in
-    two parts: the reified statements, which are most of the triples, straight from
-    their records (never gathered as triples unless ``whole``), and the rest. Returns
-    (graph, Turtle text, number of triples, the statements not in the graph): the
-    graph lacks the reified statements unless ``whole`` (pages need them, not kg.ttl)."""
-    from .export import rdftext
-
+    """The graph and its Turtle (``kg.rdf.turtle``: the bytes of
+    ``turtle(build_triples(...))``). Returns (graph, Turtle text, number of triples, the
+    statements not in the graph): the graph lacks the reified statements unless
+    ``whole`` (pages need them, not kg.ttl)."""
     statements = rdf.statements_of(entities, rels)
     g = rdf.assertions(articles, entities, statements)
-    used, chunks, count = rdf.statement_part(statements)
-    count += len(g)
-    text = rdftext.turtle_of_parts([rdftext.turtle_part(g), (used, chunks)])
-    if text is None:  # two statements with one node (equal, or a hash collision): merge them
-        whole = True
+    text, count = rdf.turtle(g, statements)
     if whole:
         rdf.add_statements(g, statements)
-    if text is None:
-        text, count = rdftext.turtle(g), len(g)
     return g, text, count, [] if whole else statements
 
 
@@ -468,21 +429,14 @@ def check_out_dir(out_dir: Path) -> None:
         raise OutputError(f"cannot write to {out_dir}: Permission denied")
 
 
-def write_outputs(graph, out_dir: Path, pages=None, turtle: str | None = None) -> list[Path]:
-    """kg.ttl (``turtle`` if given: the graph's Turtle made already) and the pages
-    (``pages``: the build's ``kg.pages.Records``, if any)."""
-    from .export import write as write_export
-
+def write_outputs(graph, out_dir: Path, turtle: str, pages=None) -> list[Path]:
+    """kg.ttl (``turtle``: the graph's Turtle, made by ``graph_and_turtle``) and the
+    pages (``pages``: the build's ``kg.pages.Records``, if any)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"output path {out_dir} is not a folder")
     ttl = out_dir / "kg.ttl"
-    if turtle is None:
-        write_export(graph, "ttl", ttl)
-    else:
-        atomic_write(ttl, turtle)
+    atomic_write(ttl, turtle)
     files = [ttl]
     if pages:
-        from .pages import write_pages
-
         files += write_pages(out_dir, pages)
     return files

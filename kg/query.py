@@ -9,8 +9,8 @@ SPARQL parser only checks it (below); jieba is never imported
 * The graph (a file, or the folder of the Oxigraph store ``kg build --store``
   wrote) and the ontology (``ontology/kg.ttl``) are loaded together
   into the default graph, so ``?x a/rdfs:subClassOf* kg:Institution`` works.
-  The usual prefixes (kg, kgd, rdf, rdfs, owl, xsd, skos, prov, dcterms,
-  schema, foaf) are predeclared.
+  The prefixes of ``kg.triples.PREFIXES`` (kg, kgd, rdf, rdfs, owl, xsd, skos,
+  prov, dcterms, schema, foaf, sh) are predeclared.
 * Updates (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD) and
   SERVICE are refused before anything runs, decided on the parsed query (the
   algebra of rdflib's SPARQL parser), never on patterns over its text.
@@ -35,27 +35,14 @@ from typing import Callable, Iterator
 
 from .errors import GraphError, InputError, KgError, QueryError
 from .fileio import DEFAULT_GRAPH, check_regular_file, one_line, read_text_input
-from .ontology import DATA_NS, NS, ONTOLOGY_DIR, ONTOLOGY_FILE
+from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
+from .process import ChildFailed, Timeout, run_in_child
+from .triples import PREFIXES, PREFIXES_BY_LENGTH, XSD_STRING
 
 QUERIES_DIR = ONTOLOGY_DIR / "queries"
 DEFAULT_LIMIT = 100  # rows shown by the table format; 0 shows all
 MAX_CELL = 60  # display columns of a table cell before it is cut with "…"
 FORMATS = ("table", "csv", "json")
-
-PREFIXES = {
-    "kg": NS,
-    "kgd": DATA_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 DEFAULT_TIMEOUT = 60.0  # seconds a query may run (loading the graph included)
@@ -255,7 +242,6 @@ def run(query: str | None = None, *, query_file: str | Path | None = None,
     """``kg query``: the formatted result, passed to ``write`` piece by piece as it
     comes (and returned whole if ``write`` is None). The graph is loaded and the query
     run in a child process, killed after ``timeout`` seconds or on Ctrl-C."""
-    from .process import ChildFailed, Timeout, run_in_child
 
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
@@ -299,7 +285,7 @@ def _run_child(send, text: str, graph_path: str, fmt: str, limit: int) -> None:
 
 # ----------------------------------------------------------------- rendering
 def compact(iri: str) -> str:
-    for prefix, ns in _BY_LENGTH:
+    for prefix, ns in PREFIXES_BY_LENGTH:
         if iri.startswith(ns) and re.fullmatch(r"[\w.-]*", iri[len(ns):]):
             return f"{prefix}:{iri[len(ns):]}"
     return f"<{iri}>"
@@ -440,7 +426,7 @@ def _json_term(term) -> dict:
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
     return {"type": "literal", "value": str(term)}

@@ -19,17 +19,11 @@ from functools import lru_cache
 from typing import Iterator
 
 from .model import Article, Entity, Mention, Relation
-from .ontology import DATA_NS, NS
+from .export import rdftext
 from .resolve import article_key, safe_id
-from .triples import RDF_NS, RDF_TYPE, Triples, integer, iri, literal
-
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PREFIXES = {"kg": NS, "kgd": DATA_NS, "rdfs": RDFS, "skos": SKOS, "prov": PROV,
-            "dcterms": DCTERMS, "xsd": XSD}
+from .triples import (DATA_NS, DCTERMS_NS as DCTERMS, NS, PREFIXES, PROV_NS as PROV,
+                      RDF_NS, RDF_TYPE, RDFS_NS as RDFS, SKOS_NS as SKOS, Triples, integer, iri,
+                      literal)
 
 _STATEMENT = iri(RDF_NS + "Statement")
 _SUBJECT, _PREDICATE, _OBJECT = (iri(RDF_NS + x) for x in ("subject", "predicate", "object"))
@@ -40,15 +34,6 @@ _TITLE, _CREATOR, _SOURCE, _DATE, _IDENTIFIER = (
 _K = {name: iri(NS + name) for name in (
     "Article", "Sentence", "mentions", "rule", "subjectText", "objectText", "text",
     "inArticle", "beginOffset", "endOffset")}
-
-
-def bind_prefixes(g):
-    """Bind the prefixes of the graph's vocabularies on an rdflib Graph."""
-    from rdflib import URIRef
-
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, URIRef(ns), override=True, replace=True)
-    return g
 
 
 @lru_cache(maxsize=1 << 16)  # each is asked for once per statement from it
@@ -184,23 +169,31 @@ def add_statements(g: Triples, statements: list[tuple]) -> Triples:
     return g
 
 
+def turtle(g: Triples, statements: list[tuple]) -> tuple[str, int]:
+    """kg.ttl: the Turtle of ``g`` and of the reified ``statements`` (the bytes of
+    ``rdftext.turtle(add_statements(g, statements))``), and its number of triples. The
+    statements, most of the triples, are written straight from their records
+    (``statement_part``), the rest of the graph by ``rdftext.turtle_part``; the two
+    parts have no subject in common (statement nodes are ``kgd:stmt-…``)."""
+    used, chunks, count = statement_part(statements)
+    return rdftext.turtle_of_parts([rdftext.turtle_part(g), (used, chunks)]), len(g) + count
+
+
 def statement_part(statements: list[tuple]) -> tuple[set, list, int]:
     """The Turtle of the reified ``statements`` as ``rdftext.turtle_part`` gives it for
     ``add_statements(Triples(), statements)`` -- the prefixes used, and (node IRI, text)
     chunks in node order -- and its number of triples. Several times faster: each
     statement is one subject of a known shape, and its texts are looked up by string.
-    (Two statements with one node give two chunks of one subject, which
-    ``turtle_of_parts`` refuses.)"""
-    from .export.rdftext import SubjectWriter
-
-    writer = SubjectWriter()
+    Statements that differ only in their surface texts have one node: such a node is
+    written from its triples, as in the whole graph."""
+    writer = rdftext.SubjectWriter()
     term_text = writer.texts
     by_iri: dict[str, str] = {}  # IRI -> text (entities, predicates, articles, sentences)
     by_string: dict[str, str] = {}  # Chinese surface text -> literal text
     rules: dict[str, str] = {}
     statement_type = term_text[_STATEMENT]
     stmt = writer.prefixed(DATA_NS)  # "kgd:": the local names stmt-<hex> are safe
-    chunks, count = [], 0
+    chunks = []
     for s, p, o, art, idx, rule, s_text, o_text in statements:
         digest = _statement_digest((s[1], p[1], o[1], art, str(idx), rule))
         node = f"{DATA_NS}stmt-{digest}"
@@ -223,10 +216,21 @@ def statement_part(statements: list[tuple]) -> tuple[set, list, int]:
                 values.append(text)
         template, order = writer.template(_SHAPES[s_text is not None, o_text is not None])
         head = f"{stmt}stmt-{digest}" if stmt else term_text[iri(node)]
-        chunks.append((node, template.format(head, *[values[i] for i in order])))
-        count += len(values)
+        chunks.append((node, template.format(head, *[values[i] for i in order]), len(values)))
     chunks.sort(key=lambda c: c[0])
-    return writer.used, chunks, count
+    shared = {a[0] for a, b in zip(chunks, chunks[1:]) if a[0] == b[0]}
+    if shared:
+        merged = Triples()
+        for st in statements:
+            node, pairs = _reified(st)
+            if node[1] in shared:
+                merged.add_all(node, pairs)
+        used, part = rdftext.turtle_part(merged)
+        writer.used |= used
+        chunks = [c for c in chunks if c[0] not in shared] + [(n, t, 0) for n, t in part]
+        chunks.sort(key=lambda c: c[0])
+        return writer.used, [(n, t) for n, t, _ in chunks], sum(c[2] for c in chunks) + len(merged)
+    return writer.used, [(n, t) for n, t, _ in chunks], sum(c[2] for c in chunks)
 
 
 def build_graph(articles: list[Article], entities: list[Entity],

@@ -987,24 +987,3 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                    tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab,
                    tuple(item_roles), tuple(cues), within)
 
-
-def check(rules_dir=None, lexicon_path=None) -> str:
-    """Validate rules and lexicon together; every problem of both is reported."""
-    from .pipeline import load_curated
-
-    from .matcher import compiled
-
-    rs, lex = load_curated(rules_dir, lexicon_path)
-    type_class = {name: t.cls for name, t in lex.types.items()}
-    problems = []
-    for r in rs.rules:  # what the build compiles
-        try:
-            compiled(r, type_class)
-        except (re.error, OverflowError, ValueError, RecursionError) as e:
-            problems.append(f"{r.file}: rule {r.id!r}: cannot be compiled: {e}")
-    if problems:
-        raise RuleError(problems)
-    return (f"OK: {len(rs.rules)} rules, {len(rs.sections)} section rules, "
-            f"{len(rs.enumerations)} enumeration rules, {len(rs.item_roles)} item roles, "
-            f"{len(rs.cues)} cue rules, "
-            f"{len(rs.lists)} lists, {len(lex.entries)} lexicon entries")

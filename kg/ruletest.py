@@ -6,9 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .curated import load_extractor
 from .extract import Extractor
 from .model import Article
 from .normalize import normalize
+from .sources import AUTHOR_SEPARATORS, parse_header, read_sources
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,6 @@ class Outcome:
 
 def article_of(text: str, article_id: str = "example") -> Article:
     """The article of an example text; it may start with header lines (``# author: …``)."""
-    from .sources import AUTHOR_SEPARATORS, parse_header
 
     meta, text = parse_header(text, Path(article_id)) if text.startswith("#") else ({}, text)
     body, sentences = normalize(text, article_id)
@@ -119,8 +120,6 @@ def all_items(extractor: Extractor) -> list:
 
 
 def run_rule_tests(rules_dir=None, lexicon_path=None) -> tuple[str, int]:
-    from .pipeline import load_extractor
-
     extractor = load_extractor(rules_dir, lexicon_path)
     outcomes = [o for item in all_items(extractor) for o in check_item(extractor, item)]
     failures = [o for o in outcomes if not o.ok]
@@ -133,9 +132,6 @@ def run_rule_tests(rules_dir=None, lexicon_path=None) -> tuple[str, int]:
 
 
 def rule_stats(sources: list[Path], rules_dir=None, lexicon_path=None) -> str:
-    from .pipeline import load_extractor
-    from .sources import read_sources
-
     extractor = load_extractor(rules_dir, lexicon_path)
     hits: Counter = Counter()
     emitted: Counter = Counter()

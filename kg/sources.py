@@ -9,6 +9,7 @@ from typing import Callable
 from .errors import SourceError
 from .model import Article
 from .normalize import looks_traditional, normalize, to_simplified
+from .resolve import safe_id
 
 HEADER = re.compile(r"^#\s*([A-Za-z_][A-Za-z0-9_-]*)\s*[:：]\s*(.*?)\s*$")
 HEADER_KEYS = ("id", "title", "author", "source", "date", "topic", "genre")  # genre: for kg eval
@@ -183,8 +184,6 @@ class ArticleIds:
         self.by_name: dict[str, Article] = {}
 
     def add(self, art: Article) -> None:
-        from .resolve import safe_id
-
         if art.id in self.by_id:
             raise SourceError(f"duplicate article id {art.id!r}: {self.by_id[art.id].path} "
                               f"and {art.path}")

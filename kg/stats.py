@@ -9,6 +9,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fileio import load_graph
+from .graphnx import ontology_labels, to_networkx, undirected
+from .triples import NS
+
 TOP = 10  # entities listed per centrality ranking
 EXACT_BETWEENNESS_MAX = 1000  # above this many nodes, betweenness is sampled
 BETWEENNESS_SAMPLE = 500
@@ -44,8 +48,6 @@ def compute(graph, nxg=None, labels=None) -> Stats:
     import rdflib
     from rdflib.namespace import RDF
 
-    from .graphnx import ontology_labels, to_networkx, undirected
-    from .ontology import NS
 
     labels = labels or ontology_labels()
     nxg = nxg if nxg is not None else to_networkx(graph, labels)
@@ -148,7 +150,6 @@ def render_text(st: Stats, title: str | None = None) -> str:
 
 def render_stats(graph_path: str | Path, fmt: str = "text") -> str:
     """``kg stats``: the figures of the graph file as text or JSON."""
-    from .fileio import load_graph
 
     graph = load_graph(graph_path)
     st = compute(graph)

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import OutputError
+from .triples import Triples, from_rdflib, to_ox
 
 _BATCH = 100_000  # quads per insert: bounds the memory of the conversion
 
@@ -50,11 +51,18 @@ def check_spec(spec: str | None) -> StoreSpec:
 
 
 def open_oxigraph(path: str | Path):
-    """An rdflib Graph over the default graph of the Oxigraph store at ``path`` (created if missing).
+    """The Oxigraph store at ``path`` (created if missing) as (a pyoxigraph ``Store``, an
+    rdflib Graph over its default graph). ``graph.close()`` and dropping the Store release
+    the store's lock.
 
-    Close it with ``graph.close()`` to release the store's lock.
+    The store is opened with pyoxigraph and handed to oxrdflib's public
+    ``OxigraphStore(store=...)``, so that ``load_into`` fills it with pyoxigraph's own
+    calls (oxrdflib has no public accessor for the store it wraps). pyoxigraph, rdflib and
+    oxrdflib are imported here, off the path of a build without ``--store``.
     """
+    import pyoxigraph as ox
     import rdflib
+    from oxrdflib import OxigraphStore
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     path = Path(path)
@@ -62,41 +70,36 @@ def open_oxigraph(path: str | Path):
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"cannot create the Oxigraph store {path}: {e.strerror or e}") from e
-    # The default graph, not rdflib's usual fresh blank-node graph name: otherwise the
-    # triples land in a named graph that no later Graph (nor a SPARQL server) would see.
-    graph = rdflib.Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
     try:
-        graph.open(str(path))
+        inner = ox.Store(str(path))
     except OSError as e:
         if "lock" in str(e).lower():
             raise OutputError(f"cannot open the Oxigraph store {path}: it is in use by another "
                               "process (a running `oxigraph serve`?)") from e
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise OutputError(f"cannot open the Oxigraph store {path}: {first}") from e
-    return graph
+    # The default graph, not rdflib's usual fresh blank-node graph name: otherwise the
+    # triples land in a named graph that no later Graph (nor a SPARQL server) would see.
+    return inner, rdflib.Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
 
 
-def load_into(target, source, more: Iterable[tuple] = ()) -> None:
-    """Replace the default graph of the store-backed ``target`` with the triples of ``source``
-    (plain ``kg.triples.Triples`` or any rdflib graph) and the plain triples ``more``,
-    which are read as they come: they need never all be in memory at once."""
-    import pyoxigraph as ox
+def load_into(inner, target, source, more: Iterable[tuple] = ()) -> None:
+    """Replace the default graph of the pyoxigraph store ``inner`` (``target``: the rdflib
+    Graph over it, which gets the prefixes of ``source``) with
+    the triples of ``source`` (plain ``kg.triples.Triples`` or any rdflib graph) and the
+    plain triples ``more``, which are read as they come: they need never all be in
+    memory at once."""
+    import pyoxigraph as ox  # off the path of a build without --store, as in open_oxigraph
 
-    from .triples import Triples
-
-    inner = target.store._inner
-    inner.clear_graph(ox.DefaultGraph())
     default = ox.DefaultGraph()
-    conv = lru_cache(maxsize=1 << 16)(_ox_term)  # terms recur: convert each once
+    inner.clear_graph(default)
+    conv = lru_cache(maxsize=1 << 16)(to_ox)  # terms recur: convert each once
     if isinstance(source, Triples):
-        quads = (ox.Quad(conv(s), conv(p), conv(o), default)
-                 for s, p, o in itertools.chain(source.plain(), more))
+        plain = source.plain()
     else:
-        from oxrdflib._converter import to_ox
-
-        quads = itertools.chain(
-            (ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in source),
-            (ox.Quad(conv(s), conv(p), conv(o), default) for s, p, o in more))
+        plain = ((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in source)
+    quads = (ox.Quad(conv(s), conv(p), conv(o), default)
+             for s, p, o in itertools.chain(plain, more))
     batch = []
     for quad in quads:
         batch.append(quad)
@@ -110,22 +113,6 @@ def load_into(target, source, more: Iterable[tuple] = ()) -> None:
     inner.flush()
 
 
-def _ox_term(t: tuple):
-    """A pyoxigraph term of a plain term (kg.triples)."""
-    import pyoxigraph as ox
-
-    from .triples import BNODE, IRI
-
-    kind, value, lang, datatype = t
-    if kind == IRI:
-        return ox.NamedNode(value)
-    if kind == BNODE:
-        return ox.BlankNode(value)
-    if lang:
-        return ox.Literal(value, language=lang)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
-
-
 @contextmanager
 def persisted(graph, spec: str | None, more: Iterable[tuple] = ()) -> Iterator:
     """Yield the graph to write outputs from: ``graph`` itself (``more`` must then be
@@ -134,9 +121,10 @@ def persisted(graph, spec: str | None, more: Iterable[tuple] = ()) -> Iterator:
     if parsed.kind == "memory":
         yield graph
         return
-    target = open_oxigraph(parsed.path)
+    inner, target = open_oxigraph(parsed.path)
     try:
-        load_into(target, graph, more)
+        load_into(inner, target, graph, more)
         yield target
     finally:
         target.close()
+        del inner  # the last reference: pyoxigraph releases the store's lock with it

@@ -1,7 +1,7 @@
 """``kg validate``: SHACL validation of a graph against ontology/shapes.ttl.
 
 pySHACL runs with ``inference="none"`` (RDFS inference would type every node
-``rdfs:Resource``, see STACK.md) and the ontology mixed into the data graph, so
+``rdfs:Resource``, which breaks ``sh:in`` on types) and the ontology mixed into the data graph, so
 ``sh:class`` follows ``rdfs:subClassOf``. The report lists one line per
 problem: severity, the focus node's label and IRI, the path and the message.
 """
@@ -13,23 +13,12 @@ from pathlib import Path
 
 from .errors import OntologyError
 from .fileio import load_graph
-from .ontology import DATA_NS, NS, ONTOLOGY_DIR, ONTOLOGY_FILE
+from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, parse_turtle
+from .triples import DATA_NS, NS, PREFIXES_BY_LENGTH, SH_NS as SH
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-SH = "http://www.w3.org/ns/shacl#"
 GRAPH_NODE = "https://w3id.org/kg-zh/shapes#graph"  # focus of the whole-graph checks
 _IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
-
-_PREFIXES = (
-    ("kgd:", DATA_NS), ("kg:", NS),
-    ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-    ("prov:", "http://www.w3.org/ns/prov#"),
-    ("dcterms:", "http://purl.org/dc/terms/"),
-    ("owl:", "http://www.w3.org/2002/07/owl#"),
-)
-
 
 def _short(term) -> str:
     from rdflib import BNode, Literal, URIRef
@@ -38,9 +27,9 @@ def _short(term) -> str:
         return "-"
     if isinstance(term, URIRef):
         s = str(term)
-        for prefix, ns in _PREFIXES:
+        for prefix, ns in PREFIXES_BY_LENGTH:
             if s.startswith(ns):
-                return prefix + s[len(ns):]
+                return f"{prefix}:{s[len(ns):]}"
         return f"<{s}>"
     if isinstance(term, Literal):
         text = str(term)
@@ -78,8 +67,6 @@ def _label(data, node) -> str:
 
 
 def _load_rdf(path: Path, what: str):
-    from .ontology import parse_turtle
-
     return parse_turtle(path, what)
 
 

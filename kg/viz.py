@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KgError
-from .graphnx import PROVENANCE_CLASSES
+from .fileio import atomic_write, load_graph
+from .graphnx import PROVENANCE_CLASSES, ontology_labels, to_networkx
 from .pages import CLASS_STYLE, OTHER_STYLE  # noqa: F401  (re-exported: tests and bench)
+from .pages import graph_of_view, render_graph_page
+from .stats import compute, render_html as stats_html
 
 MAX_NODES = 2500  # larger views keep the most connected entities and say how to focus
 
@@ -143,18 +146,12 @@ def _summary(out_path: Path, view: View) -> str:
 
 def render_view(graph_path, out_path, focus=None, depth=1, types=None, article=None) -> str:
     """``kg viz``: write one view of the graph file to ``out_path``; return a summary."""
-    from .fileio import atomic_write, load_graph
-    from .graphnx import ontology_labels, to_networkx
-    from .pages import graph_of_view, render_graph_page
-
     graph = load_graph(graph_path)
     labels = ontology_labels()
     nxg = to_networkx(graph, labels)
     view = select_view(nxg, labels, focus=focus, depth=depth, types=types, article=article)
     side = ""
     if focus is None and article is None and not types:
-        from .stats import compute, render_html as stats_html
-
         side = stats_html(compute(graph, nxg, labels))
     page = render_graph_page(graph_of_view(nxg, view), labels, side=side, single_file=True)
     atomic_write(Path(out_path), page)
@@ -191,7 +188,6 @@ def screenshot(html_path: str | Path, png_path: str | Path, *, width: int = 1280
     import subprocess
     import tempfile
 
-    from .fileio import atomic_write
 
     chromium = chromium or find_chromium()
     if not chromium:

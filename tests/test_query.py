@@ -264,7 +264,7 @@ def test_unknown_prefix_is_one_line():
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "Error: unknown prefix nope: (declare it with PREFIX; predeclared: kg, kgd, rdf, rdfs, "
-        "owl, xsd, skos, prov, dcterms, schema, foaf)"]
+        "owl, xsd, skos, prov, dcterms, schema, foaf, sh)"]
 
 
 def test_errors_while_iterating_become_one_line(monkeypatch):

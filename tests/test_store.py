@@ -16,6 +16,7 @@ from kg.errors import OutputError
 from kg.export import serialize
 from kg.fileio import load_graph
 from kg.store import StoreSpec, check_spec, persisted
+from kg.triples import from_rdflib, to_ox
 
 MINI = Path(__file__).parent / "data" / "mini.ttl"
 KGD = "https://w3id.org/kg-zh/id/"
@@ -37,9 +38,7 @@ def default_graph(path: Path) -> set[tuple[str, str, str]]:
 
 def ox_triples(graph) -> set[tuple[str, str, str]]:
     """rdflib triples written the way pyoxigraph prints its terms."""
-    from oxrdflib._converter import to_ox
-
-    return {(str(to_ox(s)), str(to_ox(p)), str(to_ox(o))) for s, p, o in graph}
+    return {tuple(str(to_ox(from_rdflib(x))) for x in t) for t in graph}
 
 
 @pytest.mark.parametrize("spec, expected", [

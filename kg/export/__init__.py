@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError
+from ..fileio import atomic_write, load_graph
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,6 @@ def serialize(graph, fmt: str) -> str | bytes:
 
 def write(graph, fmt: str, path: str | Path) -> str:
     """Write ``graph`` to ``path`` atomically in format ``fmt``; returns a one-line summary."""
-    from ..fileio import atomic_write
 
     w = get_writer(fmt)
     content = serialize(graph, w.name)
@@ -86,7 +86,6 @@ def write(graph, fmt: str, path: str | Path) -> str:
 
 def export_file(graph_path: str | Path, fmt: str, out_path: str | Path) -> str:
     """``kg export``: read the graph file, write it in another format."""
-    from ..fileio import load_graph
 
     get_writer(fmt)  # fail on a bad format before parsing the graph
     return write(load_graph(graph_path), fmt, out_path)

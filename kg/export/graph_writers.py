@@ -7,11 +7,9 @@ from collections import defaultdict
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from ..triples import Triples, from_rdflib
+from ..triples import DATA_NS as KGD_NS, NS as KG_NS, Triples, from_rdflib
 from . import rdftext
 
-KG_NS = rdftext.PREFIXES["kg"]
-KGD_NS = rdftext.PREFIXES["kgd"]
 KG_ARTICLE = URIRef(KG_NS + "Article")
 KG_SENTENCE = URIRef(KG_NS + "Sentence")
 KG_IN_ARTICLE = URIRef(KG_NS + "inArticle")

@@ -4,7 +4,8 @@ rdflib's own writers are correct but slow on large graphs and leave blank-node
 labels to chance. These writers sort subjects, predicates and objects, give
 blank nodes canonical labels (``rdflib.compare``), inline blank nodes that are
 used once (``[ ... ]``) and RDF lists (``( ... )``), and compact IRIs only with
-a fixed prefix table, so the same graph always gives the same bytes.
+the fixed prefix table of ``kg.triples``, so the same graph always gives the same
+bytes.
 """
 
 from __future__ import annotations
@@ -14,25 +15,9 @@ import re
 from collections import defaultdict
 from operator import itemgetter
 
-from ..triples import BNODE, IRI, LITERAL, RDF_NS, RDF_TYPE, XSD_NS, Triples, from_rdflib
+from ..triples import (BNODE, IRI, LITERAL, PREFIXES, PREFIXES_BY_LENGTH, RDF_NS, RDF_TYPE,
+                       XSD_NS, Triples, from_rdflib)
 
-# The prefixes written when used; a fixed table keeps the output stable.
-PREFIXES = {
-    "dcterms": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "kg": "https://w3id.org/kg-zh/ontology#",
-    "kgd": "https://w3id.org/kg-zh/id/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": RDF_NS,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": XSD_NS,
-}
-# Longest namespace first, so kgd: is not mistaken for a kg: name.
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?\Z")
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
@@ -69,7 +54,7 @@ def compact(iri: str, used: set | None = None) -> str | None:
         if used is not None:
             used.add(prefix)
         return f"{prefix}:{iri[cut:]}"
-    for prefix, ns in _BY_LENGTH:
+    for prefix, ns in PREFIXES_BY_LENGTH:
         if iri.startswith(ns):
             local = iri[len(ns):]
             if local == "" or _LOCAL.match(local):
@@ -344,13 +329,13 @@ def turtle_part(triples: Triples) -> tuple[set, list[tuple[str, str]]]:
     return used, [(s[1], text) for s, text in _Block(triples, used).chunks()]
 
 
-def turtle_of_parts(parts: list[tuple[set, list]], header: str = "") -> str | None:
-    """``turtle`` of the union of parts made by ``turtle_part`` (the same bytes), or
-    None if a subject is in more than one part (then write the union whole)."""
+def turtle_of_parts(parts: list[tuple[set, list]], header: str = "") -> str:
+    """``turtle`` of the union of parts made by ``turtle_part`` (the same bytes). The
+    parts have no subject in common (a ValueError says so)."""
     texts, last = [], None
     for subject, text in heapq.merge(*(chunks for _, chunks in parts), key=itemgetter(0)):
         if subject == last:
-            return None
+            raise ValueError(f"subject {subject} is in two parts")
         texts.append(text)
         last = subject
     return _document("\n".join(texts), set().union(*(used for used, _ in parts)), header)

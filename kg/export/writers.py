@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from ..triples import BNODE, LITERAL, RDF_TYPE
+from ..triples import BNODE, LITERAL, PREFIXES, RDF_TYPE
 from . import rdftext
 
 
@@ -57,5 +57,5 @@ def write_jsonld(graph) -> str:
             values = [_jsonld_value(o, used) for o in objs]
             node[_jsonld_term(p, used)] = values[0] if len(values) == 1 else values
         nodes.append(node)
-    context = {p: rdftext.PREFIXES[p] for p in sorted(used)}
+    context = {p: PREFIXES[p] for p in sorted(used)}
     return json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,56 @@
+"""The curated data of ``ontology/``: rules and lexicon loaded and validated together.
+
+Below the pipeline and the commands, above ``rules``, ``lexicon`` and ``matcher``: the
+modules it reads never import it, so loading the curated data makes no import cycle.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon as lexicon_mod
+from . import ontology, rules as rules_mod
+from .errors import DataFileError, RuleError
+from .extract import Extractor
+from .matcher import compiled
+
+
+def load_curated(rules_dir=None, lexicon_path=None):
+    """Rules and lexicon, validated together against the ontology: all problems at once."""
+    vocab = ontology.load()
+    problems: list[str] = []
+    rs = lex = None
+    try:
+        rs = rules_mod.load(rules_dir, vocab)
+    except DataFileError as e:
+        problems += e.problems
+    try:
+        lex = lexicon_mod.load(lexicon_path, vocab)
+    except DataFileError as e:
+        problems += e.problems
+    if problems:
+        raise RuleError(problems)
+    return rs, lex
+
+
+def load_extractor(rules_dir=None, lexicon_path=None) -> Extractor:
+    """An Extractor over the curated data (jieba is loaded on first use)."""
+    return Extractor(*load_curated(rules_dir, lexicon_path))
+
+
+def check(rules_dir=None, lexicon_path=None) -> str:
+    """Validate rules and lexicon together; every problem of both is reported."""
+    rs, lex = load_curated(rules_dir, lexicon_path)
+    type_class = {name: t.cls for name, t in lex.types.items()}
+    problems = []
+    for r in rs.rules:  # what the build compiles
+        try:
+            compiled(r, type_class)
+        except (re.error, OverflowError, ValueError, RecursionError) as e:
+            problems.append(f"{r.file}: rule {r.id!r}: cannot be compiled: {e}")
+    if problems:
+        raise RuleError(problems)
+    return (f"OK: {len(rs.rules)} rules, {len(rs.sections)} section rules, "
+            f"{len(rs.enumerations)} enumeration rules, {len(rs.item_roles)} item roles, "
+            f"{len(rs.cues)} cue rules, "
+            f"{len(rs.lists)} lists, {len(lex.entries)} lexicon entries")
