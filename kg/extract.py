@@ -551,7 +551,8 @@ class Extractor:
                     if not subs and cue.fallback:
                         subs = fallback(cue, earlier)
                 elif cue.shape == "inverse":  # 数字金融包括A、B: A partOf 数字金融
-                    subs = [m for m in after if fits(cue, "s", m)]
+                    subs = [m for m in after if fits(cue, "s", m)] or \
+                        [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
                     objs = [m for m in before if fits(cue, "o", m)][-1:]
                     if not objs and cue.fallback:
                         objs = [m for m in earlier if fits(cue, "o", m)][-1:]
