@@ -161,6 +161,10 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         if shorter != label and len(shorter) >= cleanup.min_length:
             alts.append(label)
             label = shorter
+    for pattern in cleanup.alt_patterns:
+        shorter = pattern.sub("", label)
+        if shorter != label and len(shorter) >= cleanup.min_length:
+            alts.append(shorter)  # 推进智慧城市建设 also answers to 智慧城市建设
     alts = tuple(dict.fromkeys(a for a in alts if a != label))
     if not (cleanup.min_length <= len(label) <= cleanup.max_length) or label in cleanup.stop_labels:
         return None

@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict] = {
     "relate": {"predicate": str, "to": str, "scope": str},
     "cleanup": {"strip_prefixes": [str], "strip_suffixes": [str], "separators": [str],
                 "min_length": int, "max_length": int, "stop_labels": [str],
-                "drop_patterns": [str], "reject_patterns": [str]},
+                "drop_patterns": [str], "reject_patterns": [str], "alt_patterns": [str]},
     "item_role": {"id": str, "description": str, "role": str, "starts_with": STRINGS,
                   "skip": STRINGS, "contains": STRINGS, "override": bool, "relate": [dict],
                   "examples": list, "counter_examples": list},
@@ -392,6 +392,7 @@ class Cleanup:
     stop_labels: frozenset = frozenset()
     drop_patterns: tuple = ()  # regexes cut out of labels (the surface stays an alt label)
     reject_patterns: tuple = ()  # a label one of these regexes finds is no entity
+    alt_patterns: tuple = ()  # what they find cut out of a label gives an alternative label
 
     @cached_property
     def prefixes_by_first(self) -> dict[str, tuple]:
@@ -975,7 +976,9 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                                                 for x in c.get("drop_patterns", [])) if p),
                 reject_patterns=tuple(p for p in (loader.regex(x, f"{file}: [cleanup]",
                                                                "reject_patterns")
-                                                  for x in c.get("reject_patterns", [])) if p))
+                                                  for x in c.get("reject_patterns", [])) if p),
+                alt_patterns=tuple(p for p in (loader.regex(x, f"{file}: [cleanup]", "alt_patterns")
+                                               for x in c.get("alt_patterns", [])) if p))
     seen: dict[str, str] = {}
     for item in [*rules, *sections, *enums, *item_roles, *cues]:
         if item.id in seen:
