@@ -47,7 +47,7 @@ from . import ontology, pipeline
 from .errors import EvalError, InputError
 from .fileio import load_graph, read_input
 from .rdf import article_iri
-from .resolve import normalise
+from .names import normalise
 from .triples import NS
 
 

@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .matcher import SIGNATURES, Match, compiled
-from .model import Article, Extraction, Mention, Relation, Sentence, Token
+from .model import Article, Extraction, Mention, Relation, Sentence, Token, header_mentions
+from .names import normalise, short_forms
 from .rules import Cleanup, Rule, RuleSet, SectionRule, ordinal
 
 QUOTES = "“”‘’《》「」『』\"'"
@@ -220,6 +221,7 @@ class Extractor:
         self._cue_words: dict[str, list] | None = None
         self._prefix_words: dict[str, dict] = {}
         self._cue_first: dict[str, list[str]] | None = None
+        self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
@@ -273,8 +275,6 @@ class Extractor:
                         if label != m.label and label in m.label:
                             out.append((i, cue.predicate, j, cue.id, m.sentence))
             elif cue.shape == "gazetteer":
-                from .resolve import normalise, short_forms
-
                 places: dict[str, int] = {}
                 for i, m in enumerate(mentions):
                     if allowed(cue.object, i) and vocab.core(m.cls) == "Region":
@@ -331,8 +331,6 @@ class Extractor:
                         if mentions[i].start >= m.end:
                             out.append((i, cue.predicate, lead, cue.id, mentions[i].sentence))
             elif cue.shape == "byline":
-                from .resolve import header_mentions
-
                 authors = header_mentions(article)
                 if not authors:
                     continue
@@ -620,8 +618,12 @@ class Extractor:
                     if not fits(cue, "s", m):
                         continue
                     found = False
+                    same = set(short_forms(vocab.core(outer.cls), normalise_label(outer.label)))
                     for o in local:
                         inner = mentions[o]
+                        if inner.label in same:
+                            found = True  # 成都 in 成都市 is the same place
+                            continue
                         if o != m and inner.start == outer.start and inner.end < outer.end \
                                 and fits(cue, "o", o):
                             out.append((m, cue.predicate, o, cue.id))
@@ -661,7 +663,10 @@ class Extractor:
             for v in words.values():
                 v.sort(key=lambda wc: -len(wc[0]))
             self._prefix_words[cue.id] = words
+        same = set(short_forms(self.rs.vocab.core(outer.cls), normalise_label(outer.label)))
         for word, cls in words.get(outer.label[:1], ()):
+            if word in same:
+                return None  # 成都 in 成都市 is the same place
             if outer.label.startswith(word) and len(word) < len(outer.label) and \
                     article.text.startswith(word, outer.start):
                 st.mentions.append(Mention(article.id, sent.index, outer.start,
@@ -702,6 +707,8 @@ class Extractor:
                     continue
                 lo, hi = m.captures[e.capture]
                 seq = tokens if m.rule.nested else chunks
+                if m.rule.nested and hi < len(seq) and seq[hi].text in self._modifier_suffixes:
+                    continue  # 政府 in 政府性融资担保体系 is a modifier, not an entity
                 groups = (_split(seq[lo:hi], cleanup.separators, e.split_before) if e.split
                           else [seq[lo:hi]])
                 for group in groups:

@@ -98,3 +98,11 @@ class Entity:
     @property
     def articles(self) -> list[str]:
         return sorted({m.article_id for m in self.mentions})
+
+
+HEADER_RULE = "header.author"  # the rule id of what an article's header states
+
+
+def header_mentions(article: Article) -> list[Mention]:
+    """Authors named in the header: Person mentions without a sentence."""
+    return [Mention(article.id, -1, 0, 0, "", name, "Person", HEADER_RULE) for name in article.authors]

@@ -11,44 +11,17 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-import unicodedata
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import OntologyError
-from .model import Article, Entity, Extraction, Mention, Relation
+from .model import HEADER_RULE, Entity, Extraction, Mention, Relation, header_mentions
+from .names import normalise, short_forms
 from .ontology import CORE_CLASSES, ONTOLOGY_DIR, Vocabulary
 
 ALIASES_FILE = ONTOLOGY_DIR / "aliases.toml"
-_QUOTES = re.compile(r"[“”‘’《》「」『』\"'\s\u3000]")
-HEADER_RULE = "header.author"
-
-
-@lru_cache(maxsize=1 << 16)
-def normalise(label: str) -> str:
-    """The form labels are compared in: NFKC, no quote marks or spaces, Latin lowercased."""
-    return _QUOTES.sub("", unicodedata.normalize("NFKC", label)).lower()
-
-
-# Short forms a name is also known by, per core class: 成都市 is 成都, 河北省 is 河北;
-# 融资难题 / 融资难问题 are 融资难. (suffix, replacement, shortest remainder)
-SHORT_FORMS = {
-    "Region": (("市", "", 2), ("省", "", 2)),
-    "Problem": (("问题", "", 2), ("难题", "难", 2)),
-}
-
-
-def short_forms(core: str, name: str) -> list[str]:
-    """Other normalised names of ``name`` by the curated suffix table."""
-    out = []
-    for suffix, repl, keep in SHORT_FORMS.get(core, ()):
-        if name.endswith(suffix) and len(name) - len(suffix) >= keep:
-            out.append(name[: -len(suffix)] + repl)
-    return out
-
-
 def entity_key(core: str, label: str) -> str:
     return f"{core.lower()}-{hashlib.sha1(normalise(label).encode('utf-8')).hexdigest()[:12]}"
 
@@ -118,11 +91,6 @@ def safe_id(text: str) -> str:
 def article_key(article_id: str) -> str:
     """The key (and IRI local name) of an article's node."""
     return f"article-{safe_id(article_id)}"
-
-
-def header_mentions(article: Article) -> list[Mention]:
-    """Authors named in the header: Person mentions without a sentence."""
-    return [Mention(article.id, -1, 0, 0, "", name, "Person", HEADER_RULE) for name in article.authors]
 
 
 def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
