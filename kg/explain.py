@@ -32,9 +32,10 @@ def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
         lines.append("  Tokens: " + " ".join(toks))
         if not trace.matches:
             lines.append("  No rule matched.")
-        for stage, rule, span, emitted in trace.matches:
+        for n, (stage, rule, span, emitted) in enumerate(trace.matches):
             lines.append(f"  [stage {stage}] {rule}: “{span}” -> "
-                         + ("; ".join(emitted) if emitted else "(nothing: lost to a better match)"))
+                         + ("; ".join(emitted) if emitted else
+                            "(nothing: " + "; ".join(dict.fromkeys(trace.why.get(n, ["-"]))) + ")"))
     kept = sorted({f"{m.label}:{m.cls}" for m in ex.mentions})
     lines.append("Entities: " + (", ".join(kept) if kept else "none"))
     rels = sorted({f"{r.subject.label} {r.predicate} {r.object.label} ({r.rule})"

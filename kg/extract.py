@@ -207,6 +207,7 @@ class SentenceTrace:
 
     tokens: list[Token] = field(default_factory=list)
     matches: list[tuple[int, str, str, list[str]]] = field(default_factory=list)  # stage, rule, text, emitted
+    why: dict = field(default_factory=dict)  # index in matches -> why it emitted nothing
 
 
 class Extractor:
@@ -222,6 +223,8 @@ class Extractor:
         self._prefix_words: dict[str, dict] = {}
         self._cue_first: dict[str, list[str]] | None = None
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
+        self._lost: dict = {}  # (match, capture) -> (rule, label, class) that beat it
+        self._says = frozenset(rules.lists.get("say_verbs", ()))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
@@ -414,11 +417,12 @@ class Extractor:
         token_words = {t.text for t in tokens}
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
+        says = self._says
         seen_chunks = None  # the chunks the subject, words and key below belong to
         for stage, stage_rules in self._stage_rules(ctx):
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
-                own = _subject(chunks, leading, skip)
+                own = _subject(chunks, leading, skip, says)
                 subject = own or topics.get(ctx.section, [])
                 own_classes = {mentions[i].cls for i in own}
                 words = token_words if chunks is tokens else token_words | {t.text for t in chunks}
@@ -434,6 +438,7 @@ class Extractor:
             if not matches:
                 continue
             n_local = len(local)
+            self._lost = {}
             cands, reuse = self._candidates(text, chunks, tokens, matches, bounds)
             accepted = self._resolve(cands, mentions, local, article.id, sent.index, text)
             by_capture: dict[tuple[int, str], list[int]] = {}
@@ -443,35 +448,53 @@ class Extractor:
                 by_capture.setdefault(key, []).extend(idxs)
             for m in matches:
                 emitted = []
+                why: list[str] = []  # for kg explain: why nothing came of the match
                 for e in m.rule.entities:
                     emitted += [f"{mentions[i].label}:{mentions[i].cls}"
                                 for i in by_capture.get((id(m), e.capture), [])]
+                    lost = self._lost.get((id(m), e.capture))
+                    if lost and not by_capture.get((id(m), e.capture)):
+                        why.append(f"its {e.capture!r} lost to {lost[1]}:{lost[2]} of rule {lost[0]} "
+                                   f"(higher priority or longer)")
                 for r in m.rule.relations:
                     subs = self._endpoint(r.subject, m, chunks, by_capture, ctx, heads, subject)
                     objs = self._endpoint(r.object, m, chunks, by_capture, ctx, heads, subject)
                     vocab = self.rs.vocab
+                    if not subs or not objs:
+                        why.append(f"no entity for {r.subject if not subs else r.object!r} of "
+                                   f"{r.predicate}")
                     for s in subs:
                         for o in objs:
-                            if r.same_class and vocab.core(mentions[s].cls) != vocab.core(mentions[o].cls):
+                            a, b = mentions[s], mentions[o]
+                            if r.same_class and vocab.core(a.cls) != vocab.core(b.cls):
+                                why.append(f"{a.label}:{a.cls} and {b.label}:{b.cls} are not of one "
+                                           f"class ({r.predicate} asks same_class)")
                                 continue
-                            if s != o and mentions[s].label != mentions[o].label and \
-                                    vocab.fits(r.predicate, mentions[s].cls, mentions[o].cls):
-                                relations.append(Relation(mentions[s], r.predicate, mentions[o],
-                                                          m.rule.id, article.id, sent.index))
-                                emitted.append(f"{mentions[s].label} {r.predicate} {mentions[o].label}")
+                            if s == o or a.label == b.label:
+                                why.append(f"{a.label} cannot be {r.predicate} itself")
+                            elif not vocab.fits(r.predicate, a.cls, b.cls):
+                                why.append(f"{a.label}:{a.cls} {r.predicate} {b.label}:{b.cls} does "
+                                           f"not fit {r.predicate}'s domain and range")
+                            else:
+                                relations.append(Relation(a, r.predicate, b, m.rule.id,
+                                                          article.id, sent.index))
+                                emitted.append(f"{a.label} {r.predicate} {b.label}")
                 if trace is not None:
                     seq = tokens if m.rule.nested else chunks
                     span = text[seq[m.start].start:seq[m.end - 1].end]
+                    if not emitted:
+                        trace.why[len(trace.matches)] = why or ["its entities were found by other "
+                                                                "rules first"]
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
                 chunks = _chunk(tokens, mentions, local)
-        own = _subject(chunks, leading, skip)
+        own = _subject(chunks, leading, skip, says)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
         if ctx.item is not None:
             item_mentions.setdefault(ctx.item, []).extend(local)
         if ctx.opens_section and ctx.section is not None:
             # the topic a section is about: an actor or an idea, not a place
-            topic = [i for i in _subject(chunks, leading, skip)
+            topic = [i for i in _subject(chunks, leading, skip, says)
                      if self.rs.vocab.core(mentions[i].cls) != "Region"]
             topics[ctx.section] = topic[:1]
 
@@ -776,6 +799,7 @@ class Extractor:
                     out.append((c, next(i for k2, i in out if k2 is clash)))
                     continue
                 else:
+                    self._lost[(id(c.match), c.capture)] = (clash.rule.id, clash.label, clash.cls)
                     continue
             # an identical mention from an earlier stage is reused, not duplicated
             same = next((i for i in local if (mentions[i].start, mentions[i].end) ==
@@ -876,15 +900,17 @@ class Extractor:
                                                       article.id, head_sentence[(s, n)]))
 
 
-def _subject(chunks: list[Token], leading=(), skip=()) -> list[int]:
+def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
-    before the first verb, after a short leading phrase (同时，/ 例如，/ 张三：) and
-    after a leading verb of encouragement (鼓励科技企业……: the encouraged actor)."""
+    before the first verb, after a short leading phrase (同时，/ 例如，/ 张三：/ 张明认为，)
+    and after a leading verb of encouragement (鼓励科技企业……: the encouraged actor)."""
     start = 0
-    for i, t in enumerate(chunks[:6]):
+    for i, t in enumerate(chunks[:8]):
         if t.text in ("，", "：", ":", ","):
-            if all(c.mention is None for c in chunks[:i]) or t.text in "：:":
-                start = i + 1
+            if all(c.mention is None for c in chunks[:i]) or t.text in "：:" or (
+                    any(c.text in says for c in chunks[:i]) and
+                    all(c.ent == "Person" for c in chunks[:i] if c.mention is not None)):
+                start = i + 1  # a person's words (张明认为，……): the speaker is not the subject
             break
     # skip pronouns and interview words (您认为 / 我认为) before the subject
     while start < len(chunks) and (chunks[start].pos in ("bos", "r", "d", "c") or
