@@ -95,7 +95,7 @@ def test_bad_lexicon_lines_name_file_and_line(tmp_path, line, expected):
 # ---------------------------------------------------------------- examples
 def _items():
     rs = load_rules(None, ontology.load())
-    return [*rs.rules, *rs.sections, *rs.enumerations, *rs.item_roles]
+    return [*rs.rules, *rs.sections, *rs.enumerations, *rs.item_roles, *rs.cues]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,115 @@
+"""Cue rules and the relations layer: validation, shapes, and what `kg explain` says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import ontology
+from kg.curated import load_extractor
+from kg.errors import RuleError
+from kg.explain import explain
+from kg.rules import load as load_rules
+from kg.ruletest import article_of, check_item
+
+CUE = '''
+[[cue]]
+id = "cue.x"
+predicate = "addresses"
+words = ["缓解"]
+examples = [{ text = "数字金融缓解了融资难。", relations = ["数字金融 addresses 融资难"] }]
+'''
+
+
+def write_rules(tmp_path: Path, text: str) -> Path:
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "c.toml").write_text(text, encoding="utf-8")
+    return d
+
+
+@pytest.mark.parametrize("text, expected", [
+    (CUE.replace('predicate = "addresses"', 'predicate = "solves"'),
+     "cue 'cue.x': predicate: unknown property 'solves'"),
+    (CUE.replace('words = ["缓解"]', 'shape = "sideways"\nwords = ["缓解"]'),
+     "cue 'cue.x': shape: 'sideways' is not one of"),
+    (CUE.replace('words = ["缓解"]', 'shape = "nested"\nwords = ["缓解"]'),
+     "cue 'cue.x': words: a cue of shape 'nested' takes no words"),
+    (CUE.replace('words = ["缓解"]', ''), "cue 'cue.x': words: a cue needs at least one word"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsubject = ["Bnak"]'),
+     "cue 'cue.x': subject: unknown class 'Bnak'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nfallback = "yes"'),
+     "cue 'cue.x': fallback: expected true or false"),
+    (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
+    (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
+])
+def test_bad_cue_rules_name_file_and_rule(tmp_path, text, expected):
+    with pytest.raises(RuleError) as e:
+        load_rules(write_rules(tmp_path, text), ontology.load())
+    assert any(expected in p and "c.toml" in p for p in e.value.problems), e.value.problems
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return load_extractor()
+
+
+def relations(extractor, text: str) -> set[tuple[str, str, str]]:
+    ex = extractor.extract(article_of(text))
+    return {(r.subject.label, r.predicate, r.object.label) for r in ex.relations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # coordination distributes: one edge per coordinated object
+    ("“蓉易贷”有效缓解了融资难、融资贵。", {("蓉易贷", "addresses", "融资难"),
+                                       ("蓉易贷", "addresses", "融资贵")}),
+    # a missing subject is the sentence's: the speaker is not it
+    ("张明认为，数字普惠金融有效缓解了小微企业的融资约束。", {("数字普惠金融", "addresses", "融资约束")}),
+    # the actor of an earlier clause undertakes the measures of later ones
+    ("国家发展改革委将聚焦资金，持续加大科技创新投入力度。",
+     {("国家发展改革委", "undertakes", "加大科技创新投入力度")}),
+    # a place at the start of a name, a branch of its parent
+    ("中国人民银行成都分行召开会议。", {("中国人民银行成都分行", "partOf", "中国人民银行"),
+                                     ("中国人民银行成都分行", "locatedIn", "成都")}),
+    # places inside places, by the gazetteer
+    ("山西省和太原市都开通了跨省通办窗口。", {("太原市", "locatedIn", "山西省")}),
+])
+def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
+    assert expected <= relations(extractor, text)
+
+
+@pytest.mark.parametrize("text, absent", [
+    # 之一 joins a region only to a region (HermiT found 长三角 partOf 中国经济)
+    ("长三角作为中国经济发展最活跃的区域之一，肩负着国家使命。", ("长三角", "partOf", "中国经济")),
+    # a list item ends with its paragraph: no measure of a list addresses what follows it
+    ("如何破解这些难题？一是推广街乡吹哨、部门报到工作模式。\n\n当前仍存在信息孤岛和数字鸿沟。",
+     ("推广街乡吹哨、部门报到工作模式", "addresses", "信息孤岛")),
+    # a place is not located in its own short name
+    ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
+])
+def test_cue_layer_does_not_invent(extractor, text, absent):
+    assert absent not in relations(extractor, text)
+
+
+def test_modifier_words_are_no_entities(extractor):
+    ex = extractor.extract(article_of("要完善政府性融资担保体系。"))
+    assert "政府" not in {m.label for m in ex.mentions}
+
+
+def test_explain_gives_the_true_reason_nothing_was_made():
+    out = explain("成都银行推出的“蓉易贷”依托大数据风控，破解小微企业融资难题。")
+    assert ("addresses.subject_solves_problems: “破解小微企业融资难题” -> (nothing: 成都银行:Bank "
+            "addresses 融资难题:Problem does not fit addresses's domain and range)") in out
+    assert "lost to a better match" not in out
+
+
+def test_an_example_made_only_by_another_rule_fails_its_rule(extractor):
+    """Rule examples are checked against their own rule: an expected relation that another
+    rule makes does not count."""
+    cue = next(c for c in extractor.rs.cues if c.id == "cue.addresses")
+    borrowed = type(cue.examples[0])(text="中国人民银行成都分行召开会议。", entities=(),
+                                     relations=(("中国人民银行成都分行", "partOf", "中国人民银行"),))
+    outcome = check_item(extractor, type(cue)(**{**cue.__dict__, "examples": (borrowed,)}))[0]
+    assert not outcome.ok
+    assert any("from this rule" in p for p in outcome.problems)

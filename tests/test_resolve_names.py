@@ -1,0 +1,42 @@
+"""Names: short forms merge within a class; one class per label in an article."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg import ontology
+from kg.model import Article, Extraction, Mention
+from kg.names import normalise, short_forms
+from kg.resolve import one_class_per_label, resolve
+
+
+@pytest.mark.parametrize("core, name, forms", [
+    ("Region", "成都市", ["成都"]),
+    ("Region", "河北省", ["河北"]),
+    ("Region", "上海", []),
+    ("Problem", "融资难题", ["融资难"]),
+    ("Problem", "数据孤岛问题", ["数据孤岛"]),
+    ("Institution", "成都市", []),          # only the classes of the table
+    ("Region", "市", []),                   # nothing too short is left
+])
+def test_short_forms(core, name, forms):
+    assert short_forms(core, normalise(name)) == forms
+
+
+def _m(label, cls, start=0):
+    return Mention("a", 0, start, start + len(label), label, label, cls, "r")
+
+
+def test_short_forms_merge_into_one_entity():
+    vocab = ontology.load()
+    art = Article("a", "成都市 成都", ())
+    ents, _ = resolve([Extraction(art, [_m("成都市", "City"), _m("成都", "City", 4)], [])], vocab, {})
+    assert [(e.label, sorted(e.alt_labels)) for e in ents] in ([("成都", ["成都市"])], [("成都市", ["成都"])])
+
+
+def test_a_concept_reading_yields_to_a_more_specific_class():
+    vocab = ontology.load()
+    ms, changed = one_class_per_label([_m("蓉易贷", "Concept"), _m("蓉易贷", "FinancialProduct", 5),
+                                       _m("数字金融", "Concept", 9)], vocab)
+    assert [m.cls for m in ms] == ["FinancialProduct", "FinancialProduct", "Concept"]
+    assert len(changed) == 1
