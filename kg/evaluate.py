@@ -753,7 +753,8 @@ def render_text(reports: list[FileReport], total: Score, graph_path, details: bo
                 out.append(_ROW_HEAD)
                 out.extend(_row(name, sc) for name, sc in rows)
                 out.append("")
-        out.append(f"== Total, micro-averaged over {len(reports)} gold files")
+        out.append(f"== Total, micro-averaged over {len(reports)} gold files (graph counts "
+                   f"are per article: an entity of two articles counts in both)")
         out.extend(_table(total))
     elif totals_only:
         out.extend(_table(total))

@@ -206,7 +206,7 @@ def test_several_gold_files_are_micro_averaged(tmp_path):
     assert doc["total"]["relations"]["found"] == 3 + 1
     assert doc["total"]["files"] == 2
     text = evaluate_files([first, second], MINI, fmt="text")
-    assert "== Total, micro-averaged over 2 gold files" in text.splitlines()
+    assert any(line.startswith("== Total, micro-averaged over 2 gold files") for line in text.splitlines())
 
 
 def test_shipped_gold_files_are_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,24 @@ def test_a_parse_error_keeps_its_reason(tmp_path):
     (line,) = result.output.splitlines()
     assert line.startswith(f"Error: cannot parse {bad}: at line 3 of <>: Bad syntax")
     assert len(line) > len(f"Error: cannot parse {bad}: at line 3 of <>:") + 10
+
+
+def test_build_stats_and_validate_count_the_same_entities(tmp_path):
+    """One definition of an entity everywhere (a typed node that is not an article)."""
+    import re
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    runner = CliRunner()
+    built = runner.invoke(main, ["build", str(root / "sources"), "--out", str(tmp_path / "o"),
+                                 "--no-pages"])
+    assert built.exit_code == 0, built.output
+    n_build = int(re.search(r"^Entities: (\d+)$", built.output, re.M).group(1))
+    graph = str(tmp_path / "o" / "kg.ttl")
+    stats = runner.invoke(main, ["stats", "--graph", graph, "--format", "json"])
+    assert json.loads(stats.output)["entities"] == n_build
+    valid = runner.invoke(main, ["validate", "--graph", graph])
+    assert f"({n_build} entities," in valid.output
