@@ -225,6 +225,7 @@ class Extractor:
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._lost: dict = {}  # (match, capture) -> (rule, label, class) that beat it
         self._says = frozenset(rules.lists.get("say_verbs", ()))
+        self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
@@ -568,7 +569,9 @@ class Extractor:
             for cue in cues_here:
                 after = inside_cue[k] if k in inside_cue else \
                     [m for i, m in ents if k < i < stop and clause[i] == c]
-                before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken]
+                # an entity after 向/为/给 … is who receives, not who acts (网商银行向小微企业提供贷款)
+                before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
+                          and not (i > 0 and chunks[i - 1].text in self._recipient_marks)]
                 earlier = [m for i, m in ents if clause[i] < c and m not in taken]
                 if cue.shape == "forward":
                     objs = [m for m in after if fits(cue, "o", m)]
