@@ -62,6 +62,16 @@ def looks_binary(data: bytes) -> bool:
     return controls > 0.02 * len(sample)
 
 
+def _reads_as_big5(data: bytes) -> bool:
+    """Whether ``data`` decodes as Big5 into Chinese with Chinese punctuation."""
+    try:
+        text = data.decode("big5")
+    except UnicodeDecodeError:
+        return False
+    return any(c in text for c in "，。、；：？！") and \
+        sum(1 for c in text if "\u4e00" <= c <= "\u9fff") >= 2
+
+
 def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
     """Decode bytes as ``encoding``, or detect UTF-8 (with or without BOM) / GB18030.
 
@@ -104,6 +114,10 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
                 or (cjk >= 20 and not punctuated):
             raise SourceError(f"{path}: cannot detect the encoding (not UTF-8, and not "
                               "Chinese as GB18030); name it with --encoding")
+        if not punctuated and _reads_as_big5(data):
+            # a short text: GB18030 makes characters of Big5 bytes without a complaint
+            raise SourceError(f"{path}: reads as Big5 (traditional Chinese) as well as GB18030; "
+                              "name the encoding with --encoding big5 or --encoding gb18030")
         return text
 
 
@@ -169,7 +183,8 @@ def read_article(path: Path, encoding: str | None = None) -> Article | None:
     if not sentences:
         return None
     authors = tuple(a for a in AUTHOR_SEPARATORS.split(meta.get("author", "")) if a)
-    return Article(id=article_id, text=text, sentences=sentences, title=meta.get("title", ""),
+    title = meta.get("title") or headline(sentences)
+    return Article(id=article_id, text=text, sentences=sentences, title=title,
                    authors=authors, source=meta.get("source", ""), date=meta.get("date", ""),
                    topic=meta.get("topic", ""), path=str(path))
 
@@ -194,6 +209,16 @@ class ArticleIds:
                               f"({art.path}) give the same IRI and page name {name!r}: "
                               "change one of them")
         self.by_id[art.id] = self.by_name[name] = art
+
+
+def headline(sentences) -> str:
+    """A text without a ``# title:`` header: its first line when that is a headline (a
+    paragraph of one short sentence without a full stop), else no title."""
+    first = sentences[0]
+    alone = len(sentences) == 1 or sentences[1].paragraph != first.paragraph
+    if alone and len(first.text) <= 40 and not first.text.endswith(tuple("。！？；：…")):
+        return first.text.strip()
+    return ""
 
 
 def read_sources(paths: list[Path], encoding: str | None = None,

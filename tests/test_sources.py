@@ -302,3 +302,33 @@ def test_a_header_key_given_twice_is_an_error(tmp_path):
     with pytest.raises(SourceError) as e:
         read_article(f)
     assert str(e.value) == f"{f}:3: header key 'id' given twice (first on line 1)"
+
+
+# ------------------------------------------------- things a user notices (issue 17)
+def test_a_short_big5_file_is_not_read_as_gb18030_gibberish(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    src = tmp_path / "big5.txt"
+    src.write_bytes("數位金融發展。".encode("big5"))
+    r = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--no-pages"])
+    assert r.exit_code == 1
+    assert r.output == (f"Error: {src}: reads as Big5 (traditional Chinese) as well as GB18030; "
+                        "name the encoding with --encoding big5 or --encoding gb18030\n")
+    r = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--no-pages",
+                                  "--encoding", "big5"])
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("body, title", [
+    # one paragraph a line (a web copy): the first line is the headline
+    ("数字金融如何赋能新质生产力\n数字金融发展迅速，成效明显，金融机构推出了多种产品，服务实体经济的能力不断增强。\n"
+     "第二段也是一个比较长的段落，讲的是金融机构如何通过数字技术更好地支持小微企业发展。\n",
+     "数字金融如何赋能新质生产力"),
+    ("数字金融发展迅速，成效明显。\n", ""),   # a sentence, not a headline
+])
+def test_a_text_without_headers_takes_its_headline_as_title(tmp_path, body, title):
+    src = tmp_path / "plain.txt"
+    src.write_text(body, encoding="utf-8")
+    assert read_article(src).title == title
