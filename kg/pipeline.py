@@ -266,6 +266,8 @@ def extract_sources(sources: list[Path], extractor, jobs: int = 1, use_cache: bo
                 if art is None:
                     warn(f"{f}: empty source, skipped")
                     continue
+                if not any("\u4e00" <= c <= "\u9fff" for c in art.text):
+                    warn(f"{f}: no Chinese text (kg reads Chinese articles): nothing to extract")
                 ids.add(art)
                 path = cdir / f"{_article_key(art, config)}{CACHE_SUFFIX}" if use_cache else None
                 cached = _load_cached(path, art, warn) if path is not None else None

@@ -332,3 +332,16 @@ def test_a_text_without_headers_takes_its_headline_as_title(tmp_path, body, titl
     src = tmp_path / "plain.txt"
     src.write_text(body, encoding="utf-8")
     assert read_article(src).title == title
+
+
+def test_an_english_only_file_is_said_to_have_no_chinese(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    src = tmp_path / "en.txt"
+    src.write_text("Digital finance is the base of the five big articles and it helps.\n",
+                   encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--no-pages"])
+    assert r.exit_code == 0
+    assert f"Warning: {src}: no Chinese text (kg reads Chinese articles): nothing to extract" in r.output
