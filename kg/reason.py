@@ -18,8 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import OutputError
-from .fileio import load_graph
-from .ontology import DATA_NS, NS, ONTOLOGY_FILE
+from .export.rdftext import compact, turtle
+from .fileio import atomic_write, load_graph
+from .ontology import DATA_NS, NS, ONTOLOGY_FILE, parse_turtle
 
 OWL_NS = "http://www.w3.org/2002/07/owl#"
 _JUNK_TYPES = {
@@ -46,7 +47,6 @@ def entity_layer(graph):
 
 
 def _load_ontology(path: Path):
-    from .ontology import parse_turtle
 
     return parse_turtle(path)
 
@@ -86,8 +86,6 @@ def infer(graph, ontology) -> tuple[list[tuple], list[str]]:
 def reason(graph_path: str | Path, out_path: str | Path,
            ontology_path: str | Path = ONTOLOGY_FILE) -> str:
     """``kg reason``: write the inferred triples to ``out_path``; returns a summary."""
-    from .export.rdftext import compact, turtle
-    from .fileio import atomic_write
 
     graph_path, out_path = Path(graph_path), Path(out_path)
     if out_path.exists() and graph_path.exists() and out_path.resolve() == graph_path.resolve():

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from .errors import RuleError
+from .errors import InputError, RuleError
+from .fileio import read_input
 from .ontology import ONTOLOGY_DIR, Vocabulary
 
 RULES_DIR = ONTOLOGY_DIR / "rules"
@@ -878,9 +879,6 @@ class _Loader:
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
     """The bytes of a rule file and its TOML (None, with the problem noted, if unusable)."""
-    from .errors import InputError
-    from .fileio import read_input
-
     try:
         data = read_input(path, "rule file")
         return data, tomllib.loads(data.decode("utf-8"))
