@@ -22,9 +22,6 @@ from .rules import Cleanup, Rule, RuleSet, SectionRule, ordinal
 
 QUOTES = "“”‘’《》「」『』\"'"
 
-
-def normalise_label(label: str) -> str:
-    return "".join(c for c in label if c not in QUOTES and not c.isspace())
 EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000" 
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
@@ -259,7 +256,11 @@ class Extractor:
         return Extraction(article, st.mentions, _dedupe(st.relations))
 
     def _discourse_relations(self, article: Article, st: ArticleState, traces) -> None:
-        """Article-level cue rules: labels that hold other entities' labels (``contains``)."""
+        """Article-level cue rules, over every mention of the article: labels that hold
+        other entities' labels (``contains``), places inside places (``gazetteer``), the
+        measures of a paragraph or under a heading (``lead``), the authors' note
+        (``byline``), the main actor (``main_actor``); then ``via_part`` over every
+        relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
 
@@ -349,14 +350,14 @@ class Extractor:
                                 st.relations.append(Relation(a, cue.predicate, mentions[i], cue.id,
                                                              article.id, sent.index))
             elif cue.shape == "main_actor":
-                counts = Counter(normalise_label(mentions[i].label) for i in st.subjects
+                counts = Counter(normalise(mentions[i].label) for i in st.subjects
                                  if allowed(cue.subject, i))
                 if not counts:
                     continue
                 best, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
                 if n < 2:
                     continue
-                actor = next(i for i in st.subjects if normalise_label(mentions[i].label) == best)
+                actor = next(i for i in st.subjects if normalise(mentions[i].label) == best)
                 done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
                 for i, m in enumerate(mentions):
                     if allowed(cue.object, i) and id(m) not in done:
@@ -644,7 +645,7 @@ class Extractor:
                     if not fits(cue, "s", m):
                         continue
                     found = False
-                    same = set(short_forms(vocab.core(outer.cls), normalise_label(outer.label)))
+                    same = set(short_forms(vocab.core(outer.cls), normalise(outer.label)))
                     for o in local:
                         inner = mentions[o]
                         if inner.label in same:
@@ -689,7 +690,7 @@ class Extractor:
             for v in words.values():
                 v.sort(key=lambda wc: -len(wc[0]))
             self._prefix_words[cue.id] = words
-        same = set(short_forms(self.rs.vocab.core(outer.cls), normalise_label(outer.label)))
+        same = set(short_forms(self.rs.vocab.core(outer.cls), normalise(outer.label)))
         for word, cls in words.get(outer.label[:1], ()):
             if word in same:
                 return None  # 成都 in 成都市 is the same place
