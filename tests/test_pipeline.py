@@ -496,3 +496,24 @@ def test_a_planted_pickle_in_the_cache_runs_nothing(tmp_path, monkeypatch):
     summary = pipeline.build([corpus], out_dir=tmp_path / "out", pages=False)
     assert summary.extracted == 1
     assert not marker.exists()
+
+
+def test_the_extraction_cache_key_covers_every_module_extraction_imports():
+    """A change to code that decides what is extracted must make cached extractions stale:
+    every kg module imported by one of the listed modules is listed too (modules that only
+    report errors, read files or name RDF terms excepted)."""
+    import ast
+
+    from kg import pipeline
+
+    here = Path(pipeline.__file__).parent
+    listed = set(pipeline._EXTRACTION_MODULES)
+    unrelated = {"errors.py", "fileio.py", "triples.py"}
+    for name in sorted(listed):
+        for node in ast.walk(ast.parse((here / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                targets = [node.module] if node.module else [a.name for a in node.names]
+                for t in targets:
+                    f = t.split(".")[0] + ".py"
+                    if (here / f).is_file():
+                        assert f in listed | unrelated, f"{name} imports {f}, not in the cache key"
