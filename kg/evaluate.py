@@ -549,6 +549,9 @@ def score_article(gold: Gold, view: _ArticleView, onto: _Ontology) -> FileReport
     return FileReport(gold, sc, missed, extra, split, missed_rel, extra_rel, disagreements)
 
 
+TOTALS_ONLY = ".totals-only"  # in a gold folder: kg eval shows only its totals (a blind set)
+
+
 def gold_files(paths: list[str | Path]) -> list[Path]:
     """The gold files named by ``paths``: files, or folders (every ``*.json`` in them)."""
     out: list[Path] = []
@@ -786,6 +789,9 @@ def evaluate_files(gold_paths: list[str | Path], graph_path: str | Path | None =
         raise EvalError(f"unknown format {fmt!r} (expected text or json)")
     reports, total = evaluate(gold_paths, graph_path, texts_dir=texts_dir, rules_dir=rules_dir,
                               lexicon_path=lexicon_path)
+    # a blind set (a folder holding TOTALS_ONLY) is only ever read in totals
+    totals_only = totals_only or any(Path(p).is_dir() and (Path(p) / TOTALS_ONLY).is_file()
+                                     for p in gold_paths)
     shown = graph_path if graph_path is not None else "a graph built from each gold file's text"
     if fmt == "json":
         return render_json(reports, total, shown, totals_only)

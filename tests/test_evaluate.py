@@ -380,3 +380,19 @@ def test_eval_of_an_empty_folder_is_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["eval", "--gold", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path}: no gold files (*.json) in this folder\n"
+
+
+def test_a_folder_marked_totals_only_is_never_shown_per_article(tmp_path):
+    gold_dir = _tiny_set(tmp_path / "gold")
+    (gold_dir / ".totals-only").write_text("blind\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "--gold", str(gold_dir), "--details"])
+    assert result.exit_code == 0, result.output
+    assert "tiny_bank" not in result.output and "Missed" not in result.output
+    assert result.output.startswith("                        gold  found")
+    doc = json.loads(CliRunner().invoke(main, ["eval", "--gold", str(gold_dir), "--format",
+                                               "json"]).output)
+    assert doc["files"] == [] and doc["total"]["files"] == 1
+
+
+def test_the_blind_set_is_marked_totals_only():
+    assert (Path(__file__).parent / "blind" / ".totals-only").is_file()
