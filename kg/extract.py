@@ -146,8 +146,8 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     if stripped and label:
         alts.append(label + "".join(reversed(stripped)))  # 数据孤岛 also answers to 数据孤岛问题
     if first is not None and first < start and label:
-        # the words cut in front (加快/进一步/大力 …) are part of the phrase as written:
-        # 加快形成良性循环 is kept as an alternative label of 形成良性循环
+        # the words cut in front (prefixes of [cleanup]) are part of the phrase as written:
+        # the label with them is kept as an alternative label
         lead = "".join(c for c in text[first:start] if c not in QUOTES and c not in EDGE_PUNCT)
         if 0 < len(lead) <= 4:
             alts.append(lead + label)
@@ -162,7 +162,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     for pattern in cleanup.alt_patterns:
         shorter = pattern.sub("", label)
         if shorter != label and len(shorter) >= cleanup.min_length:
-            alts.append(shorter)  # 推进智慧城市建设 also answers to 智慧城市建设
+            alts.append(shorter)  # what an alt pattern cut out: another name of it
     alts = tuple(dict.fromkeys(a for a in alts if a != label))
     if not (cleanup.min_length <= len(label) <= cleanup.max_length) or label in cleanup.stop_labels:
         return None
@@ -327,7 +327,7 @@ class Extractor:
                     lead = group[0]
                     m = mentions[lead]
                     opening = text[head.start:m.start]
-                    # the measure opens the paragraph (after a marker such as 一是/首先，)
+                    # the measure opens the paragraph (after a short enumeration marker)
                     # and ends its clause
                     if m.sentence != head.index or len(opening) > MAX_LEAD_OFFSET or \
                             m.end >= len(text) or text[m.end] not in "，。；：,;:！？":
@@ -540,8 +540,8 @@ class Extractor:
                     return got
             return []
 
-        # a measure that starts with a cue word (“……，推动金融高质量发展”) is a cue too: its
-        # objects are the entities inside it
+        # an entity (a measure) that starts with a cue word is a cue too: its objects are
+        # the entities inside it
         inside_cue: dict[int, list[int]] = {}
         for k, t in enumerate(chunks):
             if t.mention is None:
@@ -570,7 +570,7 @@ class Extractor:
             for cue in cues_here:
                 after = inside_cue[k] if k in inside_cue else \
                     [m for i, m in ents if k < i < stop and clause[i] == c]
-                # an entity after 向/为/给 … is who receives, not who acts (网商银行向小微企业提供贷款)
+                # an entity right after a word of @recipient_marks receives, it does not act
                 before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
                           and not (i > 0 and chunks[i - 1].text in self._recipient_marks)]
                 earlier = [m for i, m in ents if clause[i] < c and m not in taken]
@@ -579,22 +579,23 @@ class Extractor:
                     subs = [m for m in before if fits(cue, "s", m)]
                     if not subs and cue.fallback:
                         subs = fallback(cue, earlier)
-                elif cue.shape == "inverse":  # 数字金融包括A、B: A partOf 数字金融
+                elif cue.shape == "inverse":  # X 包括 A、B: A partOf X
                     subs = [m for m in after if fits(cue, "s", m)] or \
                         [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
                     objs = [m for m in before if fits(cue, "o", m)][-1:]
                     if not objs and cue.fallback:
                         objs = [m for m in earlier if fits(cue, "o", m)][-1:]
-                elif cue.shape == "tail":  # A是B之一: A partOf B
+                elif cue.shape == "tail":  # A 是 B 之一: A partOf B
                     objs = [m for m in before if fits(cue, "o", m)][-1:]
                     subs = [m for m in before if m not in objs and fits(cue, "s", m)]
-                elif cue.shape == "listed":  # X……，聚焦A、B等领域: A exemplifies X
+                elif cue.shape == "listed":  # X …, A、B 等 + generic word: A exemplifies X
                     nxt = chunks[k + 1] if k + 1 < len(chunks) else None
                     if nxt is not None and nxt.mention is not None:
-                        continue  # A、B等问题: the head is an entity (a pattern rule's case)
-                    j = k - 1  # the list: entities joined by 、和与及 right before the cue
+                        continue  # A、B 等 + an entity: a pattern rule's case
+                    j = k - 1  # the list: entities joined by separators right before the cue
                     subs = []
-                    while j >= 0 and (chunks[j].mention is not None or chunks[j].text in "、和与及"):
+                    seps = self.rs.cleanup.separators
+                    while j >= 0 and (chunks[j].mention is not None or chunks[j].text in seps):
                         if chunks[j].mention is not None:
                             subs.append(chunks[j].mention)
                         j -= 1
@@ -603,15 +604,15 @@ class Extractor:
                     cores = {vocab.core(mentions[m].cls) for m in subs}
                     first = min(mentions[m].start for m in subs)
                     # the nearest entity of their kind before the list, also one nested in a
-                    # longer entity (未来产业 in 大力发展未来产业)
+                    # longer entity
                     objs = sorted((m for m in local if mentions[m].end <= first and m not in subs
                                    and vocab.core(mentions[m].cls) in cores and fits(cue, "o", m)),
                                   key=lambda m: mentions[m].end)[-1:]
                     subs = [m for m in subs if fits(cue, "s", m)]
-                elif cue.shape == "because":  # 由于A，B: A causes B
+                elif cue.shape == "because":  # 由于 A，B: A causes B
                     subs = [m for m in after if fits(cue, "s", m)]
                     objs = [m for i, m in ents if clause[i] > c and fits(cue, "o", m)]
-                else:  # examples: whole，如A、B
+                else:  # examples: X，如 A、B
                     subs = [m for m in after if fits(cue, "s", m)]
                     objs = [m for m in before if fits(cue, "o", m)][-1:] or \
                         [m for m in earlier if fits(cue, "o", m)][-1:]
@@ -628,8 +629,7 @@ class Extractor:
                     if not fits(cue, "o", m):
                         continue
                     near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
-                    # else the nearest actor of an earlier clause of the sentence (郑栅洁说，
-                    # 国家发展改革委将聚焦……，持续加大……)
+                    # else the nearest actor of an earlier clause of the sentence
                     before = [a for j, a in ents if clause[j] < clause[i] and fits(cue, "s", a)]
                     for s in (near[-1:] or before[-1:] or fallback(cue, [])):
                         out.append((s, cue.predicate, m, cue.id))
@@ -649,13 +649,13 @@ class Extractor:
                     for o in local:
                         inner = mentions[o]
                         if inner.label in same:
-                            found = True  # 成都 in 成都市 is the same place
+                            found = True  # a short form of the name is the same thing
                             continue
                         if o != m and inner.start == outer.start and inner.end < outer.end \
                                 and fits(cue, "o", o):
                             out.append((m, cue.predicate, o, cue.id))
                             found = True
-                    if not found:  # a lexicon word at the start of the name (中国银行 → 中国)
+                    if not found:  # a lexicon word at the start of the name
                         o = self._name_prefix(cue, outer, article, sent, st, local)
                         if o is not None:
                             out.append((m, cue.predicate, o, cue.id))
@@ -677,7 +677,7 @@ class Extractor:
     def _name_prefix(self, cue, outer: Mention, article, sent: Sentence, st: ArticleState,
                      local: list[int]) -> int | None:
         """A mention for the longest lexicon word of the cue's object classes that starts
-        the name ``outer`` (the place in 上海保险交易所), made if the text has it there."""
+        the name ``outer``, made if the text has it there."""
         if cue.object is None:
             return None
         words = self._prefix_words.get(cue.id)
@@ -693,7 +693,7 @@ class Extractor:
         same = set(short_forms(self.rs.vocab.core(outer.cls), normalise(outer.label)))
         for word, cls in words.get(outer.label[:1], ()):
             if word in same:
-                return None  # 成都 in 成都市 is the same place
+                return None  # a short form of the name is the same thing
             if outer.label.startswith(word) and len(word) < len(outer.label) and \
                     article.text.startswith(word, outer.start):
                 st.mentions.append(Mention(article.id, sent.index, outer.start,
@@ -735,7 +735,7 @@ class Extractor:
                 lo, hi = m.captures[e.capture]
                 seq = tokens if m.rule.nested else chunks
                 if m.rule.nested and hi < len(seq) and seq[hi].text in self._modifier_suffixes:
-                    continue  # 政府 in 政府性融资担保体系 is a modifier, not an entity
+                    continue  # a word before a modifier suffix is no entity
                 groups = (_split(seq[lo:hi], cleanup.separators, e.split_before) if e.split
                           else [seq[lo:hi]])
                 for group in groups:
@@ -792,7 +792,7 @@ class Extractor:
                     "$type" not in (c.cls, clash.cls) and \
                     self._vocab.core(c.cls) != self._vocab.core(clash.cls):
                 # an entity of another kind inside a longer one: both stand (the measure
-                # 纠正市场失灵 holds the problem 市场失灵)
+                # 纠正X holds the problem X)
                 clash = next((k for k in kept if c.start < k.end and k.start < c.end and
                               not (c.start <= k.start and k.end <= c.end) and not k.rule.nested),
                              None)
@@ -906,7 +906,7 @@ class Extractor:
 
 def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
-    before the first verb, after a short leading phrase (同时，/ 例如，/ 张三：/ 张明认为，)
+    before the first verb, after a short leading phrase (同时，/ 例如，/ X：/ a person's X认为，)
     and after a leading verb of encouragement (鼓励科技企业……: the encouraged actor)."""
     start = 0
     for i, t in enumerate(chunks[:8]):
@@ -914,7 +914,7 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
             if all(c.mention is None for c in chunks[:i]) or t.text in "：:" or (
                     any(c.text in says for c in chunks[:i]) and
                     all(c.ent == "Person" for c in chunks[:i] if c.mention is not None)):
-                start = i + 1  # a person's words (张明认为，……): the speaker is not the subject
+                start = i + 1  # a person's words (X认为，……): the speaker is not the subject
             break
     # skip pronouns and interview words (您认为 / 我认为) before the subject
     while start < len(chunks) and (chunks[start].pos in ("bos", "r", "d", "c") or

@@ -181,8 +181,8 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
 def one_class_per_label(mentions: list[Mention], vocab: Vocabulary
                         ) -> tuple[list[Mention], dict[Mention, Mention]]:
     """One article names one thing by one label: where a label is read as a Concept by
-    one rule and as something more specific by another (the bank's “蓉易贷” as a quoted
-    concept and as a product), the Concept readings take the other class. Returns the
+    one rule and as something more specific by another (a product's quoted name read as a
+    quoted concept too), the Concept readings take the other class. Returns the
     mentions and the map from the retyped mentions to their new form."""
     classes: dict[str, Counter] = {}
     for m in mentions:

@@ -67,30 +67,30 @@ FILE_KEYS = set(SCHEMA["file"])
 ITEM_ROLE_KEYS = set(SCHEMA["item_role"])
 # How a cue word places the two ends of its relation (docs/rules.md, "Cue rules"):
 CUE_SHAPES = {
-    "forward",   # subject … cue … object, in one clause (数字金融缓解了融资约束)
-    "inverse",   # object … cue … subject (数字金融包括A、B: A partOf 数字金融)
-    "tail",      # subject … object cue (科技金融是五篇大文章之一)
-    "listed",    # object … subject、subject等 (聚焦量子科技、6G等领域 after 未来产业): the
+    "forward",   # subject … cue … object, in one clause (A 缓解了 B)
+    "inverse",   # object … cue … subject (X 包括 A、B: A partOf X)
+    "tail",      # subject … object cue (A 是 B 之一)
+    "listed",    # object … subject、subject 等 + a generic word: the
                  # items of a list closed by the cue exemplify the nearest entity of their
                  # kind before the list
-    "because",   # cue subject，object (由于信息不对称，融资难: causes)
-    "examples",  # whole，cue example、example (…问题，如A、B: A exemplifies the whole)
+    "because",   # cue subject，object (由于 A，B: A causes B)
+    "examples",  # whole，cue example、example (X，如 A、B: A exemplifies X)
     "actor",     # no word: an institution undertakes the measures of its clause, sentence,
                  # paragraph or section
-    "nested",    # no word: a name holds another at its start (湖州银行 → 湖州)
-    "contains",  # no word: a label holds another entity's label (纠正市场失灵 → 市场失灵)
+    "nested",    # no word: a name holds another at its start (a place, a parent body)
+    "contains",  # no word: a label holds another entity's label (纠正X → X)
     "gazetteer", # no word: two places of the article, one inside the other by [within]
     "main_actor",  # no word: the article's main actor (the institution most often the
                    # subject of its sentences, at least twice) undertakes the measures no
                    # other actor does
     "lead",      # no word: a paragraph that opens with a measure as its own clause
-                 # (强化信贷支持。……): the paragraph's other measures detail it
-    "byline",    # cue in a sentence (作者单位：X; 作者为X教授): the authors of the article's
+                 # (X。……): the paragraph's other measures detail it
+    "byline",    # cue in a sentence (an author's note): the authors of the article's
                  # header are affiliated with its institutions and their parents
-    "place_subject",  # no word: a sentence whose subject is a place (上海通过……“社区云”):
+    "place_subject",  # no word: a sentence whose subject is a place:
                       # its entities of the subject classes are located there
     "via_part",  # no word: a relation of the cue's predicate to a part holds for the whole
-                 # too (谢子远 affiliatedWith the school → with its university)
+                 # too (a person affiliated with a school → with its university)
 }
 WORDLESS_SHAPES = {"actor", "nested", "contains", "gazetteer", "main_actor", "lead",
                    "place_subject", "via_part"}
