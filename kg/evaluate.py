@@ -604,7 +604,9 @@ def _with_header(gold: Gold, text: Path) -> Gold:
 
 
 def _built_views(golds: list[Gold], texts_dir, rules_dir, lexicon_path, onto: _Ontology):
-    """For each gold file, its article's view in a graph built afresh from its text alone."""
+    """For each gold file, its article's view in a graph built afresh from its text alone;
+    and the gold files with the genre and topic of their texts' headers where they have
+    none."""
     paths = [find_text(g, texts_dir) for g in golds]
     extractor = pipeline.load_extractor(rules_dir, lexicon_path)
     articles, extractions, _ = pipeline.extract_sources(sorted(set(paths)), extractor)
@@ -620,7 +622,7 @@ def _built_views(golds: list[Gold], texts_dir, rules_dir, lexicon_path, onto: _O
         entities, rels = pipeline.resolve_extractions([ex])
         graph = pipeline.graph_and_turtle([art], entities, rels, whole=True)[0]
         views.append(_GraphIndex(graph.to_rdflib(), onto).article(art_id))
-    return views
+    return [_with_header(g, path) for g, path in zip(golds, paths)], views
 
 
 def evaluate(gold_paths: list[str | Path], graph_path: str | Path | None = None,
@@ -632,8 +634,7 @@ def evaluate(gold_paths: list[str | Path], graph_path: str | Path | None = None,
     golds = [load_gold(p, ontology_path) for p in gold_files(gold_paths)]  # bad gold fails first
     onto = _ontology(ontology_path)
     if graph_path is None:
-        views = _built_views(golds, texts_dir, rules_dir, lexicon_path, onto)
-        golds = [_with_header(g, find_text(g, texts_dir)) for g in golds]
+        golds, views = _built_views(golds, texts_dir, rules_dir, lexicon_path, onto)
     else:
         index = _GraphIndex(load_graph(graph_path), onto)
         views = []

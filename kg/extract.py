@@ -220,7 +220,6 @@ class Extractor:
         self._prefix_words: dict[str, dict] = {}
         self._cue_first: dict[str, list[str]] | None = None
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
-        self._lost: dict = {}  # (match, capture) -> (rule, label, class) that beat it
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
 
@@ -440,9 +439,8 @@ class Extractor:
             if not matches:
                 continue
             n_local = len(local)
-            self._lost = {}
             cands, reuse = self._candidates(text, chunks, tokens, matches, bounds)
-            accepted = self._resolve(cands, mentions, local, article.id, sent.index, text)
+            accepted, lost_to = self._resolve(cands, mentions, local, article.id, sent.index, text)
             by_capture: dict[tuple[int, str], list[int]] = {}
             for cand, idx in accepted:
                 by_capture.setdefault((id(cand.match), cand.capture), []).append(idx)
@@ -454,7 +452,7 @@ class Extractor:
                 for e in m.rule.entities:
                     emitted += [f"{mentions[i].label}:{mentions[i].cls}"
                                 for i in by_capture.get((id(m), e.capture), [])]
-                    lost = self._lost.get((id(m), e.capture))
+                    lost = lost_to.get((id(m), e.capture))
                     if lost and not by_capture.get((id(m), e.capture)):
                         why.append(f"its {e.capture!r} lost to {lost[1]}:{lost[2]} of rule {lost[0]} "
                                    f"(higher priority or longer)")
@@ -765,8 +763,11 @@ class Extractor:
 
     def _resolve(self, cands: list[_Candidate], mentions: list[Mention], local: list[int],
                  article_id: str, sentence: int, text: str):
-        """Keep the best of overlapping candidates: priority, then length, then position."""
-        self._vocab = self.rs.vocab
+        """Keep the best of overlapping candidates: priority, then length, then position.
+        Returns the kept (candidate, mention index) pairs and, for kg explain, what beat
+        each dropped candidate: (match, capture) -> (rule, label, class)."""
+        vocab = self.rs.vocab
+        lost_to: dict = {}
         cands.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.id, c.cls))
         kept: list[_Candidate] = []
         out = []
@@ -782,7 +783,6 @@ class Extractor:
                 clash = None  # a word of the lexicon inside a longer entity stays a mention
             if clash is None and c.rule.nested:
                 # ... unless it is inside an entity of its own kind (联盟 in ……产业创新联盟)
-                vocab = self._vocab
                 if any(k.start <= c.start and c.end <= k.end and (k.start, k.end) != (c.start, c.end)
                        and vocab.core(k.cls if k.cls != "$type" else c.cls) == vocab.core(c.cls)
                        for k in kept):
@@ -790,7 +790,7 @@ class Extractor:
             if clash is not None and c.start <= clash.start and clash.end <= c.end and \
                     (c.start, c.end) != (clash.start, clash.end) and \
                     "$type" not in (c.cls, clash.cls) and \
-                    self._vocab.core(c.cls) != self._vocab.core(clash.cls):
+                    vocab.core(c.cls) != vocab.core(clash.cls):
                 # an entity of another kind inside a longer one: both stand (the measure
                 # 纠正X holds the problem X)
                 clash = next((k for k in kept if c.start < k.end and k.start < c.end and
@@ -803,7 +803,7 @@ class Extractor:
                     out.append((c, next(i for k2, i in out if k2 is clash)))
                     continue
                 else:
-                    self._lost[(id(c.match), c.capture)] = (clash.rule.id, clash.label, clash.cls)
+                    lost_to[(id(c.match), c.capture)] = (clash.rule.id, clash.label, clash.cls)
                     continue
             # an identical mention from an earlier stage is reused, not duplicated
             same = next((i for i in local if (mentions[i].start, mentions[i].end) ==
@@ -816,7 +816,7 @@ class Extractor:
                                     c.label, c.cls, c.rule.id, c.alts))
             local.append(len(mentions) - 1)
             out.append((c, len(mentions) - 1))
-        return out
+        return out, lost_to
 
     def _nearest(self, in_item: list[int], item_heads: list[int], role: str, target: str,
                   mentions: list[Mention]):
