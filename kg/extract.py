@@ -216,9 +216,15 @@ class Extractor:
         self._stages = [(stage, [(r, compiled(r, self.type_class)) for r in rules.rules
                                  if r.stage == stage]) for stage in rules.stages]
         self._by_context: dict[tuple, list] = {}
-        self._cue_words: dict[str, list] | None = None
+        # cue word -> its cue rules; first character -> cue words, longest first
+        self._cues_by_word: dict[str, list] = {}
+        for cue in rules.cues:
+            for w in sorted(cue.words):
+                self._cues_by_word.setdefault(w, []).append(cue)
+        self._cue_words_by_first: dict[str, list[str]] = {}
+        for w in sorted(self._cues_by_word, key=lambda w: (-len(w), w)):
+            self._cue_words_by_first.setdefault(w[:1], []).append(w)
         self._prefix_words: dict[str, dict] = {}
-        self._cue_first: dict[str, list[str]] | None = None
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
@@ -504,169 +510,22 @@ class Extractor:
         """Relations signalled by cue words (``[[cue]]`` rules), over the sentence's
         entities: each end chosen among the clause's entities by the predicate's domain
         and range; a missing subject is the sentence's, else the paragraph's actor, else
-        the section's topic; coordinated entities each get the relation."""
-        cues = self.rs.cues
-        if not cues:
+        the section's topic; coordinated entities each get the relation. Then the
+        sentence-level shapes that need no word (actor, place_subject, nested)."""
+        if not self.rs.cues:
             return
+        cs = _CueSentence(self, article, sent, chunks, local, st, own,
+                          para_actor=st.actors.get(sent.paragraph, []),
+                          topic=st.topics.get(ctx.section, []) if ctx.section is not None else [])
+        out = cs.word_cues() + cs.wordless()
         mentions, vocab = st.mentions, self.rs.vocab
-        by_word = self._cues_by_word
-        clause: list[int] = []
-        n = 0
-        for t in chunks:
-            if t.mention is None and t.text in CLAUSE_MARKS and not t.quoted:
-                n += 1
-            clause.append(n)
-        ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
-        cue_at = [i for i, t in enumerate(chunks) if t.mention is None and t.text in by_word]
-        para_actor = st.actors.get(sent.paragraph, [])
-        topic = st.topics.get(ctx.section, []) if ctx.section is not None else []
-        taken: set[int] = set()  # entities that are the object of an earlier cue
-        out: list[tuple[int, str, int, str]] = []
-
-        def fits(cue, role: str, m: int) -> bool:
-            cls = mentions[m].cls
-            allowed = cue.subject if role == "s" else cue.object
-            if allowed is not None and cls not in allowed:
-                return False
-            bound = (vocab.domains if role == "s" else vocab.ranges) or {}
-            return bound.get(cue.predicate) is None or cls in bound[cue.predicate]
-
-        def fallback(cue, before: list[int]) -> list[int]:
-            for group in (before, own, para_actor, topic):
-                got = [m for m in group if fits(cue, "s", m)]
-                if got:
-                    return got
-            return []
-
-        # an entity (a measure) that starts with a cue word is a cue too: its objects are
-        # the entities inside it
-        inside_cue: dict[int, list[int]] = {}
-        for k, t in enumerate(chunks):
-            if t.mention is None:
-                continue
-            surface = mentions[t.mention].surface
-            word = next((w for w in self._cue_prefixes(surface[:1]) if surface.startswith(w)), None)
-            if word is None:
-                continue
-            m = mentions[t.mention]
-            inner = [j for j in local if j != t.mention and m.start <= mentions[j].start
-                     and mentions[j].end <= m.end]
-            if inner:
-                inside_cue[k] = inner
-                cue_at.append(k)
-        cue_at.sort()
-        for k in cue_at:
-            c = clause[k]
-            stop = next((j for j in cue_at if j > k and clause[j] == c), len(chunks))
-            prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
-            if k in inside_cue:
-                surface = mentions[chunks[k].mention].surface
-                word = next(w for w in self._cue_prefixes(surface[:1]) if surface.startswith(w))
-                cues_here = [cue for cue in by_word[word] if cue.shape == "forward"]
-            else:
-                cues_here = by_word[chunks[k].text]
-            for cue in cues_here:
-                after = inside_cue[k] if k in inside_cue else \
-                    [m for i, m in ents if k < i < stop and clause[i] == c]
-                # an entity right after a word of @recipient_marks receives, it does not act
-                before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
-                          and not (i > 0 and chunks[i - 1].text in self._recipient_marks)]
-                earlier = [m for i, m in ents if clause[i] < c and m not in taken]
-                if cue.shape == "forward":
-                    objs = [m for m in after if fits(cue, "o", m)]
-                    subs = [m for m in before if fits(cue, "s", m)]
-                    if not subs and cue.fallback:
-                        subs = fallback(cue, earlier)
-                elif cue.shape == "inverse":  # X 包括 A、B: A partOf X
-                    subs = [m for m in after if fits(cue, "s", m)] or \
-                        [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
-                    objs = [m for m in before if fits(cue, "o", m)][-1:]
-                    if not objs and cue.fallback:
-                        objs = [m for m in earlier if fits(cue, "o", m)][-1:]
-                elif cue.shape == "tail":  # A 是 B 之一: A partOf B
-                    objs = [m for m in before if fits(cue, "o", m)][-1:]
-                    subs = [m for m in before if m not in objs and fits(cue, "s", m)]
-                elif cue.shape == "listed":  # X …, A、B 等 + generic word: A exemplifies X
-                    nxt = chunks[k + 1] if k + 1 < len(chunks) else None
-                    if nxt is not None and nxt.mention is not None:
-                        continue  # A、B 等 + an entity: a pattern rule's case
-                    j = k - 1  # the list: entities joined by separators right before the cue
-                    subs = []
-                    seps = self.rs.cleanup.separators
-                    while j >= 0 and (chunks[j].mention is not None or chunks[j].text in seps):
-                        if chunks[j].mention is not None:
-                            subs.append(chunks[j].mention)
-                        j -= 1
-                    if len(subs) < 2:
-                        continue
-                    cores = {vocab.core(mentions[m].cls) for m in subs}
-                    first = min(mentions[m].start for m in subs)
-                    # the nearest entity of their kind before the list, also one nested in a
-                    # longer entity
-                    objs = sorted((m for m in local if mentions[m].end <= first and m not in subs
-                                   and vocab.core(mentions[m].cls) in cores and fits(cue, "o", m)),
-                                  key=lambda m: mentions[m].end)[-1:]
-                    subs = [m for m in subs if fits(cue, "s", m)]
-                elif cue.shape == "because":  # 由于 A，B: A causes B
-                    subs = [m for m in after if fits(cue, "s", m)]
-                    objs = [m for i, m in ents if clause[i] > c and fits(cue, "o", m)]
-                else:  # examples: X，如 A、B
-                    subs = [m for m in after if fits(cue, "s", m)]
-                    objs = [m for m in before if fits(cue, "o", m)][-1:] or \
-                        [m for m in earlier if fits(cue, "o", m)][-1:]
-                for s in subs:
-                    for o in objs:
-                        if not cue.same_class or \
-                                vocab.core(mentions[s].cls) == vocab.core(mentions[o].cls):
-                            out.append((s, cue.predicate, o, cue.id))
-                if cue.shape == "forward" and objs and subs:
-                    taken.update(objs)
-        for cue in cues:
-            if cue.shape == "actor":
-                for i, m in ents:
-                    if not fits(cue, "o", m):
-                        continue
-                    near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
-                    # else the nearest actor of an earlier clause of the sentence
-                    before = [a for j, a in ents if clause[j] < clause[i] and fits(cue, "s", a)]
-                    for s in (near[-1:] or before[-1:] or fallback(cue, [])):
-                        out.append((s, cue.predicate, m, cue.id))
-            elif cue.shape == "place_subject":
-                places = [m for m in own[:1] if fits(cue, "o", m)]  # the place leads the sentence
-                for p in places:
-                    for i, m in ents:
-                        if m != p and fits(cue, "s", m):
-                            out.append((m, cue.predicate, p, cue.id))
-            elif cue.shape == "nested":
-                for m in list(local):
-                    outer = mentions[m]
-                    if not fits(cue, "s", m):
-                        continue
-                    found = False
-                    same = set(short_forms(vocab.core(outer.cls), normalise(outer.label)))
-                    for o in local:
-                        inner = mentions[o]
-                        if inner.label in same:
-                            found = True  # a short form of the name is the same thing
-                            continue
-                        if o != m and inner.start == outer.start and inner.end < outer.end \
-                                and fits(cue, "o", o):
-                            out.append((m, cue.predicate, o, cue.id))
-                            found = True
-                    if not found:  # a lexicon word at the start of the name
-                        o = self._name_prefix(cue, outer, article, sent, st, local)
-                        if o is not None:
-                            out.append((m, cue.predicate, o, cue.id))
-        emitted = []
         for s, pred, o, rule in out:
             a, b = mentions[s], mentions[o]
             if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):
                 continue
             st.relations.append(Relation(a, pred, b, rule, article.id, sent.index))
-            emitted.append((rule, f"{a.label} {pred} {b.label}"))
-        if trace is not None:
-            for rule, line in emitted:
-                trace.matches.append((9, rule, sent.text, [line]))
+            if trace is not None:
+                trace.matches.append((9, rule, sent.text, [f"{a.label} {pred} {b.label}"]))
         actors = [m for m in own if vocab.is_subclass(mentions[m].cls, "Institution")]
         if actors:
             st.actors[sent.paragraph] = actors
@@ -699,27 +558,6 @@ class Extractor:
                 local.append(len(st.mentions) - 1)
                 return len(st.mentions) - 1
         return None
-
-    def _cue_prefixes(self, first: str) -> list[str]:
-        """Cue words starting with ``first``, longest first."""
-        if self._cue_first is None:
-            table: dict[str, list[str]] = {}
-            for w in self._cues_by_word:
-                table.setdefault(w[:1], []).append(w)
-            for v in table.values():
-                v.sort(key=lambda w: (-len(w), w))
-            self._cue_first = table
-        return self._cue_first.get(first, [])
-
-    @property
-    def _cues_by_word(self) -> dict[str, list]:
-        if self._cue_words is None:
-            table: dict[str, list] = {}
-            for cue in self.rs.cues:
-                for w in sorted(cue.words):
-                    table.setdefault(w, []).append(cue)
-            self._cue_words = table
-        return self._cue_words
 
     def _candidates(self, text: str, chunks: list[Token], tokens: list[Token],
                     matches: list[Match], bounds: set):
@@ -989,3 +827,201 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
             seen.add(key)
             out.append(r)
     return out
+
+
+class _CueSentence:
+    """One sentence as the cue rules see it: its chunks, the clause of each, its entities,
+    and the carried subjects (the sentence's own, the paragraph's actor, the section's
+    topic). ``word_cues`` and ``wordless`` give (subject, predicate, object, rule) index
+    tuples; the extractor checks them against the ontology and records them."""
+
+    def __init__(self, ex: "Extractor", article: Article, sent: Sentence, chunks: list[Token],
+                 local: list[int], st: ArticleState, own: list[int], para_actor: list[int],
+                 topic: list[int]):
+        self.ex, self.article, self.sent, self.chunks, self.local, self.st = \
+            ex, article, sent, chunks, local, st
+        self.own, self.para_actor, self.topic = own, para_actor, topic
+        self.mentions, self.vocab = st.mentions, ex.rs.vocab
+        self.clause: list[int] = []
+        n = 0
+        for t in chunks:
+            if t.mention is None and t.text in CLAUSE_MARKS and not t.quoted:
+                n += 1
+            self.clause.append(n)
+        self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
+
+    def fits(self, cue, role: str, m: int) -> bool:
+        """Whether mention ``m`` may be the subject (``s``) or object of ``cue``."""
+        cls = self.mentions[m].cls
+        allowed = cue.subject if role == "s" else cue.object
+        if allowed is not None and cls not in allowed:
+            return False
+        bound = (self.vocab.domains if role == "s" else self.vocab.ranges) or {}
+        return bound.get(cue.predicate) is None or cls in bound[cue.predicate]
+
+    def fallback(self, cue, first: list[int]) -> list[int]:
+        """The first of these groups with a fitting subject: ``first``, the sentence's
+        subject, the paragraph's actor, the section's topic."""
+        for group in (first, self.own, self.para_actor, self.topic):
+            got = [m for m in group if self.fits(cue, "s", m)]
+            if got:
+                return got
+        return []
+
+    # ---------------------------------------------------------------- cue words
+    def _cue_positions(self) -> tuple[list[int], dict[int, list[int]], dict[int, str]]:
+        """Chunks that are cue words; and entities (measures) that start with one, which
+        are cues too, their objects the entities inside them."""
+        by_word = self.ex._cues_by_word
+        cue_at = [i for i, t in enumerate(self.chunks) if t.mention is None and t.text in by_word]
+        inside: dict[int, list[int]] = {}
+        word_of: dict[int, str] = {i: self.chunks[i].text for i in cue_at}
+        for k, t in enumerate(self.chunks):
+            if t.mention is None:
+                continue
+            m = self.mentions[t.mention]
+            word = next((w for w in self.ex._cue_words_by_first.get(m.surface[:1], ())
+                         if m.surface.startswith(w)), None)
+            if word is None:
+                continue
+            inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start
+                     and self.mentions[j].end <= m.end]
+            if inner:
+                inside[k], word_of[k] = inner, word
+                cue_at.append(k)
+        return sorted(cue_at), inside, word_of
+
+    def word_cues(self) -> list[tuple[int, str, int, str]]:
+        by_word, chunks, clause, ents = self.ex._cues_by_word, self.chunks, self.clause, self.ents
+        recipients = self.ex._recipient_marks
+        cue_at, inside, word_of = self._cue_positions()
+        taken: set[int] = set()  # entities that are the object of an earlier cue
+        out = []
+        for k in cue_at:
+            c = clause[k]
+            stop = next((j for j in cue_at if j > k and clause[j] == c), len(chunks))
+            prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
+            cues = by_word[word_of[k]]
+            if k in inside:
+                cues = [cue for cue in cues if cue.shape == "forward"]
+            after = inside[k] if k in inside else \
+                [m for i, m in ents if k < i < stop and clause[i] == c]
+            # an entity right after a word of @recipient_marks receives, it does not act
+            before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
+                      and not (i > 0 and chunks[i - 1].text in recipients)]
+            earlier = [m for i, m in ents if clause[i] < c and m not in taken]
+            for cue in cues:
+                ends = self._ends(cue, k, after, before, earlier)
+                if ends is None:
+                    continue
+                subs, objs = ends
+                for s in subs:
+                    for o in objs:
+                        if not cue.same_class or self.vocab.core(self.mentions[s].cls) == \
+                                self.vocab.core(self.mentions[o].cls):
+                            out.append((s, cue.predicate, o, cue.id))
+                if cue.shape == "forward" and objs and subs:
+                    taken.update(objs)
+        return out
+
+    def _ends(self, cue, k: int, after: list[int], before: list[int], earlier: list[int]
+              ) -> tuple[list[int], list[int]] | None:
+        """(subjects, objects) of a cue word at chunk ``k`` by the cue's shape."""
+        fits, clause, ents, c = self.fits, self.clause, self.ents, self.clause[k]
+        if cue.shape == "forward":  # A 缓解了 B
+            subs = [m for m in before if fits(cue, "s", m)]
+            if not subs and cue.fallback:
+                subs = self.fallback(cue, earlier)
+            return subs, [m for m in after if fits(cue, "o", m)]
+        if cue.shape == "inverse":  # X 包括 A、B: A partOf X
+            subs = [m for m in after if fits(cue, "s", m)] or \
+                [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
+            objs = [m for m in before if fits(cue, "o", m)][-1:]
+            if not objs and cue.fallback:
+                objs = [m for m in earlier if fits(cue, "o", m)][-1:]
+            return subs, objs
+        if cue.shape == "tail":  # A 是 B 之一: A partOf B
+            objs = [m for m in before if fits(cue, "o", m)][-1:]
+            return [m for m in before if m not in objs and fits(cue, "s", m)], objs
+        if cue.shape == "listed":  # X …, A、B 等 + a generic word: A exemplifies X
+            return self._listed(cue, k)
+        if cue.shape == "because":  # 由于 A，B: A causes B
+            return ([m for m in after if fits(cue, "s", m)],
+                    [m for i, m in ents if clause[i] > c and fits(cue, "o", m)])
+        # examples: X，如 A、B
+        objs = [m for m in before if fits(cue, "o", m)][-1:] or \
+            [m for m in earlier if fits(cue, "o", m)][-1:]
+        return [m for m in after if fits(cue, "s", m)], objs
+
+    def _listed(self, cue, k: int) -> tuple[list[int], list[int]] | None:
+        chunks, mentions, vocab = self.chunks, self.mentions, self.vocab
+        if k + 1 < len(chunks) and chunks[k + 1].mention is not None:
+            return None  # A、B 等 + an entity: a pattern rule's case
+        j = k - 1  # the list: entities joined by separators right before the cue
+        subs: list[int] = []
+        seps = self.ex.rs.cleanup.separators
+        while j >= 0 and (chunks[j].mention is not None or chunks[j].text in seps):
+            if chunks[j].mention is not None:
+                subs.append(chunks[j].mention)
+            j -= 1
+        if len(subs) < 2:
+            return None
+        cores = {vocab.core(mentions[m].cls) for m in subs}
+        first = min(mentions[m].start for m in subs)
+        # the nearest entity of their kind before the list, also one nested in a longer one
+        objs = sorted((m for m in self.local if mentions[m].end <= first and m not in subs
+                       and vocab.core(mentions[m].cls) in cores and self.fits(cue, "o", m)),
+                      key=lambda m: mentions[m].end)[-1:]
+        return [m for m in subs if self.fits(cue, "s", m)], objs
+
+    # ------------------------------------------------------------ no cue word
+    def wordless(self) -> list[tuple[int, str, int, str]]:
+        out = []
+        for cue in self.ex.rs.cues:
+            if cue.shape == "actor":
+                out += self._actor(cue)
+            elif cue.shape == "place_subject":
+                places = [m for m in self.own[:1] if self.fits(cue, "o", m)]  # it leads
+                out += [(m, cue.predicate, p, cue.id) for p in places for _, m in self.ents
+                        if m != p and self.fits(cue, "s", m)]
+            elif cue.shape == "nested":
+                out += self._nested(cue)
+        return out
+
+    def _actor(self, cue) -> list[tuple[int, str, int, str]]:
+        """Each measure is undertaken by the nearest actor before it in its clause, else in
+        an earlier clause of the sentence, else by the carried subject."""
+        fits, clause, ents = self.fits, self.clause, self.ents
+        out = []
+        for i, m in ents:
+            if not fits(cue, "o", m):
+                continue
+            near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
+            before = [a for j, a in ents if clause[j] < clause[i] and fits(cue, "s", a)]
+            out += [(s, cue.predicate, m, cue.id)
+                    for s in (near[-1:] or before[-1:] or self.fallback(cue, []))]
+        return out
+
+    def _nested(self, cue) -> list[tuple[int, str, int, str]]:
+        """A name and the entity at its start (a place, a parent body); a short form of the
+        name is the same thing, not another."""
+        mentions, out = self.mentions, []
+        for m in list(self.local):
+            outer = mentions[m]
+            if not self.fits(cue, "s", m):
+                continue
+            found = False
+            same = set(short_forms(self.vocab.core(outer.cls), normalise(outer.label)))
+            for o in self.local:
+                inner = mentions[o]
+                if inner.label in same:
+                    found = True
+                elif o != m and inner.start == outer.start and inner.end < outer.end \
+                        and self.fits(cue, "o", o):
+                    out.append((m, cue.predicate, o, cue.id))
+                    found = True
+            if not found:  # a lexicon word at the start of the name
+                o = self.ex._name_prefix(cue, outer, self.article, self.sent, self.st, self.local)
+                if o is not None:
+                    out.append((m, cue.predicate, o, cue.id))
+        return out
