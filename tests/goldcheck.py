@@ -10,27 +10,23 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
+from kg.evaluate import ENTITY_CLASSES
+from kg.names import normalise
+
 ROOT = Path(__file__).resolve().parents[1]
-TYPES = {"Institution", "Product", "Problem", "Remedy", "Region", "Person", "Concept",
-         "Event", "Document"}
+TYPES = set(ENTITY_CLASSES)
 PREDICATES = {"offers", "partOf", "addresses", "causes", "locatedIn", "undertakes",
               "affiliatedWith", "enables", "uses", "exemplifies"}
 TOP_KEYS = {"article", "text", "genre", "topic", "entities", "relations"}
-QUOTES = {ord(c): None for c in "“”‘’\"'《》「」"}
 MIN_DENSITY = 1.1
 MIN_LINKED = 0.9
 
 
 def corpus_dir() -> Path:
     return Path(os.environ.get("KG_CORPUS") or ROOT.parent / "shared" / "corpus")
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", "", s.translate(QUOTES))
 
 
 def find_text(gold_path: Path, name: str) -> Path | None:
@@ -56,7 +52,7 @@ def check(path: Path) -> tuple[list[str], list[str], str]:
     text_path = find_text(path, data["text"])
     if text_path is None:
         return [f"text {data['text']!r} not found"], warnings, ""
-    text = norm(text_path.read_text(encoding="utf-8"))
+    text = normalise(text_path.read_text(encoding="utf-8"))
     ids: set[str] = set()
     owner: dict[str, str] = {}
     for ent in data["entities"]:
@@ -71,7 +67,7 @@ def check(path: Path) -> tuple[list[str], list[str], str]:
             errors.append(f"{eid}: bad types {ent.get('types')}")
         label = ent.get("label", "")
         for form in [label] + list(ent.get("aliases", [])):
-            f = norm(form)
+            f = normalise(form)
             if not f:
                 errors.append(f"{eid}: empty label or alias")
                 continue
