@@ -267,119 +267,16 @@ class Extractor:
         (``byline``), the main actor (``main_actor``); then ``via_part`` over every
         relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
+        shapes = {"contains": _contains, "gazetteer": _gazetteer, "lead": _lead,
+                  "byline": _byline, "main_actor": _main_actor}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
-
-        def allowed(classes, m: int) -> bool:
-            return classes is None or mentions[m].cls in classes
-
         for cue in self.rs.cues:
-            if cue.shape == "contains":
-                inner: dict[str, int] = {}
-                for i, m in enumerate(mentions):
-                    if allowed(cue.object, i) and len(m.label) >= 2:
-                        inner.setdefault(m.label, i)
-                for i, m in enumerate(mentions):
-                    if not allowed(cue.subject, i):
-                        continue
-                    for label, j in inner.items():
-                        if label != m.label and label in m.label:
-                            out.append((i, cue.predicate, j, cue.id, m.sentence))
-            elif cue.shape == "gazetteer":
-                places: dict[str, int] = {}
-                for i, m in enumerate(mentions):
-                    if allowed(cue.object, i) and vocab.core(m.cls) == "Region":
-                        for n in [normalise(m.label), *short_forms("Region", normalise(m.label))]:
-                            places.setdefault(n, i)
-                for i, m in enumerate(mentions):
-                    if not allowed(cue.subject, i) or vocab.core(m.cls) != "Region":
-                        continue
-                    for n in [normalise(m.label), *short_forms("Region", normalise(m.label))]:
-                        parents = self.rs.within.get(n)
-                        if parents is None:
-                            continue
-                        for parent in parents:
-                            for pn in [normalise(parent), *short_forms("Region", normalise(parent))]:
-                                if pn in places:
-                                    out.append((i, cue.predicate, places[pn], cue.id, m.sentence))
-                                    break
-                        break
-            elif cue.shape == "lead":
-                first_sentence: dict[int, Sentence] = {}
-                for sent in article.sentences:
-                    first_sentence.setdefault(sent.paragraph, sent)
-                para_of = {sent.index: sent.paragraph for sent in article.sentences}
-                by_para: dict[int, list[int]] = {}
-                for i, m in enumerate(mentions):
-                    if allowed(cue.subject, i):
-                        by_para.setdefault(para_of[m.sentence], []).append(i)
-                text = article.text
-                n_sentences = Counter(sent.paragraph for sent in article.sentences)
-                heading = None  # a paragraph that is one short measure: a heading
-                for para in sorted(n_sentences):
-                    group = sorted(by_para.get(para, []),
-                                   key=lambda i: (mentions[i].start, -mentions[i].end))
-                    head = first_sentence[para]
-                    if n_sentences[para] == 1 and len(head.text) <= MAX_HEADING and group \
-                            and not head.text.endswith(("。", "！", "？", "；")):
-                        heading = group[0]
-                        continue
-                    if heading is not None:
-                        for i in group:
-                            out.append((i, cue.predicate, heading, cue.id, mentions[i].sentence))
-                for para, group in sorted(by_para.items()):
-                    head = first_sentence[para]
-                    group.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
-                    lead = group[0]
-                    m = mentions[lead]
-                    opening = text[head.start:m.start]
-                    # the measure opens the paragraph (after a short enumeration marker)
-                    # and ends its clause
-                    if m.sentence != head.index or len(opening) > MAX_LEAD_OFFSET or \
-                            m.end >= len(text) or text[m.end] not in "，。；：,;:！？":
-                        continue
-                    for i in group[1:]:
-                        if mentions[i].start >= m.end:
-                            out.append((i, cue.predicate, lead, cue.id, mentions[i].sentence))
-            elif cue.shape == "byline":
-                authors = header_mentions(article)
-                if not authors:
-                    continue
-                for sent in article.sentences:
-                    if not any(w in sent.text for w in cue.words):
-                        continue
-                    here = [i for i, m in enumerate(mentions)
-                            if m.sentence == sent.index and allowed(cue.object, i)]
-                    for a in authors:  # the header's names: resolve makes them Persons
-                        for i in here:
-                            if vocab.fits(cue.predicate, a.cls, mentions[i].cls):
-                                st.relations.append(Relation(a, cue.predicate, mentions[i], cue.id,
-                                                             article.id, sent.index))
-            elif cue.shape == "main_actor":
-                counts = Counter(normalise(mentions[i].label) for i in st.subjects
-                                 if allowed(cue.subject, i))
-                if not counts:
-                    continue
-                best, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-                if n < 2:
-                    continue
-                actor = next(i for i in st.subjects if normalise(mentions[i].label) == best)
-                done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
-                for i, m in enumerate(mentions):
-                    if allowed(cue.object, i) and id(m) not in done:
-                        out.append((actor, cue.predicate, i, cue.id, m.sentence))
+            if cue.shape in shapes:
+                out += shapes[cue.shape](self, cue, article, st)
         for cue in self.rs.cues:  # last: over every relation made so far
             if cue.shape == "via_part":
-                whole: dict[int, list[Mention]] = {}
-                for r in st.relations + [Relation(mentions[a], p, mentions[b], "", "", 0)
-                                         for a, p, b, _, _ in out]:
-                    if r.predicate == "partOf":
-                        whole.setdefault(id(r.subject), []).append(r.object)
-                for r in list(st.relations):
-                    if r.predicate == cue.predicate:
-                        for w in whole.get(id(r.object), ()):
-                            if w is not r.subject and vocab.fits(cue.predicate, r.subject.cls, w.cls):
-                                st.relations.append(Relation(r.subject, cue.predicate, w, cue.id,
-                                                             article.id, r.sentence))
+                _via_part(cue, article, st, [Relation(mentions[a], p, mentions[b], "", "", 0)
+                                             for a, p, b, _, _ in out], vocab)
         for s, pred, o, rule, sentence in out:
             a, b = mentions[s], mentions[o]
             if s == o or a.label == b.label or not vocab.fits(pred, a.cls, b.cls):
@@ -1025,3 +922,127 @@ class _CueSentence:
                 if o is not None:
                     out.append((m, cue.predicate, o, cue.id))
         return out
+
+
+# ------------------------------------------------ article-level cue shapes
+# Each takes (extractor, cue, article, state) and gives (subject, predicate, object, rule,
+# sentence) tuples over the indices of the article's mentions.
+def _allowed(classes, m: Mention) -> bool:
+    return classes is None or m.cls in classes
+
+
+def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """An entity whose label holds the label of another entity of the article."""
+    mentions, out = st.mentions, []
+    inner: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if _allowed(cue.object, m) and len(m.label) >= 2:
+            inner.setdefault(m.label, i)
+    for i, m in enumerate(mentions):
+        if _allowed(cue.subject, m):
+            out += [(i, cue.predicate, j, cue.id, m.sentence) for label, j in inner.items()
+                    if label != m.label and label in m.label]
+    return out
+
+
+def _gazetteer(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """Two places of the article, one inside the other by [within]."""
+    mentions, vocab, out = st.mentions, ex.rs.vocab, []
+
+    def names(label: str) -> list[str]:
+        return [normalise(label), *short_forms("Region", normalise(label))]
+
+    places: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if _allowed(cue.object, m) and vocab.core(m.cls) == "Region":
+            for n in names(m.label):
+                places.setdefault(n, i)
+    for i, m in enumerate(mentions):
+        if not _allowed(cue.subject, m) or vocab.core(m.cls) != "Region":
+            continue
+        parents = next((ex.rs.within[n] for n in names(m.label) if n in ex.rs.within), ())
+        for parent in parents:
+            found = next((places[pn] for pn in names(parent) if pn in places), None)
+            if found is not None:
+                out.append((i, cue.predicate, found, cue.id, m.sentence))
+    return out
+
+
+def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """The measures of the paragraphs after a heading detail the heading's measure; the
+    later measures of a paragraph that opens with a measure as its own clause detail it."""
+    mentions, text, out = st.mentions, article.text, []
+    first_sentence: dict[int, Sentence] = {}
+    for sent in article.sentences:
+        first_sentence.setdefault(sent.paragraph, sent)
+    para_of = {sent.index: sent.paragraph for sent in article.sentences}
+    by_para: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        if _allowed(cue.subject, m):
+            by_para.setdefault(para_of[m.sentence], []).append(i)
+    for group in by_para.values():
+        group.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
+    n_sentences = Counter(sent.paragraph for sent in article.sentences)
+    heading = None  # a paragraph that is one short measure without a full stop
+    for para in sorted(n_sentences):
+        group, head = by_para.get(para, []), first_sentence[para]
+        if n_sentences[para] == 1 and len(head.text) <= MAX_HEADING and group \
+                and not head.text.endswith(("。", "！", "？", "；")):
+            heading = group[0]
+            continue
+        if heading is not None:
+            out += [(i, cue.predicate, heading, cue.id, mentions[i].sentence) for i in group]
+    for para, group in sorted(by_para.items()):
+        head, lead = first_sentence[para], group[0]
+        m = mentions[lead]
+        # the measure opens the paragraph (after a short enumeration marker), ends its clause
+        if m.sentence != head.index or m.start - head.start > MAX_LEAD_OFFSET or \
+                m.end >= len(text) or text[m.end] not in "，。；：,;:！？":
+            continue
+        out += [(i, cue.predicate, lead, cue.id, mentions[i].sentence) for i in group[1:]
+                if mentions[i].start >= m.end]
+    return out
+
+
+def _byline(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """The authors of the header are affiliated with the institutions of the sentence
+    holding the cue (an author's note). Their mentions are the header's, not the text's,
+    so the relations are recorded here."""
+    authors = header_mentions(article)
+    for sent in article.sentences if authors else ():
+        if any(w in sent.text for w in cue.words):
+            for m in st.mentions:
+                if m.sentence == sent.index and _allowed(cue.object, m):
+                    st.relations += [Relation(a, cue.predicate, m, cue.id, article.id, sent.index)
+                                     for a in authors if ex.rs.vocab.fits(cue.predicate, a.cls, m.cls)]
+    return []
+
+
+def _main_actor(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """The institution most often a sentence's subject (twice or more) undertakes the
+    measures no other actor does."""
+    mentions = st.mentions
+    counts = Counter(normalise(mentions[i].label) for i in st.subjects
+                     if _allowed(cue.subject, mentions[i]))
+    if not counts:
+        return []
+    best, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    if n < 2:
+        return []
+    actor = next(i for i in st.subjects if normalise(mentions[i].label) == best)
+    done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
+    return [(actor, cue.predicate, i, cue.id, m.sentence) for i, m in enumerate(mentions)
+            if _allowed(cue.object, m) and id(m) not in done]
+
+
+def _via_part(cue, article: Article, st: ArticleState, pending: list[Relation], vocab) -> None:
+    """A relation of the cue's predicate to a part holds for the whole too."""
+    whole: dict[int, list[Mention]] = {}
+    for r in st.relations + pending:
+        if r.predicate == "partOf":
+            whole.setdefault(id(r.subject), []).append(r.object)
+    for r in list(st.relations):
+        if r.predicate == cue.predicate:
+            st.relations += [Relation(r.subject, cue.predicate, w, cue.id, article.id, r.sentence)
+                             for w in whole.get(id(r.object), ())
+                             if w is not r.subject and vocab.fits(cue.predicate, r.subject.cls, w.cls)]
