@@ -826,10 +826,10 @@ class _CueSentence:
         """(subjects, objects) of a cue word at chunk ``k`` by the cue's shape."""
         fits, clause, ents, c = self.fits, self.clause, self.ents, self.clause[k]
         if cue.shape == "forward":  # A 缓解了 B
-            subs = [m for m in before if fits(cue, "s", m)]
+            subs = self._group([m for m in before if fits(cue, "s", m)], last=True)
             if not subs and cue.fallback:
                 subs = self.fallback(cue, earlier)
-            return subs, [m for m in after if fits(cue, "o", m)]
+            return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
         if cue.shape == "inverse":  # X 包括 A、B: A partOf X
             subs = [m for m in after if fits(cue, "s", m)] or \
                 [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
@@ -849,6 +849,25 @@ class _CueSentence:
         objs = [m for m in before if fits(cue, "o", m)][-1:] or \
             [m for m in earlier if fits(cue, "o", m)][-1:]
         return [m for m in after if fits(cue, "s", m)], objs
+
+    def _group(self, ms: list[int], last: bool) -> list[int]:
+        """The entity of ``ms`` nearest the cue (the last when ``last``, else the first) and
+        those coordinated with it (only list separators between): 甲和乙推动丙 has two
+        subjects; 甲在乙中推动丙 has one, 甲."""
+        if not ms:
+            return []
+        pos = {t.mention: i for i, t in enumerate(self.chunks) if t.mention is not None}
+        if any(m not in pos for m in ms):  # entities nested in a measure: all of them
+            return ms
+        seps = self.ex.rs.cleanup.separators
+        order = sorted(ms, key=lambda m: pos[m], reverse=last)
+        group = [order[0]]
+        for m in order[1:]:
+            lo, hi = sorted((pos[group[-1]], pos[m]))
+            if not all(self.chunks[j].text in seps for j in range(lo + 1, hi)):
+                break
+            group.append(m)
+        return group
 
     def _listed(self, cue, k: int) -> tuple[list[int], list[int]] | None:
         chunks, mentions, vocab = self.chunks, self.mentions, self.vocab
@@ -940,8 +959,11 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             inner.setdefault(m.label, i)
     for i, m in enumerate(mentions):
         if _allowed(cue.subject, m):
-            out += [(i, cue.predicate, j, cue.id, m.sentence) for label, j in inner.items()
-                    if label != m.label and label in m.label]
+            held = [label for label in inner if label != m.label and label in m.label]
+            # the innermost names only: 构建货币政策体系 works for 货币政策, and 货币政策体系
+            # (which holds it) is no second object
+            out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held
+                    if not any(other != label and other in label for other in held)]
     return out
 
 
