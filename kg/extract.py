@@ -267,7 +267,7 @@ class Extractor:
         (``byline``), the main actor (``main_actor``); then ``via_part`` over every
         relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
-        shapes = {"contains": _contains, "gazetteer": _gazetteer, "lead": _lead,
+        shapes = {"contains": _contains, "contained": _contains, "gazetteer": _gazetteer, "lead": _lead,
                   "byline": _byline, "main_actor": _main_actor}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
@@ -951,19 +951,29 @@ def _allowed(classes, m: Mention) -> bool:
 
 
 def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
-    """An entity whose label holds the label of another entity of the article."""
+    """An entity whose label holds the label of another entity of the article: the outer
+    one is the subject (``contains``: 纠正市场失灵 addresses 市场失灵), or the inner one
+    (``contained``: 运营机构 undertakes 严禁运营机构超范围使用数据)."""
     mentions, out = st.mentions, []
+    outer_is_subject = cue.shape == "contains"
+    outer_classes, inner_classes = (cue.subject, cue.object) if outer_is_subject else \
+        (cue.object, cue.subject)
     inner: dict[str, int] = {}
     for i, m in enumerate(mentions):
-        if _allowed(cue.object, m) and len(m.label) >= 2:
+        if _allowed(inner_classes, m) and len(m.label) >= 2:
             inner.setdefault(m.label, i)
     for i, m in enumerate(mentions):
-        if _allowed(cue.subject, m):
-            held = [label for label in inner if label != m.label and label in m.label]
+        if not _allowed(outer_classes, m):
+            continue
+        held = [label for label in inner if label != m.label and label in m.label]
+        if outer_is_subject:
             # the innermost names only: 构建货币政策体系 works for 货币政策, and 货币政策体系
             # (which holds it) is no second object
-            out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held
-                    if not any(other != label and other in label for other in held)]
+            held = [label for label in held if not any(o != label and o in label for o in held)]
+            out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
+        else:  # the fullest names: 市数据局, not 数据局 inside it
+            held = [label for label in held if not any(o != label and label in o for o in held)]
+            out += [(inner[label], cue.predicate, i, cue.id, m.sentence) for label in held]
     return out
 
 
