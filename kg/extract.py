@@ -27,6 +27,7 @@ SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
+MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_HEADING = 30  # characters: a one-sentence paragraph this short is a heading
 
 
@@ -1027,9 +1028,12 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     for para, group in sorted(by_para.items()):
         head, lead = first_sentence[para], group[0]
         m = mentions[lead]
-        # the measure opens the paragraph (after a short enumeration marker), ends its clause
-        if m.sentence != head.index or m.start - head.start > MAX_LEAD_OFFSET or \
-                m.end >= len(text) or text[m.end] not in "，。；：,;:！？":
+        # the measure opens the paragraph (after a short enumeration marker) and ends its
+        # clause, or it ends the paragraph's first sentence after a short frame (某某指出，
+        # 要着力……。《方案》提出，强化信贷支持。)
+        if m.sentence != head.index or m.end >= len(text) or not (
+                (m.start - head.start <= MAX_LEAD_OFFSET and text[m.end] in "，。；：,;:！？")
+                or (m.start - head.start <= MAX_LEAD_FRAME and text[m.end] in "。；！")):
             continue
         out += [(i, cue.predicate, lead, cue.id, mentions[i].sentence) for i in group[1:]
                 if mentions[i].start >= m.end]
