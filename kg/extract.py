@@ -678,15 +678,30 @@ def _applies(rule: Rule, ctx: Context) -> bool:
 
 
 def _split(tokens: list[Token], separators, before=None) -> list[list[Token]]:
-    """Items of a list; with ``before``, split only where the next word is in it."""
+    """Items of a list; with ``before``, split only where the next word is in it and both
+    sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
+    which join the two objects of one action (统筹优化供给与扩大需求)."""
     groups: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
-        if t.text in separators and t.mention is None and (before is None or nxt in before):
+        if t.text in separators and t.mention is None and (before is None or (
+                nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
+                and _phrase_length(tokens, i + 1, separators) >= 2)):
             groups.append([])
         else:
             groups[-1].append(t)
     return [g for g in groups if g]
+
+
+OBJECT_JOINERS = frozenset({"与", "或"})  # join the objects of one action, not two actions
+
+
+def _phrase_length(tokens: list[Token], i: int, separators) -> int:
+    """Words from ``i`` to the next separator."""
+    n = 0
+    while i + n < len(tokens) and not (tokens[i + n].text in separators and tokens[i + n].mention is None):
+        n += 1
+    return n
 
 
 def _chunk(tokens: list[Token], mentions: list[Mention], local: list[int]) -> list[Token]:
