@@ -478,9 +478,10 @@ class Extractor:
                     # an item that is (or holds) an entity of the same kind is that entity
                     core = self.rs.vocab.core(e.cls) if e.cls != "$type" else None
                     bare = [t for t in group if t.text not in QUOTES]  # a quoted name is the name
+                    # (a list of names, not of phrases: split_before splits phrases)
                     inner = [t.mention for t in bare if t.mention is not None and
-                             (len(bare) == 1 or (e.split and core and
-                                                 self.rs.vocab.core(t.ent) == core))]
+                             (len(bare) == 1 or (e.split and e.split_before is None and core
+                                                 and self.rs.vocab.core(t.ent) == core))]
                     if inner:
                         reuse.setdefault((id(m), e.capture), []).extend(inner)
                         continue
