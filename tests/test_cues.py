@@ -68,7 +68,7 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("张明认为，数字普惠金融有效缓解了小微企业的融资约束。", {("数字普惠金融", "addresses", "融资约束")}),
     # the actor of an earlier clause undertakes the measures of later ones
     ("国家发展改革委将聚焦资金，持续加大科技创新投入力度。",
-     {("国家发展改革委", "undertakes", "加大科技创新投入力度")}),
+     {("国家发展改革委", "undertakes", "持续加大科技创新投入力度")}),
     # a place at the start of a name, a branch of its parent
     ("交通银行江苏省分行召开会议。", {("交通银行江苏省分行", "partOf", "交通银行"),
                                      ("交通银行江苏省分行", "locatedIn", "江苏省")}),
