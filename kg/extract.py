@@ -28,6 +28,7 @@ CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
+MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
 MAX_HEADING = 30  # characters: a one-sentence paragraph this short is a heading
 
 
@@ -268,7 +269,7 @@ class Extractor:
         (``byline``), the main actor (``main_actor``); then ``via_part`` over every
         relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
-        shapes = {"contains": _contains, "contained": _contains, "gazetteer": _gazetteer, "lead": _lead,
+        shapes = {"contains": _contains, "contained": _contains, "speaker": _speaker, "gazetteer": _gazetteer, "lead": _lead,
                   "byline": _byline, "main_actor": _main_actor}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
@@ -1068,6 +1069,38 @@ def _byline(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                     st.relations += [Relation(a, cue.predicate, m, cue.id, article.id, sent.index)
                                      for a in authors if ex.rs.vocab.fits(cue.predicate, a.cls, m.cls)]
     return []
+
+
+def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """In an interview or a press conference, the measures of a speaker's answer (the
+    paragraphs from ``某某：`` to the next question or speaker) are undertaken by the
+    institution the speaker is affiliated with, when no other actor undertakes them."""
+    mentions, out = st.mentions, []
+    affiliations: dict[str, list[int]] = {}
+    index = {id(m): i for i, m in enumerate(mentions)}
+    for r in st.relations:
+        if r.predicate == "affiliatedWith" and _allowed(cue.subject, r.object) \
+                and id(r.object) in index:
+            affiliations.setdefault(normalise(r.subject.label), []).append(index[id(r.object)])
+    done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
+    first: dict[int, Sentence] = {}
+    for sent in article.sentences:
+        first.setdefault(sent.paragraph, sent)
+    turn: dict[int, list[int]] = {}  # paragraph -> the institutions of its speaker
+    current: list[int] = []
+    for para in sorted(first):
+        head = first[para]
+        colon = next((k for k, c in enumerate(head.text[:MAX_SPEAKER_PREFIX]) if c in "：:"), None)
+        if colon is not None:  # a new turn: a question, or a speaker's answer
+            names = [m for m in mentions if m.sentence == head.index and m.cls == "Person"
+                     and m.end <= head.start + colon]
+            current = sorted({i for m in names for i in affiliations.get(normalise(m.label), ())})
+        turn[para] = current
+    para_of = {sent.index: sent.paragraph for sent in article.sentences}
+    for i, m in enumerate(mentions):
+        if _allowed(cue.object, m) and id(m) not in done:
+            out += [(a, cue.predicate, i, cue.id, m.sentence) for a in turn.get(para_of[m.sentence], ())]
+    return out
 
 
 def _main_actor(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:

@@ -79,6 +79,8 @@ CUE_SHAPES = {
                  # paragraph or section
     "nested",    # no word: a name holds another at its start (a place, a parent body)
     "contains",  # no word: a label holds another entity's label (纠正X → X)
+    "speaker",   # no word: the institution of the speaker of an answer (某某：……) undertakes
+                 # the measures of the answer
     "contained",  # no word: the entity inside another's label is the subject (X undertakes
                   # 鼓励X做Y)
     "gazetteer", # no word: two places of the article, one inside the other by [within]
@@ -94,7 +96,7 @@ CUE_SHAPES = {
     "via_part",  # no word: a relation of the cue's predicate to a part holds for the whole
                  # too (a person affiliated with a school → with its university)
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains", "contained", "gazetteer", "main_actor", "lead",
+WORDLESS_SHAPES = {"actor", "nested", "contains", "contained", "speaker", "gazetteer", "main_actor", "lead",
                    "place_subject", "via_part"}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
