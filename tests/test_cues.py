@@ -74,6 +74,15 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
                                      ("交通银行江苏省分行", "locatedIn", "江苏省")}),
     # places inside places, by the gazetteer
     ("山西省和太原市都开通了跨省通办窗口。", {("太原市", "locatedIn", "山西省")}),
+    # an institution named inside a measure carries it out; a measure naming a technology uses it
+    ("要加大金融机构信贷投放力度。", {("金融机构", "undertakes", "加大金融机构信贷投放力度")}),
+    ("要运用人工智能优化审批流程。", {("运用人工智能优化审批流程", "uses", "人工智能")}),
+    # a minister's answers are the ministry's measures
+    ("记者采访了商务部部长王某。\n\n记者：今年有何打算？\n\n王某：我们将扩大企业覆盖范围。",
+     {("商务部", "undertakes", "扩大企业覆盖范围")}),
+    # the nearest coordinated group is the subject, not every entity of the clause
+    ("数字金融和普惠金融在城市中推动实体经济发展。", {("数字金融", "enables", "实体经济"),
+                                              ("普惠金融", "enables", "实体经济")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)

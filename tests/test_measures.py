@@ -1,0 +1,43 @@
+"""Where a measure begins and ends: the labels a reader gives the measures of a text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.curated import load_extractor
+from kg.ruletest import article_of
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return load_extractor()
+
+
+def measures(extractor, text: str) -> set[str]:
+    return {m.label for m in extractor.extract(article_of(text)).mentions if m.cls == "Remedy"}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # two actions joined by 、 are two measures
+    ("要加快推进社会信用体系建设、完善社会信用体系法律法规制度。",
+     {"加快推进社会信用体系建设", "完善社会信用体系法律法规制度"}, set()),
+    # 统筹 A 与 B is one measure; 与 joins the objects of one action
+    ("要统筹优化供给与扩大需求。", {"统筹优化供给与扩大需求"}, {"扩大需求"}),
+    # a lone verb before 和 shares the object: 巩固和提升 X is one measure
+    ("要巩固和提升香港国际金融中心地位。", {"巩固和提升香港国际金融中心地位"}, {"巩固"}),
+    # adjectives in a list of objects split nothing (重点领域和薄弱环节)
+    ("要加大对重大战略、重点领域和薄弱环节的金融支持。", set(), {"重点领域和薄弱环节的金融支持"}),
+    # a measure holding a lexicon measure is still the whole measure
+    ("各地持续优化风险监测预警工作框架，做到早识别。", {"持续优化风险监测预警工作框架"}, set()),
+    # a subject and a modal of duty before the action
+    ("消费者则应树立理性消费理念，防范过度负债。", {"树立理性消费理念"}, set()),
+    # aims are no measures of their own; generic references are no measures
+    ("各方要加强协作，实现金融监管全覆盖。", {"加强协作"}, {"实现金融监管全覆盖"}),
+    ("出台了一系列举措。", set(), {"一系列举措"}),
+    # jieba's adverb+verb words are actions
+    ("同时，积极参与国际金融规则制定。", {"积极参与国际金融规则制定"}, set()),
+])
+def test_measure_labels(extractor, text, present, absent):
+    got = measures(extractor, text)
+    assert present <= got, got
+    assert not (absent & got), got
