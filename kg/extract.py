@@ -264,13 +264,14 @@ class Extractor:
 
     def _discourse_relations(self, article: Article, st: ArticleState, traces) -> None:
         """Article-level cue rules, over every mention of the article: labels that hold
-        other entities' labels (``contains``), places inside places (``gazetteer``), the
-        measures of a paragraph or under a heading (``lead``), the authors' note
-        (``byline``), the main actor (``main_actor``); then ``via_part`` over every
-        relation made."""
+        other entities' labels or sit inside them (``contains``, ``contained``), places
+        inside places (``gazetteer``), the measures of a paragraph or under a heading
+        (``lead``), of a speaker's answers (``speaker``), the authors' note (``byline``),
+        the main actor (``main_actor``); then ``via_part`` over every relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
-        shapes = {"contains": _contains, "contained": _contains, "speaker": _speaker, "gazetteer": _gazetteer, "lead": _lead,
-                  "byline": _byline, "main_actor": _main_actor}
+        shapes = {"contains": _contains, "contained": _contains, "speaker": _speaker,
+                  "gazetteer": _gazetteer, "lead": _lead, "byline": _byline,
+                  "main_actor": _main_actor}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
             if cue.shape in shapes:
@@ -701,7 +702,8 @@ OBJECT_JOINERS = frozenset({"与", "或"})  # join the objects of one action, no
 def _phrase_length(tokens: list[Token], i: int, separators) -> int:
     """Words from ``i`` to the next separator."""
     n = 0
-    while i + n < len(tokens) and not (tokens[i + n].text in separators and tokens[i + n].mention is None):
+    while i + n < len(tokens) and (tokens[i + n].text not in separators
+                                   or tokens[i + n].mention is not None):
         n += 1
     return n
 
@@ -1099,7 +1101,8 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     para_of = {sent.index: sent.paragraph for sent in article.sentences}
     for i, m in enumerate(mentions):
         if _allowed(cue.object, m) and id(m) not in done:
-            out += [(a, cue.predicate, i, cue.id, m.sentence) for a in turn.get(para_of[m.sentence], ())]
+            out += [(a, cue.predicate, i, cue.id, m.sentence)
+                    for a in turn.get(para_of[m.sentence], ())]
     return out
 
 

@@ -96,8 +96,8 @@ CUE_SHAPES = {
     "via_part",  # no word: a relation of the cue's predicate to a part holds for the whole
                  # too (a person affiliated with a school → with its university)
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains", "contained", "speaker", "gazetteer", "main_actor", "lead",
-                   "place_subject", "via_part"}
+WORDLESS_SHAPES = {"actor", "nested", "contains", "contained", "speaker", "gazetteer",
+                   "main_actor", "lead", "place_subject", "via_part"}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
 MAX_REPEAT = 100  # the largest bound of an {m,n} op: a rule matches within one sentence
