@@ -788,6 +788,10 @@ class _CueSentence:
             if inner:
                 inside[k], word_of[k] = inner, word
                 cue_at.append(k)
+            elif any(cue.shape == "consequence" for cue in self.ex._cues_by_word.get(word, ())):
+                # an effect named with its verb (制约了……的发挥): the mention is the object
+                inside[k], word_of[k] = [t.mention], word
+                cue_at.append(k)
         return sorted(cue_at), inside, word_of
 
     def word_cues(self) -> list[tuple[int, str, int, str]]:
@@ -802,7 +806,7 @@ class _CueSentence:
             prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
             cues = by_word[word_of[k]]
             if k in inside:
-                cues = [cue for cue in cues if cue.shape == "forward"]
+                cues = [cue for cue in cues if cue.shape in ("forward", "consequence")]
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             # an entity right after a word of @recipient_marks receives, it does not act
