@@ -785,12 +785,9 @@ class _CueSentence:
                 continue
             inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start
                      and self.mentions[j].end <= m.end]
-            if inner:
+            if inner or any(cue.shape == "consequence" for cue in self.ex._cues_by_word[word]):
+                # with a consequence cue (制约了……的发挥), the mention itself is the object
                 inside[k], word_of[k] = inner, word
-                cue_at.append(k)
-            elif any(cue.shape == "consequence" for cue in self.ex._cues_by_word.get(word, ())):
-                # an effect named with its verb (制约了……的发挥): the mention is the object
-                inside[k], word_of[k] = [t.mention], word
                 cue_at.append(k)
         return sorted(cue_at), inside, word_of
 
@@ -809,12 +806,16 @@ class _CueSentence:
                 cues = [cue for cue in cues if cue.shape in ("forward", "consequence")]
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
+            named = [chunks[k].mention] if k in inside else []
             # an entity right after a word of @recipient_marks receives, it does not act
             before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
                       and not (i > 0 and chunks[i - 1].text in recipients)]
             earlier = [m for i, m in ents if clause[i] < c and m not in taken]
             for cue in cues:
-                ends = self._ends(cue, k, after, before, earlier)
+                if k in inside and cue.shape == "consequence":
+                    ends = self._ends(cue, k, named, before, earlier)
+                else:
+                    ends = self._ends(cue, k, after, before, earlier)
                 if ends is None:
                     continue
                 subs, objs = ends
