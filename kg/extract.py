@@ -863,6 +863,9 @@ class _CueSentence:
                                 for i in range(k) if clause[i] == c):
                 subs = self._previous_clause(cue)
             return subs, objs
+        if cue.shape == "purpose":  # 针对 A，B: B addresses A
+            return ([m for i, m in ents if clause[i] > c and fits(cue, "s", m)],
+                    [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)])
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
             # (由于A、B等C不足: the 等 of a list) does not end it
