@@ -785,7 +785,9 @@ class _CueSentence:
                 continue
             inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start
                      and self.mentions[j].end <= m.end]
-            if inner or any(cue.shape == "consequence" for cue in self.ex._cues_by_word[word]):
+            consequence = any(cue.shape == "consequence"
+                              for cue in self.ex._cues_by_word.get(word, ()))
+            if inner or consequence:
                 # with a consequence cue (制约了……的发挥), the mention itself is the object
                 inside[k], word_of[k] = inner, word
                 cue_at.append(k)
