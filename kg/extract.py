@@ -26,6 +26,8 @@ EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000"
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
+# words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
+_DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
@@ -803,7 +805,10 @@ class _CueSentence:
                 continue
             inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start
                      and self.mentions[j].end <= m.end]
-            if inner:
+            consequence = any(cue.shape == "consequence"
+                              for cue in self.ex._cues_by_word.get(word, ()))
+            if inner or consequence:
+                # with a consequence cue (制约了……的发挥), the mention itself is the object
                 inside[k], word_of[k] = inner, word
                 cue_at.append(k)
         return sorted(cue_at), inside, word_of
@@ -820,15 +825,19 @@ class _CueSentence:
             prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
             cues = by_word[word_of[k]]
             if k in inside:
-                cues = [cue for cue in cues if cue.shape == "forward"]
+                cues = [cue for cue in cues if cue.shape in ("forward", "consequence")]
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
+            named = [chunks[k].mention] if k in inside else []
             # an entity right after a word of @recipient_marks receives, it does not act
             before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
                       and not (i > 0 and chunks[i - 1].text in recipients)]
             earlier = [m for i, m in ents if clause[i] < c and m not in taken]
             for cue in cues:
-                ends = self._ends(cue, k, after, before, earlier)
+                if k in inside and cue.shape == "consequence":
+                    ends = self._ends(cue, k, named, before, earlier)
+                else:
+                    ends = self._ends(cue, k, after, before, earlier)
                 if ends is None:
                     continue
                 subs, objs = ends
@@ -862,8 +871,27 @@ class _CueSentence:
             return [m for m in before if m not in objs and fits(cue, "s", m)], objs
         if cue.shape == "listed":  # X …, A、B 等 + a generic word: A exemplifies X
             return self._listed(cue, k)
+        if cue.shape == "consequence":  # A，导致B: A causes B
+            # the cause stands before the cue in its clause, else in the nearest earlier
+            # clause of the sentence that has one, else (after 这/此) in the last clause
+            # of the previous sentence of the paragraph
+            objs = [m for m in after if fits(cue, "o", m)]
+            subs = [m for m in before if fits(cue, "s", m)]
+            for n in range(c - 1, -1, -1):
+                if subs:
+                    break
+                subs = [m for i, m in ents if clause[i] == n and fits(cue, "s", m)]
+            if not subs and any(self.chunks[i].text in _DEMONSTRATIVES
+                                for i in range(k) if clause[i] == c):
+                subs = self._previous_clause(cue)
+            return subs, objs
+        if cue.shape == "purpose":  # 针对 A，B: B addresses A
+            return ([m for i, m in ents if clause[i] > c and fits(cue, "s", m)],
+                    [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)])
         if cue.shape == "because":  # 由于 A，B: A causes B
-            return ([m for m in after if fits(cue, "s", m)],
+            # the cause is the whole rest of the cue's clause: another cue word inside it
+            # (由于A、B等C不足: the 等 of a list) does not end it
+            return ([m for i, m in ents if i > k and clause[i] == c and fits(cue, "s", m)],
                     [m for i, m in ents if clause[i] > c and fits(cue, "o", m)])
         # examples: X，如 A、B
         objs = [m for m in before if fits(cue, "o", m)][-1:] or \
@@ -888,6 +916,23 @@ class _CueSentence:
                 break
             group.append(m)
         return group
+
+    def _previous_clause(self, cue) -> list[int]:
+        """Fitting subjects in the last clause of the paragraph's previous sentence (the
+        outermost mentions there), for a clause that refers back to it (这导致……)."""
+        idx = self.sent.index - 1
+        prev = next((s for s in self.article.sentences if s.index == idx), None)
+        if prev is None or prev.paragraph != self.sent.paragraph:
+            return []
+        body = prev.text.rstrip("。！？!?；;")
+        cut = prev.start + max(body.rfind(ch) for ch in "，；：,;") + 1
+        ms = [i for i, m in enumerate(self.mentions) if m.sentence == idx and m.start >= cut]
+        outer = [i for i in ms if not any(
+            j != i and self.mentions[j].start <= self.mentions[i].start and
+            self.mentions[i].end <= self.mentions[j].end and
+            (self.mentions[j].start, self.mentions[j].end) !=
+            (self.mentions[i].start, self.mentions[i].end) for j in ms)]
+        return [i for i in outer if self.fits(cue, "s", i)]
 
     def _listed(self, cue, k: int) -> tuple[list[int], list[int]] | None:
         chunks, mentions, vocab = self.chunks, self.mentions, self.vocab

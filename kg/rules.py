@@ -74,6 +74,10 @@ CUE_SHAPES = {
                  # items of a list closed by the cue exemplify the nearest entity of their
                  # kind before the list
     "because",   # cue subject，object (由于 A，B: A causes B)
+    "purpose",   # cue object，subject (针对 A，B: B addresses A)
+    "consequence",  # subject，cue object (A，导致B): the subject before the cue in its
+                    # clause, else in the nearest earlier clause, else after 这 in the
+                    # last clause of the previous sentence
     "examples",  # whole，cue example、example (X，如 A、B: A exemplifies X)
     "actor",     # no word: an institution undertakes the measures of its clause, sentence,
                  # paragraph or section

@@ -124,3 +124,24 @@ def test_an_example_made_only_by_another_rule_fails_its_rule(extractor):
     outcome = check_item(extractor, type(cue)(**{**cue.__dict__, "examples": (borrowed,)}))[0]
     assert not outcome.ok
     assert any("from this rule" in p for p in outcome.problems)
+
+
+# ---- causes: the consequence and because shapes
+@pytest.mark.parametrize("text, expected, absent", [
+    # the cause is the problem of the nearest earlier clause
+    ("审批流程冗长，网点布局分散，导致服务成本过高。",
+     ("网点布局分散", "causes", "服务成本过高"), None),
+    # 这 refers back to the last clause of the sentence before
+    ("监管协调不足，网点布局分散。这导致服务成本过高。",
+     ("网点布局分散", "causes", "服务成本过高"), ("监管协调不足", "causes", "服务成本过高")),
+    # an effect named with its verb is itself the object
+    ("网点布局分散，制约了小店的议价能力。",
+     ("网点布局分散", "causes", "制约了小店的议价能力"), None),
+    # the cause after 由于 is the whole rest of its clause, past a list's 等
+    ("由于网点、人员等资源投入不足，服务成本过高。",
+     ("资源投入不足", "causes", "服务成本过高"), None),
+])
+def test_causes_shapes(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected in rels, rels
+    assert absent is None or absent not in rels
