@@ -879,6 +879,12 @@ class _CueSentence:
                 out += self._actor(cue)
             elif cue.shape == "place_subject":
                 places = [m for m in self.own[:1] if self.fits(cue, "o", m)]  # it leads
+                # places written one inside the next (某省某市……): the innermost
+                for m in self.own[1:]:
+                    if not places or not self.fits(cue, "o", m) or \
+                            self.mentions[m].start != self.mentions[places[0]].end:
+                        break
+                    places = [m]
                 out += [(m, cue.predicate, p, cue.id) for p in places for _, m in self.ents
                         if m != p and self.fits(cue, "s", m)]
             elif cue.shape == "nested":
