@@ -885,7 +885,12 @@ class _CueSentence:
                             self.mentions[m].start != self.mentions[places[0]].end:
                         break
                     places = [m]
-                out += [(m, cue.predicate, p, cue.id) for p in places for _, m in self.ents
+                # ... and the products named inside its measures (推出“某某码”)
+                top = {m for _, m in self.ents}
+                inner = [m for m in self.local if m not in top and
+                         self.vocab.core(self.mentions[m].cls) == "Product"]
+                out += [(m, cue.predicate, p, cue.id) for p in places
+                        for m in [m for _, m in self.ents] + inner
                         if m != p and self.fits(cue, "s", m)]
             elif cue.shape == "nested":
                 out += self._nested(cue)
