@@ -963,7 +963,18 @@ class _CueSentence:
                 out += self._actor(cue)
             elif cue.shape == "place_subject":
                 places = [m for m in self.own[:1] if self.fits(cue, "o", m)]  # it leads
-                out += [(m, cue.predicate, p, cue.id) for p in places for _, m in self.ents
+                # places written one inside the next (某省某市……): the innermost
+                for m in self.own[1:]:
+                    if not places or not self.fits(cue, "o", m) or \
+                            self.mentions[m].start != self.mentions[places[0]].end:
+                        break
+                    places = [m]
+                # ... and the products named inside its measures (推出“某某码”)
+                top = {m for _, m in self.ents}
+                inner = [m for m in self.local if m not in top and
+                         self.vocab.core(self.mentions[m].cls) == "Product"]
+                out += [(m, cue.predicate, p, cue.id) for p in places
+                        for m in [m for _, m in self.ents] + inner
                         if m != p and self.fits(cue, "s", m)]
             elif cue.shape == "nested":
                 out += self._nested(cue)

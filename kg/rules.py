@@ -516,10 +516,14 @@ class _Loader:
             return frozenset(["*"])
         out = set()
         for n in names:
+            # "=Region": the class itself, without its subclasses (a macro-region typed
+            # Region, not a country)
+            exact = n.startswith("=")
+            n = n.removeprefix("=")
             if not self.vocab.is_class(n):
                 self.err(where, f"{key}: unknown class {n!r} (not in {self.vocab.path})")
                 continue
-            out |= {c for c in self.vocab.parents if self.vocab.is_subclass(c, n)}
+            out |= {n} if exact else {c for c in self.vocab.parents if self.vocab.is_subclass(c, n)}
         return frozenset(out)
 
     def regex(self, value, where: str, key: str) -> BoundedRegex | None:
