@@ -99,7 +99,7 @@ def to_halfwidth_alnum(text: str) -> str:
 
 def clean_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line).replace("\ufeff", "")
-    return to_halfwidth_alnum(line).rstrip()
+    return EDITION.sub("", to_halfwidth_alnum(line)).rstrip()
 
 
 def is_furniture(line: str) -> bool:
@@ -142,22 +142,13 @@ def paragraphs(body: str) -> list[str]:
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if one_paragraph_per_line(lines):
         for raw in lines:
-            line = EDITION.sub("", clean_line(raw)).strip()
+            line = clean_line(raw).strip()
             if line and not is_furniture(line):
                 paras.append(line)
         return paras
     for n, raw in enumerate(lines):
         indented = raw[:1] in (" ", "\t", "\u3000") and raw.strip() != ""
         line = clean_line(raw).strip()
-        if EDITION.search(line):  # a byline: its own paragraph, without the edition
-            if parts:
-                paras.append("".join(parts))
-                parts = []
-            line = EDITION.sub("", line).strip()
-            if line and not is_furniture(line):
-                paras.append(line)
-            pending_break = True
-            continue
         if not line:
             pending_break = True
             continue
