@@ -35,11 +35,6 @@ FURNITURE = (
     re.compile(r"^[-—_=*·•\s]{3,}$"),                     # rules and separators
 )
 
-# A newspaper's edition line closing a byline (本报记者 某某《人民日报》（2025年04月03日第 11 版）):
-# where the article was printed, not a document it discusses; cut from the line.
-EDITION = re.compile(r"《[^《》]{2,12}》\s*[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*"
-                     r"第\s*\d+\s*版\s*[）)]\s*$")
-
 # A Latin-only line standing alone (Finance): a column label, unless it continues a sentence.
 LATIN_LABEL = re.compile(r"^[A-Za-z][A-Za-z &.-]{0,30}$")
 
@@ -99,7 +94,7 @@ def to_halfwidth_alnum(text: str) -> str:
 
 def clean_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line).replace("\ufeff", "")
-    return EDITION.sub("", to_halfwidth_alnum(line)).rstrip()
+    return to_halfwidth_alnum(line).rstrip()
 
 
 def is_furniture(line: str) -> bool:

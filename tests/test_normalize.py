@@ -14,9 +14,6 @@ from kg.normalize import normalize, paragraphs, split_sentences
     ("第一段。\n\u3000\u3000第二段。", ["第一段。", "第二段。"]),
     # page furniture is dropped
     ("【理论】\n□本报记者 江英华\n正文在此。\n\nFinance\n", ["正文在此。"]),
-    # a newspaper's edition line closing a byline is cut; a document's number stays
-    ("本报记者  王某《人民日报》（2025年04月03日第 11 版）\n\n国务院印发《意见》（国发〔2024〕3号）。",
-     ["本报记者  王某", "国务院印发《意见》（国发〔2024〕3号）。"]),
     # CRLF line ends
     ("离\r\n不开。\r\n\r\n下一段。", ["离不开。", "下一段。"]),
     # full-width Latin letters and digits become ASCII; Chinese punctuation stays
