@@ -158,20 +158,11 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
     if m and m.group(1) != label:
         alts.append(m.group(1))
-    for pattern in cleanup.drop_patterns:
-        shorter = pattern.sub("", label)
-        if shorter != label and len(shorter) >= cleanup.min_length:
-            alts.append(label)
-            label = shorter
-    for pattern in cleanup.alt_patterns:
-        shorter = pattern.sub("", label)
-        if shorter != label and len(shorter) >= cleanup.min_length:
-            alts.append(shorter)  # what an alt pattern cut out: another name of it
-    alts = tuple(dict.fromkeys(a for a in alts if a != label))
-    if not (cleanup.min_length <= len(label) <= cleanup.max_length) or label in cleanup.stop_labels:
+    forms = cleanup.forms(label)  # drop, alt and reject patterns, length, stop labels
+    if forms is None:
         return None
-    if any(p.search(label) for p in cleanup.reject_patterns):
-        return None
+    label, more = forms
+    alts = tuple(dict.fromkeys(a for a in (*alts, *more) if a != label))
     if all(c in EDGE_PUNCT or c in QUOTES for c in label):
         return None
     return start, end, label, alts

@@ -391,6 +391,9 @@ class ItemRoleRule:
         return any(w in first for w in self.contains)
 
 
+FORMS_MEMO = 1 << 16  # labels whose cleaned forms are remembered (then the memo starts afresh)
+
+
 @dataclass(frozen=True)
 class Cleanup:
     strip_prefixes: tuple = ()
@@ -402,6 +405,37 @@ class Cleanup:
     drop_patterns: tuple = ()  # regexes cut out of labels (the surface stays an alt label)
     reject_patterns: tuple = ()  # a label one of these regexes finds is no entity
     alt_patterns: tuple = ()  # what they find cut out of a label gives an alternative label
+
+    @cached_property
+    def _forms_memo(self) -> dict:
+        return {}
+
+    def forms(self, label: str) -> tuple[str, tuple] | None:
+        """A label after ``drop_patterns``, with the alternative labels they and
+        ``alt_patterns`` give; None if it is no entity (too short or long, a stop label,
+        found by a ``reject_patterns`` regex). Remembered per label: many rules propose
+        the same span, and the same words come back."""
+        memo = self._forms_memo
+        if label in memo:
+            return memo[label]
+        given, alts = label, []
+        for pattern in self.drop_patterns:
+            shorter = pattern.sub("", label)
+            if shorter != label and len(shorter) >= self.min_length:
+                alts.append(label)
+                label = shorter
+        for pattern in self.alt_patterns:
+            shorter = pattern.sub("", label)
+            if shorter != label and len(shorter) >= self.min_length:
+                alts.append(shorter)  # what an alt pattern cut out: another name of it
+        out = None
+        if self.min_length <= len(label) <= self.max_length and label not in self.stop_labels \
+                and not any(p.search(label) for p in self.reject_patterns):
+            out = (label, tuple(alts))
+        if len(memo) >= FORMS_MEMO:
+            memo.clear()
+        memo[given] = out
+        return out
 
     @cached_property
     def prefixes_by_first(self) -> dict[str, tuple]:
