@@ -14,14 +14,16 @@ token, not once per position tried.
 Tokens are interned by their signature (text, POS, lexicon type, quoted,
 entity class), the only fields predicates read: a sentence becomes a string of
 signature ids, and ``str.translate`` maps it to each rule's mask string
-through a per-rule table filled on first sight of a signature.
+through a per-rule table filled on first sight of a signature. A signature's
+mask is made with the word and tag tests of all the rule's specs at once (a dict
+lookup each), the other tests spec by spec (``_MaskMaker``).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from .model import Token
@@ -157,6 +159,69 @@ def _quantifier(spec: TokenSpec) -> str:
     return q + "?" if spec.lazy and q else q
 
 
+class _MaskMaker:
+    """A rule's token specs turned into one mask per token, with the word and tag tests
+    of all its specs done at once: the specs' word lists become one dict from word to the
+    bits of the specs that accept (``in``/``text``) or refuse (``not_in``) it, their POS
+    lists one cache from tag to bits; only what is left (regex, entity, quotes, lexicon
+    type) runs spec by spec, and only for specs still standing. Negated specs and
+    alternatives (``any_of``) keep their own predicate."""
+
+    def __init__(self, shapes: list[TokenSpec], type_class: dict):
+        self.accept: dict[str, int] = {}   # word -> bits of specs whose word list has it
+        self.refuse: dict[str, int] = {}   # word -> bits of specs whose not_in has it
+        self.open_words = 0                 # bits of fast specs without a word list
+        self.fast = 0                       # bits of the specs decomposed here
+        self.pos_tests: list[tuple[int, Callable | None, Callable | None]] = []
+        self.pos_bits: dict[str, int] = {}
+        self.rest: list[tuple[int, Callable]] = []   # bit, remaining checks of a fast spec
+        self.slow: list[tuple[int, Callable]] = []   # bit, whole predicate
+        for bit, shape in enumerate(shapes):
+            b = 1 << bit
+            if shape.negate or shape.any_of is not None:
+                self.slow.append((b, compile_spec(shape, type_class)))
+                continue
+            self.fast |= b
+            words = shape.in_
+            if shape.text is not None:
+                words = frozenset([shape.text]) if words is None else words & {shape.text}
+            if words is None:
+                self.open_words |= b
+            else:
+                for w in words:
+                    self.accept[w] = self.accept.get(w, 0) | b
+            for w in shape.not_in or ():
+                self.refuse[w] = self.refuse.get(w, 0) | b
+            if shape.pos is not None or shape.not_pos is not None:
+                self.pos_tests.append((b, _pos_check(shape.pos) if shape.pos is not None else None,
+                                       _pos_check(shape.not_pos) if shape.not_pos is not None else None))
+            rest = replace(shape, text=None, in_=None, not_in=None, pos=None, not_pos=None)
+            if rest != TokenSpec():
+                self.rest.append((b, compile_spec(rest, type_class)))
+
+    def _pos(self, tag: str) -> int:
+        bits = self.fast
+        for b, ok, bad in self.pos_tests:
+            if (ok is not None and not ok(tag)) or (bad is not None and bad(tag)):
+                bits &= ~b
+        self.pos_bits[tag] = bits
+        return bits
+
+    def mask(self, tok: Token) -> int:
+        text = tok.text
+        m = (self.open_words | self.accept.get(text, 0)) & ~self.refuse.get(text, 0)
+        if m:
+            pos = self.pos_bits.get(tok.pos)
+            m &= pos if pos is not None else self._pos(tok.pos)
+            for b, check in self.rest:
+                if m & b and not check(tok):
+                    m &= ~b
+        for b, pred in self.slow:
+            if pred(tok):
+                m |= b
+        return m
+
+
 class CompiledRule:
     """One rule as a regex over mask characters."""
 
@@ -164,11 +229,11 @@ class CompiledRule:
         self.rule = rule
         shapes = distinct_constraints(rule.pattern)
         bits = {shape: bit for bit, shape in enumerate(shapes)}
-        self.preds = [compile_spec(shape, type_class) for shape in shapes]
-        self.groups: list[tuple[int, tuple]] = []
-        n = len(self.preds)
+        n = len(shapes)
         if n > MAX_PREDICATES:  # the rule loader refuses such rules; be safe
             raise ValueError(f"rule {rule.id}: more than {MAX_PREDICATES} distinct token specs")
+        self.maker = _MaskMaker(shapes, type_class)
+        self.groups: list[tuple[int, tuple]] = []
         self.alphabet = [chr(BASE + m) for m in range(1 << n)]
         regex, group = [], 0
         for spec in rule.pattern:
@@ -194,15 +259,11 @@ class CompiledRule:
         out = key.translate(table)  # a None entry deletes its character
         if len(out) == len(key):
             return out
-        preds, alphabet = self.preds, self.alphabet
+        make, alphabet = self.maker.mask, self.alphabet
         for ch, tok in zip(key, tokens):
             i = ord(ch)
             if table[i] is None:
-                mask = 0
-                for bit, p in enumerate(preds):
-                    if p(tok):
-                        mask |= 1 << bit
-                table[i] = alphabet[mask]
+                table[i] = alphabet[make(tok)]
         return key.translate(table)
 
     def find(self, tokens: list[Token], key: str | None = None) -> list[Match]:

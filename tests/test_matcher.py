@@ -166,3 +166,27 @@ def test_extraction_is_the_same_when_the_tables_start_afresh_between_sentences(m
     assert matcher.SIGNATURES.generation > first + 10
     assert small.mentions == normal.mentions
     assert small.relations == normal.relations
+
+
+def test_masks_made_at_once_equal_the_specs_one_by_one():
+    # every shipped rule, on the tokens of the bundled articles and some entity chunks:
+    # the mask built from word and tag tables is the one the specs give one by one
+    from pathlib import Path
+
+    from kg.curated import load_extractor
+    from kg.rules import distinct_constraints
+    from kg.sources import read_article
+
+    ex = load_extractor()
+    tokens = []
+    for path in sorted(Path(__file__).resolve().parent.parent.glob("sources/*.txt")):
+        for sent in read_article(path).sentences:
+            tokens += ex.segmenter.tokens(sent.text, sent.start)
+    tokens += tokens_of("银行/=Bank 推出/v 、/x 和/c *数字金融/=Concept *贷/n 长治/ns 上海市/=City")
+    assert len(tokens) > 1000
+    for rule in ex.rs.rules:
+        shapes = distinct_constraints(rule.pattern)
+        maker = matcher._MaskMaker(shapes, ex.type_class)
+        preds = [compile_spec(s, ex.type_class) for s in shapes]
+        for t in tokens:
+            assert maker.mask(t) == sum(1 << b for b, p in enumerate(preds) if p(t)), (rule.id, t)
