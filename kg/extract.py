@@ -31,6 +31,8 @@ _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
+MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
+# part of 商务部; 某银行某分行 is)
 MAX_HEADING = 30  # characters: a one-sentence paragraph this short is a heading
 
 
@@ -444,8 +446,8 @@ class Extractor:
         for word, cls in words.get(outer.label[:1], ()):
             if word in same:
                 return None  # a short form of the name is the same thing
-            if outer.label.startswith(word) and len(word) < len(outer.label) and \
-                    article.text.startswith(word, outer.start):
+            if outer.label.startswith(word) and len(word) + MIN_NAME_REST <= len(outer.label) \
+                    and article.text.startswith(word, outer.start):
                 st.mentions.append(Mention(article.id, sent.index, outer.start,
                                            outer.start + len(word), word, word, cls, cue.id))
                 local.append(len(st.mentions) - 1)
@@ -999,8 +1001,8 @@ class _CueSentence:
                 inner = mentions[o]
                 if inner.label in same:
                     found = True
-                elif o != m and inner.start == outer.start and inner.end < outer.end \
-                        and self.fits(cue, "o", o):
+                elif o != m and inner.start == outer.start \
+                        and inner.end + MIN_NAME_REST <= outer.end and self.fits(cue, "o", o):
                     out.append((m, cue.predicate, o, cue.id))
                     found = True
             if not found:  # a lexicon word at the start of the name

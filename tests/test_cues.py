@@ -96,6 +96,8 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
      ("推广街乡吹哨、部门报到工作模式", "addresses", "信息孤岛")),
     # a place is not located in its own short name
     ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
+    # 商务部门 (the commerce departments) is no unit of 商务部: a name goes on after its parent
+    ("商务部门要加强协调，商务部负责统筹。", ("商务部门", "partOf", "商务部")),
     # who receives (向……) does not offer
     ("网商银行向中小科创企业提供无抵押信用贷款。", ("中小科创企业", "offers", "无抵押信用贷款")),
 ])
