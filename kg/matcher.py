@@ -65,8 +65,8 @@ def compile_spec(spec: TokenSpec, type_class: dict) -> Callable[[Token], bool]:
         banned = spec.not_in
         checks.append(lambda t: t.text not in banned)
     if spec.regex is not None:
-        fullmatch = spec.regex.fullmatch
-        checks.append(lambda t: fullmatch(t.text) is not None)
+        word_match = spec.regex.word_match
+        checks.append(lambda t: word_match(t.text))
     if spec.pos is not None:
         pos_ok = _pos_check(spec.pos)
         checks.append(lambda t: pos_ok(t.pos))

@@ -190,3 +190,40 @@ def test_masks_made_at_once_equal_the_specs_one_by_one():
         preds = [compile_spec(s, ex.type_class) for s in shapes]
         for t in tokens:
             assert maker.mask(t) == sum(1 << b for b, p in enumerate(preds) if p(t)), (rule.id, t)
+
+
+def test_word_regexes_run_by_re_agree_with_the_bounded_ones():
+    # the matcher tests words with the standard library's re where a pattern is linear
+    # enough; on every shipped token regex and every word of the bundled articles it must
+    # say what the bounded regex says
+    from pathlib import Path
+
+    from kg.curated import load_extractor
+    from kg.sources import read_article
+
+    ex = load_extractor()
+
+    def regexes(spec):
+        out = [spec.regex] if spec.regex is not None else []
+        for a in spec.any_of or ():
+            out += regexes(a)
+        return out
+
+    patterns = {rx for rule in ex.rs.rules for spec in rule.pattern for rx in regexes(spec)}
+    assert patterns and any(rx._plain is not None for rx in patterns)
+    words = {t.text for path in sorted(Path(__file__).resolve().parent.parent.glob("sources/*.txt"))
+             for sent in read_article(path).sentences for t in ex.segmenter.tokens(sent.text)}
+    words |= {"中国人民银行成都分行", "河南省自然资源厅", "12", "数字金融", "“", "AI"}
+    for rx in patterns:
+        for w in words:
+            assert rx.word_match(w) == (rx.fullmatch(w) is not None), (rx.pattern, w)
+
+
+@pytest.mark.parametrize("pattern, linear", [
+    ("[\\u4e00-\\u9fff]{2,4}", True), (".*(大学|学院)", True), ("(?!.*(局|厅)$).{1,6}", True),
+    ("(a|ab)+", False), ("(ab*)+c", False), ("(?:x(yy|z))*", False),
+])
+def test_which_word_regexes_may_run_unbounded(pattern, linear):
+    from kg.rules import linear_enough
+
+    assert linear_enough(pattern) is linear
