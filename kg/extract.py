@@ -192,7 +192,6 @@ class ArticleState:
     item_mentions: dict = field(default_factory=dict)  # item -> mention indices
     topics: dict = field(default_factory=dict)         # section -> topic mention indices
     actors: dict = field(default_factory=dict)         # paragraph -> actor mention indices
-    subjects: list = field(default_factory=list)       # mention indices that were a sentence's subject
 
 
 @dataclass
@@ -261,12 +260,11 @@ class Extractor:
         """Article-level cue rules, over every mention of the article: labels that hold
         other entities' labels or sit inside them (``contains``, ``contained``), places
         inside places (``gazetteer``), the measures of a paragraph or under a heading
-        (``lead``), of a speaker's answers (``speaker``), the authors' note (``byline``),
-        the main actor (``main_actor``); then ``via_part`` over every relation made."""
+        (``lead``), of a speaker's answers (``speaker``), the authors' note (``byline``);
+        then ``via_part`` over every relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
         shapes = {"contains": _contains, "contained": _contains, "speaker": _speaker,
-                  "gazetteer": _gazetteer, "lead": _lead, "byline": _byline,
-                  "main_actor": _main_actor}
+                  "gazetteer": _gazetteer, "lead": _lead, "byline": _byline}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
             if cue.shape in shapes:
@@ -424,7 +422,6 @@ class Extractor:
         actors = [m for m in own if vocab.is_subclass(mentions[m].cls, "Institution")]
         if actors:
             st.actors[sent.paragraph] = actors
-            st.subjects.extend(actors)
 
     def _name_prefix(self, cue, outer: Mention, article, sent: Sentence, st: ArticleState,
                      local: list[int]) -> int | None:
@@ -913,10 +910,10 @@ class _CueSentence:
     def _previous_clause(self, cue) -> list[int]:
         """Fitting subjects in the last clause of the paragraph's previous sentence (the
         outermost mentions there), for a clause that refers back to it (这导致……)."""
-        idx = self.sent.index - 1
-        prev = next((s for s in self.article.sentences if s.index == idx), None)
-        if prev is None or prev.paragraph != self.sent.paragraph:
+        idx = self.sent.index - 1  # a sentence's index is its position in the article
+        if idx < 0 or self.article.sentences[idx].paragraph != self.sent.paragraph:
             return []
+        prev = self.article.sentences[idx]
         body = prev.text.rstrip("。！？!?；;")
         cut = prev.start + max(body.rfind(ch) for ch in "，；：,;") + 1
         ms = [i for i, m in enumerate(self.mentions) if m.sentence == idx and m.start >= cut]
@@ -1069,14 +1066,19 @@ def _gazetteer(ex: "Extractor", cue, article: Article, st: ArticleState) -> list
     return out
 
 
+def _paragraphs(article: Article) -> tuple[dict[int, Sentence], dict[int, int]]:
+    """The first sentence of each paragraph, and the paragraph of each sentence."""
+    first: dict[int, Sentence] = {}
+    for sent in article.sentences:
+        first.setdefault(sent.paragraph, sent)
+    return first, {sent.index: sent.paragraph for sent in article.sentences}
+
+
 def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     """The measures of the paragraphs after a heading detail the heading's measure; the
     later measures of a paragraph that opens with a measure as its own clause detail it."""
     mentions, text, out = st.mentions, article.text, []
-    first_sentence: dict[int, Sentence] = {}
-    for sent in article.sentences:
-        first_sentence.setdefault(sent.paragraph, sent)
-    para_of = {sent.index: sent.paragraph for sent in article.sentences}
+    first_sentence, para_of = _paragraphs(article)
     by_para: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
         if _allowed(cue.subject, m):
@@ -1134,9 +1136,7 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                 and id(r.object) in index:
             affiliations.setdefault(normalise(r.subject.label), []).append(index[id(r.object)])
     done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
-    first: dict[int, Sentence] = {}
-    for sent in article.sentences:
-        first.setdefault(sent.paragraph, sent)
+    first, para_of = _paragraphs(article)
     turn: dict[int, list[int]] = {}  # paragraph -> the institutions of its speaker
     current: list[int] = []
     for para in sorted(first):
@@ -1147,29 +1147,11 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                      and m.end <= head.start + colon]
             current = sorted({i for m in names for i in affiliations.get(normalise(m.label), ())})
         turn[para] = current
-    para_of = {sent.index: sent.paragraph for sent in article.sentences}
     for i, m in enumerate(mentions):
         if _allowed(cue.object, m) and id(m) not in done:
             out += [(a, cue.predicate, i, cue.id, m.sentence)
                     for a in turn.get(para_of[m.sentence], ())]
     return out
-
-
-def _main_actor(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
-    """The institution most often a sentence's subject (twice or more) undertakes the
-    measures no other actor does."""
-    mentions = st.mentions
-    counts = Counter(normalise(mentions[i].label) for i in st.subjects
-                     if _allowed(cue.subject, mentions[i]))
-    if not counts:
-        return []
-    best, n = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    if n < 2:
-        return []
-    actor = next(i for i in st.subjects if normalise(mentions[i].label) == best)
-    done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
-    return [(actor, cue.predicate, i, cue.id, m.sentence) for i, m in enumerate(mentions)
-            if _allowed(cue.object, m) and id(m) not in done]
 
 
 def _via_part(cue, article: Article, st: ArticleState, pending: list[Relation], vocab) -> None:

@@ -88,9 +88,6 @@ CUE_SHAPES = {
     "contained",  # no word: the entity inside another's label is the subject (X undertakes
                   # 鼓励X做Y)
     "gazetteer", # no word: two places of the article, one inside the other by [within]
-    "main_actor",  # no word: the article's main actor (the institution most often the
-                   # subject of its sentences, at least twice) undertakes the measures no
-                   # other actor does
     "lead",      # no word: a paragraph that opens with a measure as its own clause
                  # (X。……): the paragraph's other measures detail it
     "byline",    # cue in a sentence (an author's note): the authors of the article's
@@ -101,7 +98,7 @@ CUE_SHAPES = {
                  # too (a person affiliated with a school → with its university)
 }
 WORDLESS_SHAPES = {"actor", "nested", "contains", "contained", "speaker", "gazetteer",
-                   "main_actor", "lead", "place_subject", "via_part"}
+                   "lead", "place_subject", "via_part"}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
 MAX_REPEAT = 100  # the largest bound of an {m,n} op: a rule matches within one sentence
@@ -124,14 +121,23 @@ def _type_name(t) -> str:
     return _TYPE_NAMES[t]
 
 
-def catastrophic(pattern: str) -> bool:
-    """True for a regex with an unbounded repeat of a group whose every part is itself
-    optional or repeated, like (a+)+ or (a*b*)*: the shape that backtracks exponentially.
-    (Subtler cases are caught by the time bound when the regex runs.)"""
+def _regex_tree(pattern: str):
+    """(the parsed pattern, the sre constants, the repeat opcodes) for the shape checks."""
     import re._constants as c
     import re._parser as sre
 
     repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+    return sre.parse(pattern), c, repeats
+
+
+def catastrophic(pattern: str) -> bool:
+    """True for a regex with an unbounded repeat of a group whose every part is itself
+    optional or repeated, like (a+)+ or (a*b*)*: the shape that backtracks exponentially.
+    (Subtler cases are caught by the time bound when the regex runs.)"""
+    try:
+        tree, c, repeats = _regex_tree(pattern)
+    except Exception:  # noqa: BLE001 -- not parsable by re: the compile reports it
+        return False
 
     def parts(items):  # the items of a sequence, groups unwrapped
         for op, av in items:
@@ -156,20 +162,17 @@ def catastrophic(pattern: str) -> bool:
                 return True
         return False
 
-    try:
-        return walk(sre.parse(pattern))
-    except Exception:  # noqa: BLE001 -- not parsable by re: the compile reports it
-        return False
+    return walk(tree)
 
 
 def linear_enough(pattern: str) -> bool:
     """True for a regex without a repeated group that holds an alternation or a repeat
     ((a|ab)+, (ab*)+): on a word of a few dozen characters it cannot backtrack for long,
     so it may run without the time bound."""
-    import re._constants as c
-    import re._parser as sre
-
-    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT))
+    try:
+        tree, c, repeats = _regex_tree(pattern)
+    except Exception:  # noqa: BLE001 -- not parsable by re: keep the bounded regex
+        return False
 
     def risky(items, in_repeat: bool) -> bool:
         for op, av in items:
@@ -187,10 +190,7 @@ def linear_enough(pattern: str) -> bool:
                     return True
         return False
 
-    try:
-        return not risky(sre.parse(pattern), False)
-    except Exception:  # noqa: BLE001 -- not parsable by re: keep the bounded regex
-        return False
+    return not risky(tree, False)
 
 
 WORD_UNBOUNDED = 64  # characters: a word this short runs a linear-enough regex unbounded
