@@ -30,10 +30,10 @@ CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
+SENTENCE_ENDS = "。；！"
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
 MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
 # part of 商务部; 某银行某分行 is)
-MAX_HEADING = 30  # characters: a one-sentence paragraph this short is a heading
 
 
 @dataclass
@@ -254,7 +254,18 @@ class Extractor:
         self._section_relations(article, ctxs, st.mentions, st.relations, st.heads,
                                 st.item_mentions)
         self._discourse_relations(article, st, traces)
-        return Extraction(article, st.mentions, _dedupe(st.relations))
+        inner = _inner_concepts(st.mentions)
+        for i in sorted(inner) if traces is not None else ():
+            m = st.mentions[i]
+            if m.sentence < len(traces) and traces[m.sentence] is not None:
+                traces[m.sentence].matches.append(
+                    (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: a concept named only inside "
+                                                 f"one longer entity ({inner[i]})"]))
+        dropped = {id(st.mentions[i]) for i in inner}
+        mentions = [m for m in st.mentions if id(m) not in dropped]
+        relations = [r for r in st.relations
+                     if id(r.subject) not in dropped and id(r.object) not in dropped]
+        return Extraction(article, mentions, _dedupe(relations))
 
     def _discourse_relations(self, article: Article, st: ArticleState, traces) -> None:
         """Article-level cue rules, over every mention of the article: labels that hold
@@ -726,6 +737,23 @@ def _chunk(tokens: list[Token], mentions: list[Mention], local: list[int]) -> li
     return out
 
 
+def _inner_concepts(mentions: list[Mention]) -> dict[int, str]:
+    """Concepts the article names only inside one longer entity (数字经济 only in 不断完善
+    数字经济治理体系): a word of that entity's label, not a node of its own. Index -> the
+    holder's label. A concept named on its own, or inside two different entities, stays."""
+    holders: dict[str, set[str]] = {}
+    by_label: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        if m.cls != "Concept":
+            continue
+        by_label.setdefault(m.label, []).append(i)
+        held = {k.label for k in mentions if k.label != m.label and k.start <= m.start
+                and m.end <= k.end and (k.start, k.end) != (m.start, m.end)}
+        holders.setdefault(m.label, set()).update(held or {""})
+    return {i: next(iter(held)) for label, held in holders.items()
+            if len(held) == 1 and "" not in held for i in by_label[label]}
+
+
 def _dedupe(relations: list[Relation]) -> list[Relation]:
     seen = set()
     out = []
@@ -1075,39 +1103,65 @@ def _paragraphs(article: Article) -> tuple[dict[int, Sentence], dict[int, int]]:
 
 
 def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
-    """The measures of the paragraphs after a heading detail the heading's measure; the
-    later measures of a paragraph that opens with a measure as its own clause detail it."""
+    """The later measures of a paragraph that opens with a measure as its own clause
+    detail it. A paragraph whose first sentence is two such measures (加快建设强大的中央银
+    行，推进人民币国际化。) has two leads: each later measure details the one it shares
+    most words with (the first on a tie)."""
     mentions, text, out = st.mentions, article.text, []
     first_sentence, para_of = _paragraphs(article)
     by_para: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
         if _allowed(cue.subject, m):
             by_para.setdefault(para_of[m.sentence], []).append(i)
-    for group in by_para.values():
-        group.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
-    n_sentences = Counter(sent.paragraph for sent in article.sentences)
-    heading = None  # a paragraph that is one short measure without a full stop
-    for para in sorted(n_sentences):
-        group, head = by_para.get(para, []), first_sentence[para]
-        if n_sentences[para] == 1 and len(head.text) <= MAX_HEADING and group \
-                and not head.text.endswith(("。", "！", "？", "；")):
-            heading = group[0]
-            continue
-        if heading is not None:
-            out += [(i, cue.predicate, heading, cue.id, mentions[i].sentence) for i in group]
     for para, group in sorted(by_para.items()):
-        head, lead = first_sentence[para], group[0]
-        m = mentions[lead]
-        # the measure opens the paragraph (after a short enumeration marker) and ends its
-        # clause, or it ends the paragraph's first sentence after a short frame (某某指出，
-        # 要着力……。《方案》提出，强化信贷支持。)
-        if m.sentence != head.index or m.end >= len(text) or not (
-                (m.start - head.start <= MAX_LEAD_OFFSET and text[m.end] in "，。；：,;:！？")
-                or (m.start - head.start <= MAX_LEAD_FRAME and text[m.end] in "。；！")):
+        group.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
+        leads = _leads(ex, text, first_sentence[para], [mentions[i] for i in group])
+        if not leads:
             continue
-        out += [(i, cue.predicate, lead, cue.id, mentions[i].sentence) for i in group[1:]
-                if mentions[i].start >= m.end]
+        end = mentions[group[len(leads) - 1]].end
+        for i in group[len(leads):]:
+            if mentions[i].start >= end:
+                lead = _closest(mentions[i].label, [mentions[j].label for j in group[:len(leads)]])
+                out.append((i, cue.predicate, group[lead], cue.id, mentions[i].sentence))
     return out
+
+
+def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]) -> list[Mention]:
+    """The measures that open a paragraph: the first one when it opens the paragraph (after
+    a short enumeration marker) and ends its clause, or ends the first sentence after a
+    frame (某某指出，要着力……。《方案》提出，强化信贷支持。); with it the measures right after
+    it, each its own clause, when together they make the whole first sentence."""
+    first = group[0]
+    if first.sentence != head.index or first.end >= len(text):
+        return []
+    offset = first.start - head.start
+    framed = offset <= MAX_LEAD_FRAME or _said(ex, text[head.start:first.start])
+    if not ((offset <= MAX_LEAD_OFFSET and text[first.end] in CLAUSE_MARKS)
+            or (framed and text[first.end] in SENTENCE_ENDS)):
+        return []
+    leads = [first]
+    for m in group[1:]:
+        if m.sentence != head.index or text[leads[-1].end] not in "，；" \
+                or m.start != leads[-1].end + 1 or m.end >= len(text) or text[m.end] not in CLAUSE_MARKS:
+            break
+        leads.append(m)
+    if text[leads[-1].end] not in SENTENCE_ENDS:
+        return leads[:1]
+    return leads
+
+
+def _said(ex: "Extractor", frame: str) -> bool:
+    """A frame that is one clause ending with a verb of saying (《方案》提出，)."""
+    frame = frame.rstrip("，：:, ")
+    return frame != "" and not any(c in frame for c in "，。；") \
+        and any(frame.endswith(w) for w in ex._says)
+
+
+def _closest(label: str, leads: list[str]) -> int:
+    """The lead sharing most two-character runs with a label; the first on a tie."""
+    pairs = {label[k:k + 2] for k in range(len(label) - 1)}
+    scores = [len(pairs & {lead[k:k + 2] for k in range(len(lead) - 1)}) for lead in leads]
+    return scores.index(max(scores))
 
 
 def _byline(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:

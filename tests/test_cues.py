@@ -147,3 +147,38 @@ def test_causes_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
     assert expected in rels, rels
     assert absent is None or absent not in rels
+
+
+# ---- partOf: the measures a paragraph opens with
+@pytest.mark.parametrize("text, expected, absent", [
+    # a measure after a frame that reports a document or a speaker leads its paragraph
+    ("前不久印发的《提振消费专项行动方案》提出，强化信贷支持。鼓励金融机构在风险可控前提下加大个人消费贷款投放力度。",
+     ("加大个人消费贷款投放力度", "partOf", "强化信贷支持"), None),
+    # two leads: a later measure details the one it shares words with
+    ("加快建设强大的中央银行，推进人民币国际化。要推动人民币离岸金融业务渐进式发展，提高中央银行的话语权。",
+     ("推动人民币离岸金融业务渐进式发展", "partOf", "推进人民币国际化"),
+     ("推动人民币离岸金融业务渐进式发展", "partOf", "加快建设强大的中央银行")),
+    ("加快建设强大的中央银行，推进人民币国际化。要推动人民币离岸金融业务渐进式发展，提高中央银行的话语权。",
+     ("提高中央银行的话语权", "partOf", "加快建设强大的中央银行"), None),
+    # a short heading is no lead of the paragraphs under it (readers do not link them)
+    ("提升风险评估能力\n\n相关金融机构应加快数字化转型，完善精细化运营体系。",
+     None, ("加快数字化转型", "partOf", "提升风险评估能力")),
+])
+def test_lead_measures(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected is None or expected in rels, rels
+    assert absent is None or absent not in rels
+
+
+@pytest.mark.parametrize("text, kept, dropped", [
+    # named only inside one measure: a word of its label, no node
+    ("要不断完善数字经济治理体系。", "不断完善数字经济治理体系", "数字经济"),
+    # named on its own too: a node
+    ("数字经济发展迅速。要不断完善数字经济治理体系。", "数字经济", None),
+    # inside two different measures: a theme of the text, a node
+    ("要不断完善数字经济治理体系，做强做优数字经济产业。", "数字经济", None),
+])
+def test_concepts_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, dropped):
+    labels = {m.label for m in extractor.extract(article_of(text)).mentions}
+    assert kept in labels, labels
+    assert dropped is None or dropped not in labels
