@@ -1180,7 +1180,8 @@ def _byline(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
 
 def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     """In an interview or a press conference, the measures of a speaker's answer (the
-    paragraphs from ``某某：`` to the next question or speaker) are undertaken by the
+    paragraphs from ``某某：`` to the next question (``记者：``, lists.toml
+    ``question_marks``) or speaker) are undertaken by the
     institution the speaker is affiliated with, when no other actor undertakes them."""
     mentions, out = st.mentions, []
     affiliations: dict[str, list[int]] = {}
@@ -1191,6 +1192,7 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             affiliations.setdefault(normalise(r.subject.label), []).append(index[id(r.object)])
     done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
     first, para_of = _paragraphs(article)
+    asks = tuple(ex.rs.lists.get("question_marks", ()))
     turn: dict[int, list[int]] = {}  # paragraph -> the institutions of its speaker
     current: list[int] = []
     for para in sorted(first):
@@ -1199,7 +1201,10 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         if colon is not None:  # a new turn: a question, or a speaker's answer
             names = [m for m in mentions if m.sentence == head.index and m.cls == "Person"
                      and m.end <= head.start + colon]
-            current = sorted({i for m in names for i in affiliations.get(normalise(m.label), ())})
+            if names or head.text[:colon].strip().endswith(asks):
+                current = sorted({i for m in names
+                                  for i in affiliations.get(normalise(m.label), ())})
+            # else a label inside the answer (关键词：……): the speaker goes on
         turn[para] = current
     for i, m in enumerate(mentions):
         if _allowed(cue.object, m) and id(m) not in done:

@@ -80,6 +80,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # a minister's answers are the ministry's measures
     ("记者采访了商务部部长王某。\n\n记者：今年有何打算？\n\n王某：我们将扩大企业覆盖范围。",
      {("商务部", "undertakes", "扩大企业覆盖范围")}),
+    # a label inside the answer (关键词：) does not end the speaker's turn
+    ("记者采访了商务部部长王某。\n\n王某：\n\n关键词：提振消费\n\n今年以来消费市场持续回暖。我们将扩大企业覆盖范围。",
+     {("商务部", "undertakes", "扩大企业覆盖范围")}),
     # the nearest coordinated group is the subject, not every entity of the clause
     ("数字金融和普惠金融在城市中推动实体经济发展。", {("数字金融", "enables", "实体经济"),
                                               ("普惠金融", "enables", "实体经济")}),
