@@ -973,6 +973,14 @@ class _CueSentence:
                       key=lambda m: mentions[m].end)[-1:]
         return [m for m in subs if self.fits(cue, "s", m)], objs
 
+    def _framed_place(self, cue) -> list[int]:
+        """The place of a frame that opens the sentence (在黄浦区，……)."""
+        words = [c for c in self.chunks if c.pos != "bos"][:3]
+        if len(words) == 3 and words[0].text == "在" and words[2].text in ("，", ",") \
+                and words[1].mention is not None and self.fits(cue, "o", words[1].mention):
+            return [words[1].mention]
+        return []
+
     # ------------------------------------------------------------ no cue word
     def wordless(self) -> list[tuple[int, str, int, str]]:
         out = []
@@ -980,7 +988,8 @@ class _CueSentence:
             if cue.shape == "actor":
                 out += self._actor(cue)
             elif cue.shape == "place_subject":
-                places = [m for m in self.own[:1] if self.fits(cue, "o", m)]  # it leads
+                places = [m for m in self.own[:1] if self.fits(cue, "o", m)] \
+                    or self._framed_place(cue)  # it leads
                 # places written one inside the next (某省某市……): the innermost
                 for m in self.own[1:]:
                     if not places or not self.fits(cue, "o", m) or \

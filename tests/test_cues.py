@@ -72,6 +72,8 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # a place at the start of a name, a branch of its parent
     ("交通银行江苏省分行召开会议。", {("交通银行江苏省分行", "partOf", "交通银行"),
                                      ("交通银行江苏省分行", "locatedIn", "江苏省")}),
+    # a place in a frame that opens the sentence (在某区，……) places what the sentence names
+    ("在黄浦区，“要素一张图”实现了核心要素可视化管理。", {("要素一张图", "locatedIn", "黄浦区")}),
     # places inside places, by the gazetteer
     ("山西省和太原市都开通了跨省通办窗口。", {("太原市", "locatedIn", "山西省")}),
     # an institution named inside a measure carries it out; a measure naming a technology uses it
