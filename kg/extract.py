@@ -254,13 +254,13 @@ class Extractor:
         self._section_relations(article, ctxs, st.mentions, st.relations, st.heads,
                                 st.item_mentions)
         self._discourse_relations(article, st, traces)
-        inner = _inner_concepts(st.mentions)
+        inner = _inner_words(st.mentions, self.rs.vocab)
         for i in sorted(inner) if traces is not None else ():
             m = st.mentions[i]
             if m.sentence < len(traces) and traces[m.sentence] is not None:
                 traces[m.sentence].matches.append(
-                    (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: a concept named only inside "
-                                                 f"one longer entity ({inner[i]})"]))
+                    (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: named only inside "
+                                                 f"a longer entity's label ({inner[i]})"]))
         dropped = {id(st.mentions[i]) for i in inner}
         mentions = [m for m in st.mentions if id(m) not in dropped]
         relations = [r for r in st.relations
@@ -649,7 +649,8 @@ class Extractor:
 def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
     before the first verb, after a short leading phrase (同时，/ 例如，/ X：/ a person's X认为，)
-    and after a leading verb of encouragement (鼓励科技企业……: the encouraged actor)."""
+    and after a leading verb of encouragement (鼓励科技企业……: the encouraged actor); of
+    a relative clause (成都银行推出的“蓉易贷”), the head."""
     start = 0
     for i, t in enumerate(chunks[:8]):
         if t.text in ("，", "：", ":", ","):
@@ -665,11 +666,18 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
     if start < len(chunks) and chunks[start].text in leading:
         start += 1
     out: list[int] = []
-    for t in chunks[start:]:
+    j = start
+    while j < len(chunks):
+        t = chunks[j]
         if t.mention is not None:
             out.append(t.mention)
+        elif out and t.pos.startswith("v") and j + 2 < len(chunks) and chunks[j + 1].text == "的" \
+                and chunks[j + 2].mention is not None:
+            out, j = [], j + 2  # a relative clause (成都银行推出的“蓉易贷”): its head is the subject
+            continue
         elif t.pos.startswith("v") or t.pos == "p" or t.text in ("，", "。", "；", "：", "是"):
             break
+        j += 1
     return out
 
 
@@ -737,21 +745,27 @@ def _chunk(tokens: list[Token], mentions: list[Mention], local: list[int]) -> li
     return out
 
 
-def _inner_concepts(mentions: list[Mention]) -> dict[int, str]:
-    """Concepts the article names only inside one longer entity (数字经济 only in 不断完善
-    数字经济治理体系): a word of that entity's label, not a node of its own. Index -> the
-    holder's label. A concept named on its own, or inside two different entities, stays."""
+def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
+    """Words of a longer entity's label, not nodes of their own: a concept the article names
+    only inside one longer entity (数字经济 only in 不断完善数字经济治理体系), a product named
+    only inside institutions' names (大数据中心 in 成都市大数据中心). Index -> a holder's
+    label. A concept named on its own or inside two entities, a product named on its own or
+    inside a measure (推出“泉城链”), stays."""
     holders: dict[str, set[str]] = {}
     by_label: dict[str, list[int]] = {}
     for i, m in enumerate(mentions):
-        if m.cls != "Concept":
+        product = vocab.core(m.cls) == "Product"
+        if m.cls != "Concept" and not product:
             continue
         by_label.setdefault(m.label, []).append(i)
-        held = {k.label for k in mentions if k.label != m.label and k.start <= m.start
-                and m.end <= k.end and (k.start, k.end) != (m.start, m.end)}
-        holders.setdefault(m.label, set()).update(held or {""})
-    return {i: next(iter(held)) for label, held in holders.items()
-            if len(held) == 1 and "" not in held for i in by_label[label]}
+        held = [k for k in mentions if k.label != m.label and k.start <= m.start
+                and m.end <= k.end and (k.start, k.end) != (m.start, m.end)]
+        if product and any(vocab.core(k.cls) != "Institution" for k in held):
+            held = []
+        holders.setdefault(m.label, set()).update({k.label for k in held} or {""})
+    return {i: sorted(held)[0] for label, held in holders.items()
+            if "" not in held and (len(held) == 1 or mentions[by_label[label][0]].cls != "Concept")
+            for i in by_label[label]}
 
 
 def _dedupe(relations: list[Relation]) -> list[Relation]:
@@ -974,12 +988,18 @@ class _CueSentence:
         return [m for m in subs if self.fits(cue, "s", m)], objs
 
     def _framed_place(self, cue) -> list[int]:
-        """The place of a frame that opens the sentence (在黄浦区，……)."""
+        """The place of a frame that opens the sentence (在黄浦区，……), or the place that
+        acts in a relative clause opening it (武汉市推出的“江城智治”平台……)."""
         words = [c for c in self.chunks if c.pos != "bos"][:3]
-        if len(words) == 3 and words[0].text == "在" and words[2].text in ("，", ",") \
-                and words[1].mention is not None and self.fits(cue, "o", words[1].mention):
-            return [words[1].mention]
-        return []
+        if len(words) < 3:
+            return []
+        if words[0].text == "在" and words[2].text in ("，", ","):
+            place = words[1].mention
+        elif words[1].pos.startswith("v") and words[2].text == "的":
+            place = words[0].mention
+        else:
+            return []
+        return [place] if place is not None and self.fits(cue, "o", place) else []
 
     # ------------------------------------------------------------ no cue word
     def wordless(self) -> list[tuple[int, str, int, str]]:

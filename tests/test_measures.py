@@ -36,6 +36,11 @@ def measures(extractor, text: str) -> set[str]:
     ("出台了一系列举措。", set(), {"一系列举措"}),
     # jieba's adverb+verb words are actions
     ("同时，积极参与国际金融规则制定。", {"积极参与国际金融规则制定"}, set()),
+    # a time adverbial before the modal is no part of the measure
+    ("管理局表示，下一步将完善政府性融资担保体系。", {"完善政府性融资担保体系"},
+     {"下一步将完善政府性融资担保体系"}),
+    # jieba's dictionary tags 建立健全 as a person's name: it is an action
+    ("要建立健全数据共享标准。", {"建立健全数据共享标准"}, set()),
 ])
 def test_measure_labels(extractor, text, present, absent):
     got = measures(extractor, text)
