@@ -158,8 +158,8 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         if 0 < len(lead) <= 4:
             alts.append(lead + label)
     m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
-    if m and m.group(1) != label:
-        alts.append(m.group(1))
+    if m and m.group(1) != label and m.start() == 0:
+        alts.append(m.group(1))  # “浙里办”App is also 浙里办; 推广“蓉易贷”模式 is no 蓉易贷
     forms = cleanup.forms(label)  # drop, alt and reject patterns, length, stop labels
     if forms is None:
         return None

@@ -46,3 +46,15 @@ def test_measure_labels(extractor, text, present, absent):
     got = measures(extractor, text)
     assert present <= got, got
     assert not (absent & got), got
+
+
+@pytest.mark.parametrize("text, label, alt, has", [
+    # a quoted name that opens a label is an alternative label of it
+    ("浙江上线了“浙里办”App。", "浙里办App", "浙里办", True),
+    # a quoted name inside a measure is no label of the measure
+    ("要推广“蓉易贷”模式。", "推广蓉易贷模式", "蓉易贷", False),
+])
+def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
+    alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
+            for a in m.alts}
+    assert (alt in alts) is has, alts
