@@ -41,6 +41,9 @@ def measures(extractor, text: str) -> set[str]:
      {"下一步将完善政府性融资担保体系"}),
     # jieba's dictionary tags 建立健全 as a person's name: it is an action
     ("要建立健全数据共享标准。", {"建立健全数据共享标准"}, set()),
+    # the first of 一是……；二是…… items after a lead-in ending with a comma
+    ("对此，专家建议，一是加快打通部门数据；二是完善数据安全管理制度。",
+     {"加快打通部门数据", "完善数据安全管理制度"}, set()),
 ])
 def test_measure_labels(extractor, text, present, absent):
     got = measures(extractor, text)
