@@ -656,7 +656,7 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
         if t.text in ("，", "：", ":", ","):
             if all(c.mention is None for c in chunks[:i]) or t.text in "：:" or (
                     any(c.text in says for c in chunks[:i]) and
-                    all(c.ent == "Person" for c in chunks[:i] if c.mention is not None)):
+                    any(c.ent == "Person" for c in chunks[:i] if c.mention is not None)):
                 start = i + 1  # a person's words (X认为，……): the speaker is not the subject
             break
     # skip pronouns and interview words (您认为 / 我认为) before the subject
@@ -1031,12 +1031,17 @@ class _CueSentence:
         """Each measure is undertaken by the nearest actor before it in its clause, else in
         an earlier clause of the sentence, else by the carried subject."""
         fits, clause, ents = self.fits, self.clause, self.ents
+        # a speaker's clause (某大学教授某某认为，): the speaker's institution is no actor
+        speaking = {clause[j] for j, t in enumerate(self.chunks)
+                    if t.mention is None and t.text in self.ex._says} \
+            & {clause[j] for j, a in ents if self.mentions[a].cls == "Person"}
         out = []
         for i, m in ents:
             if not fits(cue, "o", m):
                 continue
             near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
-            before = [a for j, a in ents if clause[j] < clause[i] and fits(cue, "s", a)]
+            before = [a for j, a in ents if clause[j] < clause[i] and clause[j] not in speaking
+                      and fits(cue, "s", a)]
             out += [(s, cue.predicate, m, cue.id)
                     for s in (near[-1:] or before[-1:] or self.fallback(cue, []))]
         return out

@@ -105,6 +105,9 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     # a list item ends with its paragraph: no measure of a list addresses what follows it
     ("如何破解这些难题？一是推广街乡吹哨、部门报到工作模式。\n\n当前仍存在信息孤岛和数字鸿沟。",
      ("推广街乡吹哨、部门报到工作模式", "addresses", "信息孤岛")),
+    # a speaker's institution does not undertake what the speaker says should be done
+    ("浙江大学公共管理学院教授李明认为，数字政府建设要坚持以人民为中心。",
+     ("浙江大学公共管理学院", "undertakes", "坚持以人民为中心")),
     # a place is not located in its own short name
     ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
     # 商务部门 (the commerce departments) is no unit of 商务部: a name goes on after its parent
