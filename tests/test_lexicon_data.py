@@ -126,6 +126,17 @@ def segmenter():
                                                     ("政府工作报告", "doc")]),
     ("对数字经济新形态实行包容审慎监管", [("包容审慎监管", "remedy")]),
     ("实施东数西算工程", [("东数西算工程", "programme")]),
+    # named state bodies, market infrastructure, financial firms and platforms
+    ("中组部、中宣部和国家林业和草原局联合印发", [("中组部", "gov"), ("中宣部", "gov"),
+                                                   ("国家林业和草原局", "gov")]),
+    ("中债登和上海清算所发布数据", [("中债登", "fin"), ("上海清算所", "fin")]),
+    ("中国银行间市场交易商协会发布指引", [("中国银行间市场交易商协会", "assoc")]),
+    ("中信建投和国泰海通证券", [("中信建投", "fin"), ("国泰海通证券", "fin")]),
+    ("成都银行推出京东白条和微信分付", [("成都银行", "bank"), ("京东白条", "finprod"),
+                                        ("微信分付", "finprod")]),
+    ("通过个人所得税App和渝快办办理", [("个人所得税App", "product"), ("渝快办", "product")]),
+    # a city bank's name does not swallow the interbank market
+    ("青岛银行间市场交易活跃", [("青岛", "city"), ("银行间市场", "concept")]),
     # untyped segmentation words only keep text together
     ("推动数实融合，提升金融服务质效", [("数实融合", None), ("质效", None)]),
 ])
@@ -141,6 +152,13 @@ def test_segmentation_keeps_typed_compounds_whole(segmenter, sentence, expected)
     ("规范数字金融市场竞争秩序", "金融市场"),
     ("构建统一的数字金融服务平台", "数字"),
     ("城乡居民收入稳步增长", "城乡"),
+    # city banks (上海银行, 青岛银行) are lexicon words: 银行间 stays with its market
+    ("上海银行间同业拆放利率下行", "上海银行"),
+    ("重庆银行间债券市场交易活跃", "重庆银行"),
+    ("广州银行保险业服务实体经济", "广州银行"),
+    # short names that are also common words are not in the lexicon
+    ("要发扬钉钉子精神，不赚快钱", "钉钉"),
+    ("提高大家保险意识", "大家保险"),
 ])
 def test_segmentation_does_not_glue_neighbours(segmenter, sentence, absent):
     assert absent not in [t.text for t in segmenter.tokens(sentence)]
