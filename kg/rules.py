@@ -193,6 +193,87 @@ def linear_enough(pattern: str) -> bool:
     return not risky(tree, False)
 
 
+MAX_LITERALS = 64  # strings a required-literal set may hold before it is given up
+
+
+def required_literals(pattern: str) -> frozenset | None:
+    """Strings one of which every match of the regex contains (``.*(大学|学院)`` needs 大学
+    or 学院), the most selective such set found; None when none is found (or the pattern
+    is not one ``re`` parses, or ignores case). The matcher skips a rule whose word regex
+    finds none of them in a sentence."""
+    try:
+        tree, c, repeats = _regex_tree(pattern)
+    except Exception:  # noqa: BLE001 -- not parsable by re: no prefilter
+        return None
+    if tree.state.flags & c.SRE_FLAG_IGNORECASE:
+        return None
+
+    def product(a: set, b: set) -> set | None:
+        out = {x + y for x in a for y in b}
+        return out if len(out) <= MAX_LITERALS else None
+
+    def exact(op, av) -> set | None:
+        """The strings this item matches, when they are few and fixed."""
+        if op == c.LITERAL:
+            return {chr(av)}
+        if op == c.IN and all(o == c.LITERAL for o, _ in av):
+            return {chr(a) for _, a in av}
+        if op == c.SUBPATTERN and not av[1] and not av[2]:
+            return exact_sequence(av[3])
+        if op == c.BRANCH:
+            return union(exact_sequence(b) for b in av[1])
+        return None
+
+    def exact_sequence(items) -> set | None:
+        out: set | None = {""}
+        for item in items:
+            one = exact(*item)
+            out = product(out, one) if one is not None else None
+            if out is None:
+                return None
+        return out
+
+    def union(sets) -> set | None:
+        out: set = set()
+        for s in sets:
+            if s is None:
+                return None
+            out |= s
+        return out if len(out) <= MAX_LITERALS else None
+
+    def needed(op, av) -> set | None:
+        """Strings one of which every match of this item contains."""
+        if op == c.SUBPATTERN and not av[1] and not av[2]:
+            return sequence(av[3])
+        if op == c.BRANCH:
+            return union(sequence(b) for b in av[1])
+        if op in repeats and av[0] >= 1:
+            return sequence(av[2])
+        return None
+
+    def better(a: set | None, b: set | None) -> set | None:
+        usable = [s for s in (a, b) if s and "" not in s]
+        return max(usable, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+
+    def sequence(items) -> set | None:
+        """Consecutive fixed items make one string; else the best of the items."""
+        best, run = None, {""}
+        for op, av in items:
+            one = exact(op, av)
+            joined = product(run, one) if one is not None else None
+            if joined is not None:
+                run = joined
+                continue
+            best = better(best, run)
+            run = one if one is not None else {""}
+            if one is None:
+                best = better(best, needed(op, av))
+        return better(best, run)
+
+    found = sequence(tree)
+    return frozenset(found) if found else None
+
+
 WORD_UNBOUNDED = 64  # characters: a word this short runs a linear-enough regex unbounded
 
 
@@ -331,7 +412,6 @@ class Rule:
     counter_examples: tuple
     file: str
     nested: bool = False  # matches the plain words, and its entities may sit inside others
-    anchor: frozenset | None = None  # words one of which must occur for the rule to match
     subject: frozenset | None = None  # classes the sentence's own subject must have
 
 
@@ -346,20 +426,6 @@ def constraint(spec: TokenSpec) -> TokenSpec:
 def distinct_constraints(pattern: tuple) -> list[TokenSpec]:
     """The pattern's token constraints, each once, in order."""
     return list(dict.fromkeys(constraint(t) for t in pattern))
-
-
-def anchor_of(pattern: tuple) -> frozenset | None:
-    """The smallest set of words of which a match needs one (a required literal item)."""
-    best = None
-    for t in pattern:
-        if t.min == 0 or t.negate or t.any_of is not None:
-            continue
-        words = frozenset([t.text]) if t.text is not None else t.in_
-        if words is not None and t.not_in is not None:
-            words = words - t.not_in
-        if words is not None and (best is None or len(words) < len(best)):
-            best = words
-    return best
 
 
 @dataclass(frozen=True)
@@ -861,7 +927,7 @@ class _Loader:
         exs, cexs = self.examples(raw, where)
         return Rule(str(rid), str(raw.get("description", "")), priority, stage, pattern,
                     tuple(ents), tuple(rels), sections, item, head, exs, cexs, file,
-                    bool(nested), anchor_of(pattern), subject)
+                    bool(nested), subject)
 
     def section(self, raw, file: str) -> SectionRule | None:
         sid = raw.get("id") if isinstance(raw, dict) else None
