@@ -34,8 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .model import Token
-from .rules import (MAX_PREDICATES, Rule, TokenSpec, constraint, distinct_constraints,
-                    required_literals)
+from .rules import MAX_PREDICATES, Rule, TokenSpec, constraint, distinct_constraints
 
 
 @dataclass(frozen=True)
@@ -148,10 +147,8 @@ def _spec_needs(spec: TokenSpec) -> list[Need]:
     for kind, values in (("entity", spec.entity), ("type", spec.types), ("class", spec.classes)):
         if values is not None:
             out.append(Need(frozenset((kind, v) for v in values)))
-    if spec.regex is not None:
-        literals = required_literals(spec.regex.pattern)
-        if literals is not None:
-            out.append(Need(literals=literals))
+    if spec.regex is not None and spec.regex.literals is not None:
+        out.append(Need(literals=spec.regex.literals))
     if spec.pos is not None:
         out.append(Need(frozenset(("pos*", t[:-1]) if t.endswith("*") else ("pos", t)
                                   for t in spec.pos)))

@@ -10,7 +10,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import InputError, RuleError
@@ -121,8 +121,10 @@ def _type_name(t) -> str:
     return _TYPE_NAMES[t]
 
 
+@lru_cache(maxsize=1024)  # a loaded pattern is parsed once for all the checks below
 def _regex_tree(pattern: str):
-    """(the parsed pattern, the sre constants, the repeat opcodes) for the shape checks."""
+    """(the parsed pattern, the sre constants, the repeat opcodes) for the shape checks
+    and ``required_literals``: read only."""
     import re._constants as c
     import re._parser as sre
 
@@ -194,6 +196,9 @@ def linear_enough(pattern: str) -> bool:
 
 
 MAX_LITERALS = 64  # strings a required-literal set may hold before it is given up
+# what re parses as literal characters but the regex package does not: a POSIX class
+# ([[:alpha:]]) and a fuzzy constraint ({e<=1}); no literals are taken from such a pattern
+REGEX_ONLY_SYNTAX = re.compile(r"\[:|\{(?![\d,])")
 
 
 def required_literals(pattern: str) -> frozenset | None:
@@ -201,6 +206,8 @@ def required_literals(pattern: str) -> frozenset | None:
     or 学院), the most selective such set found; None when none is found (or the pattern
     is not one ``re`` parses, or ignores case). The matcher skips a rule whose word regex
     finds none of them in a sentence."""
+    if REGEX_ONLY_SYNTAX.search(pattern):
+        return None
     try:
         tree, c, repeats = _regex_tree(pattern)
     except Exception:  # noqa: BLE001 -- not parsable by re: no prefilter
@@ -282,9 +289,10 @@ class BoundedRegex:
     in time: past REGEX_TIMEOUT it raises a RuleError naming the rule, not a hang.
     ``word_match`` (the matcher's test of one token) runs a linear-enough pattern with
     the standard library's ``re`` instead, unbounded: several times faster, and a word is
-    short."""
+    short. A text that holds none of the pattern's ``literals`` (``required_literals``)
+    holds no match: the regex does not run on it."""
 
-    __slots__ = ("pattern", "where", "_rx", "_plain")
+    __slots__ = ("pattern", "where", "literals", "_rx", "_plain", "_has_literal")
 
     def __init__(self, pattern: str, where: str):
         import regex
@@ -295,19 +303,25 @@ class BoundedRegex:
             self._plain = re.compile(pattern) if linear_enough(pattern) else None
         except re.error:
             self._plain = None
+        self.literals = required_literals(pattern)
+        self._has_literal = None if self.literals is None else \
+            re.compile("|".join(map(re.escape, sorted(self.literals)))).search
 
     def word_match(self, word: str) -> bool:
         """Whether one token's text matches the whole pattern."""
+        if self._has_literal is not None and self._has_literal(word) is None:
+            return False
         if self._plain is not None and len(word) <= WORD_UNBOUNDED:
             return self._plain.fullmatch(word) is not None
         return self.fullmatch(word) is not None
 
     def _bounded(self, method: str, *args):
+        text = args[1] if method == "sub" else args[0]
+        if self._has_literal is not None and self._has_literal(text) is None:
+            return text if method == "sub" else None
         try:
             return getattr(self._rx, method)(*args, timeout=REGEX_TIMEOUT)
         except TimeoutError:
-            text = next((a for a in args if isinstance(a, str) and a is not args[0]), "") \
-                if method == "sub" else args[0]
             raise RuleError([f"{self.where}: regex {self.pattern!r} ran over {REGEX_TIMEOUT:g} s "
                              f"on {text[:30]!r}: it backtracks catastrophically; simplify it"]) \
                 from None

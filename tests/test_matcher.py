@@ -230,25 +230,6 @@ def test_which_word_regexes_may_run_unbounded(pattern, linear):
 
 
 # ------------------------------------------------------------------ prefilter
-@pytest.mark.parametrize("pattern, literals", [
-    (".*(大学|学院)", {"大学", "学院"}),
-    (".*银行", {"银行"}),
-    ("[甲乙]公司.*", {"甲公司", "乙公司"}),
-    ("(数字|智慧)(城市|金融)", {"数字城市", "数字金融", "智慧城市", "智慧金融"}),
-    ("(局|厅|.*管理局)", {"局", "厅", "管理局"}),
-    ("a(b|)c", {"ac", "abc"}),
-    ("第.+次", {"第"}),
-    ("(?!.*(发挥|处理)$).+", None),  # nothing every match holds
-    ("x*", None),
-    ("(?i)ab", None),  # case folded: no literal test
-    ("\\p{Han}+", None),  # not a pattern re parses
-])
-def test_required_literals(pattern, literals):
-    from kg.rules import required_literals
-
-    assert required_literals(pattern) == (frozenset(literals) if literals else None)
-
-
 def _bundled_tokens(ex) -> list[list[Token]]:
     from pathlib import Path
 
@@ -259,29 +240,6 @@ def _bundled_tokens(ex) -> list[list[Token]]:
         out += [ex.segmenter.tokens(sent.text, sent.start) for sent in read_article(path).sentences]
     out.append(tokens_of("银行/=Bank 推出/v 、/x 和/c *数字金融/=Concept *贷/n 长治/ns 上海市/=City"))
     return out
-
-
-def _regexes(spec: TokenSpec) -> list:
-    out = [spec.regex] if spec.regex is not None else []
-    for a in spec.any_of or ():
-        out += _regexes(a)
-    return out
-
-
-def test_every_word_a_shipped_regex_matches_holds_one_of_its_literals():
-    from kg.curated import load_extractor
-    from kg.rules import required_literals
-
-    ex = load_extractor()
-    words = {t.text for tokens in _bundled_tokens(ex) for t in tokens}
-    words |= {"中国人民银行成都分行", "河南省自然资源厅", "宁波财经学院", "十四五规划", "12"}
-    patterns = {rx for rule in ex.rs.rules for spec in rule.pattern for rx in _regexes(spec)}
-    with_literals = {rx: required_literals(rx.pattern) for rx in patterns}
-    assert sum(lits is not None for lits in with_literals.values()) > len(patterns) // 2
-    for rx, lits in with_literals.items():
-        for w in words:
-            if lits is not None and rx.word_match(w):
-                assert any(lit in w for lit in lits), (rx.pattern, w)
 
 
 def _met_by(rule: Rule, tokens: list[Token], type_class: dict) -> bool:
