@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .model import Token
 from .rules import MAX_PREDICATES, Rule, TokenSpec, constraint, distinct_constraints
@@ -122,16 +122,12 @@ def token_atoms(tok: Token, type_class: dict) -> list[tuple]:
     return out
 
 
-class Need:
+class Need(NamedTuple):
     """A sentence can hold a match only if one of its tokens has one of ``atoms``
-    (``token_atoms``) or one of its words holds one of ``literals``."""
+    (``token_atoms``) or a word holding one of ``literals``."""
 
-    __slots__ = ("atoms", "literals", "search")
-
-    def __init__(self, atoms: frozenset = frozenset(), literals: frozenset = frozenset()):
-        self.atoms, self.literals = atoms, literals
-        self.search = re.compile("|".join(map(re.escape, sorted(literals)))).search \
-            if literals else None
+    atoms: frozenset = frozenset()
+    literals: frozenset = frozenset()
 
 
 def _spec_needs(spec: TokenSpec) -> list[Need]:
@@ -166,12 +162,8 @@ def rule_needs(rule: Rule) -> tuple[Need, ...]:
     """What a sentence needs for ``rule`` to match in it: the needs of every token spec a
     match cannot skip (min >= 1). Necessary only: a sentence that has them all may hold no
     match, one that lacks one holds none."""
-    needs: dict[tuple, Need] = {}
-    for spec in rule.pattern:
-        if spec.min >= 1:
-            for n in _spec_needs(constraint(spec)):
-                needs.setdefault((n.atoms, n.literals), n)
-    return tuple(needs.values())
+    return tuple(dict.fromkeys(n for spec in rule.pattern if spec.min >= 1
+                               for n in _spec_needs(constraint(spec))))
 
 
 # ------------------------------------------------------------ token signatures
@@ -386,21 +378,18 @@ class Prefilter:
     def __init__(self, rules: list[CompiledRule], type_class: dict):
         self.type_class = type_class
         self.atom_bits: dict[tuple, int] = {}  # atom -> bits of the needs it meets
-        self.literal_needs: list[tuple[int, Callable]] = []  # bit, search of its literals
+        self.literal_bits: dict[str, int] = {}  # literal -> bits of the needs it meets
         self.needs: dict[int, int] = {}  # id(compiled rule) -> bits of its needs
-        bit_of: dict[tuple, int] = {}
+        bit_of: dict[Need, int] = {}
         for c in rules:
-            bits = 0
             for n in c.needs:
-                bit = bit_of.get((n.atoms, n.literals))
-                if bit is None:
-                    bit = bit_of[n.atoms, n.literals] = 1 << len(bit_of)
-                    for atom in n.atoms:
-                        self.atom_bits[atom] = self.atom_bits.get(atom, 0) | bit
-                    if n.search is not None:
-                        self.literal_needs.append((bit, n.search))
-                bits |= bit
-            self.needs[id(c)] = bits
+                if n not in bit_of:
+                    bit = bit_of[n] = 1 << len(bit_of)
+                    for table, keys in ((self.atom_bits, n.atoms), (self.literal_bits, n.literals)):
+                        for k in keys:
+                            table[k] = table.get(k, 0) | bit
+            self.needs[id(c)] = sum(bit_of[n] for n in c.needs)  # distinct needs, distinct bits
+        self.longest = max(map(len, self.literal_bits), default=0)
         self.table: list[int | None] = []
         self.generation = SIGNATURES.generation
 
@@ -412,18 +401,18 @@ class Prefilter:
             if bits is None:
                 bits = table[ord(ch)] = self._token_bits(tok)
             met |= bits
-        words = None
-        for bit, search in self.literal_needs:
-            if not met & bit:
-                words = words or "\n".join({t.text for t in tokens})
-                if search(words):
-                    met |= bit
         return met
 
     def _token_bits(self, tok: Token) -> int:
+        """The needs one token meets: by its atoms, and by the literals in its word (each
+        piece of the word up to the longest literal looked up)."""
         bits, get = 0, self.atom_bits.get
         for atom in token_atoms(tok, self.type_class):
             bits |= get(atom, 0)
+        word, literal = tok.text, self.literal_bits.get
+        for i in range(len(word)):
+            for j in range(i + 1, min(len(word), i + self.longest) + 1):
+                bits |= literal(word[i:j], 0)
         return bits
 
 

@@ -273,23 +273,27 @@ class Segmenter:
                         yield xx, "x"
 
     def _route(self, sentence: str) -> list:
-        """jieba's ``Tokenizer.get_DAG`` and ``calc``: the best (score, end) per position."""
+        """jieba's ``Tokenizer.get_DAG`` and ``calc``: the best (score, end) per position,
+        the words from each position scored as they are found (the same sums in the same
+        order: the same floats)."""
         freq, n = self._freq, len(sentence)
         logtotal = self._logtotal
         route: list = [None] * n + [(0, 0)]
-        dag = []
-        for k in range(n):
-            ends = []
+        for k in range(n - 1, -1, -1):
+            best = None
             i, frag = k, sentence[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    ends.append(i)
+            while i < n:
+                f = freq.get(frag)
+                if f is None:
+                    break
+                if f:  # a word (0: only the prefix of one)
+                    score = (log(f) - logtotal + route[i + 1][0], i)
+                    if best is None or score > best:
+                        best = score
                 i += 1
                 frag = sentence[k:i + 1]
-            dag.append(ends or [k])
-        for idx in range(n - 1, -1, -1):
-            route[idx] = max((log(freq.get(sentence[idx:x + 1]) or 1) - logtotal
-                              + route[x + 1][0], x) for x in dag[idx])
+            # no word here: the character alone, at jieba's frequency 1
+            route[k] = best or (log(1) - logtotal + route[k + 1][0], k)
         return route
 
     def _cut_dag(self, sentence: str) -> Iterator[tuple[str, str]]:
