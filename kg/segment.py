@@ -24,6 +24,7 @@ import logging
 import re
 import sys
 from dataclasses import dataclass
+from itertools import chain, repeat
 from math import log
 from typing import Iterator
 
@@ -101,7 +102,7 @@ class Model:
         freq, total, runs = p["freq"], p["total"], p["tag_runs"]
         _require(len(words) == len(freq) and words != [""], "word tables")
         _require(type(total) is int and total > 0, "total")
-        _require({type(f) for f in freq} == {int} and min(freq) >= 0, "frequencies")
+        _require(set(map(type, freq)) == {int} and min(freq) >= 0, "frequencies")
         _require(all(type(t) is str and type(n) is int and n > 0 for t, n in runs)
                  and sum(n for _, n in runs) <= len(words), "tags")
         other = p["other_tags"]
@@ -114,21 +115,19 @@ class Model:
                 states[text] = (a, b)
             return states[text]
 
-        char_states = {c: tuple(state(x) for x in v) for c, v in p["char_states"].items()}
+        char_states = {c: tuple(map(state, v)) for c, v in p["char_states"].items()}
         start = {state(k): v for k, v in p["start"].items()}
         trans = {state(k): {state(k2): x for k2, x in v.items()} for k, v in p["trans"].items()}
         emit = {state(k): v for k, v in p["emit"].items()}
         _require(char_states and all(char_states.values()), "char_states")
-        used = {x for v in char_states.values() for x in v}
+        used = set(chain.from_iterable(char_states.values()))
         _require(used <= start.keys() and used <= trans.keys() and used <= emit.keys(),
                  "HMM states")
-        numbers = [*start.values(), *(x for v in trans.values() for x in v.values()),
-                   *(x for v in emit.values() for x in v.values())]
-        _require({type(x) for x in numbers} <= {float, int}, "HMM probabilities")
-        tags, at = {}, 0
-        for t, n in runs:
-            tags.update(dict.fromkeys(words[at:at + n], t))
-            at += n
+        numbers = chain(start.values(), *(v.values() for v in trans.values()),
+                        *(v.values() for v in emit.values()))
+        _require(set(map(type, numbers)) <= {float, int}, "HMM probabilities")
+        # the words of each run of tags in turn, then the words without a frequency
+        tags = dict(zip(words, chain.from_iterable(repeat(t, n) for t, n in runs)))
         tags.update(other)
         return cls(dict(zip(words, freq)), total, tags, char_states, start, trans, emit)
 
