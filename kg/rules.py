@@ -204,8 +204,9 @@ REGEX_ONLY_SYNTAX = re.compile(r"\[:|\{(?![\d,])")
 def required_literals(pattern: str) -> frozenset | None:
     """Strings one of which every match of the regex contains (``.*(大学|学院)`` needs 大学
     or 学院), the most selective such set found; None when none is found (or the pattern
-    is not one ``re`` parses, or ignores case). The matcher skips a rule whose word regex
-    finds none of them in a sentence."""
+    is not one ``re`` parses, or ignores case). A BoundedRegex does not run on a text
+    without one, and the matcher's prefilter skips a sentence without one for the rules
+    whose token specs have the regex."""
     if REGEX_ONLY_SYNTAX.search(pattern):
         return None
     try:
