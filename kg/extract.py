@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .matcher import SIGNATURES, Match, compiled
+from .matcher import SIGNATURES, Match, Prefilter, compiled
 from .model import Article, Extraction, Mention, Relation, Sentence, Token, header_mentions
 from .names import normalise, short_forms
 from .rules import Cleanup, Rule, RuleSet, SectionRule, ordinal
@@ -209,8 +209,11 @@ class Extractor:
         self.lexicon = lexicon
         self.type_class = {name: t.cls for name, t in lexicon.types.items()}
         self._seg = segmenter
-        self._stages = [(stage, [(r, compiled(r, self.type_class)) for r in rules.rules
-                                 if r.stage == stage]) for stage in rules.stages]
+        pairs = [(r, compiled(r, self.type_class)) for r in rules.rules]
+        self._prefilter = Prefilter([c for _, c in pairs], self.type_class)
+        needs = self._prefilter.needs
+        self._stages = [(stage, [(r, c, needs[id(c)]) for r, c in pairs if r.stage == stage])
+                        for stage in rules.stages]
         self._by_context: dict[tuple, list] = {}
         # cue word -> its cue rules; first character -> cue words, longest first
         self._cues_by_word: dict[str, list] = {}
@@ -226,11 +229,12 @@ class Extractor:
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
-        """(stage, [(rule, compiled rule)]) of the rules that may apply in this context."""
+        """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
+        context."""
         key = (ctx.role, ctx.item is not None, ctx.head)
         hit = self._by_context.get(key)
         if hit is None:
-            hit = self._by_context[key] = [(stage, [(r, c) for r, c in rules if _applies(r, ctx)])
+            hit = self._by_context[key] = [(stage, [x for x in rules if _applies(x[0], ctx)])
                                            for stage, rules in self._stages]
         return hit
 
@@ -325,23 +329,25 @@ class Extractor:
 
         SIGNATURES.start()
         token_key = SIGNATURES.key(tokens)  # one signature string per token list
-        token_words = {t.text for t in tokens}
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
         says = self._says
-        seen_chunks = None  # the chunks the subject, words and key below belong to
+        seen_chunks = None  # the chunks the subject, needs met and key below belong to
+        token_met = self._prefilter.met(token_key, tokens)
         for stage, stage_rules in self._stage_rules(ctx):
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
                 own = _subject(chunks, leading, skip, says)
                 subject = own or topics.get(ctx.section, [])
                 own_classes = {mentions[i].cls for i in own}
-                words = token_words if chunks is tokens else token_words | {t.text for t in chunks}
                 chunk_key = token_key if chunks is tokens else SIGNATURES.key(chunks)
+                # of tokens and chunks: nested rules match the one, the others the other
+                met = token_met if chunks is tokens else \
+                    self._prefilter.met(chunk_key, chunks, token_met)
                 seen_chunks = chunks
             matches = []
-            for r, c in stage_rules:
-                if (r.anchor is None or not r.anchor.isdisjoint(words)) and \
+            for r, c, needs in stage_rules:
+                if not needs & ~met and \
                         (r.subject is None or not r.subject.isdisjoint(own_classes)):
                     found = c.find(tokens, token_key) if r.nested else c.find(chunks, chunk_key)
                     if found:

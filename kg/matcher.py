@@ -17,6 +17,13 @@ signature ids, and ``str.translate`` maps it to each rule's mask string
 through a per-rule table filled on first sight of a signature. A signature's
 mask is made with the word and tag tests of all the rule's specs at once (a dict
 lookup each), the other tests spec by spec (``_MaskMaker``).
+
+Most rules cannot match most sentences, and a sentence's new words would fill their
+tables for nothing: ``Prefilter`` first checks what every match of a rule needs
+(``rule_needs``), for each token spec the pattern cannot skip a token with one of its
+words, tags, lexicon types or entity classes, and a word holding one of the literal
+strings of its word regex. The needs are bits of one integer, a sentence's met needs
+another, so a rule is tried only where ``needs & ~met`` is 0.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from .model import Token
 from .rules import MAX_PREDICATES, Rule, TokenSpec, constraint, distinct_constraints
@@ -99,6 +106,64 @@ def compile_spec(spec: TokenSpec, type_class: dict) -> Callable[[Token], bool]:
         pred = lambda t: all(c(t) for c in checks)  # noqa: E731
     _compiled[id(spec)] = (spec, pred)
     return pred
+
+
+# ------------------------------------------------------------ prefilter
+def token_atoms(tok: Token, type_class: dict) -> list[tuple]:
+    """What token specs test of one token, as atoms a Need may list: its word, its tag and
+    each prefix of it (for ``n*``), its lexicon type and class, entity class, quote flag."""
+    tag = tok.pos
+    out = [("word", tok.text), ("pos", tag), ("quoted", tok.quoted)]
+    out += [("pos*", tag[:i]) for i in range(len(tag) + 1)]
+    if tok.ltype is not None:
+        out += [("type", tok.ltype), ("type", "*"), ("class", type_class.get(tok.ltype))]
+    if tok.ent is not None:
+        out += [("entity", tok.ent), ("entity", "*")]
+    return out
+
+
+class Need(NamedTuple):
+    """A sentence can hold a match only if one of its tokens has one of ``atoms``
+    (``token_atoms``) or a word holding one of ``literals``."""
+
+    atoms: frozenset = frozenset()
+    literals: frozenset = frozenset()
+
+
+def _spec_needs(spec: TokenSpec) -> list[Need]:
+    """What a sentence needs for a token to satisfy ``spec``: one Need per test the spec
+    makes (its words first, the most selective); none for a negated spec."""
+    if spec.negate:
+        return []
+    out = []
+    if spec.text is not None or spec.in_ is not None:
+        words = spec.in_ if spec.text is None else \
+            frozenset([spec.text]) & (spec.in_ if spec.in_ is not None else {spec.text})
+        out.append(Need(frozenset(("word", w) for w in words - (spec.not_in or frozenset()))))
+    for kind, values in (("entity", spec.entity), ("type", spec.types), ("class", spec.classes)):
+        if values is not None:
+            out.append(Need(frozenset((kind, v) for v in values)))
+    if spec.regex is not None and spec.regex.literals is not None:
+        out.append(Need(literals=spec.regex.literals))
+    if spec.pos is not None:
+        out.append(Need(frozenset(("pos*", t[:-1]) if t.endswith("*") else ("pos", t)
+                                  for t in spec.pos)))
+    if spec.quoted is not None:
+        out.append(Need(frozenset([("quoted", spec.quoted)])))
+    if spec.any_of is not None:
+        first = [_spec_needs(a)[:1] for a in spec.any_of]
+        if all(first):  # one need of each alternative: the sentence has one of them
+            out.append(Need(frozenset().union(*(n.atoms for [n] in first)),
+                            frozenset().union(*(n.literals for [n] in first))))
+    return out
+
+
+def rule_needs(rule: Rule) -> tuple[Need, ...]:
+    """What a sentence needs for ``rule`` to match in it: the needs of every token spec a
+    match cannot skip (min >= 1). Necessary only: a sentence that has them all may hold no
+    match, one that lacks one holds none."""
+    return tuple(dict.fromkeys(n for spec in rule.pattern if spec.min >= 1
+                               for n in _spec_needs(constraint(spec))))
 
 
 # ------------------------------------------------------------ token signatures
@@ -222,6 +287,19 @@ class _MaskMaker:
         return m
 
 
+def _signature_table(owner) -> list:
+    """``owner.table`` (a list indexed by signature id, None where not yet filled) made
+    long enough for every signature id, and emptied if the ids started afresh since."""
+    table = owner.table
+    if owner.generation != SIGNATURES.generation:
+        table.clear()
+        owner.generation = SIGNATURES.generation
+    n_ids = len(SIGNATURES.ids)
+    if len(table) < n_ids:
+        table.extend([None] * (n_ids - len(table)))
+    return table
+
+
 class CompiledRule:
     """One rule as a regex over mask characters."""
 
@@ -246,16 +324,11 @@ class CompiledRule:
         self.regex = re.compile("".join(regex))
         self.table: list[str | None] = []
         self.generation = SIGNATURES.generation
+        self.needs = rule_needs(rule)
 
     def masks(self, key: str, tokens: list[Token]) -> str:
         """The mask string of ``tokens`` (whose signature string is ``key``)."""
-        table = self.table
-        if self.generation != SIGNATURES.generation:
-            table.clear()
-            self.generation = SIGNATURES.generation
-        n_ids = len(SIGNATURES.ids)
-        if len(table) < n_ids:
-            table.extend([None] * (n_ids - len(table)))
+        table = _signature_table(self)
         out = key.translate(table)  # a None entry deletes its character
         if len(out) == len(key):
             return out
@@ -295,6 +368,52 @@ class CompiledRule:
                 i = max(start + 1, max((hi for _lo, hi in caps.values()), default=end))
             m = search(text, i) if i < n else None
         return out
+
+
+class Prefilter:
+    """The needs of some rules (``rule_needs``) as the bits of one integer each, and the
+    needs a sentence meets as one integer: a rule may match only where all its bits are
+    met. A token's bits are found once per signature, as the rules' masks are."""
+
+    def __init__(self, rules: list[CompiledRule], type_class: dict):
+        self.type_class = type_class
+        self.atom_bits: dict[tuple, int] = {}  # atom -> bits of the needs it meets
+        self.literal_bits: dict[str, int] = {}  # literal -> bits of the needs it meets
+        self.needs: dict[int, int] = {}  # id(compiled rule) -> bits of its needs
+        bit_of: dict[Need, int] = {}
+        for c in rules:
+            for n in c.needs:
+                if n not in bit_of:
+                    bit = bit_of[n] = 1 << len(bit_of)
+                    for table, keys in ((self.atom_bits, n.atoms), (self.literal_bits, n.literals)):
+                        for k in keys:
+                            table[k] = table.get(k, 0) | bit
+            self.needs[id(c)] = sum(bit_of[n] for n in c.needs)  # distinct needs, distinct bits
+        self.longest = max(map(len, self.literal_bits), default=0)
+        self.table: list[int | None] = []
+        self.generation = SIGNATURES.generation
+
+    def met(self, key: str, tokens: list[Token], met: int = 0) -> int:
+        """``met`` and the needs ``tokens`` (whose signature string is ``key``) meet."""
+        table = _signature_table(self)
+        for ch, tok in dict(zip(key, tokens)).items():
+            bits = table[ord(ch)]
+            if bits is None:
+                bits = table[ord(ch)] = self._token_bits(tok)
+            met |= bits
+        return met
+
+    def _token_bits(self, tok: Token) -> int:
+        """The needs one token meets: by its atoms, and by the literals in its word (each
+        piece of the word up to the longest literal looked up)."""
+        bits, get = 0, self.atom_bits.get
+        for atom in token_atoms(tok, self.type_class):
+            bits |= get(atom, 0)
+        word, literal = tok.text, self.literal_bits.get
+        for i in range(len(word)):
+            for j in range(i + 1, min(len(word), i + self.longest) + 1):
+                bits |= literal(word[i:j], 0)
+        return bits
 
 
 _rules: dict[int, CompiledRule] = {}

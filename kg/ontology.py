@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -69,10 +70,19 @@ class Vocabulary:
 
     def core(self, cls: str) -> str:
         """The core class a (sub)class descends from."""
-        core = next((c for c in ancestors(self.parents, cls) if c in CORE_CLASSES), None)
+        core = self._cores.get(cls)
         if core is None:
-            raise OntologyError([f"{self.path}: class {cls!r} does not descend from a core class"])
+            core = next((c for c in ancestors(self.parents, cls) if c in CORE_CLASSES), None)
+            if core is None:
+                raise OntologyError([f"{self.path}: class {cls!r} does not descend from a core "
+                                     "class"])
+            self._cores[cls] = core
         return core
+
+    @cached_property
+    def _cores(self) -> dict:
+        """class -> its core class, as ``core`` finds them (the class tree never changes)."""
+        return {}
 
     def is_class(self, name: str) -> bool:
         return name in self.parents

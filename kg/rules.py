@@ -10,7 +10,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import InputError, RuleError
@@ -121,8 +121,10 @@ def _type_name(t) -> str:
     return _TYPE_NAMES[t]
 
 
+@lru_cache(maxsize=1024)  # a loaded pattern is parsed once for all the checks below
 def _regex_tree(pattern: str):
-    """(the parsed pattern, the sre constants, the repeat opcodes) for the shape checks."""
+    """(the parsed pattern, the sre constants, the repeat opcodes) for the shape checks
+    and ``required_literals``: read only."""
     import re._constants as c
     import re._parser as sre
 
@@ -193,6 +195,93 @@ def linear_enough(pattern: str) -> bool:
     return not risky(tree, False)
 
 
+MAX_LITERALS = 64  # strings a required-literal set may hold before it is given up
+# what re parses as literal characters but the regex package does not: a POSIX class
+# ([[:alpha:]]) and a fuzzy constraint ({e<=1}); no literals are taken from such a pattern
+REGEX_ONLY_SYNTAX = re.compile(r"\[:|\{(?![\d,])")
+
+
+def required_literals(pattern: str) -> frozenset | None:
+    """Strings one of which every match of the regex contains (``.*(大学|学院)`` needs 大学
+    or 学院), the most selective such set found; None when none is found (or the pattern
+    is not one ``re`` parses, or ignores case). A BoundedRegex does not run on a text
+    without one, and the matcher's prefilter skips a sentence without one for the rules
+    whose token specs have the regex."""
+    if REGEX_ONLY_SYNTAX.search(pattern):
+        return None
+    try:
+        tree, c, repeats = _regex_tree(pattern)
+    except Exception:  # noqa: BLE001 -- not parsable by re: no prefilter
+        return None
+    if tree.state.flags & c.SRE_FLAG_IGNORECASE:
+        return None
+
+    def product(a: set, b: set) -> set | None:
+        out = {x + y for x in a for y in b}
+        return out if len(out) <= MAX_LITERALS else None
+
+    def exact(op, av) -> set | None:
+        """The strings this item matches, when they are few and fixed."""
+        if op == c.LITERAL:
+            return {chr(av)}
+        if op == c.IN and all(o == c.LITERAL for o, _ in av):
+            return {chr(a) for _, a in av}
+        if op == c.SUBPATTERN and not av[1] and not av[2]:
+            return exact_sequence(av[3])
+        if op == c.BRANCH:
+            return union(exact_sequence(b) for b in av[1])
+        return None
+
+    def exact_sequence(items) -> set | None:
+        out: set | None = {""}
+        for item in items:
+            one = exact(*item)
+            out = product(out, one) if one is not None else None
+            if out is None:
+                return None
+        return out
+
+    def union(sets) -> set | None:
+        out: set = set()
+        for s in sets:
+            if s is None:
+                return None
+            out |= s
+        return out if len(out) <= MAX_LITERALS else None
+
+    def needed(op, av) -> set | None:
+        """Strings one of which every match of this item contains."""
+        if op == c.SUBPATTERN and not av[1] and not av[2]:
+            return sequence(av[3])
+        if op == c.BRANCH:
+            return union(sequence(b) for b in av[1])
+        if op in repeats and av[0] >= 1:
+            return sequence(av[2])
+        return None
+
+    def better(a: set | None, b: set | None) -> set | None:
+        usable = [s for s in (a, b) if s and "" not in s]
+        return max(usable, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+
+    def sequence(items) -> set | None:
+        """Consecutive fixed items make one string; else the best of the items."""
+        best, run = None, {""}
+        for op, av in items:
+            one = exact(op, av)
+            joined = product(run, one) if one is not None else None
+            if joined is not None:
+                run = joined
+                continue
+            best = better(best, run)
+            run = one if one is not None else {""}
+            if one is None:
+                best = better(best, needed(op, av))
+        return better(best, run)
+
+    found = sequence(tree)
+    return frozenset(found) if found else None
+
+
 WORD_UNBOUNDED = 64  # characters: a word this short runs a linear-enough regex unbounded
 
 
@@ -201,9 +290,10 @@ class BoundedRegex:
     in time: past REGEX_TIMEOUT it raises a RuleError naming the rule, not a hang.
     ``word_match`` (the matcher's test of one token) runs a linear-enough pattern with
     the standard library's ``re`` instead, unbounded: several times faster, and a word is
-    short."""
+    short. A text that holds none of the pattern's ``literals`` (``required_literals``)
+    holds no match: the regex does not run on it."""
 
-    __slots__ = ("pattern", "where", "_rx", "_plain")
+    __slots__ = ("pattern", "where", "literals", "_rx", "_plain", "_has_literal")
 
     def __init__(self, pattern: str, where: str):
         import regex
@@ -214,19 +304,25 @@ class BoundedRegex:
             self._plain = re.compile(pattern) if linear_enough(pattern) else None
         except re.error:
             self._plain = None
+        self.literals = required_literals(pattern)
+        self._has_literal = None if self.literals is None else \
+            re.compile("|".join(map(re.escape, sorted(self.literals)))).search
 
     def word_match(self, word: str) -> bool:
         """Whether one token's text matches the whole pattern."""
+        if self._has_literal is not None and self._has_literal(word) is None:
+            return False
         if self._plain is not None and len(word) <= WORD_UNBOUNDED:
             return self._plain.fullmatch(word) is not None
         return self.fullmatch(word) is not None
 
     def _bounded(self, method: str, *args):
+        text = args[1] if method == "sub" else args[0]
+        if self._has_literal is not None and self._has_literal(text) is None:
+            return text if method == "sub" else None
         try:
             return getattr(self._rx, method)(*args, timeout=REGEX_TIMEOUT)
         except TimeoutError:
-            text = next((a for a in args if isinstance(a, str) and a is not args[0]), "") \
-                if method == "sub" else args[0]
             raise RuleError([f"{self.where}: regex {self.pattern!r} ran over {REGEX_TIMEOUT:g} s "
                              f"on {text[:30]!r}: it backtracks catastrophically; simplify it"]) \
                 from None
@@ -331,7 +427,6 @@ class Rule:
     counter_examples: tuple
     file: str
     nested: bool = False  # matches the plain words, and its entities may sit inside others
-    anchor: frozenset | None = None  # words one of which must occur for the rule to match
     subject: frozenset | None = None  # classes the sentence's own subject must have
 
 
@@ -346,20 +441,6 @@ def constraint(spec: TokenSpec) -> TokenSpec:
 def distinct_constraints(pattern: tuple) -> list[TokenSpec]:
     """The pattern's token constraints, each once, in order."""
     return list(dict.fromkeys(constraint(t) for t in pattern))
-
-
-def anchor_of(pattern: tuple) -> frozenset | None:
-    """The smallest set of words of which a match needs one (a required literal item)."""
-    best = None
-    for t in pattern:
-        if t.min == 0 or t.negate or t.any_of is not None:
-            continue
-        words = frozenset([t.text]) if t.text is not None else t.in_
-        if words is not None and t.not_in is not None:
-            words = words - t.not_in
-        if words is not None and (best is None or len(words) < len(best)):
-            best = words
-    return best
 
 
 @dataclass(frozen=True)
@@ -861,7 +942,7 @@ class _Loader:
         exs, cexs = self.examples(raw, where)
         return Rule(str(rid), str(raw.get("description", "")), priority, stage, pattern,
                     tuple(ents), tuple(rels), sections, item, head, exs, cexs, file,
-                    bool(nested), anchor_of(pattern), subject)
+                    bool(nested), subject)
 
     def section(self, raw, file: str) -> SectionRule | None:
         sid = raw.get("id") if isinstance(raw, dict) else None

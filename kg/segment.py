@@ -24,6 +24,7 @@ import logging
 import re
 import sys
 from dataclasses import dataclass
+from itertools import chain, repeat
 from math import log
 from typing import Iterator
 
@@ -101,7 +102,7 @@ class Model:
         freq, total, runs = p["freq"], p["total"], p["tag_runs"]
         _require(len(words) == len(freq) and words != [""], "word tables")
         _require(type(total) is int and total > 0, "total")
-        _require({type(f) for f in freq} == {int} and min(freq) >= 0, "frequencies")
+        _require(set(map(type, freq)) == {int} and min(freq) >= 0, "frequencies")
         _require(all(type(t) is str and type(n) is int and n > 0 for t, n in runs)
                  and sum(n for _, n in runs) <= len(words), "tags")
         other = p["other_tags"]
@@ -114,21 +115,19 @@ class Model:
                 states[text] = (a, b)
             return states[text]
 
-        char_states = {c: tuple(state(x) for x in v) for c, v in p["char_states"].items()}
+        char_states = {c: tuple(map(state, v)) for c, v in p["char_states"].items()}
         start = {state(k): v for k, v in p["start"].items()}
         trans = {state(k): {state(k2): x for k2, x in v.items()} for k, v in p["trans"].items()}
         emit = {state(k): v for k, v in p["emit"].items()}
         _require(char_states and all(char_states.values()), "char_states")
-        used = {x for v in char_states.values() for x in v}
+        used = set(chain.from_iterable(char_states.values()))
         _require(used <= start.keys() and used <= trans.keys() and used <= emit.keys(),
                  "HMM states")
-        numbers = [*start.values(), *(x for v in trans.values() for x in v.values()),
-                   *(x for v in emit.values() for x in v.values())]
-        _require({type(x) for x in numbers} <= {float, int}, "HMM probabilities")
-        tags, at = {}, 0
-        for t, n in runs:
-            tags.update(dict.fromkeys(words[at:at + n], t))
-            at += n
+        numbers = chain(start.values(), *(v.values() for v in trans.values()),
+                        *(v.values() for v in emit.values()))
+        _require(set(map(type, numbers)) <= {float, int}, "HMM probabilities")
+        # the words of each run of tags in turn, then the words without a frequency
+        tags = dict(zip(words, chain.from_iterable(repeat(t, n) for t, n in runs)))
         tags.update(other)
         return cls(dict(zip(words, freq)), total, tags, char_states, start, trans, emit)
 
@@ -273,23 +272,27 @@ class Segmenter:
                         yield xx, "x"
 
     def _route(self, sentence: str) -> list:
-        """jieba's ``Tokenizer.get_DAG`` and ``calc``: the best (score, end) per position."""
+        """jieba's ``Tokenizer.get_DAG`` and ``calc``: the best (score, end) per position,
+        the words from each position scored as they are found (the same sums in the same
+        order: the same floats)."""
         freq, n = self._freq, len(sentence)
         logtotal = self._logtotal
         route: list = [None] * n + [(0, 0)]
-        dag = []
-        for k in range(n):
-            ends = []
+        for k in range(n - 1, -1, -1):
+            best = None
             i, frag = k, sentence[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    ends.append(i)
+            while i < n:
+                f = freq.get(frag)
+                if f is None:
+                    break
+                if f:  # a word (0: only the prefix of one)
+                    score = (log(f) - logtotal + route[i + 1][0], i)
+                    if best is None or score > best:
+                        best = score
                 i += 1
                 frag = sentence[k:i + 1]
-            dag.append(ends or [k])
-        for idx in range(n - 1, -1, -1):
-            route[idx] = max((log(freq.get(sentence[idx:x + 1]) or 1) - logtotal
-                              + route[x + 1][0], x) for x in dag[idx])
+            # no word here: the character alone, at jieba's frequency 1
+            route[k] = best or (log(1) - logtotal + route[k + 1][0], k)
         return route
 
     def _cut_dag(self, sentence: str) -> Iterator[tuple[str, str]]:

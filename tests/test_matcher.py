@@ -227,3 +227,65 @@ def test_which_word_regexes_may_run_unbounded(pattern, linear):
     from kg.rules import linear_enough
 
     assert linear_enough(pattern) is linear
+
+
+# ------------------------------------------------------------------ prefilter
+def _bundled_tokens(ex) -> list[list[Token]]:
+    from pathlib import Path
+
+    from kg.sources import read_article
+
+    out = []
+    for path in sorted(Path(__file__).resolve().parent.parent.glob("sources/*.txt")):
+        out += [ex.segmenter.tokens(sent.text, sent.start) for sent in read_article(path).sentences]
+    out.append(tokens_of("银行/=Bank 推出/v 、/x 和/c *数字金融/=Concept *贷/n 长治/ns 上海市/=City"))
+    return out
+
+
+def _met_by(rule: Rule, tokens: list[Token], type_class: dict) -> bool:
+    compiled = matcher.compiled(rule, type_class)
+    prefilter = matcher.Prefilter([compiled], type_class)
+    matcher.SIGNATURES.start()
+    needs = prefilter.needs[id(compiled)]
+    return not needs & ~prefilter.met(matcher.SIGNATURES.key(tokens), tokens)
+
+
+def test_the_prefilter_passes_every_sentence_a_shipped_rule_matches():
+    # every shipped rule on every sentence of the bundled articles (whatever its stage
+    # and context): where it matches, the sentence meets all its needs
+    from kg.curated import load_extractor
+
+    ex = load_extractor()
+    sentences = _bundled_tokens(ex)
+    skipped = 0
+    for rule in ex.rs.rules:
+        for tokens in sentences:
+            if find(rule, tokens, ex.type_class):
+                assert _met_by(rule, tokens, ex.type_class), (rule.id, [t.text for t in tokens])
+            else:
+                skipped += not _met_by(rule, tokens, ex.type_class)
+    assert skipped > len(ex.rs.rules) * len(sentences) // 2  # and it skips most
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SPEC, min_size=1, max_size=5), st.lists(TOKEN, max_size=14))
+def test_the_prefilter_passes_every_token_list_a_rule_matches(pattern, tokens):
+    rule = rule_of(*pattern)
+    if find(rule, tokens, {}):
+        assert _met_by(rule, tokens, {})
+
+
+def test_extraction_is_the_same_without_the_prefilter(monkeypatch):
+    from pathlib import Path
+
+    from kg.curated import load_extractor
+    from kg.sources import read_sources
+
+    articles = read_sources([Path(__file__).resolve().parent.parent / "sources"])
+    ex = load_extractor()
+    filtered = [ex.extract(a) for a in articles]
+    monkeypatch.setattr(matcher.Prefilter, "met", lambda self, key, tokens, met=0: -1)  # all met
+    for article, before in zip(articles, filtered):
+        after = ex.extract(article)
+        assert after.mentions == before.mentions
+        assert after.relations == before.relations

@@ -220,3 +220,62 @@ def test_a_regex_that_backtracks_too_long_stops_the_build_with_a_rule_error(tmp_
                         f"ran over 1 s on '网商银行推出了新产品{'a' * 20}': it backtracks "
                         "catastrophically; simplify it\n")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("pattern, literals", [
+    (".*(大学|学院)", {"大学", "学院"}),
+    (".*银行", {"银行"}),
+    ("[甲乙]公司.*", {"甲公司", "乙公司"}),
+    ("(数字|智慧)(城市|金融)", {"数字城市", "数字金融", "智慧城市", "智慧金融"}),
+    ("(局|厅|.*管理局)", {"局", "厅", "管理局"}),
+    ("a(b|)c", {"ac", "abc"}),
+    ("第.+次", {"第"}),
+    ("(?<=[^，。]{4})等$", {"等"}),  # not what a lookaround looks at
+    ("(?!.*(发挥|处理)$).+", None),  # nothing every match holds
+    ("x*", None),
+    ("a|", None),  # the empty match
+    ("(?i)ab", None),  # case folded
+    ("[[:alpha:]]x", None),  # the regex package reads what re takes for literals
+    ("(?:abc){e<=1}", None),
+])
+def test_required_literals(pattern, literals):
+    from kg.rules import required_literals
+
+    assert required_literals(pattern) == (frozenset(literals) if literals else None)
+
+
+def _shipped_regexes(rs) -> set:
+    """Every regex of a rule set: token specs, sections, enumerations, [cleanup]."""
+    def of_spec(spec):
+        return ([spec.regex] if spec.regex is not None else []) + \
+            [rx for a in spec.any_of or () for rx in of_spec(a)]
+
+    c = rs.cleanup
+    return ({rx for r in rs.rules for spec in r.pattern for rx in of_spec(spec)}
+            | {s.match for s in rs.sections} | {e.marker for e in rs.enumerations}
+            | set(c.drop_patterns) | set(c.reject_patterns) | set(c.alt_patterns))
+
+
+def test_a_shipped_regex_skips_only_texts_it_cannot_match():
+    # on every sentence and word of the bundled articles (and a few more), each shipped
+    # regex finds, replaces and matches words as the regex package does without the
+    # literal test; a text it matches holds one of its literals
+    from kg.curated import load_extractor
+    from kg.sources import read_article
+
+    ex = load_extractor()
+    texts = {"中国人民银行成都分行", "河南省自然资源厅", "宁波财经学院", "3项措施", "12"}
+    for path in sorted((ONTOLOGY.parent / "sources").glob("*.txt")):
+        for sent in read_article(path).sentences:
+            texts.add(sent.text)
+            texts |= {t.text for t in ex.segmenter.tokens(sent.text)}
+    regexes = _shipped_regexes(ex.rs)
+    assert sum(rx.literals is not None for rx in regexes) > len(regexes) // 2
+    for rx in regexes:
+        for text in texts:
+            found = rx._rx.search(text)
+            assert (rx.search(text) is None) == (found is None), (rx.pattern, text)
+            assert rx.sub("", text) == rx._rx.sub("", text), (rx.pattern, text)
+            assert rx.word_match(text) == (rx._rx.fullmatch(text) is not None), (rx.pattern, text)
+            if found is not None and rx.literals is not None:
+                assert any(lit in text for lit in rx.literals), (rx.pattern, text)
