@@ -292,8 +292,9 @@ def in_phone_frame(page: Path, width: int = 420, height: int = 860) -> Path:
     holder.write_text(
         f'<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="{page.name}" '
         f'style="border:0;width:{width}px;height:{height}px"></iframe><script>'
-        "setInterval(function () { var r = document.getElementById('f').contentDocument.documentElement;"
-        " Array.prototype.forEach.call(r.attributes, function (a) {"
+        "setInterval(function () { var d = document.getElementById('f').contentDocument;"
+        " if (!d || !d.documentElement) { return; }"  # the frame's page is not there yet
+        " Array.prototype.forEach.call(d.documentElement.attributes, function (a) {"
         " document.documentElement.setAttribute(a.name, a.value); }); }, 50);"
         "</script></body></html>", "utf-8")
     return holder
