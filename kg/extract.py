@@ -273,9 +273,9 @@ class Extractor:
     def _discourse_relations(self, article: Article, st: ArticleState, traces) -> None:
         """Article-level cue rules, over every mention of the article: labels that hold
         other entities' labels or sit inside them (``contains``, ``contained``), places
-        inside places (``gazetteer``), the measures of a paragraph or under a heading
-        (``lead``), of a speaker's answers (``speaker``), the authors' note (``byline``);
-        then ``via_part`` over every relation made."""
+        inside places (``gazetteer``), the measures a paragraph opens with (``lead``), of a
+        speaker's answers (``speaker``), the authors' note (``byline``); then ``via_part``
+        over every relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
         shapes = {"contains": _contains, "contained": _contains, "speaker": _speaker,
                   "gazetteer": _gazetteer, "lead": _lead, "byline": _byline}
@@ -676,7 +676,7 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
         t = chunks[j]
         if t.mention is not None:
             out.append(t.mention)
-        elif out and t.pos.startswith("v") and j + 2 < len(chunks) and chunks[j + 1].text == "的" \
+        elif out and _relative(chunks, j) and j + 2 < len(chunks) \
                 and chunks[j + 2].mention is not None:
             out, j = [], j + 2  # a relative clause (成都银行推出的“蓉易贷”): its head is the subject
             continue
@@ -684,6 +684,11 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
             break
         j += 1
     return out
+
+
+def _relative(chunks: list[Token], j: int) -> bool:
+    """Whether a verb and 的 at ``j`` close a relative clause (成都银行推出的……)."""
+    return chunks[j].pos.startswith("v") and j + 1 < len(chunks) and chunks[j + 1].text == "的"
 
 
 def _applies(rule: Rule, ctx: Context) -> bool:
@@ -996,7 +1001,7 @@ class _CueSentence:
             return []
         if words[0].text == "在" and words[2].text in ("，", ","):
             place = words[1].mention
-        elif words[1].pos.startswith("v") and words[2].text == "的":
+        elif _relative(words, 1):
             place = words[0].mention
         else:
             return []
