@@ -29,6 +29,7 @@ CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
+MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances (……不断推进。)
 SENTENCE_ENDS = "。；！"
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
 MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
@@ -225,6 +226,7 @@ class Extractor:
         self._prefix_words: dict[str, dict] = {}
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
+        self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
@@ -258,13 +260,16 @@ class Extractor:
                                 st.item_mentions)
         self._discourse_relations(article, st, traces)
         inner = _inner_words(st.mentions, self.rs.vocab)
-        for i in sorted(inner) if traces is not None else ():
+        issued = _issuing(st.mentions, self.rs.vocab, self._issue_verbs)
+        why = {i: f"named only inside a longer entity's label ({held})" for i, held in inner.items()}
+        why.update({i: f"it only issues {thing}, the entity readers name"
+                    for i, thing in issued.items()})
+        for i in sorted(why) if traces is not None else ():
             m = st.mentions[i]
             if m.sentence < len(traces) and traces[m.sentence] is not None:
                 traces[m.sentence].matches.append(
-                    (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: named only inside "
-                                                 f"a longer entity's label ({inner[i]})"]))
-        dropped = {id(st.mentions[i]) for i in inner}
+                    (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: {why[i]}"]))
+        dropped = {id(st.mentions[i]) for i in why}
         mentions = [m for m in st.mentions if id(m) not in dropped]
         relations = [r for r in st.relations
                      if id(r.subject) not in dropped and id(r.object) not in dropped]
@@ -774,6 +779,26 @@ def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
             for i in by_label[label]}
 
 
+def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, str]:
+    """Measures that only issue or launch a product or a document (设立国家创业投资引导基金,
+    推出“泉城链”, 印发《方案》): the thing is the entity, named by its own mention, and no
+    reader annotates the act. Index -> the thing's label."""
+    things = {}
+    for m in mentions:
+        if vocab.core(m.cls) in ("Product", "Document"):
+            things.setdefault((m.sentence, m.end), []).append(m)
+    out = {}
+    for i, m in enumerate(mentions):
+        if vocab.core(m.cls) != "Remedy":
+            continue
+        for end in (m.end, m.end + 1):  # the thing may end in a closing quote
+            for k in things.get((m.sentence, end), ()):
+                verb = "".join(c for c in m.surface[:k.start - m.start] if c not in QUOTES)
+                if k.start > m.start and verb in verbs:
+                    out[i] = k.label
+    return out
+
+
 def _dedupe(relations: list[Relation]) -> list[Relation]:
     seen = set()
     out = []
@@ -1168,7 +1193,8 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
 
 def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]) -> list[Mention]:
     """The measures that open a paragraph: the first one when it opens the paragraph (after
-    a short enumeration marker) and ends its clause, or ends the first sentence after a
+    a short enumeration marker) and ends its clause, or only a short predicate follows it
+    in the first sentence (生态保护不断推进。), or ends the first sentence after a
     frame (某某指出，要着力……。《方案》提出，强化信贷支持。); with it the measures right after
     it, each its own clause, when together they make the whole first sentence."""
     first = group[0]
@@ -1176,6 +1202,9 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]) -> 
         return []
     offset = first.start - head.start
     framed = offset <= MAX_LEAD_FRAME or _said(ex, text[head.start:first.start])
+    if offset <= MAX_LEAD_OFFSET and len(group) > 1 and group[1].sentence != head.index \
+            and 0 < head.end - first.end <= MAX_LEAD_TAIL:
+        return [first]  # a topic and its progress: 生态保护不断推进。
     if not ((offset <= MAX_LEAD_OFFSET and text[first.end] in CLAUSE_MARKS)
             or (framed and text[first.end] in SENTENCE_ENDS)):
         return []

@@ -175,6 +175,9 @@ def test_causes_shapes(extractor, text, expected, absent):
      ("推动人民币离岸金融业务渐进式发展", "partOf", "加快建设强大的中央银行")),
     ("加快建设强大的中央银行，推进人民币国际化。要推动人民币离岸金融业务渐进式发展，提高中央银行的话语权。",
      ("提高中央银行的话语权", "partOf", "加快建设强大的中央银行"), None),
+    # a first sentence that is only a topic and how it advances leads its paragraph
+    ("生态保护不断推进。今年，河北进一步完善生态补偿机制，推进美丽海湾建设。",
+     ("推进美丽海湾建设", "partOf", "生态保护"), None),
     # a short heading is no lead of the paragraphs under it (readers do not link them)
     ("提升风险评估能力\n\n相关金融机构应加快数字化转型，完善精细化运营体系。",
      None, ("加快数字化转型", "partOf", "提升风险评估能力")),
@@ -192,6 +195,10 @@ def test_lead_measures(extractor, text, expected, absent):
     ("济南推出“泉城链”平台。", "泉城链", None),
     # a concept named only inside a measure is one (readers annotate it)
     ("要不断完善数字经济治理体系。", "数字经济", None),
+    # a measure that only sets up or issues a product or a document is no node: the thing is
+    ("要设立国家创业投资引导基金，带动社会资本。", "国家创业投资引导基金", "设立国家创业投资引导基金"),
+    ("要研究推出“惠民保”。", "惠民保", "研究推出惠民保"),
+    ("印发《提振消费专项行动方案》。", "提振消费专项行动方案", "印发提振消费专项行动方案"),
 ])
 def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, dropped):
     labels = {m.label for m in extractor.extract(article_of(text)).mentions}

@@ -44,6 +44,16 @@ def measures(extractor, text: str) -> set[str]:
     # the first of 一是……；二是…… items after a lead-in ending with a comma
     ("对此，专家建议，一是加快打通部门数据；二是完善数据安全管理制度。",
      {"加快打通部门数据", "完善数据安全管理制度"}, set()),
+    # aims and results are no measures: playing a role, helping, bringing about
+    ("要充分发挥数据要素的催化作用，助力企业增强创新能力。", set(),
+     {"发挥数据要素的催化作用", "充分发挥数据要素的催化作用", "助力企业增强创新能力"}),
+    ("推动消费品以旧换新相关政策取得积极成效。", set(), {"推动消费品以旧换新相关政策取得积极成效"}),
+    # a sentence that is only a topic and its progress: the topic is a programme
+    ("科技金融体制加快构建。", {"科技金融体制"}, set()),
+    ("产业协同步伐加快。", {"产业协同"}, {"产业协同步伐"}),
+    ("经济增长不断加快。", set(), {"经济增长"}),
+    # the place that acts before a word of programme is no part of the measure
+    ("今年，河北进一步完善生态补偿机制。", {"完善生态补偿机制"}, set()),
 ])
 def test_measure_labels(extractor, text, present, absent):
     got = measures(extractor, text)
@@ -56,6 +66,9 @@ def test_measure_labels(extractor, text, present, absent):
     ("浙江上线了“浙里办”App。", "浙里办App", "浙里办", True),
     # a quoted name inside a measure is no label of the measure
     ("要推广“蓉易贷”模式。", "推广蓉易贷模式", "蓉易贷", False),
+    # setting up a mechanism or a system is also named by the thing set up
+    ("要建立公共数据资源登记制度。", "建立公共数据资源登记制度", "公共数据资源登记制度", True),
+    ("天津正在实施沿海重点区域湿地修复。", "实施沿海重点区域湿地修复", "沿海重点区域湿地修复", True),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
