@@ -1012,9 +1012,12 @@ class _CueSentence:
             return None
         cores = {vocab.core(mentions[m].cls) for m in subs}
         first = min(mentions[m].start for m in subs)
-        # the nearest entity of their kind before the list, also one nested in a longer one
+        # the nearest entity of their kind before the list, also one nested in a longer one,
+        # in the list's clause or the one before it (大力发展未来产业，聚焦量子科技、……等领域)
+        text = self.article.text
         objs = sorted((m for m in self.local if mentions[m].end <= first and m not in subs
-                       and vocab.core(mentions[m].cls) in cores and self.fits(cue, "o", m)),
+                       and vocab.core(mentions[m].cls) in cores and self.fits(cue, "o", m)
+                       and sum(c in CLAUSE_MARKS for c in text[mentions[m].end:first]) <= 1),
                       key=lambda m: mentions[m].end)[-1:]
         return [m for m in subs if self.fits(cue, "s", m)], objs
 
