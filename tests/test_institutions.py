@@ -1,0 +1,44 @@
+"""How institutions are named: whole names of branches, departments and offices, and no
+institution made of a word around a name."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.curated import load_extractor
+from kg.ruletest import article_of
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return load_extractor()
+
+
+def institutions(extractor, text: str) -> set[str]:
+    ex = extractor.extract(article_of(text))
+    vocab = extractor.rs.vocab
+    return {m.label for m in ex.mentions if vocab.core(m.cls) == "Institution"}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a bank's branch is an institution of its own, also after the legal form of the name
+    ("中国人民银行杭州中心支行指导辖内银行开展普惠金融服务。", {"中国人民银行杭州中心支行"}, {"内银行"}),
+    ("中国建设银行股份有限公司宁波市分行推出新产品。", {"中国建设银行股份有限公司宁波市分行"}, set()),
+    # 旗下 marks a subsidiary: two institutions, not one
+    ("蚂蚁集团旗下网商银行推出新的信贷技术。", {"蚂蚁集团", "网商银行"}, {"蚂蚁集团旗下网商银行"}),
+    # a department of a Party committee, a street office
+    ("临江市委网信办会同市公安局开展专项行动。", {"临江市委网信办", "市公安局"}, set()),
+    ("江口街道办事处探索网格化治理。", {"江口街道办事处"}, set()),
+    # an aim named like a kind of enterprise is none (稳企业: the lexicon says a concept)
+    ("稳就业、稳企业、稳市场、稳预期，政策工具箱动态完善。", set(), {"稳企业"}),
+])
+def test_institution_names(extractor, text, present, absent):
+    got = institutions(extractor, text)
+    assert present <= got, got
+    assert not (absent & got), got
+
+
+def test_a_branch_is_part_of_its_bank(extractor):
+    ex = extractor.extract(article_of("中国人民银行杭州中心支行召开会议。"))
+    rels = {(r.subject.label, r.predicate, r.object.label) for r in ex.relations}
+    assert ("中国人民银行杭州中心支行", "partOf", "中国人民银行") in rels, rels
