@@ -41,7 +41,7 @@ def load_extractor(rules_dir=None, lexicon_path=None) -> Extractor:
 def check(rules_dir=None, lexicon_path=None) -> str:
     """Validate rules and lexicon together; every problem of both is reported."""
     rs, lex = load_curated(rules_dir, lexicon_path)
-    type_class = {name: t.cls for name, t in lex.types.items()}
+    type_class = {name: t.cls for name, t in lex.types.items() if t.cls}
     problems = []
     for r in rs.rules:  # what the build compiles
         try:

@@ -207,7 +207,7 @@ class Extractor:
     def __init__(self, rules: RuleSet, lexicon, segmenter=None):
         self.rs = rules
         self.lexicon = lexicon
-        self.type_class = {name: t.cls for name, t in lexicon.types.items()}
+        self.type_class = {name: t.cls for name, t in lexicon.types.items() if t.cls}
         self._seg = segmenter
         pairs = [(r, compiled(r, self.type_class)) for r in rules.rules]
         self._prefilter = Prefilter([c for _, c in pairs], self.type_class)

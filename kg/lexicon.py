@@ -26,7 +26,7 @@ POS_TAG = re.compile(r"^[a-z]{1,4}$")
 @dataclass(frozen=True)
 class LexType:
     name: str
-    cls: str  # ontology class
+    cls: str  # ontology class; "" for a type that only gives its words a part of speech
     pos: str  # jieba POS given to the words
 
 
@@ -45,8 +45,9 @@ class Lexicon:
     digest: str  # hash of the content, for caches
 
     def type_of(self) -> dict[str, str]:
-        """word -> type name (the last entry wins, like jieba)."""
-        return {e.word: e.type for e in self.entries if e.type}
+        """word -> type name (the last entry wins, like jieba); words of a type that only
+        gives a part of speech (no class) are untyped here."""
+        return {e.word: e.type for e in self.entries if e.type and self.types[e.type].cls}
 
 
 def _files(path: Path) -> tuple[Path | None, list[Path]]:
@@ -80,11 +81,12 @@ def load_types(path: Path, vocab: Vocabulary, problems: list[str]) -> dict[str, 
         if not isinstance(spec, dict) or set(spec) - {"class", "pos", "description"}:
             problems.append(f"{where}: expected keys class, pos, description")
             continue
-        cls, pos = spec.get("class"), spec.get("pos", "n")
+        # a type without a class only gives its words a part of speech (segmentation.txt)
+        cls, pos = spec.get("class", ""), spec.get("pos", "n")
         if not isinstance(cls, str) or not isinstance(pos, str):
             problems.append(f"{where}: class and pos must be strings")
             continue
-        if not vocab.is_class(cls or ""):
+        if "class" in spec and not vocab.is_class(cls):
             problems.append(f"{where}: unknown class {cls!r}")
             continue
         if not POS_TAG.match(pos):

@@ -56,12 +56,30 @@ def test_file_starts_with_a_header_comment(path):
     assert path.read_text("utf-8").startswith("# ")
 
 
+CLASSLESS = {name for name, spec in tomllib.loads((LEXICON_DIR / "types.toml")
+                                                  .read_text("utf-8"))["types"].items()
+             if "class" not in spec}
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_typed_files_type_every_word_and_segmentation_types_none(path):
+def test_typed_files_type_every_word_and_segmentation_gives_only_a_part_of_speech(path):
+    """Typed files give every word a class; segmentation.txt gives at most a part of
+    speech (a type without a class), so its words never make entities."""
     untyped = path.name == "segmentation.txt"
     wrong = [f"{path.name}:{n}: {word}" for n, _l, word, _f, tag in _entries(path)
-             if (tag is None) != untyped]
+             if (tag is None or tag in CLASSLESS) != untyped]
     assert wrong == []
+
+
+def test_part_of_speech_types_tag_words_for_jieba_and_make_no_entity(segmenter):
+    """加快推进 (segmentation.txt, type verb) is one verb to jieba and no entity."""
+    from kg.curated import load_extractor
+    from kg.ruletest import article_of
+
+    toks = {t.text: t for t in segmenter.tokens("要加快推进数据共享。")}
+    assert toks["加快推进"].pos == "v" and toks["加快推进"].ltype is None
+    ex = load_extractor().extract(article_of("要加快推进数据共享。"))
+    assert "加快推进" not in {m.label for m in ex.mentions}
 
 
 def test_no_single_character_words():
