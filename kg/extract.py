@@ -1063,7 +1063,8 @@ class _CueSentence:
 
     def _actor(self, cue) -> list[tuple[int, str, int, str]]:
         """Each measure is undertaken by the nearest actor before it in its clause, else in
-        an earlier clause of the sentence, else by the carried subject."""
+        an earlier clause of the sentence, else (when the cue allows a fallback) by the
+        carried subject."""
         fits, clause, ents = self.fits, self.clause, self.ents
         # a speaker's clause (某大学教授某某认为，): the speaker's institution is no actor
         speaking = {clause[j] for j, t in enumerate(self.chunks)
@@ -1076,8 +1077,8 @@ class _CueSentence:
             near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
             before = [a for j, a in ents if clause[j] < clause[i] and clause[j] not in speaking
                       and fits(cue, "s", a)]
-            out += [(s, cue.predicate, m, cue.id)
-                    for s in (near[-1:] or before[-1:] or self.fallback(cue, []))]
+            carried = self.fallback(cue, []) if cue.fallback else []
+            out += [(s, cue.predicate, m, cue.id) for s in (near[-1:] or before[-1:] or carried)]
         return out
 
     def _nested(self, cue) -> list[tuple[int, str, int, str]]:
