@@ -1063,7 +1063,8 @@ class _CueSentence:
 
     def _actor(self, cue) -> list[tuple[int, str, int, str]]:
         """Each measure is undertaken by the nearest actor before it in its clause, else in
-        an earlier clause of the sentence, else by the carried subject."""
+        an earlier clause of the sentence, else by the carried subject; actors coordinated
+        with the nearest one (甲和乙、丙等都有相应职责，要加强协同) each undertake it."""
         fits, clause, ents = self.fits, self.clause, self.ents
         # a speaker's clause (某大学教授某某认为，): the speaker's institution is no actor
         speaking = {clause[j] for j, t in enumerate(self.chunks)
@@ -1077,7 +1078,8 @@ class _CueSentence:
             before = [a for j, a in ents if clause[j] < clause[i] and clause[j] not in speaking
                       and fits(cue, "s", a)]
             out += [(s, cue.predicate, m, cue.id)
-                    for s in (near[-1:] or before[-1:] or self.fallback(cue, []))]
+                    for s in (self._group(near, last=True) or self._group(before, last=True)
+                              or self.fallback(cue, []))]
         return out
 
     def _nested(self, cue) -> list[tuple[int, str, int, str]]:

@@ -204,3 +204,16 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     labels = {m.label for m in extractor.extract(article_of(text)).mentions}
     assert kept in labels, labels
     assert dropped is None or dropped not in labels
+
+
+# ---- undertakes, offers, uses, addresses: carried actors, means and coordination
+@pytest.mark.parametrize("text, expected, absent", [
+    # coordinated actors of an earlier clause each undertake the later clause's measure
+    ("数据治理是系统工程，司法机关依法履职，数据管理部门和行业主管部门都有相应职责，要加强监管协同。",
+     {("数据管理部门", "undertakes", "加强监管协同"), ("行业主管部门", "undertakes", "加强监管协同")},
+     ("司法机关", "undertakes", "加强监管协同")),
+])
+def test_relation_shapes(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected <= rels, rels
+    assert absent is None or absent not in rels
