@@ -31,6 +31,7 @@ MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many charac
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances (……不断推进。)
 SENTENCE_ENDS = "。；！"
+MEANS_USERS = ("Remedy", "Product")  # what the clause after a means (通过X，……) names
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
 MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
 # part of 商务部; 某银行某分行 is)
@@ -888,7 +889,7 @@ class _CueSentence:
             prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
             cues = by_word[word_of[k]]
             if k in inside:
-                cues = [cue for cue in cues if cue.shape in ("forward", "consequence")]
+                cues = [cue for cue in cues if cue.shape in ("forward", "means", "consequence")]
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
@@ -909,7 +910,7 @@ class _CueSentence:
                         if not cue.same_class or self.vocab.core(self.mentions[s].cls) == \
                                 self.vocab.core(self.mentions[o].cls):
                             out.append((s, cue.predicate, o, cue.id))
-                if cue.shape == "forward" and objs and subs:
+                if cue.shape in ("forward", "means") and objs and subs:
                     taken.update(objs)
         return out
 
@@ -917,8 +918,11 @@ class _CueSentence:
               ) -> tuple[list[int], list[int]] | None:
         """(subjects, objects) of a cue word at chunk ``k`` by the cue's shape."""
         fits, clause, ents, c = self.fits, self.clause, self.ents, self.clause[k]
-        if cue.shape == "forward":  # A 缓解了 B
+        if cue.shape in ("forward", "means"):  # A 缓解了 B; A 依托 B
             subs = self._group([m for m in before if fits(cue, "s", m)], last=True)
+            if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
+                subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
+                        and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
             if not subs and cue.fallback:
                 subs = self.fallback(cue, earlier)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)

@@ -212,6 +212,13 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("数据治理是系统工程，司法机关依法履职，数据管理部门和行业主管部门都有相应职责，要加强监管协同。",
      {("数据管理部门", "undertakes", "加强监管协同"), ("行业主管部门", "undertakes", "加强监管协同")},
      ("司法机关", "undertakes", "加强监管协同")),
+    # a clause that opens with the means gives it to the next clause's measure only
+    ("要依托云计算、区块链等技术，加快数字化转型升级，提高风险识别能力。",
+     {("加快数字化转型升级", "uses", "云计算"), ("加快数字化转型升级", "uses", "区块链")},
+     ("提高风险识别能力", "uses", "云计算")),
+    # ... and not to the article's topic
+    ("新型车险发展很快。\n\n要依托云计算、区块链等技术，加快数字化转型升级。",
+     {("加快数字化转型升级", "uses", "云计算")}, ("新型车险", "uses", "云计算")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
