@@ -229,6 +229,7 @@ class Extractor:
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
+        self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -863,8 +864,11 @@ class _CueSentence:
             if t.mention is None:
                 continue
             m = self.mentions[t.mention]
-            word = next((w for w in self.ex._cue_words_by_first.get(m.surface[:1], ())
-                         if m.surface.startswith(w)), None)
+            # a manner word may come first (坚决防范……, 切实解决……)
+            head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
+                         if m.surface.startswith(a)), m.surface)
+            word = next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
+                         if head.startswith(w)), None)
             if word is None:
                 continue
             inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start

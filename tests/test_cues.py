@@ -219,6 +219,10 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # ... and not to the article's topic
     ("新型车险发展很快。\n\n要依托云计算、区块链等技术，加快数字化转型升级。",
      {("加快数字化转型升级", "uses", "云计算")}, ("新型车险", "uses", "云计算")),
+    # a measure opening with a manner word and a cue word (坚决防范X) is the cue's: the
+    # measure of the clause before addresses X
+    ("稳健的货币政策不断完善。要强化预期引导，坚决防范汇率波动风险。",
+     {("强化预期引导", "addresses", "汇率波动风险")}, ("货币政策", "addresses", "汇率波动风险")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
