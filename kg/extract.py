@@ -1078,12 +1078,15 @@ class _CueSentence:
         speaking = {clause[j] for j, t in enumerate(self.chunks)
                     if t.mention is None and t.text in self.ex._says} \
             & {clause[j] for j, a in ents if self.mentions[a].cls == "Person"}
+        # an entity right after a word of @recipient_marks (帮助企业……) receives, it does not act
+        marks = self.ex._recipient_marks
+        acting = [(j, a) for j, a in ents if not (j > 0 and self.chunks[j - 1].text in marks)]
         out = []
         for i, m in ents:
             if not fits(cue, "o", m):
                 continue
-            near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
-            before = [a for j, a in ents if clause[j] < clause[i] and clause[j] not in speaking
+            near = [a for j, a in acting if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
+            before = [a for j, a in acting if clause[j] < clause[i] and clause[j] not in speaking
                       and fits(cue, "s", a)]
             out += [(s, cue.predicate, m, cue.id)
                     for s in (self._group(near, last=True) or self._group(before, last=True)

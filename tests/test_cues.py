@@ -223,6 +223,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # measure of the clause before addresses X
     ("稳健的货币政策不断完善。要强化预期引导，坚决防范汇率波动风险。",
      {("强化预期引导", "addresses", "汇率波动风险")}, ("货币政策", "addresses", "汇率波动风险")),
+    # an entity after a word of @recipient_marks (为小微企业……) receives, it undertakes nothing
+    ("商业银行要为小微企业开辟绿色通道，加快续贷审批。",
+     {("商业银行", "undertakes", "加快续贷审批")}, ("小微企业", "undertakes", "加快续贷审批")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
