@@ -31,6 +31,7 @@ MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many charac
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances (……不断推进。)
 SENTENCE_ENDS = "。；！"
+MEANS_USERS = ("Remedy", "Product")  # what the clause after a means (通过X，……) names
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
 MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
 # part of 商务部; 某银行某分行 is)
@@ -228,6 +229,7 @@ class Extractor:
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
+        self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -862,8 +864,11 @@ class _CueSentence:
             if t.mention is None:
                 continue
             m = self.mentions[t.mention]
-            word = next((w for w in self.ex._cue_words_by_first.get(m.surface[:1], ())
-                         if m.surface.startswith(w)), None)
+            # a manner word may come first (坚决防范……, 切实解决……)
+            head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
+                         if m.surface.startswith(a)), m.surface)
+            word = next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
+                         if head.startswith(w)), None)
             if word is None:
                 continue
             inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start
@@ -888,7 +893,7 @@ class _CueSentence:
             prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
             cues = by_word[word_of[k]]
             if k in inside:
-                cues = [cue for cue in cues if cue.shape in ("forward", "consequence")]
+                cues = [cue for cue in cues if cue.shape in ("forward", "means", "consequence")]
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
@@ -909,7 +914,7 @@ class _CueSentence:
                         if not cue.same_class or self.vocab.core(self.mentions[s].cls) == \
                                 self.vocab.core(self.mentions[o].cls):
                             out.append((s, cue.predicate, o, cue.id))
-                if cue.shape == "forward" and objs and subs:
+                if cue.shape in ("forward", "means") and objs and subs:
                     taken.update(objs)
         return out
 
@@ -917,8 +922,11 @@ class _CueSentence:
               ) -> tuple[list[int], list[int]] | None:
         """(subjects, objects) of a cue word at chunk ``k`` by the cue's shape."""
         fits, clause, ents, c = self.fits, self.clause, self.ents, self.clause[k]
-        if cue.shape == "forward":  # A 缓解了 B
+        if cue.shape in ("forward", "means"):  # A 缓解了 B; A 依托 B
             subs = self._group([m for m in before if fits(cue, "s", m)], last=True)
+            if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
+                subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
+                        and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
             if not subs and cue.fallback:
                 subs = self.fallback(cue, earlier)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
@@ -1064,21 +1072,27 @@ class _CueSentence:
     def _actor(self, cue) -> list[tuple[int, str, int, str]]:
         """Each measure is undertaken by the nearest actor before it in its clause, else in
         an earlier clause of the sentence, else (when the cue allows a fallback) by the
-        carried subject."""
+        carried subject; actors coordinated with the nearest one (甲和乙、丙等都有相应职责，
+        要加强协同) each undertake it."""
         fits, clause, ents = self.fits, self.clause, self.ents
         # a speaker's clause (某大学教授某某认为，): the speaker's institution is no actor
         speaking = {clause[j] for j, t in enumerate(self.chunks)
                     if t.mention is None and t.text in self.ex._says} \
             & {clause[j] for j, a in ents if self.mentions[a].cls == "Person"}
+        # an entity right after a word of @recipient_marks (帮助企业……) receives, it does not act
+        marks = self.ex._recipient_marks
+        acting = [(j, a) for j, a in ents if not (j > 0 and self.chunks[j - 1].text in marks)]
         out = []
         for i, m in ents:
             if not fits(cue, "o", m):
                 continue
-            near = [a for j, a in ents if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
-            before = [a for j, a in ents if clause[j] < clause[i] and clause[j] not in speaking
+            near = [a for j, a in acting if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
+            before = [a for j, a in acting if clause[j] < clause[i] and clause[j] not in speaking
                       and fits(cue, "s", a)]
             carried = self.fallback(cue, []) if cue.fallback else []
-            out += [(s, cue.predicate, m, cue.id) for s in (near[-1:] or before[-1:] or carried)]
+            out += [(s, cue.predicate, m, cue.id)
+                    for s in (self._group(near, last=True) or self._group(before, last=True)
+                              or carried)]
         return out
 
     def _nested(self, cue) -> list[tuple[int, str, int, str]]:

@@ -68,6 +68,8 @@ ITEM_ROLE_KEYS = set(SCHEMA["item_role"])
 # How a cue word places the two ends of its relation (docs/rules.md, "Cue rules"):
 CUE_SHAPES = {
     "forward",   # subject … cue … object, in one clause (A 缓解了 B)
+    "means",     # like forward; with no subject before the cue in its clause, the
+                 # measures and products of the next clause (通过 B，A: A uses B)
     "inverse",   # object … cue … subject (X 包括 A、B: A partOf X)
     "tail",      # subject … object cue (A 是 B 之一)
     "listed",    # object … subject、subject 等 + a generic word: the

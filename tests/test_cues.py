@@ -204,3 +204,30 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     labels = {m.label for m in extractor.extract(article_of(text)).mentions}
     assert kept in labels, labels
     assert dropped is None or dropped not in labels
+
+
+# ---- undertakes, offers, uses, addresses: carried actors, means and coordination
+@pytest.mark.parametrize("text, expected, absent", [
+    # coordinated actors of an earlier clause each undertake the later clause's measure
+    ("数据治理是系统工程，司法机关依法履职，数据管理部门和行业主管部门都有相应职责，要加强监管协同。",
+     {("数据管理部门", "undertakes", "加强监管协同"), ("行业主管部门", "undertakes", "加强监管协同")},
+     ("司法机关", "undertakes", "加强监管协同")),
+    # a clause that opens with the means gives it to the next clause's measure only
+    ("要依托云计算、区块链等技术，加快数字化转型升级，提高风险识别能力。",
+     {("加快数字化转型升级", "uses", "云计算"), ("加快数字化转型升级", "uses", "区块链")},
+     ("提高风险识别能力", "uses", "云计算")),
+    # ... and not to the article's topic
+    ("新型车险发展很快。\n\n要依托云计算、区块链等技术，加快数字化转型升级。",
+     {("加快数字化转型升级", "uses", "云计算")}, ("新型车险", "uses", "云计算")),
+    # a measure opening with a manner word and a cue word (坚决防范X) is the cue's: the
+    # measure of the clause before addresses X
+    ("稳健的货币政策不断完善。要强化预期引导，坚决防范汇率波动风险。",
+     {("强化预期引导", "addresses", "汇率波动风险")}, ("货币政策", "addresses", "汇率波动风险")),
+    # an entity after a word of @recipient_marks (为小微企业……) receives, it undertakes nothing
+    ("商业银行要为小微企业开辟绿色通道，加快续贷审批。",
+     {("商业银行", "undertakes", "加快续贷审批")}, ("小微企业", "undertakes", "加快续贷审批")),
+])
+def test_relation_shapes(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected <= rels, rels
+    assert absent is None or absent not in rels
