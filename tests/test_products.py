@@ -1,0 +1,54 @@
+"""Products, platforms and programmes: the labels a reader gives the named offerings of a text."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.curated import load_extractor
+from kg.ruletest import article_of
+
+PRODUCT_CLASSES = {"Product", "FinancialProduct", "Platform", "Programme"}
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return load_extractor()
+
+
+def products(extractor, text: str) -> set[str]:
+    return {m.label for m in extractor.extract(article_of(text)).mentions if m.cls in PRODUCT_CLASSES}
+
+
+def institutions(extractor, text: str) -> set[str]:
+    return {m.label for m in extractor.extract(article_of(text)).mentions
+            if m.cls not in PRODUCT_CLASSES and m.cls not in {"Concept", "Remedy", "Problem"}}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a quoted line of a policy is a measure, not a product name ending in 系统
+    ("方案提出“加快构建完善充电桩运维生态系统”等要求。", set(), {"加快构建完善充电桩运维生态系统"}),
+    # a kind of financial product, not a manner, plain money, a policy's tool or a loan's terms
+    ("发行跨境绿色债券，提供优惠利率贷款。", {"跨境绿色债券", "优惠利率贷款"}, set()),
+    ("利率是央行重要的宏观调控工具。", set(), {"宏观调控工具"}),
+    ("对困难企业给予资金补贴。", set(), {"资金补贴"}),
+    ("银行可与借款人合理商定贷款偿还期限。", set(), {"合理商定贷款", "商定贷款"}),
+    # a generic asset class is no product
+    ("居民把储蓄投向股票和基金。", set(), {"股票"}),
+    # well-known AI products and agents
+    ("DeepSeek在人工智能领域脱颖而出。", {"DeepSeek"}, set()),
+    ("具备多轮对话能力的智能体可帮助市民办事。", {"智能体"}, set()),
+    # a programme set up or carried out: an earmarked 专项, a 工程 named with verbs of its field
+    ("今年财政设立了老旧小区改造专项，支持社区建设。", {"老旧小区改造专项"}, set()),
+    ("规划提出建设数据标注能力提升工程。", {"数据标注能力提升工程"}, set()),
+    ("完成了年度计划。", set(), {"年度计划"}),
+])
+def test_product_labels(extractor, text, present, absent):
+    got = products(extractor, text)
+    assert present <= got, got
+    assert not (absent & got), got
+
+
+def test_financial_system_is_an_actor(extractor):
+    text = "金融系统要着力做好五篇大文章。"
+    assert "金融系统" not in products(extractor, text)
+    assert "金融系统" in institutions(extractor, text)
