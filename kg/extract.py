@@ -284,7 +284,8 @@ class Extractor:
         speaker's answers (``speaker``), the authors' note (``byline``); then ``via_part``
         over every relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
-        shapes = {"contains": _contains, "contained": _contains, "speaker": _speaker,
+        shapes = {"contains": _contains, "acts_on": _contains, "contained": _contains,
+                  "speaker": _speaker,
                   "gazetteer": _gazetteer, "lead": _lead, "byline": _byline}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
@@ -1132,7 +1133,8 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     one is the subject (``contains``: 纠正市场失灵 addresses 市场失灵), or the inner one
     (``contained``: 运营机构 undertakes 严禁运营机构超范围使用数据)."""
     mentions, out = st.mentions, []
-    outer_is_subject = cue.shape == "contains"
+    outer_is_subject = cue.shape in ("contains", "acts_on")
+    actions = tuple(ex.rs.lists.get("remedy_verbs", ())) if cue.shape == "acts_on" else ()
     outer_classes, inner_classes = (cue.subject, cue.object) if outer_is_subject else \
         (cue.object, cue.subject)
     inner: dict[str, int] = {}
@@ -1147,11 +1149,23 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             # the innermost names only: 构建货币政策体系 works for 货币政策, and 货币政策体系
             # (which holds it) is no second object
             held = [label for label in held if not any(o != label and o in label for o in held)]
+            if cue.shape == "acts_on":
+                held = [label for label in held if _acted_on(m.label, label, actions)]
             out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
         else:  # the fullest names: 市数据局, not 数据局 inside it
             held = [label for label in held if not any(o != label and label in o for o in held)]
             out += [(inner[label], cue.predicate, i, cue.id, m.sentence) for label in held]
     return out
+
+
+def _acted_on(outer: str, inner: str, actions: tuple[str, ...]) -> bool:
+    """``inner`` is what the action of ``outer`` works on a part of: right after an action
+    word or at the start, with more of the object after it, and no list item (加快数字金融
+    基础设施建设 → 数字金融; not 推进人民币国际化, nor 发展科技金融、绿色金融)."""
+    k = outer.find(inner)
+    end = k + len(inner)
+    return (k == 0 or outer[:k].endswith(actions)) and end < len(outer) \
+        and outer[end] not in "、和与及"
 
 
 def _gazetteer(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:

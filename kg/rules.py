@@ -85,6 +85,9 @@ CUE_SHAPES = {
                  # paragraph or section
     "nested",    # no word: a name holds another at its start (a place, a parent body)
     "contains",  # no word: a label holds another entity's label (纠正X → X)
+    "acts_on",   # no word: like contains, the inner label right after an action word
+                 # (@remedy_verbs) or at the start, and not the label's end nor a list
+                 # item (加快数字金融基础设施建设 → 数字金融; not 推进人民币国际化)
     "speaker",   # no word: the institution of the speaker of an answer (某某：……) undertakes
                  # the measures of the answer
     "contained",  # no word: the entity inside another's label is the subject (X undertakes
@@ -99,7 +102,7 @@ CUE_SHAPES = {
     "via_part",  # no word: a relation of the cue's predicate to a part holds for the whole
                  # too (a person affiliated with a school → with its university)
 }
-WORDLESS_SHAPES = {"actor", "nested", "contains", "contained", "speaker", "gazetteer",
+WORDLESS_SHAPES = {"actor", "nested", "contains", "acts_on", "contained", "speaker", "gazetteer",
                    "lead", "place_subject", "via_part"}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
