@@ -1,0 +1,46 @@
+"""People: names after titles and in bylines, no person made of the words around a name,
+and who they work for."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.curated import load_extractor
+from kg.ruletest import article_of
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return load_extractor()
+
+
+def extraction(extractor, text):
+    ex = extractor.extract(article_of(text))
+    people = {m.label for m in ex.mentions if m.cls == "Person"}
+    rels = {(r.subject.label, r.predicate, r.object.label) for r in ex.relations}
+    return people, rels
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # 采访时 between a title and 表示 is no name
+    ("某大学副院长赵明在接受记者采访时表示，政策空间依然充足。", {"赵明"}, {"采访时"}),
+    # two reporters in a byline
+    ("本报记者 李晓明 张伟", {"李晓明", "张伟"}, set()),
+    # an author's note with a colon
+    ("（作者：陈文玲，系某研究中心总经济师）", {"陈文玲"}, set()),
+])
+def test_person_names(extractor, text, present, absent):
+    people, _ = extraction(extractor, text)
+    assert present <= people, people
+    assert not (absent & people), people
+
+
+def test_an_author_after_a_comma_and_系_is_affiliated():
+    people, rels = extraction(load_extractor(), "（作者：陈文玲，系中国国际经济交流中心总经济师）")
+    assert ("陈文玲", "affiliatedWith", "中国国际经济交流中心") in rels, rels
+
+
+def test_a_speakers_institution_undertakes_nothing_the_speaker_advises():
+    _, rels = extraction(load_extractor(), "光大银行研究员周茂华指出，需关注外部风险。")
+    assert ("周茂华", "affiliatedWith", "光大银行") in rels, rels
+    assert not any(p == "undertakes" for _s, p, _o in rels), rels
