@@ -38,7 +38,7 @@ SCHEMA: dict[str, dict] = {
              "counter_examples": list, "nested": bool},
     "when": {"section": STRINGS, "item": bool, "head": bool, "subject": STRINGS},
     "entity": {"capture": str, "class": str, "split": bool, "split_before": STRINGS,
-               "keep_quotes": bool},
+               "keep_quotes": bool, "block": bool},
     "relation": {"subject": str, "predicate": str, "object": str, "same_class": bool},
     "section": {"id": str, "description": str, "priority": int, "match": str, "role": str,
                 "align": bool, "relate": [dict], "infer": bool, "examples": list,
@@ -399,6 +399,8 @@ class EntityEmit:
     split: bool = False
     keep_quotes: bool = False
     split_before: frozenset | None = None  # split only where the next word is one of these
+    block: bool = False  # the span holds no entity of this class: it wins overlaps against
+    # lower-priority entities of the class's core and is not emitted itself
 
 
 @dataclass(frozen=True)
@@ -898,7 +900,8 @@ class _Loader:
                 self.err(where, f"unknown class {cls!r} (not in {self.vocab.path})")
             before = self.words(e["split_before"], where, "split_before") if "split_before" in e else None
             ents.append(EntityEmit(str(cap), str(cls), bool(e.get("split", False)) or before is not None,
-                                   bool(e.get("keep_quotes", False)), before))
+                                   bool(e.get("keep_quotes", False)), before,
+                                   bool(e.get("block", False))))
         emitted = {e.capture for e in ents}
         rels = []
         for r in raw.get("relations", []):

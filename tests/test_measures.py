@@ -54,6 +54,14 @@ def measures(extractor, text: str) -> set[str]:
     ("经济增长不断加快。", set(), {"经济增长"}),
     # the place that acts before a word of programme is no part of the measure
     ("今年，河北进一步完善生态补偿机制。", {"完善生态补偿机制"}, set()),
+    # what follows 有助于/有利于/从而 to the end of the sentence is results, clause after clause
+    ("这些措施有助于降低企业融资成本，减轻银行资产质量压力，提升金融体系稳健性。", set(),
+     {"减轻银行资产质量压力", "提升金融体系稳健性"}),
+    ("各地要简化审批流程，从而降低企业办事成本，提升政务服务效率。", {"简化审批流程"},
+     {"降低企业办事成本", "提升政务服务效率"}),
+    # ... until a quote or a new duty turns back to measures
+    ("专家说，这有利于稳定预期，“下一步应完善纾困政策，加强金融监管。",
+     {"完善纾困政策", "加强金融监管"}, set()),
 ])
 def test_measure_labels(extractor, text, present, absent):
     got = measures(extractor, text)
