@@ -77,6 +77,12 @@ def test_measure_labels(extractor, text, present, absent):
     # setting up a mechanism or a system is also named by the thing set up
     ("要建立公共数据资源登记制度。", "建立公共数据资源登记制度", "公共数据资源登记制度", True),
     ("天津正在实施沿海重点区域湿地修复。", "实施沿海重点区域湿地修复", "沿海重点区域湿地修复", True),
+    # a measure carried out or heeded is also named by the measure itself
+    ("各地要重视老年人数字技能培训。", "重视老年人数字技能培训", "老年人数字技能培训", True),
+    ("要深入落实小微企业融资担保降费等政策。", "深入落实小微企业融资担保降费等政策",
+     "小微企业融资担保降费", True),
+    ("各地要开展专题调研。", "开展专题调研", "专题调研", True),
+    ("各部门要落实责任。", "落实责任", "责任", False),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
