@@ -54,6 +54,9 @@ def measures(extractor, text: str) -> set[str]:
     ("经济增长不断加快。", set(), {"经济增长"}),
     # the place that acts before a word of programme is no part of the measure
     ("今年，河北进一步完善生态补偿机制。", {"完善生态补偿机制"}, set()),
+    # a lone dash joins words (科技—产业—金融, 5G—A); a double dash (——) breaks a clause
+    ("要加快形成科技—产业—金融的良性循环。", {"加快形成科技—产业—金融的良性循环"}, {"加快形成科技"}),
+    ("要加快推进城市更新——这是今年的重点。", {"加快推进城市更新"}, {"加快推进城市更新——这是今年的重点"}),
     # what follows 有助于/有利于/从而 to the end of the sentence is results, clause after clause
     ("这些措施有助于降低企业融资成本，减轻银行资产质量压力，提升金融体系稳健性。", set(),
      {"减轻银行资产质量压力", "提升金融体系稳健性"}),
