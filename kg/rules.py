@@ -559,10 +559,19 @@ class Cleanup:
             if shorter != label and len(shorter) >= self.min_length:
                 alts.append(label)
                 label = shorter
-        for pattern in self.alt_patterns:
-            shorter = pattern.sub("", label)
-            if shorter != label and len(shorter) >= self.min_length:
-                alts.append(shorter)  # what an alt pattern cut out: another name of it
+        # what an alt pattern cut out: another name of it; and what another cuts out of
+        # that (严格落实X制度 -> 落实X制度 -> X制度), two rounds
+        todo = [label]
+        for _round in range(2):
+            found = []
+            for form in todo:
+                for pattern in self.alt_patterns:
+                    shorter = pattern.sub("", form)
+                    if shorter != form and len(shorter) >= self.min_length and \
+                            shorter not in alts and shorter != label:
+                        alts.append(shorter)
+                        found.append(shorter)
+            todo = found
         out = None
         if self.min_length <= len(label) <= self.max_length and label not in self.stop_labels \
                 and not any(p.search(label) for p in self.reject_patterns):

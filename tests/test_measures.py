@@ -80,6 +80,10 @@ def test_measure_labels(extractor, text, present, absent):
     # setting up a mechanism or a system is also named by the thing set up
     ("要建立公共数据资源登记制度。", "建立公共数据资源登记制度", "公共数据资源登记制度", True),
     ("天津正在实施沿海重点区域湿地修复。", "实施沿海重点区域湿地修复", "沿海重点区域湿地修复", True),
+    # alternative labels of alternative labels: 严格落实X制度 -> 落实X制度 -> X制度
+    ("各地要严格落实维修技术信息公开制度。", "严格落实维修技术信息公开制度",
+     "维修技术信息公开制度", True),
+    ("要持续推动企业融资成本下降。", "持续推动企业融资成本下降", "企业融资成本下降", True),
     # a measure carried out or heeded is also named by the measure itself
     ("各地要重视老年人数字技能培训。", "重视老年人数字技能培训", "老年人数字技能培训", True),
     ("要深入落实小微企业融资担保降费等政策。", "深入落实小微企业融资担保降费等政策",
