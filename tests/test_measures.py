@@ -57,6 +57,10 @@ def measures(extractor, text: str) -> set[str]:
     # a lone dash joins words (科技—产业—金融, 5G—A); a double dash (——) breaks a clause
     ("要加快形成科技—产业—金融的良性循环。", {"加快形成科技—产业—金融的良性循环"}, {"加快形成科技"}),
     ("要加快推进城市更新——这是今年的重点。", {"加快推进城市更新"}, {"加快推进城市更新——这是今年的重点"}),
+    # a question states no measure; its answer does
+    ("记者：怎样更安全地开发利用公共数据，加快释放数据要素价值？", set(),
+     {"加快释放数据要素价值", "更安全地开发利用公共数据"}),
+    ("如何应对？要加快建设数字基础设施。", {"加快建设数字基础设施"}, set()),
     # what follows 有助于/有利于/从而 to the end of the sentence is results, clause after clause
     ("这些措施有助于降低企业融资成本，减轻银行资产质量压力，提升金融体系稳健性。", set(),
      {"减轻银行资产质量压力", "提升金融体系稳健性"}),
