@@ -57,6 +57,11 @@ def measures(extractor, text: str) -> set[str]:
     # a lone dash joins words (科技—产业—金融, 5G—A); a double dash (——) breaks a clause
     ("要加快形成科技—产业—金融的良性循环。", {"加快形成科技—产业—金融的良性循环"}, {"加快形成科技"}),
     ("要加快推进城市更新——这是今年的重点。", {"加快推进城市更新"}, {"加快推进城市更新——这是今年的重点"}),
+    # a generic reference to measures, an aim of a good setting: no measures
+    ("要强化问题意识，采取有效措施，加快建设数据平台。", {"加快建设数据平台"}, {"采取有效措施"}),
+    ("要健全监管规则，营造企业健康发展的良好生态。", {"健全监管规则"}, {"营造企业健康发展的良好生态"}),
+    # ... but a good business environment is a policy aim readers do mark
+    ("要营造良好营商环境。", {"营造良好营商环境"}, set()),
     # a question states no measure; its answer does
     ("记者：怎样更安全地开发利用公共数据，加快释放数据要素价值？", set(),
      {"加快释放数据要素价值", "更安全地开发利用公共数据"}),
