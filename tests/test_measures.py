@@ -62,6 +62,10 @@ def measures(extractor, text: str) -> set[str]:
     ("要健全监管规则，营造企业健康发展的良好生态。", {"健全监管规则"}, {"营造企业健康发展的良好生态"}),
     # ... but a good business environment is a policy aim readers do mark
     ("要营造良好营商环境。", {"营造良好营商环境"}, set()),
+    # manner words of caution and firmness before the action (稳妥有序, 牢牢, 认真)
+    ("要健全处置机制，稳妥有序化解和处置存量风险。", {"稳妥有序化解和处置存量风险"}, set()),
+    ("要强化监管，牢牢守住不发生系统性风险的底线。", {"牢牢守住不发生系统性风险的底线"}, set()),
+    ("各级干部要认真落实会议的各项部署。", {"认真落实会议的各项部署"}, set()),
     # a question states no measure; its answer does
     ("记者：怎样更安全地开发利用公共数据，加快释放数据要素价值？", set(),
      {"加快释放数据要素价值", "更安全地开发利用公共数据"}),
