@@ -181,6 +181,7 @@ class _Candidate:
     rule: Rule
     match: Match
     capture: str
+    block: bool = False  # holds no entity of its class (EntityEmit.block): never emitted
 
 
 @dataclass
@@ -406,8 +407,10 @@ class Extractor:
                     seq = tokens if m.rule.nested else chunks
                     span = text[seq[m.start].start:seq[m.end - 1].end]
                     if not emitted:
-                        trace.why[len(trace.matches)] = why or ["its entities were found by other "
-                                                                "rules first"]
+                        blocks = [e.cls for e in m.rule.entities if e.block]
+                        trace.why[len(trace.matches)] = why or (
+                            [f"it blocks {', '.join(blocks)} in its span"] if blocks else
+                            ["its entities were found by other rules first"])
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
                 chunks = _chunk(tokens, mentions, local)
@@ -488,6 +491,11 @@ class Extractor:
                 seq = tokens if m.rule.nested else chunks
                 if m.rule.nested and hi < len(seq) and seq[hi].text in self._modifier_suffixes:
                     continue  # a word before a modifier suffix is no entity
+                if e.block:
+                    if hi > lo:
+                        cands.append(_Candidate(seq[lo].start, seq[hi - 1].end, "", (), e.cls,
+                                                m.rule, m, e.capture, block=True))
+                    continue
                 groups = (_split(seq[lo:hi], cleanup.separators, e.split_before) if e.split
                           else [seq[lo:hi]])
                 for group in groups:
@@ -529,6 +537,8 @@ class Extractor:
         for c in cands:
             clash = None
             for k in kept:
+                if (k.block or c.block) and vocab.core(k.cls) != vocab.core(c.cls):
+                    continue  # a blocked span only keeps out (and meets) its own class
                 # words of the lexicon (nested) never block a longer entity
                 if c.start < k.end and k.start < c.end and not (
                         k.rule.nested and (k.start, k.end) != (c.start, c.end)):
@@ -549,8 +559,17 @@ class Extractor:
                 # an entity of another kind inside a longer one: both stand (the measure
                 # 纠正X holds the problem X)
                 clash = next((k for k in kept if c.start < k.end and k.start < c.end and
-                              not (c.start <= k.start and k.end <= c.end) and not k.rule.nested),
+                              not (c.start <= k.start and k.end <= c.end) and not k.rule.nested
+                              and not (k.block and vocab.core(k.cls) != vocab.core(c.cls))),
                              None)
+            if clash is not None and clash.block:
+                lost_to[(id(c.match), c.capture)] = (clash.rule.id, "(no " + clash.cls + " here)",
+                                                     clash.cls)
+                continue
+            if c.block:
+                if clash is None:
+                    kept.append(c)
+                continue
             if clash is not None:
                 if clash.match is c.match and (c.start, c.end) != (clash.start, clash.end):
                     pass  # nested spans emitted by one match are both kept

@@ -38,7 +38,7 @@ SCHEMA: dict[str, dict] = {
              "counter_examples": list, "nested": bool},
     "when": {"section": STRINGS, "item": bool, "head": bool, "subject": STRINGS},
     "entity": {"capture": str, "class": str, "split": bool, "split_before": STRINGS,
-               "keep_quotes": bool},
+               "keep_quotes": bool, "block": bool},
     "relation": {"subject": str, "predicate": str, "object": str, "same_class": bool},
     "section": {"id": str, "description": str, "priority": int, "match": str, "role": str,
                 "align": bool, "relate": [dict], "infer": bool, "examples": list,
@@ -399,6 +399,8 @@ class EntityEmit:
     split: bool = False
     keep_quotes: bool = False
     split_before: frozenset | None = None  # split only where the next word is one of these
+    block: bool = False  # the span holds no entity of this class: it wins overlaps against
+    # lower-priority entities of the class's core and is not emitted itself
 
 
 @dataclass(frozen=True)
@@ -557,10 +559,19 @@ class Cleanup:
             if shorter != label and len(shorter) >= self.min_length:
                 alts.append(label)
                 label = shorter
-        for pattern in self.alt_patterns:
-            shorter = pattern.sub("", label)
-            if shorter != label and len(shorter) >= self.min_length:
-                alts.append(shorter)  # what an alt pattern cut out: another name of it
+        # what an alt pattern cut out: another name of it; and what another cuts out of
+        # that (严格落实X制度 -> 落实X制度 -> X制度), two rounds
+        todo = [label]
+        for _round in range(2):
+            found = []
+            for form in todo:
+                for pattern in self.alt_patterns:
+                    shorter = pattern.sub("", form)
+                    if shorter != form and len(shorter) >= self.min_length and \
+                            shorter not in alts and shorter != label:
+                        alts.append(shorter)
+                        found.append(shorter)
+            todo = found
         out = None
         if self.min_length <= len(label) <= self.max_length and label not in self.stop_labels \
                 and not any(p.search(label) for p in self.reject_patterns):
@@ -898,7 +909,8 @@ class _Loader:
                 self.err(where, f"unknown class {cls!r} (not in {self.vocab.path})")
             before = self.words(e["split_before"], where, "split_before") if "split_before" in e else None
             ents.append(EntityEmit(str(cap), str(cls), bool(e.get("split", False)) or before is not None,
-                                   bool(e.get("keep_quotes", False)), before))
+                                   bool(e.get("keep_quotes", False)), before,
+                                   bool(e.get("block", False))))
         emitted = {e.capture for e in ents}
         rels = []
         for r in raw.get("relations", []):

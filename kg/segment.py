@@ -241,6 +241,12 @@ class Segmenter:
             pos = end
             if word.isspace():
                 continue
+            if word == "—" and out and out[-1].text in ("—", "——") and out[-1].end == offset + start:
+                # a dash of two marks (——) is one word, a break; a lone one joins words
+                # (科技—产业—金融, 5G—A)
+                last = out[-1]
+                out[-1] = Token(last.text + word, last.pos, last.start, offset + end, None, last.quoted)
+                continue
             quoted = bool(depth)  # marks nested in an outer quote are quoted text
             if depth and word == depth[-1]:
                 depth.pop()

@@ -54,6 +54,30 @@ def measures(extractor, text: str) -> set[str]:
     ("经济增长不断加快。", set(), {"经济增长"}),
     # the place that acts before a word of programme is no part of the measure
     ("今年，河北进一步完善生态补偿机制。", {"完善生态补偿机制"}, set()),
+    # a lone dash joins words (科技—产业—金融, 5G—A); a double dash (——) breaks a clause
+    ("要加快形成科技—产业—金融的良性循环。", {"加快形成科技—产业—金融的良性循环"}, {"加快形成科技"}),
+    ("要加快推进城市更新——这是今年的重点。", {"加快推进城市更新"}, {"加快推进城市更新——这是今年的重点"}),
+    # a generic reference to measures, an aim of a good setting: no measures
+    ("要强化问题意识，采取有效措施，加快建设数据平台。", {"加快建设数据平台"}, {"采取有效措施"}),
+    ("要健全监管规则，营造企业健康发展的良好生态。", {"健全监管规则"}, {"营造企业健康发展的良好生态"}),
+    # ... but a good business environment is a policy aim readers do mark
+    ("要营造良好营商环境。", {"营造良好营商环境"}, set()),
+    # manner words of caution and firmness before the action (稳妥有序, 牢牢, 认真)
+    ("要健全处置机制，稳妥有序化解和处置存量风险。", {"稳妥有序化解和处置存量风险"}, set()),
+    ("要强化监管，牢牢守住不发生系统性风险的底线。", {"牢牢守住不发生系统性风险的底线"}, set()),
+    ("各级干部要认真落实会议的各项部署。", {"认真落实会议的各项部署"}, set()),
+    # a question states no measure; its answer does
+    ("记者：怎样更安全地开发利用公共数据，加快释放数据要素价值？", set(),
+     {"加快释放数据要素价值", "更安全地开发利用公共数据"}),
+    ("如何应对？要加快建设数字基础设施。", {"加快建设数字基础设施"}, set()),
+    # what follows 有助于/有利于/从而 to the end of the sentence is results, clause after clause
+    ("这些措施有助于降低企业融资成本，减轻银行资产质量压力，提升金融体系稳健性。", set(),
+     {"减轻银行资产质量压力", "提升金融体系稳健性"}),
+    ("各地要简化审批流程，从而降低企业办事成本，提升政务服务效率。", {"简化审批流程"},
+     {"降低企业办事成本", "提升政务服务效率"}),
+    # ... until a quote or a new duty turns back to measures
+    ("专家说，这有利于稳定预期，“下一步应完善纾困政策，加强金融监管。",
+     {"完善纾困政策", "加强金融监管"}, set()),
 ])
 def test_measure_labels(extractor, text, present, absent):
     got = measures(extractor, text)
@@ -69,6 +93,16 @@ def test_measure_labels(extractor, text, present, absent):
     # setting up a mechanism or a system is also named by the thing set up
     ("要建立公共数据资源登记制度。", "建立公共数据资源登记制度", "公共数据资源登记制度", True),
     ("天津正在实施沿海重点区域湿地修复。", "实施沿海重点区域湿地修复", "沿海重点区域湿地修复", True),
+    # alternative labels of alternative labels: 严格落实X制度 -> 落实X制度 -> X制度
+    ("各地要严格落实维修技术信息公开制度。", "严格落实维修技术信息公开制度",
+     "维修技术信息公开制度", True),
+    ("要持续推动企业融资成本下降。", "持续推动企业融资成本下降", "企业融资成本下降", True),
+    # a measure carried out or heeded is also named by the measure itself
+    ("各地要重视老年人数字技能培训。", "重视老年人数字技能培训", "老年人数字技能培训", True),
+    ("要深入落实小微企业融资担保降费等政策。", "深入落实小微企业融资担保降费等政策",
+     "小微企业融资担保降费", True),
+    ("各地要开展专题调研。", "开展专题调研", "专题调研", True),
+    ("各部门要落实责任。", "落实责任", "责任", False),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
