@@ -1,0 +1,41 @@
+"""Concepts: the ideas, fields, aims and technologies a reader annotates, and the concept words
+that only modify a noun of another thing."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.curated import load_extractor
+from kg.ruletest import article_of
+
+CONCEPT_CLASSES = {"Concept", "Technology"}
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return load_extractor()
+
+
+def concepts(extractor, text: str) -> set[str]:
+    return {m.label for m in extractor.extract(article_of(text)).mentions if m.cls in CONCEPT_CLASSES}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a concept word right before a noun of another thing modifies it
+    ("要严守金融安全底线。", set(), {"金融安全"}),
+    ("利率是央行重要的宏观调控工具。", set(), {"宏观调控"}),
+    ("银行推出数字支付服务体系。", set(), {"数字支付"}),
+    # ... but not before a head naming its own field, aim or growth, nor before a verb
+    # that jieba tags as a noun
+    ("企业在人工智能领域加大投入。", {"人工智能"}, set()),
+    ("政策将推动数字经济发展。", {"数字经济"}, set()),
+    ("以金融高质量发展助力强国建设。", {"金融高质量发展", "强国建设"}, set()),
+    # named once on its own, the concept stands with all its mentions
+    ("要加强宏观调控。利率是宏观调控工具。", {"宏观调控"}, set()),
+    # before another word of the lexicon (a list closed by its head), the items stand
+    ("做好科技金融、绿色金融、普惠金融五篇大文章。", {"科技金融", "普惠金融", "五篇大文章"}, set()),
+])
+def test_concepts(extractor, text, present, absent):
+    found = concepts(extractor, text)
+    assert present <= found, (text, found)
+    assert not (absent & found), (text, found)
