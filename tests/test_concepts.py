@@ -51,3 +51,15 @@ def test_governance_modernisation(extractor, text, present, absent):
     found = concepts(extractor, text)
     assert present <= found, (text, found)
     assert not (absent & found), (text, found)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a city's aimed standing as an international centre is a policy aim, not a platform
+    ("增强上海国际金融中心的竞争力。", {"上海国际金融中心"}, set()),
+    ("加快建设国际科技创新中心。", {"国际科技创新中心"}, set()),
+    ("该市建成了大数据中心。", set(), {"大数据中心"}),
+])
+def test_international_centre(extractor, text, present, absent):
+    found = concepts(extractor, text)
+    assert present <= found, (text, found)
+    assert not (absent & found), (text, found)
