@@ -63,3 +63,17 @@ def test_international_centre(extractor, text, present, absent):
     found = concepts(extractor, text)
     assert present <= found, (text, found)
     assert not (absent & found), (text, found)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # parallel fields named with one prefix of the genre are concepts, each prefix and word
+    ("从数字基础、数字能力和数字应用三个维度评估。", {"数字基础", "数字能力", "数字应用"}, set()),
+    ("推动未来制造、未来信息、未来材料等取得新突破。", {"未来制造", "未来信息", "未来材料"}, set()),
+    # two items, or a prefix alone, are no such list
+    ("数字和未来都很重要。", set(), {"数字", "未来"}),
+    ("提升数字能力和数字素养。", set(), {"数字能力"}),
+])
+def test_parallel_fields(extractor, text, present, absent):
+    found = concepts(extractor, text)
+    assert present <= found, (text, found)
+    assert not (absent & found), (text, found)
