@@ -77,3 +77,16 @@ def test_parallel_fields(extractor, text, present, absent):
     found = concepts(extractor, text)
     assert present <= found, (text, found)
     assert not (absent & found), (text, found)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a coined quoted term is a concept; a quoted epithet after 是, or a quoted name of a
+    # problem before 问题, is not
+    ("这被称为“中国方案”。", {"中国方案"}, set()),
+    ("金融是“国之大者”。", set(), {"国之大者"}),
+    ("存在所谓“监管越位”问题。", set(), {"监管越位"}),
+])
+def test_quoted_terms(extractor, text, present, absent):
+    found = concepts(extractor, text)
+    assert present <= found, (text, found)
+    assert not (absent & found), (text, found)
