@@ -182,6 +182,7 @@ class _Candidate:
     match: Match
     capture: str
     block: bool = False  # holds no entity of its class (EntityEmit.block): never emitted
+    modifier: bool = False  # a concept word right before a noun (宏观调控工具)
 
 
 @dataclass
@@ -194,6 +195,7 @@ class ArticleState:
     item_mentions: dict = field(default_factory=dict)  # item -> mention indices
     topics: dict = field(default_factory=dict)         # section -> topic mention indices
     actors: dict = field(default_factory=dict)         # paragraph -> actor mention indices
+    modifiers: set = field(default_factory=set)        # indices of concept words before a noun
 
 
 @dataclass
@@ -227,6 +229,9 @@ class Extractor:
             self._cue_words_by_first.setdefault(w[:1], []).append(w)
         self._prefix_words: dict[str, dict] = {}
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
+        self._concept_aspect_heads = frozenset(rules.lists.get("concept_aspect_heads", ()))
+        self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
+            w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
@@ -265,6 +270,8 @@ class Extractor:
         inner = _inner_words(st.mentions, self.rs.vocab)
         issued = _issuing(st.mentions, self.rs.vocab, self._issue_verbs)
         why = {i: f"named only inside a longer entity's label ({held})" for i, held in inner.items()}
+        why.update({i: f"named only as a modifier of a noun ({noun})"
+                    for i, noun in _modifiers_only(st, article.text, self.rs.vocab).items()})
         why.update({i: f"it only issues {thing}, the entity readers name"
                     for i, thing in issued.items()})
         for i in sorted(why) if traces is not None else ():
@@ -368,6 +375,8 @@ class Extractor:
             by_capture: dict[tuple[int, str], list[int]] = {}
             for cand, idx in accepted:
                 by_capture.setdefault((id(cand.match), cand.capture), []).append(idx)
+                if cand.modifier:
+                    st.modifiers.add(idx)
             for key, idxs in reuse.items():
                 by_capture.setdefault(key, []).extend(idxs)
             for m in matches:
@@ -517,12 +526,28 @@ class Extractor:
                         if not typed:
                             continue
                         cls = self.type_class[typed[0]]
+                    modifier = bool(m.rule.nested) and self._modifies_noun(seq, hi, cls)
                     c = clean_span(text, group[0].start, group[-1].end, cleanup, e.keep_quotes, bounds)
                     if c is None:
                         continue
                     start, end, label, alts = c
-                    cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture))
+                    cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture,
+                                            modifier))
         return cands, reuse
+
+    def _modifies_noun(self, seq: list[Token], hi: int, cls: str) -> bool:
+        """A concept word of the lexicon right before a noun of another thing (宏观调控工具,
+        金融安全底线, 数字支付服务体系) is a modifier of that noun, no concept of its own;
+        before a head that names the concept's own field or aim (人工智能领域, 金融强国目标:
+        concept_aspect_heads), a verbal noun (数字经济发展, 运用人工智能优化流程: mostly
+        verbs there), a word of the lexicon or a verb jieba tags as a noun (助力) it stays.
+        Only a mark: _modifiers_only drops the concepts named so and no other way."""
+        if hi >= len(seq) or self.rs.vocab.core(cls) != "Concept":
+            return False
+        nxt = seq[hi]
+        return nxt.pos in ("n", "nz") and nxt.ent is None and nxt.ltype is None \
+            and not nxt.quoted \
+            and nxt.text not in self._concept_aspect_heads and nxt.text not in self._verbs_as_nouns
 
     def _resolve(self, cands: list[_Candidate], mentions: list[Mention], local: list[int],
                  article_id: str, sentence: int, text: str):
@@ -799,6 +824,23 @@ def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
         holders.setdefault(m.label, set()).update({k.label for k in held} if held and inside else {""})
     return {i: sorted(held)[0] for label, held in holders.items() if "" not in held
             for i in by_label[label]}
+
+
+def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
+    """Concepts of the lexicon named only right before a noun of another thing (宏观调控工具,
+    金融安全底线): modifiers, no concepts readers annotate. Index -> the noun's text. A
+    concept named once on its own, or by another rule, stays with all its mentions (its
+    relations may hang on any of them)."""
+    free: set[str] = set()
+    by_label: dict[str, list[int]] = {}
+    for i, m in enumerate(st.mentions):
+        if vocab.core(m.cls) != "Concept":
+            continue
+        by_label.setdefault(m.label, []).append(i)
+        if i not in st.modifiers:
+            free.add(m.label)
+    return {i: text[st.mentions[i].end:st.mentions[i].end + 2] for label, idxs in by_label.items()
+            if label not in free for i in idxs}
 
 
 def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, str]:
