@@ -537,7 +537,7 @@ class Extractor:
 
     def _modifies_noun(self, seq: list[Token], hi: int, cls: str) -> bool:
         """A concept word of the lexicon right before a noun of another thing (宏观调控工具,
-        金融安全底线, 数字支付服务体系) is a modifier of that noun, no concept of its own;
+        数字支付服务体系) is a modifier of that noun, no concept of its own;
         before a head that names the concept's own field or aim (人工智能领域, 金融强国目标:
         concept_aspect_heads), a verbal noun (数字经济发展, 运用人工智能优化流程: mostly
         verbs there), a word of the lexicon or a verb jieba tags as a noun (助力) it stays.
@@ -828,7 +828,7 @@ def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
 
 def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
     """Concepts of the lexicon named only right before a noun of another thing (宏观调控工具,
-    金融安全底线): modifiers, no concepts readers annotate. Index -> the noun's text. A
+    数字支付服务体系): modifiers, no concepts readers annotate. Index -> the noun's text. A
     concept named once on its own, or by another rule, stays with all its mentions (its
     relations may hang on any of them)."""
     free: set[str] = set()

@@ -221,7 +221,7 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("加快数字化转型升级", "uses", "云计算")}, ("新型车险", "uses", "云计算")),
     # a measure opening with a manner word and a cue word (坚决防范X) is the cue's: the
     # measure of the clause before addresses X
-    ("稳健的货币政策不断完善。要强化预期引导，坚决防范汇率波动风险。",
+    ("宽松的货币政策不断完善。要强化预期引导，坚决防范汇率波动风险。",
      {("强化预期引导", "addresses", "汇率波动风险")}, ("货币政策", "addresses", "汇率波动风险")),
     # an entity after a word of @recipient_marks (为小微企业……) receives, it undertakes nothing
     ("商业银行要为小微企业开辟绿色通道，加快续贷审批。",
