@@ -23,6 +23,8 @@ def problems(extractor, text: str) -> set[str]:
     ("老旧小区充电难问题突出。", {"充电难"}, set()),
     # a negated quality jieba cuts into 不 + 畅
     ("数据共享不畅，信息孤岛现象依然突出。", {"数据共享不畅", "信息孤岛"}, set()),
+    # items listed before 等 and the head word 困难
+    ("基层治理面临人才短缺、资金不足等困难。", {"人才短缺", "资金不足"}, set()),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
