@@ -25,6 +25,12 @@ def problems(extractor, text: str) -> set[str]:
     ("数据共享不畅，信息孤岛现象依然突出。", {"数据共享不畅", "信息孤岛"}, set()),
     # items listed before 等 and the head word 困难
     ("基层治理面临人才短缺、资金不足等困难。", {"人才短缺", "资金不足"}, set()),
+    # a predicate jieba cuts in two: 有待/提高, 碎片/化, 高/企 (no measure 有待完善)
+    ("目前，乡村医生的业务能力有待提高。", {"乡村医生的业务能力有待提高"}, set()),
+    ("部分平台个人信息保护有待完善。", {"平台个人信息保护有待完善"}, set()),
+    ("当前，部分行业数据标准碎片化，难以共享。", {"行业数据标准碎片化"}, set()),
+    ("今年以来，企业用工成本高企。", {"企业用工成本高企"}, set()),
+    ("相关问题有待进一步研究。", set(), {"相关问题有待进一步研究"}),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
