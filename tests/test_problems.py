@@ -31,6 +31,10 @@ def problems(extractor, text: str) -> set[str]:
     ("当前，部分行业数据标准碎片化，难以共享。", {"行业数据标准碎片化"}, set()),
     ("今年以来，企业用工成本高企。", {"企业用工成本高企"}, set()),
     ("相关问题有待进一步研究。", set(), {"相关问题有待进一步研究"}),
+    # 不/佳 cut apart, and 低下 as a word of deficiency
+    ("一些地区网络覆盖不到位，服务质量不佳。", {"服务质量不佳"}, set()),
+    ("部分系统运行效率低下，群众办事耗时长。", {"系统运行效率低下"}, set()),
+    ("服务质量很好。", set(), {"服务质量很好"}),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
