@@ -35,6 +35,10 @@ def problems(extractor, text: str) -> set[str]:
     ("一些地区网络覆盖不到位，服务质量不佳。", {"服务质量不佳"}, set()),
     ("部分系统运行效率低下，群众办事耗时长。", {"系统运行效率低下"}, set()),
     ("服务质量很好。", set(), {"服务质量很好"}),
+    # 紧张 and 繁重 as words of shortfall or burden
+    ("一方面，基层人手紧张；另一方面，考核任务繁重。", {"基层人手紧张", "考核任务繁重"}, set()),
+    # two negated qualities in a row (不平衡不充分)
+    ("当前，城乡公共服务发展仍不平衡不充分。", {"公共服务发展不平衡"}, set()),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
