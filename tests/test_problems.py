@@ -39,6 +39,12 @@ def problems(extractor, text: str) -> set[str]:
     ("一方面，基层人手紧张；另一方面，考核任务繁重。", {"基层人手紧张", "考核任务繁重"}, set()),
     # two negated qualities in a row (不平衡不充分)
     ("当前，城乡公共服务发展仍不平衡不充分。", {"公共服务发展不平衡"}, set()),
+    # a problem or phenomenon said to be prominent (……的问题较为突出)
+    ("个人信息被过度收集的问题较为突出。", {"个人信息被过度收集"}, set()),
+    ("这些问题比较突出。", set(), {"这些"}),
+    # a weak capacity against risk: 风险 inside the phrase is no head word
+    ("部分中小银行资本补充渠道单一，抗风险能力较弱。", {"抗风险能力较弱"}, set()),
+    ("要提升抗风险能力。", set(), {"抗风险能力", "提升抗风险能力"}),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
