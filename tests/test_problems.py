@@ -45,6 +45,9 @@ def problems(extractor, text: str) -> set[str]:
     # a weak capacity against risk: 风险 inside the phrase is no head word
     ("部分中小银行资本补充渠道单一，抗风险能力较弱。", {"抗风险能力较弱"}, set()),
     ("要提升抗风险能力。", set(), {"抗风险能力", "提升抗风险能力"}),
+    # what a difficulty lies in (难点在于……)
+    ("数字化转型的痛点在于中小企业缺乏资金和人才。", {"中小企业缺乏资金和人才"}, set()),
+    ("关键在于加强统筹协调。", set(), {"加强统筹协调"}),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
