@@ -48,6 +48,8 @@ def problems(extractor, text: str) -> set[str]:
     # what a difficulty lies in (难点在于……)
     ("数字化转型的痛点在于中小企业缺乏资金和人才。", {"中小企业缺乏资金和人才"}, set()),
     ("关键在于加强统筹协调。", set(), {"加强统筹协调"}),
+    # "X问题是Y": X names a topic, Y the problem
+    ("服务消费问题是供给不足。", {"供给不足"}, {"服务消费"}),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
