@@ -50,6 +50,10 @@ def problems(extractor, text: str) -> set[str]:
     ("关键在于加强统筹协调。", set(), {"加强统筹协调"}),
     # "X问题是Y": X names a topic, Y the problem
     ("服务消费问题是供给不足。", {"供给不足"}, {"服务消费"}),
+    # an object jieba tags as a place name (长尾/ns) after 难以
+    ("传统金融服务难以覆盖长尾客群。", {"难以覆盖长尾客群"}, set()),
+    # the owner of a risk before 存在 stays out of its label
+    ("部分平台存在数据滥用风险。", {"数据滥用风险"}, {"平台存在数据滥用风险"}),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
