@@ -54,6 +54,9 @@ def problems(extractor, text: str) -> set[str]:
     ("传统金融服务难以覆盖长尾客群。", {"难以覆盖长尾客群"}, set()),
     # the owner of a risk before 存在 stays out of its label
     ("部分平台存在数据滥用风险。", {"数据滥用风险"}, {"平台存在数据滥用风险"}),
+    # 普遍存在 is one jieba word; 面临着 has 着 between the verb and the list
+    ("中小企业普遍存在转型成本高、技术能力弱等问题。", {"转型成本高", "技术能力弱"}, {"中小企业普遍存在转型成本高"}),
+    ("基层治理面临着人才短缺、资金不足等困难。", {"人才短缺", "资金不足"}, set()),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
