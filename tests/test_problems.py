@@ -57,6 +57,10 @@ def problems(extractor, text: str) -> set[str]:
     # 普遍存在 is one jieba word; 面临着 has 着 between the verb and the list
     ("中小企业普遍存在转型成本高、技术能力弱等问题。", {"转型成本高", "技术能力弱"}, {"中小企业普遍存在转型成本高"}),
     ("基层治理面临着人才短缺、资金不足等困难。", {"人才短缺", "资金不足"}, set()),
+    # a shortfall said of some with 有的 (有 + 的 to jieba): the one it is said of stays out
+    ("有的地方配套措施尚未跟上，有的企业参与意愿不强。", {"配套措施尚未跟上", "参与意愿不强"}, set()),
+    ("有的平台信息披露滞后。", {"信息披露滞后"}, {"平台信息披露滞后"}),
+    ("有的企业表现很好。", set(), {"企业表现很好", "表现很好"}),
 ])
 def test_problem_labels(extractor, text, present, absent):
     got = problems(extractor, text)
