@@ -15,6 +15,52 @@ from pathlib import Path
 import pytest
 
 
+# ------------------------------------------------------------ the curated extractor
+@pytest.fixture(scope="session")
+def extractor():
+    """The extractor of the curated rules and lexicon of ontology/, loaded once."""
+    from kg.curated import load_extractor
+
+    return load_extractor()
+
+
+@pytest.fixture(scope="session")
+def labels(extractor):
+    """labels(text, core) -> the labels of the entities of one core class (Remedy, Problem,
+    Product, ...: subclasses included) that the text yields."""
+    from kg.ruletest import article_of
+
+    vocab = extractor.rs.vocab
+
+    def labels_of(text: str, core: str) -> set[str]:
+        return {m.label for m in extractor.extract(article_of(text)).mentions
+                if vocab.core(m.cls) == core}
+    return labels_of
+
+
+@pytest.fixture(scope="session")
+def triples(extractor):
+    """triples(text) -> the (subject label, predicate, object label) of the relations the
+    text yields."""
+    from kg.ruletest import article_of
+
+    def triples_of(text: str) -> set[tuple[str, str, str]]:
+        return {(r.subject.label, r.predicate, r.object.label)
+                for r in extractor.extract(article_of(text)).relations}
+    return triples_of
+
+
+@pytest.fixture(scope="session")
+def expect_labels(labels):
+    """expect_labels(text, core, present, absent): the text yields every label of
+    ``present`` and none of ``absent`` for entities of that core class."""
+    def check(text: str, core: str, present: set, absent: set) -> None:
+        got = labels(text, core)
+        assert present <= got, (text, got)
+        assert not (absent & got), (text, got)
+    return check
+
+
 # ------------------------------------------------------------ Oxigraph server
 def _find_oxigraph() -> str | None:
     """The ``oxigraph`` command of this interpreter's environment, else the one on PATH."""
