@@ -222,6 +222,8 @@ class Extractor:
         # cue word -> its cue rules; first character -> cue words, longest first
         self._cues_by_word: dict[str, list] = {}
         for cue in rules.cues:
+            if cue.shape in SENTENCE_SHAPES:  # its words are read by the shape itself
+                continue
             for w in sorted(cue.words):
                 self._cues_by_word.setdefault(w, []).append(cue)
         self._cue_words_by_first: dict[str, list[str]] = {}
@@ -875,6 +877,10 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
     return out
 
 
+# cue shapes with words that the sentence-level shape reads itself, not as word cues
+SENTENCE_SHAPES = frozenset({"aim"})
+
+
 class _CueSentence:
     """One sentence as the cue rules see it: its chunks, the clause of each, its entities,
     and the carried subjects (the sentence's own, the paragraph's actor, the section's
@@ -1129,7 +1135,40 @@ class _CueSentence:
                         if m != p and self.fits(cue, "s", m)]
             elif cue.shape == "nested":
                 out += self._nested(cue)
+            elif cue.shape == "aim":
+                out += self._aim(cue)
         return out
+
+    def _aim(self, cue) -> list[tuple[int, str, int, str]]:
+        """An aim that opens the sentence (after a reporting frame, 习近平指出，) with a word of
+        the cue's ``openers`` and runs up to the sentence's first cue word, a modal (做好数字金融
+        大文章，需要加快……; 走好……之路要坚持……; 在科技金融领域要……): the entities of the aim,
+        also those named inside its words, are served by the measures after the modal."""
+        chunks = self.chunks
+        k = next((i for i, t in enumerate(chunks) if t.mention is None and t.text in cue.words
+                  and not t.quoted), None)
+        if k is None:
+            return []
+        start = 0
+        for j in range(k - 1):  # a reporting frame (X指出，) or a connective (因此，) first
+            if chunks[j].mention is None and chunks[j + 1].text in ("，", "：", ":", ",") and (
+                    chunks[j].text in self.ex._says or
+                    (j == start and chunks[j].pos in ("c", "d", "bos"))):
+                start = j + 2
+        while start < k and chunks[start].pos == "bos":
+            start += 1
+        if start >= k:
+            return []
+        lo, hi = chunks[start].start, chunks[k].start
+        aim = self.article.text[lo:hi].rstrip("，, ")
+        if not any(aim.startswith(w) if "…" not in w else
+                   aim.startswith(w.split("…")[0]) and aim.endswith(w.split("…")[1])
+                   for w in cue.openers):
+            return []
+        objs = [m for m in self.local if lo <= self.mentions[m].start
+                and self.mentions[m].end <= hi and self.fits(cue, "o", m)]
+        subs = [m for i, m in self.ents if i > k and self.fits(cue, "s", m)]
+        return [(s, cue.predicate, o, cue.id) for s in subs for o in objs]
 
     def _actor(self, cue) -> list[tuple[int, str, int, str]]:
         """Each measure is undertaken by the nearest actor before it in its clause, else in

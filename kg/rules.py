@@ -32,7 +32,7 @@ SCHEMA: dict[str, dict] = {
              "cleanup": dict, "item_role": [dict], "cue": [dict], "within": dict},
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
-            "examples": list, "counter_examples": list},
+            "openers": STRINGS, "examples": list, "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
@@ -77,6 +77,9 @@ CUE_SHAPES = {
                  # kind before the list
     "because",   # cue subject，object (由于 A，B: A causes B)
     "purpose",   # cue object，subject (针对 A，B: B addresses A)
+    "aim",       # aim cue subject: an aim opening the sentence with a word of `openers`
+                 # (做好数字金融大文章，需要加快……), then a cue word (a modal): the
+                 # measures after it serve the aim's entities
     "consequence",  # subject，cue object (A，导致B): the subject before the cue in its
                     # clause, else in the nearest earlier clause, else after 这 in the
                     # last clause of the previous sentence
@@ -482,6 +485,8 @@ class CueRule:
     examples: tuple
     counter_examples: tuple
     file: str
+    # shape aim: words that open an aim (做好, 为了); "在…领域" a frame of a first and a last word
+    openers: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -1062,10 +1067,20 @@ class _Loader:
         obj = self.expand_classes(raw["object"], where, "object", allow_star=False) \
             if "object" in raw else None
         fallback = raw.get("fallback", True)
+        openers: tuple = ()
+        if shape == "aim":
+            openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
+            if not openers:
+                self.err(where, "openers: a cue of shape 'aim' needs the words that open an aim")
+            for w in openers:
+                if w.count("…") > 1 or w.startswith("…") or w.endswith("…"):
+                    self.err(where, f"openers: {w!r} is a word or a frame of two words (在…领域)")
+        elif "openers" in raw:
+            self.err(where, f"openers: only a cue of shape 'aim' takes openers, not {shape!r}")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
-                       file)
+                       file, openers)
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:

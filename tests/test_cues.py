@@ -41,6 +41,12 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': subject: unknown class 'Bnak'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nfallback = "yes"'),
      "cue 'cue.x': fallback: expected true or false"),
+    (CUE.replace('words = ["缓解"]', 'shape = "aim"\nwords = ["要"]'),
+     "cue 'cue.x': openers: a cue of shape 'aim' needs the words that open an aim"),
+    (CUE.replace('words = ["缓解"]', 'shape = "aim"\nwords = ["要"]\nopeners = ["在…领域…"]'),
+     "cue 'cue.x': openers: '在…领域…' is a word or a frame of two words"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nopeners = ["做好"]'),
+     "cue 'cue.x': openers: only a cue of shape 'aim' takes openers, not 'forward'"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
 ])
@@ -94,6 +100,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # the nearest coordinated group is the subject, not every entity of the clause
     ("数字金融和普惠金融在城市中推动实体经济发展。", {("数字金融", "enables", "实体经济"),
                                               ("普惠金融", "enables", "实体经济")}),
+    # an aim stated first (after a connective), then a modal: the measures serve its concept
+    ("为此，在科技金融领域要尽快补齐短板，加快形成良性循环。",
+     {("尽快补齐短板", "enables", "科技金融"), ("加快形成良性循环", "enables", "科技金融")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
@@ -114,6 +123,8 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("商务部门要加强协调，商务部负责统筹。", ("商务部门", "partOf", "商务部")),
     # who receives (向……) does not offer
     ("网商银行向中小科创企业提供无抵押信用贷款。", ("中小科创企业", "offers", "无抵押信用贷款")),
+    # a sentence that opens with a statement, not an aim: its measures serve no concept of it
+    ("数字经济发展很快，要加快建设数据中心。", ("加快建设数据中心", "enables", "数字经济")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)
