@@ -39,6 +39,12 @@ import pytest
     ("这被称为“中国方案”。", {"中国方案"}, set()),
     ("金融是“国之大者”。", set(), {"国之大者"}),
     ("存在所谓“监管越位”问题。", set(), {"监管越位"}),
+    # fields and aims of the genre (general-knowledge lexicon); a field prefixed to a
+    # concept word or a region word is no word of its own
+    ("加快发展新型储能和氢能。", {"新型储能", "氢能"}, set()),
+    ("加快构建现代化经济体系。", {"现代化经济体系"}, set()),
+    ("推进制造业数字化转型。", {"数字化转型"}, {"制造业数字化转型"}),
+    ("进一步激活县域经济活力。", set(), {"县域经济"}),
 ])
 def test_concept_labels(expect_labels, text, present, absent):
     expect_labels(text, "Concept", present, absent)

@@ -49,6 +49,13 @@ import pytest
     ("有的地方配套措施尚未跟上，有的企业参与意愿不强。", {"配套措施尚未跟上", "参与意愿不强"}, set()),
     ("有的平台信息披露滞后。", {"信息披露滞后"}, {"平台信息披露滞后"}),
     ("有的企业表现很好。", set(), {"企业表现很好", "表现很好"}),
+    # set phrases of the genre kept whole (general-knowledge lexicon), and a problem word
+    # inside a measure that is no concept word of its own
+    ("要防范资产泡沫和高杠杆带来的风险。", {"资产泡沫"}, set()),
+    ("一些地方仍存在乱收费、乱摊派现象。", {"乱收费", "乱摊派"}, set()),
+    ("要积极应对人口老龄化。", {"人口老龄化"}, set()),
+    # a shortfall predicate is no lexicon word: the rules keep its subject in the label
+    ("当前，部分行业企业生产经营困难。", {"行业企业生产经营困难"}, {"生产经营困难"}),
 ])
 def test_problem_labels(expect_labels, text, present, absent):
     expect_labels(text, "Problem", present, absent)
