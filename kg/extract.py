@@ -29,6 +29,7 @@ CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
+MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上，) is this short
 MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances (……不断推进。)
 SENTENCE_ENDS = "。；！"
 MEANS_USERS = ("Remedy", "Product")  # what the clause after a means (通过X，……) names
@@ -1344,20 +1345,23 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
            ) -> tuple[list[Mention], str]:
     """The measures that open a paragraph, and the kind of lead (``clause``,
     ``progress``): the first one when it opens the paragraph (after a short enumeration
-    marker) and ends its clause, or only a short predicate follows it in the first
-    sentence (生态保护不断推进。: progress), or ends the first sentence after a frame
-    (某某指出，要着力……。《方案》提出，强化信贷支持。); with it the measures right after it,
-    each its own clause, when together they make the whole first sentence."""
+    marker) or a topic frame (——在政策传导上，进一步完善……，) and ends its clause, or only a
+    short predicate follows it in the first sentence (生态保护不断推进。: progress), or
+    ends the first sentence after a frame (某某指出，要着力……。《方案》提出，强化信贷支持。);
+    with it the measures right after it, each its own clause, when together they make the
+    whole first sentence."""
     first = group[0]
     if first.sentence != head.index or first.end >= len(text):
         return [], ""
     offset = first.start - head.start
     framed = offset <= MAX_LEAD_FRAME or _said(ex, text[head.start:first.start])
+    topic = offset <= MAX_LEAD_FRAME and _topic_frame(ex, text[head.start:first.start])
     if offset <= MAX_LEAD_OFFSET and len(group) > 1 and group[1].sentence != head.index \
             and 0 < head.end - first.end <= MAX_LEAD_TAIL and text[first.end] not in CLAUSE_MARKS:
         return [first], "progress"  # a topic and its progress: 生态保护不断推进。
     if not ((offset <= MAX_LEAD_OFFSET and text[first.end] in CLAUSE_MARKS)
-            or (framed and text[first.end] in SENTENCE_ENDS)):
+            or (framed and text[first.end] in SENTENCE_ENDS)
+            or (topic and text[first.end] in CLAUSE_MARKS)):
         return [], ""
     leads = [first]
     for m in group[1:]:
@@ -1404,6 +1408,23 @@ def _by_parts(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                     if _allowed(cue.subject, mentions[j]) and not _aim(text, mentions[j], aims)]
             para += 1
     return out
+
+
+def _topic_frame(ex: "Extractor", frame: str) -> bool:
+    """A frame that names the topic a paragraph turns to (——在政策传导上，; 在服务消费方面，进
+    一步): 在, a short topic, a word of the ``topic_frame_ends`` list and a comma, then
+    at most manner words (``cue_adverbs``)."""
+    frame = frame.lstrip("—-－ ")
+    for adverb in ex._cue_adverbs:
+        if frame.endswith(adverb):
+            frame = frame[:-len(adverb)]
+            break
+    if not frame.startswith("在") or frame[-1:] not in "，,":
+        return False
+    topic = frame[1:-1]
+    return any(topic.endswith(w) and 0 < len(topic) - len(w) <= MAX_TOPIC_FRAME
+               and not any(c in topic for c in "，。；：")
+               for w in ex.rs.lists.get("topic_frame_ends", ()))
 
 
 def _said(ex: "Extractor", frame: str) -> bool:

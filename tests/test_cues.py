@@ -200,6 +200,12 @@ def test_causes_shapes(extractor, text, expected, absent):
     # a short heading is no lead of the paragraphs under it (readers do not link them)
     ("提升风险评估能力\n\n相关金融机构应加快数字化转型，完善精细化运营体系。",
      None, ("加快数字化转型", "partOf", "提升风险评估能力")),
+    # a measure right after a topic frame (——在……上，) leads its paragraph …
+    ("——在信贷结构上，进一步完善续贷审批机制，优化小微信贷审批流程，引导银行合理让利。",
+     ("优化小微信贷审批流程", "partOf", "完善续贷审批机制"), None),
+    # … not after any frame that ends its clause
+    ("——在当前形势下，进一步完善续贷审批机制，优化小微信贷审批流程，引导银行合理让利。",
+     None, ("优化小微信贷审批流程", "partOf", "完善续贷审批机制")),
     # a measure before a comma and a modal states an aim: it leads nothing …
     ("做好县域金融这篇文章，需要加快补齐创投短板，完善企业信用档案。",
      None, ("加快补齐创投短板", "partOf", "做好县域金融这篇文章")),
