@@ -29,6 +29,7 @@ CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
+MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上，) is this short
 MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances (……不断推进。)
 SENTENCE_ENDS = "。；！"
 MEANS_USERS = ("Remedy", "Product")  # what the clause after a means (通过X，……) names
@@ -296,7 +297,8 @@ class Extractor:
         mentions, vocab = st.mentions, self.rs.vocab
         shapes = {"contains": _contains, "acts_on": _contains, "contained": _contains,
                   "speaker": _speaker,
-                  "gazetteer": _gazetteer, "lead": _lead, "byline": _byline}
+                  "gazetteer": _gazetteer, "lead": _lead, "by_parts": _by_parts,
+                  "byline": _byline}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
             if cue.shape in shapes:
@@ -1300,46 +1302,67 @@ def _paragraphs(article: Article) -> tuple[dict[int, Sentence], dict[int, int]]:
 
 
 def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
-    """The later measures of a paragraph that opens with a measure as its own clause
-    detail it. A paragraph whose first sentence is two such measures (加快建设强大的中央银
-    行，推进人民币国际化。) has two leads: each later measure details the one it shares
-    most words with (the first on a tie)."""
+    """The later entities of the cue's subject classes in a paragraph that opens with a
+    measure of its object classes as its own clause detail it. A paragraph whose first
+    sentence is two such measures (加快建设强大的中央银行，推进人民币国际化。) has two leads:
+    each later entity details the one it shares most words with (the first on a tie). A
+    measure right before a comma and a word of the ``aim_modals`` list (做好……大文章，需要……)
+    states an aim: it is no lead, and no part. The cue's ``leads`` narrow the kinds of lead
+    taken (``clause``, ``progress``: a topic and how it advances, ……加快构建。)."""
     mentions, text, out = st.mentions, article.text, []
     first_sentence, para_of = _paragraphs(article)
-    by_para: dict[int, list[int]] = {}
+    aims = tuple(sorted(ex.rs.lists.get("aim_modals", ()), key=lambda w: (-len(w), w)))
+    wholes: dict[int, list[int]] = {}
+    parts: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
-        if _allowed(cue.subject, m):
-            by_para.setdefault(para_of[m.sentence], []).append(i)
-    for para, group in sorted(by_para.items()):
-        group.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
-        leads = _leads(ex, text, first_sentence[para], [mentions[i] for i in group])
-        if not leads:
+        para = para_of[m.sentence]
+        if _allowed(cue.object, m):
+            wholes.setdefault(para, []).append(i)
+        if _allowed(cue.subject, m) and not _aim(text, m, aims):
+            parts.setdefault(para, []).append(i)
+    order = lambda i: (mentions[i].start, -mentions[i].end)  # noqa: E731
+    for para, group in sorted(wholes.items()):
+        group.sort(key=order)
+        leads, kind = _leads(ex, text, first_sentence[para], [mentions[i] for i in group])
+        if not leads or (cue.leads and kind not in cue.leads) \
+                or any(_aim(text, m, aims) for m in leads):
             continue
-        end = mentions[group[len(leads) - 1]].end
-        for i in group[len(leads):]:
-            if mentions[i].start >= end:
-                lead = _closest(mentions[i].label, [mentions[j].label for j in group[:len(leads)]])
-                out.append((i, cue.predicate, group[lead], cue.id, mentions[i].sentence))
+        ends = group[:len(leads)]
+        end = mentions[ends[-1]].end
+        for i in sorted(parts.get(para, ()), key=order):
+            if mentions[i].start >= end and i not in ends:
+                lead = _closest(mentions[i].label, [mentions[j].label for j in ends])
+                out.append((i, cue.predicate, ends[lead], cue.id, mentions[i].sentence))
     return out
 
 
-def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]) -> list[Mention]:
-    """The measures that open a paragraph: the first one when it opens the paragraph (after
-    a short enumeration marker) and ends its clause, or only a short predicate follows it
-    in the first sentence (生态保护不断推进。), or ends the first sentence after a
-    frame (某某指出，要着力……。《方案》提出，强化信贷支持。); with it the measures right after
-    it, each its own clause, when together they make the whole first sentence."""
+def _aim(text: str, m: Mention, modals: tuple) -> bool:
+    """A measure right before a comma and a modal (做好……，需要……): an aim."""
+    return bool(modals) and text[m.end:m.end + 1] in "，," and text.startswith(modals, m.end + 1)
+
+
+def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
+           ) -> tuple[list[Mention], str]:
+    """The measures that open a paragraph, and the kind of lead (``clause``,
+    ``progress``): the first one when it opens the paragraph (after a short enumeration
+    marker) or a topic frame (——在政策传导上，进一步完善……，) and ends its clause, or only a
+    short predicate follows it in the first sentence (生态保护不断推进。: progress), or
+    ends the first sentence after a frame (某某指出，要着力……。《方案》提出，强化信贷支持。);
+    with it the measures right after it, each its own clause, when together they make the
+    whole first sentence."""
     first = group[0]
     if first.sentence != head.index or first.end >= len(text):
-        return []
+        return [], ""
     offset = first.start - head.start
     framed = offset <= MAX_LEAD_FRAME or _said(ex, text[head.start:first.start])
+    topic = offset <= MAX_LEAD_FRAME and _topic_frame(ex, text[head.start:first.start])
     if offset <= MAX_LEAD_OFFSET and len(group) > 1 and group[1].sentence != head.index \
-            and 0 < head.end - first.end <= MAX_LEAD_TAIL:
-        return [first]  # a topic and its progress: 生态保护不断推进。
+            and 0 < head.end - first.end <= MAX_LEAD_TAIL and text[first.end] not in CLAUSE_MARKS:
+        return [first], "progress"  # a topic and its progress: 生态保护不断推进。
     if not ((offset <= MAX_LEAD_OFFSET and text[first.end] in CLAUSE_MARKS)
-            or (framed and text[first.end] in SENTENCE_ENDS)):
-        return []
+            or (framed and text[first.end] in SENTENCE_ENDS)
+            or (topic and text[first.end] in CLAUSE_MARKS)):
+        return [], ""
     leads = [first]
     for m in group[1:]:
         if m.sentence != head.index or text[leads[-1].end] not in "，；" \
@@ -1347,8 +1370,61 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]) -> 
             break
         leads.append(m)
     if text[leads[-1].end] not in SENTENCE_ENDS:
-        return leads[:1]
-    return leads
+        return leads[:1], "clause"
+    return leads, "clause"
+
+
+def _by_parts(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """A measure (of the cue's object classes) whose label names a whole that has at least
+    two parts of its own core class in the article (做好“五篇大文章”, with 科技金融 and 绿色金
+    融 part of 五篇大文章), then the paragraphs right after the measure's paragraph that each
+    name one of the parts (在科技金融领域要……; 普惠金融……): their entities of the cue's
+    subject classes detail the measure. The run ends at the first paragraph naming no
+    part. A measure that states an aim (``aim_modals``) is no part."""
+    mentions, text, vocab, out = st.mentions, article.text, ex.rs.vocab, []
+    first_sentence, para_of = _paragraphs(article)
+    aims = tuple(sorted(ex.rs.lists.get("aim_modals", ()), key=lambda w: (-len(w), w)))
+    named: dict[str, set[str]] = {}  # a whole's label -> the labels of its parts
+    for r in st.relations:
+        if r.predicate == cue.predicate and vocab.core(r.subject.cls) == vocab.core(r.object.cls):
+            named.setdefault(normalise(r.object.label), set()).add(normalise(r.subject.label))
+    wholes = sorted(w for w, ps in named.items() if len(ps) >= 2)
+    if not wholes:
+        return out
+    by_para: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_para.setdefault(para_of[m.sentence], []).append(i)
+    for i, m in enumerate(mentions):
+        label = normalise(m.label)
+        whole = next((w for w in wholes if w in label and w != label), None)
+        if whole is None or not _allowed(cue.object, m):
+            continue
+        para = para_of[m.sentence] + 1
+        while para in first_sentence and any(
+                p in normalise(mentions[j].label) for j in by_para.get(para, ())
+                for p in named[whole]):
+            out += [(j, cue.predicate, i, cue.id, mentions[j].sentence)
+                    for j in by_para.get(para, ())
+                    if _allowed(cue.subject, mentions[j]) and not _aim(text, mentions[j], aims)]
+            para += 1
+    return out
+
+
+def _topic_frame(ex: "Extractor", frame: str) -> bool:
+    """A frame that names the topic a paragraph turns to (——在政策传导上，; 在服务消费方面，进
+    一步): 在, a short topic, a word of the ``topic_frame_ends`` list and a comma, then
+    at most manner words (``cue_adverbs``)."""
+    frame = frame.lstrip("—-－ ")
+    for adverb in ex._cue_adverbs:
+        if frame.endswith(adverb):
+            frame = frame[:-len(adverb)]
+            break
+    if not frame.startswith("在") or frame[-1:] not in "，,":
+        return False
+    topic = frame[1:-1]
+    return any(topic.endswith(w) and 0 < len(topic) - len(w) <= MAX_TOPIC_FRAME
+               and not any(c in topic for c in "，。；：")
+               for w in ex.rs.lists.get("topic_frame_ends", ()))
 
 
 def _said(ex: "Extractor", frame: str) -> bool:

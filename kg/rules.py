@@ -32,7 +32,7 @@ SCHEMA: dict[str, dict] = {
              "cleanup": dict, "item_role": [dict], "cue": [dict], "within": dict},
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
-            "openers": STRINGS, "examples": list, "counter_examples": list},
+            "openers": STRINGS, "leads": STRINGS, "examples": list, "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
@@ -98,6 +98,8 @@ CUE_SHAPES = {
     "gazetteer", # no word: two places of the article, one inside the other by [within]
     "lead",      # no word: a paragraph that opens with a measure as its own clause
                  # (X。……): the paragraph's other measures detail it
+    "by_parts",  # no word: a measure on a whole whose parts the article names (做好五篇大
+                 # 文章), then paragraphs that each name a part: their measures detail it
     "byline",    # cue in a sentence (an author's note): the authors of the article's
                  # header are affiliated with its institutions and their parents
     "place_subject",  # no word: a sentence whose subject is a place:
@@ -106,7 +108,12 @@ CUE_SHAPES = {
                  # too (a person affiliated with a school → with its university)
 }
 WORDLESS_SHAPES = {"actor", "nested", "contains", "acts_on", "contained", "speaker", "gazetteer",
-                   "lead", "place_subject", "via_part"}
+                   "lead", "by_parts", "place_subject", "via_part"}
+# shape lead: the kinds of lead a cue takes (all by default)
+LEAD_KINDS = {
+    "clause",    # a measure as its own clause opens the paragraph (强化信贷支持。……)
+    "progress",  # a first sentence that is only a topic and how it advances (……加快构建。)
+}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
 MAX_REPEAT = 100  # the largest bound of an {m,n} op: a rule matches within one sentence
@@ -487,6 +494,8 @@ class CueRule:
     file: str
     # shape aim: words that open an aim (做好, 为了); "在…领域" a frame of a first and a last word
     openers: tuple = ()
+    # shape lead: the kinds of lead it takes (LEAD_KINDS; empty: all)
+    leads: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -1077,10 +1086,21 @@ class _Loader:
                     self.err(where, f"openers: {w!r} is a word or a frame of two words (在…领域)")
         elif "openers" in raw:
             self.err(where, f"openers: only a cue of shape 'aim' takes openers, not {shape!r}")
+        leads: tuple = ()
+        if "leads" in raw:
+            if shape != "lead":
+                self.err(where, f"leads: only a cue of shape 'lead' takes leads, not {shape!r}")
+            leads = tuple(sorted(self.words(raw.get("leads"), where, "leads") or ()))
+            if not leads:
+                self.err(where, "leads: name at least one kind of lead "
+                                f"({', '.join(sorted(LEAD_KINDS))})")
+            for kind in leads:
+                if kind not in LEAD_KINDS:
+                    self.err(where, f"leads: {kind!r} is not one of {', '.join(sorted(LEAD_KINDS))}")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
-                       file, openers)
+                       file, openers, leads)
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:

@@ -47,6 +47,14 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': openers: '在…领域…' is a word or a frame of two words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nopeners = ["做好"]'),
      "cue 'cue.x': openers: only a cue of shape 'aim' takes openers, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nleads = ["clause"]'),
+     "cue 'cue.x': leads: only a cue of shape 'lead' takes leads, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'shape = "lead"\nleads = ["heading"]'),
+     "cue 'cue.x': leads: 'heading' is not one of clause, progress"),
+    (CUE.replace('words = ["缓解"]', 'shape = "lead"\nleads = []'),
+     "cue 'cue.x': leads: name at least one kind of lead"),
+    (CUE.replace('words = ["缓解"]', 'shape = "by_parts"\nwords = ["缓解"]'),
+     "cue 'cue.x': words: a cue of shape 'by_parts' takes no words"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
 ])
@@ -192,6 +200,32 @@ def test_causes_shapes(extractor, text, expected, absent):
     # a short heading is no lead of the paragraphs under it (readers do not link them)
     ("提升风险评估能力\n\n相关金融机构应加快数字化转型，完善精细化运营体系。",
      None, ("加快数字化转型", "partOf", "提升风险评估能力")),
+    # a measure right after a topic frame (——在……上，) leads its paragraph …
+    ("——在信贷结构上，进一步完善续贷审批机制，优化小微信贷审批流程，引导银行合理让利。",
+     ("优化小微信贷审批流程", "partOf", "完善续贷审批机制"), None),
+    # … not after any frame that ends its clause
+    ("——在当前形势下，进一步完善续贷审批机制，优化小微信贷审批流程，引导银行合理让利。",
+     None, ("优化小微信贷审批流程", "partOf", "完善续贷审批机制")),
+    # a measure before a comma and a modal states an aim: it leads nothing …
+    ("做好县域金融这篇文章，需要加快补齐创投短板，完善企业信用档案。",
+     None, ("加快补齐创投短板", "partOf", "做好县域金融这篇文章")),
+    # … and details no lead, while the measures after the modal do
+    ("要强化信贷支持。加快建设信用县域，必须完善企业信用档案。",
+     ("完善企业信用档案", "partOf", "强化信贷支持"), ("加快建设信用县域", "partOf", "强化信贷支持")),
+    # a measure and how it advances: the products the paragraph then names are its parts
+    ("农村信用体系加快构建。设立“青禾创投引导基金”，带动社会资本近百亿元。",
+     ("青禾创投引导基金", "partOf", "农村信用体系"), None),
+    # not after a measure as its own clause
+    ("要强化信贷支持。设立“青禾创投引导基金”，带动社会资本近百亿元。",
+     None, ("青禾创投引导基金", "partOf", "强化信贷支持")),
+    # paragraphs that each name a part of the whole a measure names detail the measure …
+    ("做好“五篇大文章”，推动县域经济发展。要做好科技金融、绿色金融、普惠金融、养老金融、数字金融五篇大文章。"
+     "\n\n在科技金融领域，要加快补齐县域创投短板，完善科技型企业信用档案。\n\n要优化县域营商环境。",
+     ("完善科技型企业信用档案", "partOf", "做好五篇大文章"), None),
+    # … up to the first paragraph that names none
+    ("做好“五篇大文章”，推动县域经济发展。要做好科技金融、绿色金融、普惠金融、养老金融、数字金融五篇大文章。"
+     "\n\n在科技金融领域，要加快补齐县域创投短板，完善科技型企业信用档案。\n\n要优化县域营商环境。",
+     None, ("优化县域营商环境", "partOf", "做好五篇大文章")),
 ])
 def test_lead_measures(extractor, text, expected, absent):
     rels = relations(extractor, text)
