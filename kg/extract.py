@@ -881,6 +881,8 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
 
 # cue shapes with words that the sentence-level shape reads itself, not as word cues
 SENTENCE_SHAPES = frozenset({"aim"})
+# what follows a cue word that is used as a noun, not as a verb (拓展应用、……; 加快应用。)
+_NOUN_AFTER = frozenset(CLAUSE_MARKS) | frozenset("、")
 
 
 class _CueSentence:
@@ -964,6 +966,10 @@ class _CueSentence:
             cues = by_word[word_of[k]]
             if k in inside:
                 cues = [cue for cue in cues if cue.shape in ("forward", "means", "consequence")]
+            elif k + 1 < len(chunks) and chunks[k + 1].mention is None and \
+                    chunks[k + 1].text in _NOUN_AFTER:
+                # a verb of a forward or means cue with no object (拓展应用、……): a noun
+                cues = [cue for cue in cues if cue.shape not in ("forward", "means")]
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
