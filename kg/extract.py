@@ -12,7 +12,7 @@ belongs to, and whether it is the item's head.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .matcher import SIGNATURES, Match, Prefilter, compiled
 from .model import Article, Extraction, Mention, Relation, Sentence, Token, header_mentions
@@ -275,7 +275,7 @@ class Extractor:
         why = {i: f"named only inside a longer entity's label ({held})" for i, held in inner.items()}
         why.update({i: f"named only as a modifier of a noun ({noun})"
                     for i, noun in _modifiers_only(st, article.text, self.rs.vocab).items()})
-        why.update({i: f"it only issues {thing}, the entity readers name"
+        why.update({i: f"it only issues {thing.label}, the entity readers name"
                     for i, thing in issued.items()})
         for i in sorted(why) if traces is not None else ():
             m = st.mentions[i]
@@ -284,7 +284,14 @@ class Extractor:
                     (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: {why[i]}"]))
         dropped = {id(st.mentions[i]) for i in why}
         mentions = [m for m in st.mentions if id(m) not in dropped]
-        relations = [r for r in st.relations
+        # what a measure that only issues a product uses, the product uses (借助区块链技术，
+        # 推出“某某链”: 某某链 uses 区块链技术)
+        things = {id(st.mentions[i]): thing for i, thing in issued.items()}
+        relations = [replace(r, subject=things[id(r.subject)])
+                     if r.predicate == "uses" and id(r.subject) in things
+                     and self.rs.vocab.fits(r.predicate, things[id(r.subject)].cls, r.object.cls)
+                     else r for r in st.relations]
+        relations = [r for r in relations
                      if id(r.subject) not in dropped and id(r.object) not in dropped]
         return Extraction(article, mentions, _dedupe(relations))
 
@@ -847,10 +854,10 @@ def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
             if label not in free for i in idxs}
 
 
-def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, str]:
+def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, Mention]:
     """Measures that only issue or launch a product or a document (设立国家创业投资引导基金,
     推出“泉城链”, 印发《方案》): the thing is the entity, named by its own mention, and no
-    reader annotates the act. Index -> the thing's label."""
+    reader annotates the act. Index -> the thing's mention."""
     things = {}
     for m in mentions:
         if vocab.core(m.cls) in ("Product", "Document"):
@@ -863,7 +870,7 @@ def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, str]:
             for k in things.get((m.sentence, end), ()):
                 verb = "".join(c for c in m.surface[:k.start - m.start] if c not in QUOTES)
                 if k.start > m.start and verb in verbs:
-                    out[i] = k.label
+                    out[i] = k
     return out
 
 
