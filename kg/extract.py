@@ -12,7 +12,7 @@ belongs to, and whether it is the item's head.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .matcher import SIGNATURES, Match, Prefilter, compiled
 from .model import Article, Extraction, Mention, Relation, Sentence, Token, header_mentions
@@ -223,7 +223,8 @@ class Extractor:
         # cue word -> its cue rules; first character -> cue words, longest first
         self._cues_by_word: dict[str, list] = {}
         for cue in rules.cues:
-            if cue.shape in SENTENCE_SHAPES:  # its words are read by the shape itself
+            if cue.shape in SENTENCE_SHAPES or cue.shape == "applies":
+                # its words are read by the shape itself
                 continue
             for w in sorted(cue.words):
                 self._cues_by_word.setdefault(w, []).append(cue)
@@ -275,7 +276,7 @@ class Extractor:
         why = {i: f"named only inside a longer entity's label ({held})" for i, held in inner.items()}
         why.update({i: f"named only as a modifier of a noun ({noun})"
                     for i, noun in _modifiers_only(st, article.text, self.rs.vocab).items()})
-        why.update({i: f"it only issues {thing}, the entity readers name"
+        why.update({i: f"it only issues {thing.label}, the entity readers name"
                     for i, thing in issued.items()})
         for i in sorted(why) if traces is not None else ():
             m = st.mentions[i]
@@ -284,7 +285,14 @@ class Extractor:
                     (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: {why[i]}"]))
         dropped = {id(st.mentions[i]) for i in why}
         mentions = [m for m in st.mentions if id(m) not in dropped]
-        relations = [r for r in st.relations
+        # what a measure that only issues a product uses, the product uses (借助区块链技术，
+        # 推出“某某链”: 某某链 uses 区块链技术)
+        things = {id(st.mentions[i]): thing for i, thing in issued.items()}
+        relations = [replace(r, subject=things[id(r.subject)])
+                     if r.predicate == "uses" and id(r.subject) in things
+                     and self.rs.vocab.fits(r.predicate, things[id(r.subject)].cls, r.object.cls)
+                     else r for r in st.relations]
+        relations = [r for r in relations
                      if id(r.subject) not in dropped and id(r.object) not in dropped]
         return Extraction(article, mentions, _dedupe(relations))
 
@@ -296,6 +304,7 @@ class Extractor:
         over every relation made."""
         mentions, vocab = st.mentions, self.rs.vocab
         shapes = {"contains": _contains, "acts_on": _contains, "contained": _contains,
+                  "applies": _contains,
                   "speaker": _speaker,
                   "gazetteer": _gazetteer, "lead": _lead, "by_parts": _by_parts,
                   "byline": _byline}
@@ -847,10 +856,10 @@ def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
             if label not in free for i in idxs}
 
 
-def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, str]:
+def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, Mention]:
     """Measures that only issue or launch a product or a document (设立国家创业投资引导基金,
     推出“泉城链”, 印发《方案》): the thing is the entity, named by its own mention, and no
-    reader annotates the act. Index -> the thing's label."""
+    reader annotates the act. Index -> the thing's mention."""
     things = {}
     for m in mentions:
         if vocab.core(m.cls) in ("Product", "Document"):
@@ -863,7 +872,7 @@ def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, str]:
             for k in things.get((m.sentence, end), ()):
                 verb = "".join(c for c in m.surface[:k.start - m.start] if c not in QUOTES)
                 if k.start > m.start and verb in verbs:
-                    out[i] = k.label
+                    out[i] = k
     return out
 
 
@@ -881,6 +890,8 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
 
 # cue shapes with words that the sentence-level shape reads itself, not as word cues
 SENTENCE_SHAPES = frozenset({"aim"})
+# what follows a cue word that is used as a noun, not as a verb (拓展应用、……; 加快应用。)
+_NOUN_AFTER = frozenset(CLAUSE_MARKS) | frozenset("、")
 
 
 class _CueSentence:
@@ -964,6 +975,10 @@ class _CueSentence:
             cues = by_word[word_of[k]]
             if k in inside:
                 cues = [cue for cue in cues if cue.shape in ("forward", "means", "consequence")]
+            elif k + 1 < len(chunks) and chunks[k + 1].mention is None and \
+                    chunks[k + 1].text in _NOUN_AFTER:
+                # a verb of a forward or means cue with no object (拓展应用、……): a noun
+                cues = [cue for cue in cues if cue.shape not in ("forward", "means")]
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
@@ -1037,7 +1052,15 @@ class _CueSentence:
         # examples: X，如 A、B
         objs = [m for m in before if fits(cue, "o", m)][-1:] or \
             [m for m in earlier if fits(cue, "o", m)][-1:]
-        return [m for m in after if fits(cue, "s", m)], objs
+        subs = [m for m in after if fits(cue, "s", m)]
+        if not subs and objs and k + 1 < len(self.chunks) and \
+                self.chunks[k + 1].text in CLAUSE_MARKS:
+            # 比如，A……；B……: the cue is a clause of its own; its examples are the
+            # entities of the object's kind in the rest of the sentence
+            core = self.vocab.core(self.mentions[objs[0]].cls)
+            subs = [m for i, m in ents if clause[i] > c and fits(cue, "s", m)
+                    and self.vocab.core(self.mentions[m].cls) == core]
+        return subs, objs
 
     def _group(self, ms: list[int], last: bool) -> list[int]:
         """The entity of ``ms`` nearest the cue (the last when ``last``, else the first) and
@@ -1079,6 +1102,8 @@ class _CueSentence:
         chunks, mentions, vocab = self.chunks, self.mentions, self.vocab
         if k + 1 < len(chunks) and chunks[k + 1].mention is not None:
             return None  # A、B 等 + an entity: a pattern rule's case
+        if k + 1 >= len(chunks) or chunks[k + 1].text not in cue.heads:
+            return None  # 等 + a head of its own (等企业, 等全流程服务): no generic word
         j = k - 1  # the list: entities joined by separators right before the cue
         subs: list[int] = []
         seps = self.ex.rs.cleanup.separators
@@ -1235,7 +1260,7 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     one is the subject (``contains``: 纠正市场失灵 addresses 市场失灵), or the inner one
     (``contained``: 运营机构 undertakes 严禁运营机构超范围使用数据)."""
     mentions, out = st.mentions, []
-    outer_is_subject = cue.shape in ("contains", "acts_on")
+    outer_is_subject = cue.shape in ("contains", "acts_on", "applies")
     actions = tuple(ex.rs.lists.get("remedy_verbs", ())) if cue.shape == "acts_on" else ()
     outer_classes, inner_classes = (cue.subject, cue.object) if outer_is_subject else \
         (cue.object, cue.subject)
@@ -1253,6 +1278,8 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             held = [label for label in held if not any(o != label and o in label for o in held)]
             if cue.shape == "acts_on":
                 held = [label for label in held if _acted_on(m.label, label, actions)]
+            elif cue.shape == "applies":
+                held = [label for label in held if _applied(m.label, label, cue.words)]
             out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
         else:  # the fullest names: 市数据局, not 数据局 inside it
             held = [label for label in held if not any(o != label and label in o for o in held)]
@@ -1268,6 +1295,38 @@ def _acted_on(outer: str, inner: str, actions: tuple[str, ...]) -> bool:
     end = k + len(inner)
     return (k == 0 or outer[:k].endswith(actions)) and end < len(outer) \
         and outer[end] not in "、和与及"
+
+
+_LIST_GLUE = "、和与及"
+
+
+def _applied(outer: str, inner: str, words) -> bool:
+    """``outer`` puts ``inner`` to use: right after a use word of ``words`` (运用甲技术优化审批),
+    or as an item of the list that follows one, with nothing but that list after it
+    (运用甲技术、乙技术); before
+    a use word that ends the label (推动甲技术在某领域的应用, 甲技术和实体经济深度融合); or
+    before a "+" that names a programme by it (甲技术+行动). Not a technology that is
+    built (布局甲技术等设施) or one that only qualifies the head (甲技术应用的门槛)."""
+    k = outer.find(inner)
+    if k < 0:
+        return False
+    rest = outer[k + len(inner):]
+    if rest[:1] in ("+", "＋"):
+        return True
+    if any(outer.endswith(w) and len(outer) - len(w) >= k + len(inner) for w in words):
+        return True
+    if "的" in rest:  # 使用甲技术过程中的安全意识: the technology qualifies the head
+        return False
+    listed = rest == "" or rest[0] in _LIST_GLUE + "等"
+    before = outer[:k]
+    for w in words:
+        j = before.rfind(w)
+        if j < 0:
+            continue
+        between = before[j + len(w):]
+        if between == "" or (listed and between[-1] in _LIST_GLUE and "的" not in between):
+            return True
+    return False
 
 
 def _gazetteer(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:

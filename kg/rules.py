@@ -32,7 +32,8 @@ SCHEMA: dict[str, dict] = {
              "cleanup": dict, "item_role": [dict], "cue": [dict], "within": dict},
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
-            "openers": STRINGS, "leads": STRINGS, "examples": list, "counter_examples": list},
+            "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "examples": list,
+            "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
@@ -91,6 +92,8 @@ CUE_SHAPES = {
     "acts_on",   # no word: like contains, the inner label right after an action word
                  # (@remedy_verbs) or at the start, and not the label's end nor a list
                  # item (加快数字金融基础设施建设 → 数字金融; not 推进人民币国际化)
+    "applies",   # like contains, over the article's labels: the inner label is put to use
+                 # in the outer one, by one of the cue's words (运用X, X的应用, X+行动)
     "speaker",   # no word: the institution of the speaker of an answer (某某：……) undertakes
                  # the measures of the answer
     "contained",  # no word: the entity inside another's label is the subject (X undertakes
@@ -496,6 +499,8 @@ class CueRule:
     openers: tuple = ()
     # shape lead: the kinds of lead it takes (LEAD_KINDS; empty: all)
     leads: tuple = ()
+    # shape listed: the generic words that close the list after 等 (领域, 方面)
+    heads: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -1097,10 +1102,18 @@ class _Loader:
             for kind in leads:
                 if kind not in LEAD_KINDS:
                     self.err(where, f"leads: {kind!r} is not one of {', '.join(sorted(LEAD_KINDS))}")
+        heads: frozenset = frozenset()
+        if shape == "listed":
+            heads = self.words(raw.get("heads"), where, "heads") or frozenset()
+            if not heads:
+                self.err(where, "heads: a cue of shape 'listed' needs the generic words that "
+                                "close its list (领域, 方面)")
+        elif "heads" in raw:
+            self.err(where, f"heads: only a cue of shape 'listed' takes heads, not {shape!r}")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
-                       file, openers, leads)
+                       file, openers, leads, frozenset(heads))
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:

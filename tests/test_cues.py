@@ -55,6 +55,12 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': leads: name at least one kind of lead"),
     (CUE.replace('words = ["缓解"]', 'shape = "by_parts"\nwords = ["缓解"]'),
      "cue 'cue.x': words: a cue of shape 'by_parts' takes no words"),
+    (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]'),
+     "cue 'cue.x': heads: a cue of shape 'listed' needs the generic words"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nheads = ["领域"]'),
+     "cue 'cue.x': heads: only a cue of shape 'listed' takes heads, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'shape = "applies"'),
+     "cue 'cue.x': words: a cue needs at least one word"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
 ])
@@ -271,8 +277,42 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # an entity after a word of @recipient_marks (为小微企业……) receives, it undertakes nothing
     ("商业银行要为小微企业开辟绿色通道，加快续贷审批。",
      {("商业银行", "undertakes", "加快续贷审批")}, ("小微企业", "undertakes", "加快续贷审批")),
+    # a means that a measure issuing a product uses is the product's
+    ("东海市借助区块链技术，推出“甲乙链”，方便市民授权数据。",
+     {("甲乙链", "uses", "区块链技术")}, None),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected <= rels, rels
+    assert absent is None or absent not in rels
+
+
+# ---- exemplifies and uses read from lists and labels
+@pytest.mark.parametrize("text, expected, absent", [
+    # a list closed by 等 and a head of a modifier and a noun: the head is their kind
+    ("大数据、云计算等新兴技术与实体经济深度融合。",
+     {("大数据", "exemplifies", "新兴技术"), ("云计算", "exemplifies", "新兴技术")}, None),
+    # ... also after 不同的, when the head is a known entity of their class
+    ("宏观上表现为数字政府、数字经济、数字社会等不同的数字生态。",
+     {("数字政府", "exemplifies", "数字生态")}, None),
+    # a field (等领域) is no kind, and the list is no example of what comes before it
+    ("大力发展未来产业，聚焦量子科技、人形机器人等领域。", set(),
+     ("量子科技", "exemplifies", "未来产业")),
+    # features listed after a platform exemplify it
+    ("通过数据共享，“甲乙云”平台实现报表台账自动生成、字段智能预填等功能。",
+     {("字段智能预填", "exemplifies", "甲乙云平台")}, None),
+    # 比如 as a clause of its own: the examples of the problem's kind in the rest of it
+    ("也出现了“数字负担”等问题，比如，出现“指尖上的形式主义”。",
+     {("指尖上的形式主义", "exemplifies", "数字负担")}, None),
+    # a measure uses the technology it puts to use, not the one it builds or qualifies
+    ("人工智能发展很快。要加快人工智能等新技术的融合应用。",
+     {("加快人工智能等新技术的融合应用", "uses", "人工智能")}, None),
+    ("人工智能发展很快。要降低人工智能应用的技术门槛。", set(),
+     ("降低人工智能应用的技术门槛", "uses", "人工智能")),
+    ("云计算发展很快。要加快布局5G、云计算等数字基础设施。", set(),
+     ("加快布局5G、云计算等数字基础设施", "uses", "云计算")),
+])
+def test_examples_and_uses(extractor, text, expected, absent):
     rels = relations(extractor, text)
     assert expected <= rels, rels
     assert absent is None or absent not in rels
