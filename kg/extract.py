@@ -237,6 +237,9 @@ class Extractor:
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
+        self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
+        self._owner_words = frozenset(rules.lists.get("owner_words", ()))
+        self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
@@ -349,12 +352,13 @@ class Extractor:
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
         says = self._says
+        frames = dict(owners=self._owner_words, time_ends=self._time_ends)
         seen_chunks = None  # the chunks the subject, needs met and key below belong to
         token_met = self._prefilter.met(token_key, tokens)
         for stage, stage_rules in self._stage_rules(ctx):
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
-                own = _subject(chunks, leading, skip, says)
+                own = _subject(chunks, leading, skip, says, **frames)
                 subject = own or topics.get(ctx.section, [])
                 own_classes = {mentions[i].cls for i in own}
                 chunk_key = token_key if chunks is tokens else SIGNATURES.key(chunks)
@@ -425,13 +429,13 @@ class Extractor:
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
                 chunks = _chunk(tokens, mentions, local)
-        own = _subject(chunks, leading, skip, says)
+        own = _subject(chunks, leading, skip, says, **frames)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
         if ctx.item is not None:
             item_mentions.setdefault(ctx.item, []).extend(local)
         if ctx.opens_section and ctx.section is not None:
             # the topic a section is about: an actor or an idea, not a place
-            topic = [i for i in _subject(chunks, leading, skip, says)
+            topic = [i for i in _subject(chunks, leading, skip, says, **frames)
                      if self.rs.vocab.core(mentions[i].cls) != "Region"]
             topics[ctx.section] = topic[:1]
 
@@ -705,13 +709,19 @@ class Extractor:
                                                       article.id, head_sentence[(s, n)]))
 
 
-def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
+def _subject(chunks: list[Token], leading=(), skip=(), says=(), owners=(), time_ends=()
+             ) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
-    before the first verb, after a short leading phrase (同时，/ 例如，/ X：/ a person's X认为，)
-    and after a leading verb of encouragement (鼓励科技企业……: the encouraged actor); of
-    a relative clause (成都银行推出的“蓉易贷”), the head."""
+    before the first verb, after a short leading phrase (同时，/ 例如，/ X：/ a person's X认为，),
+    after an opening clause of time (某部印发《意见》以来，: a word of ``time_ends`` before
+    its comma) and after a leading verb of encouragement (鼓励科技企业……: the encouraged
+    actor); of a relative clause (成都银行推出的“蓉易贷”) or an owner's (某集团旗下的某银行:
+    a word of ``owners``), the head; never a name inside a title's 《》."""
     start = 0
-    for i, t in enumerate(chunks[:8]):
+    first = _time_clause_end(chunks, time_ends)
+    if first is not None:
+        start = first + 1
+    for i, t in enumerate(chunks[start:start + 8], start):
         if t.text in ("，", "：", ":", ","):
             if all(c.mention is None for c in chunks[:i]) or t.text in "：:" or (
                     any(c.text in says for c in chunks[:i]) and
@@ -728,15 +738,54 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
     j = start
     while j < len(chunks):
         t = chunks[j]
-        if t.mention is not None:
+        if t.text == "《" and t.mention is None:  # a title naming its issuer is no subject
+            j = next((k for k in range(j + 1, len(chunks)) if chunks[k].text == "》"), len(chunks))
+        elif t.mention is not None:
             out.append(t.mention)
-        elif out and _relative(chunks, j) and j + 2 < len(chunks) \
+        elif out and (_relative(chunks, j) or t.text in owners and j + 1 < len(chunks)
+                      and chunks[j + 1].text == "的") and j + 2 < len(chunks) \
                 and chunks[j + 2].mention is not None:
             out, j = [], j + 2  # a relative clause (成都银行推出的“蓉易贷”): its head is the subject
             continue
         elif t.pos.startswith("v") or t.pos == "p" or t.text in ("，", "。", "；", "：", "是"):
             break
         j += 1
+    return out
+
+
+def _time_clause_end(chunks: list[Token], time_ends) -> int | None:
+    """The index of the comma that closes an opening clause of time (……印发以来，), if any."""
+    for i, t in enumerate(chunks):
+        if t.mention is None and t.text in CLAUSE_MARKS:
+            return i if t.text in "，," and i > 0 and chunks[i - 1].text in time_ends else None
+    return None
+
+
+def _receiving(chunks: list[Token], marks, joins, separators) -> set[int]:
+    """Indices of the entity chunks that receive rather than act: the entity right after a
+    word of ``marks`` (为小微企业开辟……) and those of the same noun phrase after it, joined by
+    list separators or words of ``joins`` (帮助企业特别是中小微企业改善……), also across plain
+    nouns and modifiers that are no entity (向广大农户和个体工商户提供……)."""
+    out: set[int] = set()
+    for i, t in enumerate(chunks):
+        if t.mention is not None or t.text not in marks or t.quoted:
+            continue
+        j, joined = i + 1, True  # joined: the next entity still belongs to the phrase
+        while j < len(chunks):
+            c = chunks[j]
+            if c.mention is not None and joined:
+                out.add(j)
+                joined = False
+            elif c.text in separators or c.text in joins:
+                joined = True
+            elif j + 1 < len(chunks) and c.text + chunks[j + 1].text in joins:
+                j, joined = j + 1, True
+            elif c.mention is None and c.text not in CLAUSE_MARKS and \
+                    (c.pos.startswith("n") or c.pos in ("m", "q", "b", "a", "uj")):
+                pass  # a plain noun or modifier of the phrase (广大, 企业)
+            else:
+                break
+            j += 1
     return out
 
 
@@ -901,6 +950,8 @@ class _CueSentence:
                 n += 1
             self.clause.append(n)
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
+        self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
+                                    ex.rs.cleanup.separators)
 
     def fits(self, cue, role: str, m: int) -> bool:
         """Whether mention ``m`` may be the subject (``s``) or object of ``cue``."""
@@ -951,7 +1002,6 @@ class _CueSentence:
 
     def word_cues(self) -> list[tuple[int, str, int, str]]:
         by_word, chunks, clause, ents = self.ex._cues_by_word, self.chunks, self.clause, self.ents
-        recipients = self.ex._recipient_marks
         cue_at, inside, word_of = self._cue_positions()
         taken: set[int] = set()  # entities that are the object of an earlier cue
         out = []
@@ -965,9 +1015,9 @@ class _CueSentence:
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
-            # an entity right after a word of @recipient_marks receives, it does not act
+            # an entity after a word of @recipient_marks receives, it does not act
             before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
-                      and not (i > 0 and chunks[i - 1].text in recipients)]
+                      and i not in self.receiving]
             earlier = [m for i, m in ents if clause[i] < c and m not in taken]
             for cue in cues:
                 if k in inside and cue.shape == "consequence":
@@ -996,7 +1046,13 @@ class _CueSentence:
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
             if not subs and cue.fallback:
-                subs = self.fallback(cue, earlier)
+                # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
+                # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
+                subs = [m for m in earlier if fits(cue, "s", m)]
+                if subs and all(self.vocab.core(self.mentions[m].cls) == "Institution"
+                                for m in subs):
+                    subs = self._group(subs, last=True)
+                subs = self.fallback(cue, subs)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
         if cue.shape == "inverse":  # X 包括 A、B: A partOf X
             subs = [m for m in after if fits(cue, "s", m)] or \
@@ -1180,9 +1236,13 @@ class _CueSentence:
         speaking = {clause[j] for j, t in enumerate(self.chunks)
                     if t.mention is None and t.text in self.ex._says} \
             & {clause[j] for j, a in ents if self.mentions[a].cls == "Person"}
-        # an entity right after a word of @recipient_marks (帮助企业……) receives, it does not act
-        marks = self.ex._recipient_marks
-        acting = [(j, a) for j, a in ents if not (j > 0 and self.chunks[j - 1].text in marks)]
+        # an entity after a word of @recipient_marks (帮助企业特别是小微企业……) receives, it
+        # does not act
+        acting = [(j, a) for j, a in ents if j not in self.receiving]
+        # an opening clause of time (某部印发《意见》以来，……) names no actor
+        framed = _time_clause_end(self.chunks, self.ex._time_ends)
+        if framed is not None:
+            acting = [(j, a) for j, a in acting if j > framed]
         out = []
         for i, m in ents:
             if not fits(cue, "o", m):

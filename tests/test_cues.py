@@ -237,6 +237,20 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # an entity after a word of @recipient_marks (为小微企业……) receives, it undertakes nothing
     ("商业银行要为小微企业开辟绿色通道，加快续贷审批。",
      {("商业银行", "undertakes", "加快续贷审批")}, ("小微企业", "undertakes", "加快续贷审批")),
+    # ... also one joined to it by 特别是 / a list separator, across a plain noun (企业)
+    ("高度重视帮助企业特别是中小微企业改善现金流，加力清理拖欠企业账款。",
+     set(), ("中小微企业", "undertakes", "加力清理拖欠企业账款")),
+    ("丰禾农商银行向广大农户和个体工商户提供“惠农贷”，加快审批流程。",
+     {("丰禾农商银行", "offers", "惠农贷")}, ("个体工商户", "offers", "惠农贷")),
+    # an opening clause of time names no actor: who issued the document acts in it no more
+    ("中办、国办印发《关于推进某某工作的意见》以来，多地通过数据共享等方式，赋能社会治理。",
+     set(), ("中办", "undertakes", "赋能社会治理")),
+    # an issuer named inside a title (《某某委员会关于……的建议》) is not the sentence's actor
+    ("《丰禾市委关于制定某某规划的建议》也提出要“推进产业数字化，推动数字技术和实体经济深度融合”。",
+     set(), ("丰禾市委", "undertakes", "推动数字技术和实体经济深度融合")),
+    # the owned body after 旗下的 acts, not its owner, also in later clauses without a subject
+    ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
+     {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
