@@ -239,6 +239,8 @@ class Extractor:
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
         self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
+        self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
+        self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
 
@@ -1095,14 +1097,15 @@ class _CueSentence:
 
     def _group(self, ms: list[int], last: bool) -> list[int]:
         """The entity of ``ms`` nearest the cue (the last when ``last``, else the first) and
-        those coordinated with it (only list separators between): 甲和乙推动丙 has two
-        subjects; 甲在乙中推动丙 has one, 甲."""
+        those coordinated with it (only list separators between, or a word of
+        ``partner_marks``: 甲会同乙推进丙): 甲和乙推动丙 has two subjects; 甲在乙中推动丙 has
+        one, 甲."""
         if not ms:
             return []
         pos = {t.mention: i for i, t in enumerate(self.chunks) if t.mention is not None}
         if any(m not in pos for m in ms):  # entities nested in a measure: all of them
             return ms
-        seps = self.ex.rs.cleanup.separators
+        seps = self.ex.rs.cleanup.separators | self.ex._partner_marks
         order = sorted(ms, key=lambda m: pos[m], reverse=last)
         group = [order[0]]
         for m in order[1:]:
@@ -1243,10 +1246,16 @@ class _CueSentence:
         framed = _time_clause_end(self.chunks, self.ex._time_ends)
         if framed is not None:
             acting = [(j, a) for j, a in acting if j > framed]
+        # 由甲牵头，乙……，建立……: the leader of an earlier clause undertakes the measures too
+        leads = [(j, a) for j, a in acting if j > 0 and self.chunks[j - 1].text == "由"
+                 and fits(cue, "s", a) and any(self.chunks[k].text in self.ex._lead_verbs
+                                               for k in range(j + 1, len(self.chunks))
+                                               if clause[k] == clause[j])]
         out = []
         for i, m in ents:
             if not fits(cue, "o", m):
                 continue
+            out += [(a, cue.predicate, m, cue.id) for j, a in leads if clause[j] < clause[i]]
             near = [a for j, a in acting if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
             before = [a for j, a in acting if clause[j] < clause[i] and clause[j] not in speaking
                       and fits(cue, "s", a)]

@@ -249,6 +249,14 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("《丰禾市委关于制定某某规划的建议》也提出要“推进产业数字化，推动数字技术和实体经济深度融合”。",
      set(), ("丰禾市委", "undertakes", "推动数字技术和实体经济深度融合")),
     # the owned body after 旗下的 acts, not its owner, also in later clauses without a subject
+    # 甲会同乙……: both act
+    ("蓝海市数据局会同蓝海市公安局全面整合原有分散的采集系统。",
+     {("蓝海市数据局", "undertakes", "整合原有分散的采集系统"),
+      ("蓝海市公安局", "undertakes", "整合原有分散的采集系统")}, None),
+    # 由甲牵头，乙……，建立……: the leader undertakes the later measures too
+    ("在城市更新中，由蓝海市数据局牵头，蓝海市公安局同有关公司展开合作，建立线上预审机制。",
+     {("蓝海市数据局", "undertakes", "建立线上预审机制"),
+      ("蓝海市公安局", "undertakes", "建立线上预审机制")}, None),
     ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
 ])
