@@ -25,6 +25,8 @@ EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000"
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
+# the rule id of a demonstrative's mention (该行: the bank last named), lists.toml demonstratives
+DEMONSTRATIVE_RULE = "lists.demonstratives"
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
@@ -241,8 +243,42 @@ class Extractor:
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
         self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
         self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
+        self._demonstratives = tuple(tuple(v.split(":", 1))
+                                     for v in rules.lists.get("demonstratives", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
+
+    def _demonstrative_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
+                                st: ArticleState, local: list[int], trace) -> None:
+        """A demonstrative of lists.toml ``demonstratives`` (该行, 该平台) names the last entity
+        of its class in this paragraph or the one before: a mention of that entity, so the
+        rules see who acts (该行推出了……) where the article does not repeat the name."""
+        if not self._demonstratives:
+            return
+        text, mentions = article.text, st.mentions
+        starts = {t.start: i for i, t in enumerate(tokens)}
+        ends = {t.end for t in tokens}
+        for phrase, cls in self._demonstratives:
+            at = sent.text.find(phrase)
+            while at >= 0:
+                start, end = sent.start + at, sent.start + at + len(phrase)
+                at = sent.text.find(phrase, at + len(phrase))
+                if start not in starts or end not in ends or \
+                        any(mentions[i].start < end and start < mentions[i].end for i in local):
+                    continue
+                ante = next((m for m in reversed(mentions)
+                             if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
+                             and m.rule != DEMONSTRATIVE_RULE
+                             and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
+                            None)
+                if ante is None:
+                    continue
+                mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
+                                        ante.label, ante.cls, DEMONSTRATIVE_RULE, ante.alts))
+                local.append(len(mentions) - 1)
+                if trace is not None:
+                    trace.matches.append((0, DEMONSTRATIVE_RULE, text[start:end],
+                                          [f"{ante.label}:{ante.cls}"]))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -347,6 +383,7 @@ class Extractor:
                 if trace is not None:
                     trace.matches.append((0, ctx.section_rule.id, text[start:end],
                                           [f"{label}:{ctx.role}"]))
+        self._demonstrative_mentions(article, sent, tokens, st, local, trace)
         chunks = _chunk(tokens, mentions, local)
 
         SIGNATURES.start()

@@ -49,6 +49,8 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': openers: only a cue of shape 'aim' takes openers, not 'forward'"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
+    (CUE + '\n[lists]\ndemonstratives = ["该行:Bnak"]\n',
+     "list 'demonstratives': '该行:Bnak' is not a phrase and an ontology class"),
 ])
 def test_bad_cue_rules_name_file_and_rule(tmp_path, text, expected):
     with pytest.raises(RuleError) as e:
@@ -257,6 +259,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("在城市更新中，由蓝海市数据局牵头，蓝海市公安局同有关公司展开合作，建立线上预审机制。",
      {("蓝海市数据局", "undertakes", "建立线上预审机制"),
       ("蓝海市公安局", "undertakes", "建立线上预审机制")}, None),
+    # a demonstrative (该行) names the bank last named: it acts
+    ("蓝海村镇银行成立于2010年。\n\n该行推出了“禾易贷”，主要面向农户。",
+     {("蓝海村镇银行", "offers", "禾易贷")}, None),
     ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
 ])
