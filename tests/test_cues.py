@@ -259,6 +259,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("在城市更新中，由蓝海市数据局牵头，蓝海市公安局同有关公司展开合作，建立线上预审机制。",
      {("蓝海市数据局", "undertakes", "建立线上预审机制"),
       ("蓝海市公安局", "undertakes", "建立线上预审机制")}, None),
+    # a measure that is an institution's decision (……，这是某委……作出的重大部署)
+    ("建设数字乡村，这是蓝海省委立足省情作出的重大战略部署。",
+     {("蓝海省委", "undertakes", "建设数字乡村")}, None),
     # a demonstrative (该行) names the bank last named: it acts
     ("蓝海村镇银行成立于2010年。\n\n该行推出了“禾易贷”，主要面向农户。",
      {("蓝海村镇银行", "offers", "禾易贷")}, None),
