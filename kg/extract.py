@@ -243,6 +243,13 @@ class Extractor:
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
         self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
         self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
+        # predicates from an institution to something else (offers, undertakes): who acts
+        v = rules.vocab
+        self._actor_predicates = frozenset(
+            p for p, dom in sorted((v.domains or {}).items())
+            if dom and all(v.is_subclass(c, "Institution") for c in dom)
+            and (v.ranges or {}).get(p)
+            and not any(v.is_subclass(c, "Institution") for c in v.ranges[p]))
         self._demonstratives = tuple(tuple(v.split(":", 1))
                                      for v in rules.lists.get("demonstratives", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
@@ -1043,6 +1050,7 @@ class _CueSentence:
         by_word, chunks, clause, ents = self.ex._cues_by_word, self.chunks, self.clause, self.ents
         cue_at, inside, word_of = self._cue_positions()
         taken: set[int] = set()  # entities that are the object of an earlier cue
+        launched: dict[str, int] = {}  # cue id -> the first clause where it found both ends
         out = []
         for k in cue_at:
             c = clause[k]
@@ -1059,6 +1067,12 @@ class _CueSentence:
                       and i not in self.receiving]
             earlier = [m for i, m in ents if clause[i] < c and m not in taken]
             for cue in cues:
+                if cue.shape == "forward" and cue.predicate in self.ex._actor_predicates \
+                        and launched.get(cue.id, c) < c and \
+                        not any(self.fits(cue, "s", m) for m in before):
+                    # 某中心推出某系统，提供A、B等服务: what the earlier clause launched
+                    # provides them, not the institution again (a cue from an institution)
+                    continue
                 if k in inside and cue.shape == "consequence":
                     ends = self._ends(cue, k, named, before, earlier)
                 else:
@@ -1066,6 +1080,8 @@ class _CueSentence:
                 if ends is None:
                     continue
                 subs, objs = ends
+                if subs and objs and cue.id not in launched:
+                    launched[cue.id] = c
                 for s in subs:
                     for o in objs:
                         if not cue.same_class or self.vocab.core(self.mentions[s].cls) == \

@@ -259,6 +259,10 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("在城市更新中，由蓝海市数据局牵头，蓝海市公安局同有关公司展开合作，建立线上预审机制。",
      {("蓝海市数据局", "undertakes", "建立线上预审机制"),
       ("蓝海市公安局", "undertakes", "建立线上预审机制")}, None),
+    # what an institution launched in an earlier clause provides the services of a later
+    # one (推出“禾易贷”，提供……、智能审批等服务): the bank offers the loan, not the features
+    ("蓝海农商银行推出“禾易贷”，提供线上申请、智能审批等服务。",
+     {("蓝海农商银行", "offers", "禾易贷")}, ("蓝海农商银行", "offers", "智能审批")),
     # a measure that is an institution's decision (……，这是某委……作出的重大部署)
     ("建设数字乡村，这是蓝海省委立足省情作出的重大战略部署。",
      {("蓝海省委", "undertakes", "建设数字乡村")}, None),
