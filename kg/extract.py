@@ -1312,7 +1312,11 @@ class _CueSentence:
             near = [a for j, a in acting if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
             before = [a for j, a in acting if clause[j] < clause[i] and clause[j] not in speaking
                       and fits(cue, "s", a)]
-            carried = self.fallback(cue, []) if cue.fallback else []
+            # carried: the actor of the paragraph's previous sentence only (a section's topic,
+            # or an actor sentences back, is too far for who acts)
+            carried = [a for a in self.para_actor if fits(cue, "s", a)
+                       and self.mentions[a].sentence == self.sent.index - 1] \
+                if cue.fallback else []
             out += [(s, cue.predicate, m, cue.id)
                     for s in (self._group(near, last=True) or self._group(before, last=True)
                               or carried)]

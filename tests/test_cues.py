@@ -263,6 +263,12 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # one (推出“禾易贷”，提供……、智能审批等服务): the bank offers the loan, not the features
     ("蓝海农商银行推出“禾易贷”，提供线上申请、智能审批等服务。",
      {("蓝海农商银行", "offers", "禾易贷")}, ("蓝海农商银行", "offers", "智能审批")),
+    # the actor of the paragraph's previous sentence undertakes a sentence's measures that
+    # name none; not across a sentence that does not name it, nor across paragraphs
+    ("蓝海市数据局是全市数据工作的主管部门。下一步，将加快建设公共数据平台，完善数据共享机制。",
+     {("蓝海市数据局", "undertakes", "完善数据共享机制")}, None),
+    ("蓝海市数据局是全市数据工作的主管部门。数据开放的意义很大。下一步，将加快建设公共数据平台。",
+     set(), ("蓝海市数据局", "undertakes", "加快建设公共数据平台")),
     # a measure that is an institution's decision (……，这是某委……作出的重大部署)
     ("建设数字乡村，这是蓝海省委立足省情作出的重大战略部署。",
      {("蓝海省委", "undertakes", "建设数字乡村")}, None),
