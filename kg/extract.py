@@ -25,6 +25,8 @@ EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000"
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
+# the rule id of a demonstrative's mention (该行: the bank last named), lists.toml demonstratives
+DEMONSTRATIVE_RULE = "lists.demonstratives"
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
@@ -239,7 +241,53 @@ class Extractor:
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
+        self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
+        self._owner_words = frozenset(rules.lists.get("owner_words", ()))
+        self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
+        self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
+        # predicates from an institution to something else (offers, undertakes): who acts
+        v = rules.vocab
+        self._actor_predicates = frozenset(
+            p for p, dom in sorted((v.domains or {}).items())
+            if dom and all(v.is_subclass(c, "Institution") for c in dom)
+            and (v.ranges or {}).get(p)
+            and not any(v.is_subclass(c, "Institution") for c in v.ranges[p]))
+        self._demonstratives = tuple(tuple(v.split(":", 1))
+                                     for v in rules.lists.get("demonstratives", ()))
+        self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
+
+    def _demonstrative_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
+                                st: ArticleState, local: list[int], trace) -> None:
+        """A demonstrative of lists.toml ``demonstratives`` (该行, 该平台) names the last entity
+        of its class in this paragraph or the one before: a mention of that entity, so the
+        rules see who acts (该行推出了……) where the article does not repeat the name."""
+        if not self._demonstratives:
+            return
+        text, mentions = article.text, st.mentions
+        starts = {t.start: i for i, t in enumerate(tokens)}
+        ends = {t.end for t in tokens}
+        for phrase, cls in self._demonstratives:
+            at = sent.text.find(phrase)
+            while at >= 0:
+                start, end = sent.start + at, sent.start + at + len(phrase)
+                at = sent.text.find(phrase, at + len(phrase))
+                if start not in starts or end not in ends or \
+                        any(mentions[i].start < end and start < mentions[i].end for i in local):
+                    continue
+                ante = next((m for m in reversed(mentions)
+                             if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
+                             and m.rule != DEMONSTRATIVE_RULE
+                             and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
+                            None)
+                if ante is None:
+                    continue
+                mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
+                                        ante.label, ante.cls, DEMONSTRATIVE_RULE, ante.alts))
+                local.append(len(mentions) - 1)
+                if trace is not None:
+                    trace.matches.append((0, DEMONSTRATIVE_RULE, text[start:end],
+                                          [f"{ante.label}:{ante.cls}"]))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -353,6 +401,7 @@ class Extractor:
                 if trace is not None:
                     trace.matches.append((0, ctx.section_rule.id, text[start:end],
                                           [f"{label}:{ctx.role}"]))
+        self._demonstrative_mentions(article, sent, tokens, st, local, trace)
         chunks = _chunk(tokens, mentions, local)
 
         SIGNATURES.start()
@@ -360,12 +409,13 @@ class Extractor:
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
         says = self._says
+        frames = dict(owners=self._owner_words, time_ends=self._time_ends)
         seen_chunks = None  # the chunks the subject, needs met and key below belong to
         token_met = self._prefilter.met(token_key, tokens)
         for stage, stage_rules in self._stage_rules(ctx):
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
-                own = _subject(chunks, leading, skip, says)
+                own = _subject(chunks, leading, skip, says, **frames)
                 subject = own or topics.get(ctx.section, [])
                 own_classes = {mentions[i].cls for i in own}
                 chunk_key = token_key if chunks is tokens else SIGNATURES.key(chunks)
@@ -436,13 +486,13 @@ class Extractor:
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
                 chunks = _chunk(tokens, mentions, local)
-        own = _subject(chunks, leading, skip, says)
+        own = _subject(chunks, leading, skip, says, **frames)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
         if ctx.item is not None:
             item_mentions.setdefault(ctx.item, []).extend(local)
         if ctx.opens_section and ctx.section is not None:
             # the topic a section is about: an actor or an idea, not a place
-            topic = [i for i in _subject(chunks, leading, skip, says)
+            topic = [i for i in _subject(chunks, leading, skip, says, **frames)
                      if self.rs.vocab.core(mentions[i].cls) != "Region"]
             topics[ctx.section] = topic[:1]
 
@@ -716,13 +766,19 @@ class Extractor:
                                                       article.id, head_sentence[(s, n)]))
 
 
-def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
+def _subject(chunks: list[Token], leading=(), skip=(), says=(), owners=(), time_ends=()
+             ) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
-    before the first verb, after a short leading phrase (同时，/ 例如，/ X：/ a person's X认为，)
-    and after a leading verb of encouragement (鼓励科技企业……: the encouraged actor); of
-    a relative clause (成都银行推出的“蓉易贷”), the head."""
+    before the first verb, after a short leading phrase (同时，/ 例如，/ X：/ a person's X认为，),
+    after an opening clause of time (某部印发《意见》以来，: a word of ``time_ends`` before
+    its comma) and after a leading verb of encouragement (鼓励科技企业……: the encouraged
+    actor); of a relative clause (成都银行推出的“蓉易贷”) or an owner's (某集团旗下的某银行:
+    a word of ``owners``), the head; never a name inside a title's 《》."""
     start = 0
-    for i, t in enumerate(chunks[:8]):
+    first = _time_clause_end(chunks, time_ends)
+    if first is not None:
+        start = first + 1
+    for i, t in enumerate(chunks[start:start + 8], start):
         if t.text in ("，", "：", ":", ","):
             if all(c.mention is None for c in chunks[:i]) or t.text in "：:" or (
                     any(c.text in says for c in chunks[:i]) and
@@ -739,15 +795,54 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=()) -> list[int]:
     j = start
     while j < len(chunks):
         t = chunks[j]
-        if t.mention is not None:
+        if t.text == "《" and t.mention is None:  # a title naming its issuer is no subject
+            j = next((k for k in range(j + 1, len(chunks)) if chunks[k].text == "》"), len(chunks))
+        elif t.mention is not None:
             out.append(t.mention)
-        elif out and _relative(chunks, j) and j + 2 < len(chunks) \
+        elif out and (_relative(chunks, j) or t.text in owners and j + 1 < len(chunks)
+                      and chunks[j + 1].text == "的") and j + 2 < len(chunks) \
                 and chunks[j + 2].mention is not None:
             out, j = [], j + 2  # a relative clause (成都银行推出的“蓉易贷”): its head is the subject
             continue
         elif t.pos.startswith("v") or t.pos == "p" or t.text in ("，", "。", "；", "：", "是"):
             break
         j += 1
+    return out
+
+
+def _time_clause_end(chunks: list[Token], time_ends) -> int | None:
+    """The index of the comma that closes an opening clause of time (……印发以来，), if any."""
+    for i, t in enumerate(chunks):
+        if t.mention is None and t.text in CLAUSE_MARKS:
+            return i if t.text in "，," and i > 0 and chunks[i - 1].text in time_ends else None
+    return None
+
+
+def _receiving(chunks: list[Token], marks, joins, separators) -> set[int]:
+    """Indices of the entity chunks that receive rather than act: the entity right after a
+    word of ``marks`` (为小微企业开辟……) and those of the same noun phrase after it, joined by
+    list separators or words of ``joins`` (帮助企业特别是中小微企业改善……), also across plain
+    nouns and modifiers that are no entity (向广大农户和个体工商户提供……)."""
+    out: set[int] = set()
+    for i, t in enumerate(chunks):
+        if t.mention is not None or t.text not in marks or t.quoted:
+            continue
+        j, joined = i + 1, True  # joined: the next entity still belongs to the phrase
+        while j < len(chunks):
+            c = chunks[j]
+            if c.mention is not None and joined:
+                out.add(j)
+                joined = False
+            elif c.text in separators or c.text in joins:
+                joined = True
+            elif j + 1 < len(chunks) and c.text + chunks[j + 1].text in joins:
+                j, joined = j + 1, True
+            elif c.mention is None and c.text not in CLAUSE_MARKS and \
+                    (c.pos.startswith("n") or c.pos in ("m", "q", "b", "a", "uj")):
+                pass  # a plain noun or modifier of the phrase (广大, 企业)
+            else:
+                break
+            j += 1
     return out
 
 
@@ -914,6 +1009,8 @@ class _CueSentence:
                 n += 1
             self.clause.append(n)
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
+        self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
+                                    ex.rs.cleanup.separators)
 
     def fits(self, cue, role: str, m: int) -> bool:
         """Whether mention ``m`` may be the subject (``s``) or object of ``cue``."""
@@ -964,9 +1061,9 @@ class _CueSentence:
 
     def word_cues(self) -> list[tuple[int, str, int, str]]:
         by_word, chunks, clause, ents = self.ex._cues_by_word, self.chunks, self.clause, self.ents
-        recipients = self.ex._recipient_marks
         cue_at, inside, word_of = self._cue_positions()
         taken: set[int] = set()  # entities that are the object of an earlier cue
+        launched: dict[str, int] = {}  # cue id -> the first clause where it found both ends
         out = []
         for k in cue_at:
             c = clause[k]
@@ -982,11 +1079,17 @@ class _CueSentence:
             after = inside[k] if k in inside else \
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
-            # an entity right after a word of @recipient_marks receives, it does not act
+            # an entity after a word of @recipient_marks receives, it does not act
             before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
-                      and not (i > 0 and chunks[i - 1].text in recipients)]
+                      and i not in self.receiving]
             earlier = [m for i, m in ents if clause[i] < c and m not in taken]
             for cue in cues:
+                if cue.shape == "forward" and cue.predicate in self.ex._actor_predicates \
+                        and launched.get(cue.id, c) < c and \
+                        not any(self.fits(cue, "s", m) for m in before):
+                    # 某中心推出某系统，提供A、B等服务: what the earlier clause launched
+                    # provides them, not the institution again (a cue from an institution)
+                    continue
                 if k in inside and cue.shape == "consequence":
                     ends = self._ends(cue, k, named, before, earlier)
                 else:
@@ -994,6 +1097,8 @@ class _CueSentence:
                 if ends is None:
                     continue
                 subs, objs = ends
+                if subs and objs and cue.id not in launched:
+                    launched[cue.id] = c
                 for s in subs:
                     for o in objs:
                         if not cue.same_class or self.vocab.core(self.mentions[s].cls) == \
@@ -1013,7 +1118,13 @@ class _CueSentence:
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
             if not subs and cue.fallback:
-                subs = self.fallback(cue, earlier)
+                # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
+                # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
+                subs = [m for m in earlier if fits(cue, "s", m)]
+                if subs and all(self.vocab.core(self.mentions[m].cls) == "Institution"
+                                for m in subs):
+                    subs = self._group(subs, last=True)
+                subs = self.fallback(cue, subs)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
         if cue.shape == "inverse":  # X 包括 A、B: A partOf X
             subs = [m for m in after if fits(cue, "s", m)] or \
@@ -1064,14 +1175,15 @@ class _CueSentence:
 
     def _group(self, ms: list[int], last: bool) -> list[int]:
         """The entity of ``ms`` nearest the cue (the last when ``last``, else the first) and
-        those coordinated with it (only list separators between): 甲和乙推动丙 has two
-        subjects; 甲在乙中推动丙 has one, 甲."""
+        those coordinated with it (only list separators between, or a word of
+        ``partner_marks``: 甲会同乙推进丙): 甲和乙推动丙 has two subjects; 甲在乙中推动丙 has
+        one, 甲."""
         if not ms:
             return []
         pos = {t.mention: i for i, t in enumerate(self.chunks) if t.mention is not None}
         if any(m not in pos for m in ms):  # entities nested in a measure: all of them
             return ms
-        seps = self.ex.rs.cleanup.separators
+        seps = self.ex.rs.cleanup.separators | self.ex._partner_marks
         order = sorted(ms, key=lambda m: pos[m], reverse=last)
         group = [order[0]]
         for m in order[1:]:
@@ -1207,17 +1319,31 @@ class _CueSentence:
         speaking = {clause[j] for j, t in enumerate(self.chunks)
                     if t.mention is None and t.text in self.ex._says} \
             & {clause[j] for j, a in ents if self.mentions[a].cls == "Person"}
-        # an entity right after a word of @recipient_marks (帮助企业……) receives, it does not act
-        marks = self.ex._recipient_marks
-        acting = [(j, a) for j, a in ents if not (j > 0 and self.chunks[j - 1].text in marks)]
+        # an entity after a word of @recipient_marks (帮助企业特别是小微企业……) receives, it
+        # does not act
+        acting = [(j, a) for j, a in ents if j not in self.receiving]
+        # an opening clause of time (某部印发《意见》以来，……) names no actor
+        framed = _time_clause_end(self.chunks, self.ex._time_ends)
+        if framed is not None:
+            acting = [(j, a) for j, a in acting if j > framed]
+        # 由甲牵头，乙……，建立……: the leader of an earlier clause undertakes the measures too
+        leads = [(j, a) for j, a in acting if j > 0 and self.chunks[j - 1].text == "由"
+                 and fits(cue, "s", a) and any(self.chunks[k].text in self.ex._lead_verbs
+                                               for k in range(j + 1, len(self.chunks))
+                                               if clause[k] == clause[j])]
         out = []
         for i, m in ents:
             if not fits(cue, "o", m):
                 continue
+            out += [(a, cue.predicate, m, cue.id) for j, a in leads if clause[j] < clause[i]]
             near = [a for j, a in acting if j < i and clause[j] == clause[i] and fits(cue, "s", a)]
             before = [a for j, a in acting if clause[j] < clause[i] and clause[j] not in speaking
                       and fits(cue, "s", a)]
-            carried = self.fallback(cue, []) if cue.fallback else []
+            # carried: the actor of the paragraph's previous sentence only (a section's topic,
+            # or an actor sentences back, is too far for who acts)
+            carried = [a for a in self.para_actor if fits(cue, "s", a)
+                       and self.mentions[a].sentence == self.sent.index - 1] \
+                if cue.fallback else []
             out += [(s, cue.predicate, m, cue.id)
                     for s in (self._group(near, last=True) or self._group(before, last=True)
                               or carried)]

@@ -1161,6 +1161,12 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             else:
                 loader.lists[name] = file
                 loader.list_values[name] = values
+                if name == "demonstratives":  # 该行:Bank — a phrase and the class it refers to
+                    for v in values:
+                        phrase, _, cls = v.partition(":")
+                        if not phrase.strip() or not vocab.is_class(cls):
+                            loader.err(file, f"list 'demonstratives': {v!r} is not a phrase and "
+                                             f"an ontology class (该行:Bank)")
     rules, sections, enums, cleanup, item_roles, cues = [], [], [], None, [], []
     within: dict[str, str] = {}
     for file, doc in docs:

@@ -63,6 +63,8 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': words: a cue needs at least one word"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
+    (CUE + '\n[lists]\ndemonstratives = ["该行:Bnak"]\n',
+     "list 'demonstratives': '该行:Bnak' is not a phrase and an ontology class"),
 ])
 def test_bad_cue_rules_name_file_and_rule(tmp_path, text, expected):
     with pytest.raises(RuleError) as e:
@@ -280,6 +282,44 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # a means that a measure issuing a product uses is the product's
     ("东海市借助区块链技术，推出“甲乙链”，方便市民授权数据。",
      {("甲乙链", "uses", "区块链技术")}, None),
+    # ... also one joined to it by 特别是 / a list separator, across a plain noun (企业)
+    ("高度重视帮助企业特别是中小微企业改善现金流，加力清理拖欠企业账款。",
+     set(), ("中小微企业", "undertakes", "加力清理拖欠企业账款")),
+    ("丰禾农商银行向广大农户和个体工商户提供“惠农贷”，加快审批流程。",
+     {("丰禾农商银行", "offers", "惠农贷")}, ("个体工商户", "offers", "惠农贷")),
+    # an opening clause of time names no actor: who issued the document acts in it no more
+    ("中办、国办印发《关于推进某某工作的意见》以来，多地通过数据共享等方式，赋能社会治理。",
+     set(), ("中办", "undertakes", "赋能社会治理")),
+    # an issuer named inside a title (《某某委员会关于……的建议》) is not the sentence's actor
+    ("《丰禾市委关于制定某某规划的建议》也提出要“推进产业数字化，推动数字技术和实体经济深度融合”。",
+     set(), ("丰禾市委", "undertakes", "推动数字技术和实体经济深度融合")),
+    # the owned body after 旗下的 acts, not its owner, also in later clauses without a subject
+    # 甲会同乙……: both act
+    ("蓝海市数据局会同蓝海市公安局全面整合原有分散的采集系统。",
+     {("蓝海市数据局", "undertakes", "整合原有分散的采集系统"),
+      ("蓝海市公安局", "undertakes", "整合原有分散的采集系统")}, None),
+    # 由甲牵头，乙……，建立……: the leader undertakes the later measures too
+    ("在城市更新中，由蓝海市数据局牵头，蓝海市公安局同有关公司展开合作，建立线上预审机制。",
+     {("蓝海市数据局", "undertakes", "建立线上预审机制"),
+      ("蓝海市公安局", "undertakes", "建立线上预审机制")}, None),
+    # what an institution launched in an earlier clause provides the services of a later
+    # one (推出“禾易贷”，提供……、智能审批等服务): the bank offers the loan, not the features
+    ("蓝海农商银行推出“禾易贷”，提供线上申请、智能审批等服务。",
+     {("蓝海农商银行", "offers", "禾易贷")}, ("蓝海农商银行", "offers", "智能审批")),
+    # the actor of the paragraph's previous sentence undertakes a sentence's measures that
+    # name none; not across a sentence that does not name it, nor across paragraphs
+    ("蓝海市数据局是全市数据工作的主管部门。下一步，将加快建设公共数据平台，完善数据共享机制。",
+     {("蓝海市数据局", "undertakes", "完善数据共享机制")}, None),
+    ("蓝海市数据局是全市数据工作的主管部门。数据开放的意义很大。下一步，将加快建设公共数据平台。",
+     set(), ("蓝海市数据局", "undertakes", "加快建设公共数据平台")),
+    # a measure that is an institution's decision (……，这是某委……作出的重大部署)
+    ("建设数字乡村，这是蓝海省委立足省情作出的重大战略部署。",
+     {("蓝海省委", "undertakes", "建设数字乡村")}, None),
+    # a demonstrative (该行) names the bank last named: it acts
+    ("蓝海村镇银行成立于2010年。\n\n该行推出了“禾易贷”，主要面向农户。",
+     {("蓝海村镇银行", "offers", "禾易贷")}, None),
+    ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
+     {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
