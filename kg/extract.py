@@ -23,6 +23,9 @@ QUOTES = "“”‘’《》「」『』\"'"
 
 EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000" 
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
+# a zero-width token after a sentence that ends without a mark (a headline, a line of a list),
+# so that a pattern ending at a clause break (@clause_breaks lists it) also ends there
+SENTENCE_END = "</s>"
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
@@ -320,6 +323,8 @@ class Extractor:
         text = article.text
         tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
         tokens += self.segmenter.tokens(sent.text, sent.start)
+        if tokens[-1].pos != "bos" and tokens[-1].text[-1:] not in CLAUSE_MARKS:
+            tokens.append(Token(SENTENCE_END, "eos", sent.end, sent.end))
         bounds = {t.start for t in tokens} | {t.end for t in tokens}
         if trace is not None:
             trace.tokens = tokens
@@ -367,6 +372,10 @@ class Extractor:
                 if not needs & ~met and \
                         (r.subject is None or not r.subject.isdisjoint(own_classes)):
                     found = c.find(tokens, token_key) if r.nested else c.find(chunks, chunk_key)
+                    if found and r.after is not None:
+                        seq = tokens if r.nested else chunks
+                        found = [m for m in found
+                                 if any(seq[j].text in r.after for j in range(m.start))]
                     if found:
                         matches += found
             if not matches:
