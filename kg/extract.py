@@ -372,10 +372,6 @@ class Extractor:
                 if not needs & ~met and \
                         (r.subject is None or not r.subject.isdisjoint(own_classes)):
                     found = c.find(tokens, token_key) if r.nested else c.find(chunks, chunk_key)
-                    if found and r.after is not None:
-                        seq = tokens if r.nested else chunks
-                        found = [m for m in found
-                                 if any(seq[j].text in r.after for j in range(m.start))]
                     if found:
                         matches += found
             if not matches:

@@ -36,7 +36,7 @@ SCHEMA: dict[str, dict] = {
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
-    "when": {"section": STRINGS, "item": bool, "head": bool, "subject": STRINGS, "after": STRINGS},
+    "when": {"section": STRINGS, "item": bool, "head": bool, "subject": STRINGS},
     "entity": {"capture": str, "class": str, "split": bool, "split_before": STRINGS,
                "keep_quotes": bool, "block": bool},
     "relation": {"subject": str, "predicate": str, "object": str, "same_class": bool},
@@ -438,7 +438,6 @@ class Rule:
     file: str
     nested: bool = False  # matches the plain words, and its entities may sit inside others
     subject: frozenset | None = None  # classes the sentence's own subject must have
-    after: frozenset | None = None  # words one of which must come before the match
 
 
 MAX_PREDICATES = 16  # different token constraints in one pattern (see kg/matcher.py)
@@ -942,7 +941,7 @@ class _Loader:
         if not ents and not rels:
             self.err(where, "emits nothing (needs entities or relations)")
         when = self.conform(raw.get("when", {}), "when", where, "when: ")
-        sections = item = head = subject = after = None
+        sections = item = head = subject = None
         if when is not None:
             if "section" in when:
                 s = when["section"]
@@ -957,10 +956,6 @@ class _Loader:
                 head = bool(when["head"])
             if "subject" in when:
                 subject = self.expand_classes(when["subject"], where, "when.subject", allow_star=False)
-            if "after" in when:
-                after = self.words(when["after"], where, "when.after")
-                if not after:
-                    self.err(where, "when.after: needs at least one word")
         nested = raw.get("nested", False)
         if not isinstance(nested, bool):
             self.err(where, "nested must be true or false")
@@ -969,7 +964,7 @@ class _Loader:
         exs, cexs = self.examples(raw, where)
         return Rule(str(rid), str(raw.get("description", "")), priority, stage, pattern,
                     tuple(ents), tuple(rels), sections, item, head, exs, cexs, file,
-                    bool(nested), subject, after)
+                    bool(nested), subject)
 
     def section(self, raw, file: str) -> SectionRule | None:
         sid = raw.get("id") if isinstance(raw, dict) else None
