@@ -23,6 +23,9 @@ QUOTES = "“”‘’《》「」『』\"'"
 
 EDGE_PUNCT = "，。；、：:,.;！？!?（）()【】[]…—- \u3000" 
 SENTENCE_START = "<s>"  # a zero-width token before every sentence, for patterns
+# a zero-width token after a sentence that ends without a mark (a headline, a line of a list),
+# so that a pattern ending at a clause break (@clause_breaks lists it) also ends there
+SENTENCE_END = "</s>"
 CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 # the rule id of a demonstrative's mention (该行: the bank last named), lists.toml demonstratives
@@ -379,6 +382,8 @@ class Extractor:
         text = article.text
         tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
         tokens += self.segmenter.tokens(sent.text, sent.start)
+        if tokens[-1].pos != "bos" and tokens[-1].text[-1:] not in CLAUSE_MARKS:
+            tokens.append(Token(SENTENCE_END, "eos", sent.end, sent.end))
         bounds = {t.start for t in tokens} | {t.end for t in tokens}
         if trace is not None:
             trace.tokens = tokens

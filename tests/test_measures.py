@@ -69,6 +69,22 @@ from kg.ruletest import article_of
     # ... until a quote or a new duty turns back to measures
     ("专家说，这有利于稳定预期，“下一步应完善纾困政策，加强金融监管。",
      {"完善纾困政策", "加强金融监管"}, set()),
+    # a headline without a final mark states its measures too
+    ("加强平台主体责任，探索建立数据分级制度", {"探索建立数据分级制度"}, set()),
+    # what a document proposes; a proposal's 的构想 is no part of it; a proposed aim is none
+    ("《实施意见》提出丰富普惠保险产品，加强协同。", {"丰富普惠保险产品"}, set()),
+    ("会议提出加快建设数字强国的宏伟目标。", set(), {"加快建设数字强国的宏伟目标"}),
+    # a duty stated by one set phrase
+    ("各地执法部门都要严格执法，加强协作。", {"严格执法"}, set()),
+    # an aim of development or strength is no measure
+    ("要推动数字经济高质量发展，加快建设网络强国。", set(),
+     {"推动数字经济高质量发展", "加快建设网络强国"}),
+    # the last clause opened by a verb of an aim says what the measures are for
+    ("打通部门数据壁垒，提高审批效率。", {"打通部门数据壁垒"}, {"提高审批效率"}),
+    # a thing put somewhere or tied to another by 把/将
+    ("下一步，将把数据安全纳入考核体系。", {"把数据安全纳入考核体系"}, set()),
+    # a founding date is no measure
+    ("该公司成立于1998年，总部在杭州。", set(), {"成立于1998年"}),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
@@ -92,6 +108,9 @@ def test_measure_labels(expect_labels, text, present, absent):
      "小微企业融资担保降费", True),
     ("各地要开展专题调研。", "开展专题调研", "专题调研", True),
     ("各部门要落实责任。", "落实责任", "责任", False),
+    # a measure tried out, done with care or done well is also named without that word
+    ("要探索建立数据资产登记制度。", "探索建立数据资产登记制度", "建立数据资产登记制度", True),
+    ("他当年提出建立区域数据中心的构想。", "建立区域数据中心的构想", "建立区域数据中心", True),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
