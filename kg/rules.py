@@ -117,6 +117,30 @@ LEAD_KINDS = {
     "clause",    # a measure as its own clause opens the paragraph (强化信贷支持。……)
     "progress",  # a first sentence that is only a topic and how it advances (……加快构建。)
 }
+# Lists the extraction engine reads by name (kg/extract.py), beside those rules name as
+# "@list": a rule set that defines lists must define these (a renamed list fails at load).
+ENGINE_LISTS = {
+    "modifier_suffixes": "suffixes that make a word a modifier",
+    "concept_aspect_heads": "heads of an aspect of a concept",
+    "enable_verbs": "verbs jieba may tag as nouns",
+    "aim_verbs": "verbs of an aim",
+    "recipient_marks": "words before a recipient, who does not act",
+    "recipient_joins": "words that go on a recipient's noun phrase",
+    "say_verbs": "verbs of saying",
+    "issue_verbs": "verbs that only issue a product or document",
+    "owner_words": "words after an owner (旗下)",
+    "partner_marks": "words joining two actors (会同)",
+    "lead_verbs": "verbs of leading (牵头)",
+    "demonstratives": "phrases that name the last entity of a class (该行:Bank)",
+    "time_clause_ends": "words that end an opening clause of time",
+    "cue_adverbs": "manner words before a cue word",
+    "encourage_verbs": "verbs of encouragement before an actor",
+    "subject_skip": "words skipped before a sentence's subject",
+    "remedy_verbs": "action words of a measure",
+    "aim_modals": "modals after a measure that states an aim",
+    "topic_frame_ends": "words that end a topic frame (上, 方面)",
+    "question_marks": "turns that open a question in an interview",
+}
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
 MAX_REPEAT = 100  # the largest bound of an {m,n} op: a rule matches within one sentence
@@ -1167,6 +1191,10 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                         if not phrase.strip() or not vocab.is_class(cls):
                             loader.err(file, f"list 'demonstratives': {v!r} is not a phrase and "
                                              f"an ontology class (该行:Bank)")
+    if loader.lists:  # a full rule set: the lists the engine reads by name must be there
+        where = next(iter(sorted(set(loader.lists.values()))))
+        for name in sorted(ENGINE_LISTS.keys() - loader.lists.keys()):
+            loader.err(where, f"list {name!r} is missing: the engine reads it ({ENGINE_LISTS[name]})")
     rules, sections, enums, cleanup, item_roles, cues = [], [], [], None, [], []
     within: dict[str, str] = {}
     for file, doc in docs:

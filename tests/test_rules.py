@@ -75,6 +75,35 @@ def test_all_problems_reported_at_once(tmp_path):
     assert all(p.startswith(f"{f}: ") for p in e.value.problems)
 
 
+def test_a_renamed_engine_list_fails_at_load(tmp_path):
+    """The engine reads some lists by name: a lists.toml without one of them (renamed by an
+    analyst) is an error naming the file and the list, not a silently empty list."""
+    from kg.rules import RULES_DIR
+
+    d = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, d)
+    lists = d / "lists.toml"
+    lists.write_text(lists.read_text(encoding="utf-8").replace("say_verbs =", "speech_verbs =", 1),
+                     encoding="utf-8")
+    with pytest.raises(RuleError) as e:
+        load_rules(d, ontology.load())
+    assert any(str(lists) in p and "list 'say_verbs' is missing: the engine reads it" in p
+               for p in e.value.problems), e.value.problems
+
+
+def test_engine_lists_are_the_lists_the_engine_reads():
+    import re
+
+    from kg.rules import ENGINE_LISTS
+
+    package = Path(__file__).parent.parent / "kg"
+    code = "".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
+    read = set(re.findall(r'lists\.get\("(\w+)"', code))
+    read |= {n for group in re.findall(r'for k in \(([^)]*)\) for w in rules\.lists\.get\(k', code)
+             for n in re.findall(r'"(\w+)"', group)}
+    assert read == set(ENGINE_LISTS)
+
+
 @pytest.mark.parametrize("line, expected", [
     ("网商银行 10 Bank", 'expected "word [freq] [type]"'),
     ("网商银行 bank 10", 'expected "word [freq] [type]"'),
