@@ -29,6 +29,11 @@ import pytest
     ("“临江惠企保”今年参保人数突破百万。", {"临江惠企保"}, set()),
     ("每月发布“临江小微景气指数”。", {"临江小微景气指数"}, set()),
     ("做到“应保尽保”。", set(), {"应保尽保"}),
+    # a kind of financial product after 丰富 or a means word; a known product with 产品 after
+    # it is that product
+    ("要丰富养老金融产品，满足多样化需求。", {"养老金融产品"}, set()),
+    ("商户通过消费分期工具获得资金。", {"消费分期工具"}, set()),
+    ("持续丰富商业车险产品。", {"商业车险"}, {"商业车险产品"}),
     # a company running a platform does not enter the platform's name
     ("临江数科公司负责平台运营。", set(), {"临江数科公司负责平台"}),
 ])
