@@ -17,6 +17,18 @@ import pytest
     ("江口街道办事处探索网格化治理。", {"江口街道办事处"}, set()),
     # an aim named like a kind of enterprise is none (稳企业: the lexicon says a concept)
     ("稳就业、稳企业、稳市场、稳预期，政策工具箱动态完善。", set(), {"稳企业"}),
+    # a local body kept whole with its place, fields joined by 和 included, not an association
+    ("临江市发展和改革委员会会同市财政局研究制定。", {"临江市发展和改革委员会", "市财政局"},
+     {"改革委员会"}),
+    ("省发展改革委、省财政厅联合印发通知。", {"省发展改革委", "省财政厅"}, set()),
+    # a branch named by a place word that is no known region, a numbered sub-office
+    ("临江农商银行吴兴支行为企业发放贷款。", {"临江农商银行吴兴支行"}, set()),
+    ("临江市税务局第一税务分局推出新举措。", {"临江市税务局第一税务分局"}, set()),
+    # an exchange and a hospital keep their place
+    ("东海股权交易中心设立专板。", {"东海股权交易中心"}, {"股权交易中心"}),
+    ("临江市第一人民医院开通了互联网诊疗服务。", {"临江市第一人民医院"}, {"人民医院"}),
+    # a discipline body jieba cuts as a name
+    ("纪检监察机关要加强监督。", {"纪检监察机关"}, set()),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)

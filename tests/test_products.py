@@ -22,6 +22,20 @@ import pytest
     ("今年财政设立了老旧小区改造专项，支持社区建设。", {"老旧小区改造专项"}, set()),
     ("规划提出建设数据标注能力提升工程。", {"数据标注能力提升工程"}, set()),
     ("完成了年度计划。", set(), {"年度计划"}),
+    # a lending verb or a manner is no product of finance
+    ("根据契约向受信人放贷。", set(), {"信人放贷", "受信人放贷"}),
+    ("为车主提供科学合理保险保障。", set(), {"科学合理保险"}),
+    # quoted names of the 某某保 and 某某指数 kind are products; a slogan with 保 is not
+    ("“临江惠企保”今年参保人数突破百万。", {"临江惠企保"}, set()),
+    ("每月发布“临江小微景气指数”。", {"临江小微景气指数"}, set()),
+    ("做到“应保尽保”。", set(), {"应保尽保"}),
+    # a kind of financial product after 丰富 or a means word; a known product with 产品 after
+    # it is that product
+    ("要丰富养老金融产品，满足多样化需求。", {"养老金融产品"}, set()),
+    ("商户通过消费分期工具获得资金。", {"消费分期工具"}, set()),
+    ("持续丰富商业车险产品。", {"商业车险"}, {"商业车险产品"}),
+    # a company running a platform does not enter the platform's name
+    ("临江数科公司负责平台运营。", set(), {"临江数科公司负责平台"}),
 ])
 def test_product_labels(expect_labels, text, present, absent):
     expect_labels(text, "Product", present, absent)
