@@ -111,6 +111,10 @@ def test_measure_labels(expect_labels, text, present, absent):
     # a measure tried out, done with care or done well is also named without that word
     ("要探索建立数据资产登记制度。", "探索建立数据资产登记制度", "建立数据资产登记制度", True),
     ("他当年提出建立区域数据中心的构想。", "建立区域数据中心的构想", "建立区域数据中心", True),
+    # a measure with a list of examples before its object (A、B等领域X) is also named by X
+    ("要推动教育、医疗、养老等领域数据有序共享。", "推动教育、医疗、养老等领域数据有序共享",
+     "数据有序共享", True),
+    ("要支持东城、西城等地建设区级平台。", "支持东城、西城等地建设区级平台", "建设区级平台", True),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
