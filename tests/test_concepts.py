@@ -53,6 +53,9 @@ import pytest
     ("他用三个“硬气”来形容。", set(), {"硬气"}),
     ("各地要“强基础”“拓渠道”。", set(), {"强基础", "拓渠道"}),
     ("对重点园区实行“一园一策”。", set(), {"一园一策"}),
+    # a plain one-word sector in a list of fields is no concept; a technology there is
+    ("项目涉及交通、农业、水利等多个领域。", set(), {"交通", "农业", "水利"}),
+    ("聚焦交通、量子计算应用、农业等领域。", {"量子计算应用"}, {"交通", "农业"}),
 ])
 def test_concept_labels(expect_labels, text, present, absent):
     expect_labels(text, "Concept", present, absent)
