@@ -51,6 +51,7 @@ import pytest
     # a figure of speech counted (五个“给力”) is no coined term; quoted slogans of short
     # measures and one-policy-per-unit formulas are measures, not concepts
     ("他用三个“硬气”来形容。", set(), {"硬气"}),
+    ("所谓“闯市场”，就是主动出击。", set(), {"闯市场"}),
     ("各地要“强基础”“拓渠道”。", set(), {"强基础", "拓渠道"}),
     ("对重点园区实行“一园一策”。", set(), {"一园一策"}),
     # a plain one-word sector in a list of fields is no concept; a technology there is
