@@ -60,3 +60,12 @@ import pytest
 ])
 def test_concept_labels(expect_labels, text, present, absent):
     expect_labels(text, "Concept", present, absent)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a quoted name of a set of standards is a document, not a coined concept
+    ("形成数据交换领域的“湾区标准”。", {"湾区标准"}, set()),
+    ("提高“标准”。", set(), {"标准"}),
+])
+def test_quoted_standards_are_documents(expect_labels, text, present, absent):
+    expect_labels(text, "Document", present, absent)
