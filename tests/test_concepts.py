@@ -45,6 +45,27 @@ import pytest
     ("加快构建现代化经济体系。", {"现代化经济体系"}, set()),
     ("推进制造业数字化转型。", {"数字化转型"}, {"制造业数字化转型"}),
     ("进一步激活县域经济活力。", set(), {"县域经济"}),
+    # a system that is the object of a measure is part of the measure; alone it stands
+    ("要加快构建稳健高效的信贷调控体系。", set(), {"信贷调控体系"}),
+    ("这离不开良好的数据开放政策体系。", {"数据开放政策体系"}, set()),
+    # a figure of speech counted (五个“给力”) is no coined term; quoted slogans of short
+    # measures and one-policy-per-unit formulas are measures, not concepts
+    ("他用三个“硬气”来形容。", set(), {"硬气"}),
+    ("所谓“闯市场”，就是主动出击。", set(), {"闯市场"}),
+    ("各地要“强基础”“拓渠道”。", set(), {"强基础", "拓渠道"}),
+    ("对重点园区实行“一园一策”。", set(), {"一园一策"}),
+    # a plain one-word sector in a list of fields is no concept; a technology there is
+    ("项目涉及交通、农业、水利等多个领域。", set(), {"交通", "农业", "水利"}),
+    ("聚焦交通、量子计算应用、农业等领域。", {"量子计算应用"}, {"交通", "农业"}),
 ])
 def test_concept_labels(expect_labels, text, present, absent):
     expect_labels(text, "Concept", present, absent)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a quoted name of a set of standards is a document, not a coined concept
+    ("形成数据交换领域的“湾区标准”。", {"湾区标准"}, set()),
+    ("提高“标准”。", set(), {"标准"}),
+])
+def test_quoted_standards_are_documents(expect_labels, text, present, absent):
+    expect_labels(text, "Document", present, absent)

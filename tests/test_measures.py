@@ -85,6 +85,11 @@ from kg.ruletest import article_of
     ("下一步，将把数据安全纳入考核体系。", {"把数据安全纳入考核体系"}, set()),
     # a founding date is no measure
     ("该公司成立于1998年，总部在杭州。", set(), {"成立于1998年"}),
+    # quoted slogans of one-character verbs and their objects, and one policy per unit
+    ("各地要“强基础”“拓渠道”。", {"强基础", "拓渠道"}, set()),
+    ("推动园区“提效率、降费用”。", {"提效率、降费用"}, set()),
+    ("对重点园区实行“一园一策”。", {"一园一策"}, set()),
+    ("形成“一核两翼”格局。", set(), {"一核两翼"}),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
