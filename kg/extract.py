@@ -32,6 +32,8 @@ CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 DEMONSTRATIVE_RULE = "lists.demonstratives"
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
+# words by which a frame refers back to the problems just named (针对上述问题，……)
+_BACK_REFERENCES = _DEMONSTRATIVES | {"上述", "以上", "前述", "这类", "此类", "该"}
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上，) is this short
@@ -1016,6 +1018,7 @@ class _CueSentence:
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
         self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
                                     ex.rs.cleanup.separators)
+        self.cue_heads: dict[int, str] = {}  # set by word_cues
 
     def fits(self, cue, role: str, m: int) -> bool:
         """Whether mention ``m`` may be the subject (``s``) or object of ``cue``."""
@@ -1067,6 +1070,8 @@ class _CueSentence:
     def word_cues(self) -> list[tuple[int, str, int, str]]:
         by_word, chunks, clause, ents = self.ex._cues_by_word, self.chunks, self.clause, self.ents
         cue_at, inside, word_of = self._cue_positions()
+        # measures that open with a cue word: each is a cue of its own (降低某门槛)
+        self.cue_heads = {chunks[k].mention: word_of[k] for k in inside}
         taken: set[int] = set()  # entities that are the object of an earlier cue
         launched: dict[str, int] = {}  # cue id -> the first clause where it found both ends
         out = []
@@ -1125,7 +1130,14 @@ class _CueSentence:
             if not subs and cue.fallback:
                 # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
                 # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
-                subs = [m for m in earlier if fits(cue, "s", m)]
+                subs = [m for m in earlier if fits(cue, "s", m) and (
+                    cue.earlier_subject is None or self.mentions[m].cls in cue.earlier_subject)]
+                if subs and cue.earlier == "first":
+                    # the measure the sentence opens with (and its coordinates), not every
+                    # step on the way to the cue (A，B，C，解决X: A addresses X); a measure
+                    # that is a cue of its own (降低某门槛，……，解决X) answers what it names
+                    own = [m for m in subs if self.cue_heads.get(m) not in cue.words]
+                    subs = self._group(own, last=False)
                 if subs and all(self.vocab.core(self.mentions[m].cls) == "Institution"
                                 for m in subs):
                     subs = self._group(subs, last=True)
@@ -1158,8 +1170,11 @@ class _CueSentence:
                 subs = self._previous_clause(cue)
             return subs, objs
         if cue.shape == "purpose":  # 针对 A，B: B addresses A
-            return ([m for i, m in ents if clause[i] > c and fits(cue, "s", m)],
-                    [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)])
+            objs = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)]
+            if not objs and self._refers_back(k):
+                # 为此，B; 针对这一问题，B: what the previous sentence of the paragraph names
+                objs = self._previous_sentence(cue)
+            return [m for i, m in ents if clause[i] > c and fits(cue, "s", m)], objs
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
             # (由于A、B等C不足: the 等 of a list) does not end it
@@ -1197,6 +1212,24 @@ class _CueSentence:
                 break
             group.append(m)
         return group
+
+    def _refers_back(self, k: int) -> bool:
+        """Whether the cue word at chunk ``k`` points back (为此, 对此) or its clause names
+        nothing but a demonstrative (针对这一问题, 针对上述问题)."""
+        if self.chunks[k].text[-1:] in _DEMONSTRATIVES:
+            return True
+        rest = [t for i, t in enumerate(self.chunks) if i > k and self.clause[i] == self.clause[k]
+                and t.text not in CLAUSE_MARKS]
+        return bool(rest) and rest[0].text in _BACK_REFERENCES and \
+            all(t.mention is None for t in rest)
+
+    def _previous_sentence(self, cue) -> list[int]:
+        """Fitting objects named in the paragraph's previous sentence."""
+        idx = self.sent.index - 1
+        if idx < 0 or self.article.sentences[idx].paragraph != self.sent.paragraph:
+            return []
+        return [i for i, m in enumerate(self.mentions) if m.sentence == idx
+                and self.fits(cue, "o", i)]
 
     def _previous_clause(self, cue) -> list[int]:
         """Fitting subjects in the last clause of the paragraph's previous sentence (the
