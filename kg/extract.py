@@ -1072,7 +1072,10 @@ class _CueSentence:
         cue_at, inside, word_of = self._cue_positions()
         # measures that open with a cue word: each is a cue of its own (降低某门槛)
         self.cue_heads = {chunks[k].mention: word_of[k] for k in inside}
-        taken: set[int] = set()  # entities that are the object of an earlier cue
+        # entities that are the object of an earlier cue, with the cue's predicates: no
+        # subject of a later cue of the same predicate (A缓解了B，降低了C), but a product an
+        # institution launched solves what follows (某行推出某贷，解决了融资难)
+        taken: dict[int, set[str]] = {}
         launched: dict[str, int] = {}  # cue id -> the first clause where it found both ends
         out = []
         for k in cue_at:
@@ -1090,10 +1093,12 @@ class _CueSentence:
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
             # an entity after a word of @recipient_marks receives, it does not act
-            before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
-                      and i not in self.receiving]
-            earlier = [m for i, m in ents if clause[i] < c and m not in taken]
+            before_all = [m for i, m in ents if prev < i < k and clause[i] == c
+                          and i not in self.receiving]
+            earlier_all = [m for i, m in ents if clause[i] < c]
             for cue in cues:
+                before = [m for m in before_all if cue.predicate not in taken.get(m, ())]
+                earlier = [m for m in earlier_all if cue.predicate not in taken.get(m, ())]
                 if cue.shape == "forward" and cue.predicate in self.ex._actor_predicates \
                         and launched.get(cue.id, c) < c and \
                         not any(self.fits(cue, "s", m) for m in before):
@@ -1115,7 +1120,8 @@ class _CueSentence:
                                 self.vocab.core(self.mentions[o].cls):
                             out.append((s, cue.predicate, o, cue.id))
                 if cue.shape in ("forward", "means") and objs and subs:
-                    taken.update(objs)
+                    for o in objs:
+                        taken.setdefault(o, set()).add(cue.predicate)
         return out
 
     def _ends(self, cue, k: int, after: list[int], before: list[int], earlier: list[int]
