@@ -1050,11 +1050,7 @@ class _CueSentence:
             if t.mention is None:
                 continue
             m = self.mentions[t.mention]
-            # a manner word may come first (坚决防范……, 切实解决……)
-            head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
-                         if m.surface.startswith(a)), m.surface)
-            word = next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
-                         if head.startswith(w)), None)
+            word = self._opening_word(m)
             if word is None:
                 continue
             inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start
@@ -1067,11 +1063,19 @@ class _CueSentence:
                 cue_at.append(k)
         return sorted(cue_at), inside, word_of
 
+    def _opening_word(self, m: Mention) -> str | None:
+        """The cue word a mention opens with, also after a manner word (坚决防范……)."""
+        head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
+                     if m.surface.startswith(a)), m.surface)
+        return next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
+                     if head.startswith(w)), None)
+
     def word_cues(self) -> list[tuple[int, str, int, str]]:
         by_word, chunks, clause, ents = self.ex._cues_by_word, self.chunks, self.clause, self.ents
         cue_at, inside, word_of = self._cue_positions()
-        # measures that open with a cue word: each is a cue of its own (降低某门槛)
-        self.cue_heads = {chunks[k].mention: word_of[k] for k in inside}
+        # entities that open with a cue word: each is a cue of its own (降低某门槛)
+        self.cue_heads = {m: w for _, m in ents
+                          if (w := self._opening_word(self.mentions[m])) is not None}
         # entities that are the object of an earlier cue, with the cue's predicates: no
         # subject of a later cue of the same predicate (A缓解了B，降低了C), but a product an
         # institution launched solves what follows (某行推出某贷，解决了融资难)
