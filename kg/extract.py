@@ -32,6 +32,8 @@ CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 DEMONSTRATIVE_RULE = "lists.demonstratives"
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
+# words by which a frame refers back to the problems just named (针对上述问题，……)
+_BACK_REFERENCES = _DEMONSTRATIVES | {"上述", "以上", "前述", "这类", "此类", "该"}
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上，) is this short
@@ -1016,6 +1018,7 @@ class _CueSentence:
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
         self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
                                     ex.rs.cleanup.separators)
+        self.cue_heads: dict[int, str] = {}  # set by word_cues
 
     def fits(self, cue, role: str, m: int) -> bool:
         """Whether mention ``m`` may be the subject (``s``) or object of ``cue``."""
@@ -1047,11 +1050,7 @@ class _CueSentence:
             if t.mention is None:
                 continue
             m = self.mentions[t.mention]
-            # a manner word may come first (坚决防范……, 切实解决……)
-            head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
-                         if m.surface.startswith(a)), m.surface)
-            word = next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
-                         if head.startswith(w)), None)
+            word = self._opening_word(m)
             if word is None:
                 continue
             inner = [j for j in self.local if j != t.mention and m.start <= self.mentions[j].start
@@ -1064,10 +1063,23 @@ class _CueSentence:
                 cue_at.append(k)
         return sorted(cue_at), inside, word_of
 
+    def _opening_word(self, m: Mention) -> str | None:
+        """The cue word a mention opens with, also after a manner word (坚决防范……)."""
+        head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
+                     if m.surface.startswith(a)), m.surface)
+        return next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
+                     if head.startswith(w)), None)
+
     def word_cues(self) -> list[tuple[int, str, int, str]]:
         by_word, chunks, clause, ents = self.ex._cues_by_word, self.chunks, self.clause, self.ents
         cue_at, inside, word_of = self._cue_positions()
-        taken: set[int] = set()  # entities that are the object of an earlier cue
+        # entities that open with a cue word: each is a cue of its own (降低某门槛)
+        self.cue_heads = {m: w for _, m in ents
+                          if (w := self._opening_word(self.mentions[m])) is not None}
+        # entities that are the object of an earlier cue, with the cue's predicates: no
+        # subject of a later cue of the same predicate (A缓解了B，降低了C), but a product an
+        # institution launched solves what follows (某行推出某贷，解决了融资难)
+        taken: dict[int, set[str]] = {}
         launched: dict[str, int] = {}  # cue id -> the first clause where it found both ends
         out = []
         for k in cue_at:
@@ -1085,10 +1097,12 @@ class _CueSentence:
                 [m for i, m in ents if k < i < stop and clause[i] == c]
             named = [chunks[k].mention] if k in inside else []
             # an entity after a word of @recipient_marks receives, it does not act
-            before = [m for i, m in ents if prev < i < k and clause[i] == c and m not in taken
-                      and i not in self.receiving]
-            earlier = [m for i, m in ents if clause[i] < c and m not in taken]
+            before_all = [m for i, m in ents if prev < i < k and clause[i] == c
+                          and i not in self.receiving]
+            earlier_all = [m for i, m in ents if clause[i] < c]
             for cue in cues:
+                before = [m for m in before_all if cue.predicate not in taken.get(m, ())]
+                earlier = [m for m in earlier_all if cue.predicate not in taken.get(m, ())]
                 if cue.shape == "forward" and cue.predicate in self.ex._actor_predicates \
                         and launched.get(cue.id, c) < c and \
                         not any(self.fits(cue, "s", m) for m in before):
@@ -1110,7 +1124,8 @@ class _CueSentence:
                                 self.vocab.core(self.mentions[o].cls):
                             out.append((s, cue.predicate, o, cue.id))
                 if cue.shape in ("forward", "means") and objs and subs:
-                    taken.update(objs)
+                    for o in objs:
+                        taken.setdefault(o, set()).add(cue.predicate)
         return out
 
     def _ends(self, cue, k: int, after: list[int], before: list[int], earlier: list[int]
@@ -1125,7 +1140,14 @@ class _CueSentence:
             if not subs and cue.fallback:
                 # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
                 # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
-                subs = [m for m in earlier if fits(cue, "s", m)]
+                subs = [m for m in earlier if fits(cue, "s", m) and (
+                    cue.earlier_subject is None or self.mentions[m].cls in cue.earlier_subject)]
+                if subs and cue.earlier == "first":
+                    # the measure the sentence opens with (and its coordinates), not every
+                    # step on the way to the cue (A，B，C，解决X: A addresses X); a measure
+                    # that is a cue of its own (降低某门槛，……，解决X) answers what it names
+                    own = [m for m in subs if self.cue_heads.get(m) not in cue.words]
+                    subs = self._group(own, last=False)
                 if subs and all(self.vocab.core(self.mentions[m].cls) == "Institution"
                                 for m in subs):
                     subs = self._group(subs, last=True)
@@ -1158,8 +1180,11 @@ class _CueSentence:
                 subs = self._previous_clause(cue)
             return subs, objs
         if cue.shape == "purpose":  # 针对 A，B: B addresses A
-            return ([m for i, m in ents if clause[i] > c and fits(cue, "s", m)],
-                    [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)])
+            objs = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)]
+            if not objs and self._refers_back(k):
+                # 为此，B; 针对这一问题，B: what the previous sentence of the paragraph names
+                objs = self._previous_sentence(cue)
+            return [m for i, m in ents if clause[i] > c and fits(cue, "s", m)], objs
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
             # (由于A、B等C不足: the 等 of a list) does not end it
@@ -1197,6 +1222,24 @@ class _CueSentence:
                 break
             group.append(m)
         return group
+
+    def _refers_back(self, k: int) -> bool:
+        """Whether the cue word at chunk ``k`` points back (为此, 对此) or its clause names
+        nothing but a demonstrative (针对这一问题, 针对上述问题)."""
+        if self.chunks[k].text[-1:] in _DEMONSTRATIVES:
+            return True
+        rest = [t for i, t in enumerate(self.chunks) if i > k and self.clause[i] == self.clause[k]
+                and t.text not in CLAUSE_MARKS]
+        return bool(rest) and rest[0].text in _BACK_REFERENCES and \
+            all(t.mention is None for t in rest)
+
+    def _previous_sentence(self, cue) -> list[int]:
+        """Fitting objects named in the paragraph's previous sentence."""
+        idx = self.sent.index - 1
+        if idx < 0 or self.article.sentences[idx].paragraph != self.sent.paragraph:
+            return []
+        return [i for i, m in enumerate(self.mentions) if m.sentence == idx
+                and self.fits(cue, "o", i)]
 
     def _previous_clause(self, cue) -> list[int]:
         """Fitting subjects in the last clause of the paragraph's previous sentence (the

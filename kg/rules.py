@@ -32,8 +32,8 @@ SCHEMA: dict[str, dict] = {
              "cleanup": dict, "item_role": [dict], "cue": [dict], "within": dict},
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
-            "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "examples": list,
-            "counter_examples": list},
+            "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "earlier": str,
+            "earlier_subject": STRINGS, "examples": list, "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
@@ -141,6 +141,8 @@ ENGINE_LISTS = {
     "topic_frame_ends": "words that end a topic frame (上, 方面)",
     "question_marks": "turns that open a question in an interview",
 }
+# shapes forward, means: which subjects the earlier clauses of the sentence supply
+EARLIER_KINDS = ("all", "first")
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
 MAX_REPEAT = 100  # the largest bound of an {m,n} op: a rule matches within one sentence
@@ -525,6 +527,12 @@ class CueRule:
     leads: tuple = ()
     # shape listed: the generic words that close the list after 等 (领域, 方面)
     heads: frozenset = frozenset()
+    # shapes forward, means: with no subject before the cue in its clause, which fitting
+    # entities of the earlier clauses of the sentence are subjects: "all", or "first" (the
+    # first one and its coordinates: the measure the sentence opens with)
+    earlier: str = "all"
+    # and of which classes they may be (None: any class the cue's subject allows)
+    earlier_subject: frozenset | None = None
 
 
 @dataclass(frozen=True)
@@ -1134,10 +1142,20 @@ class _Loader:
                                 "close its list (领域, 方面)")
         elif "heads" in raw:
             self.err(where, f"heads: only a cue of shape 'listed' takes heads, not {shape!r}")
+        earlier = raw.get("earlier", "all")
+        earlier_subj = None
+        if ("earlier" in raw or "earlier_subject" in raw) and shape not in ("forward", "means"):
+            self.err(where, f"earlier: only a cue of shape 'forward' or 'means' takes earlier "
+                            f"or earlier_subject, not {shape!r}")
+        if earlier not in EARLIER_KINDS:
+            self.err(where, f"earlier: {earlier!r} is not one of {', '.join(EARLIER_KINDS)}")
+        if "earlier_subject" in raw:
+            earlier_subj = self.expand_classes(raw["earlier_subject"], where, "earlier_subject",
+                                               allow_star=False)
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
-                       file, openers, leads, frozenset(heads))
+                       file, openers, leads, frozenset(heads), str(earlier), earlier_subj)
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:

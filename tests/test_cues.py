@@ -59,6 +59,12 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': heads: a cue of shape 'listed' needs the generic words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nheads = ["领域"]'),
      "cue 'cue.x': heads: only a cue of shape 'listed' takes heads, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nearlier = "nearest"'),
+     "cue 'cue.x': earlier: 'nearest' is not one of all, first"),
+    (CUE.replace('words = ["缓解"]', 'shape = "purpose"\nwords = ["针对"]\nearlier = "first"'),
+     "cue 'cue.x': earlier: only a cue of shape 'forward' or 'means' takes earlier"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nearlier_subject = ["Remdy"]'),
+     "cue 'cue.x': earlier_subject: unknown class 'Remdy'"),
     (CUE.replace('words = ["缓解"]', 'shape = "applies"'),
      "cue 'cue.x': words: a cue needs at least one word"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
@@ -320,6 +326,21 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("蓝海村镇银行", "offers", "禾易贷")}, None),
     ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
+    # A，B，C，防止X: the measure the sentence opens with addresses X, not every step after it
+    ("要建立跨部门会商机制，加强监测预警，共享风险信息，防止多头监管等问题出现。",
+     {("建立跨部门会商机制", "addresses", "多头监管")}, ("共享风险信息", "addresses", "多头监管")),
+    # ... skipping a measure that is a cue of its own (降低……门槛 answers what it names)
+    ("要降低数字服务的使用门槛，加强自助终端的适老化改造，帮助老年人解决看不懂屏幕的问题。",
+     {("加强自助终端的适老化改造", "addresses", "看不懂屏幕")},
+     ("降低数字服务的使用门槛", "addresses", "看不懂屏幕")),
+    # a product an institution launched solves what the next clause names
+    ("蓝海农商银行推出“禾易贷”，有效解决了小微企业融资难、融资贵等问题。",
+     {("禾易贷", "addresses", "融资难"), ("禾易贷", "addresses", "融资贵")}, None),
+    # 为此，……: the measures answer the problems of the paragraph's previous sentence
+    ("停车难问题日益突出。为此，蓝海区上线“泊位通”智慧停车平台。",
+     {("泊位通", "addresses", "停车难")}, None),
+    ("老城区停车难问题日益突出。\n\n为此，蓝海区上线“泊位通”智慧停车平台。",
+     set(), ("泊位通", "addresses", "停车难")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
