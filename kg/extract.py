@@ -248,6 +248,10 @@ class Extractor:
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
         self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
         self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
+        self._action_words = tuple(rules.lists.get("remedy_verbs", ()))
+        self._manner_words = sorted(rules.lists.get("manner_words", ()), key=lambda w: (-len(w), w))
+        self._place_agent_verbs = sorted(rules.lists.get("place_agent_verbs", ()),
+                                         key=lambda w: (-len(w), w))
         # predicates from an institution to something else (offers, undertakes): who acts
         v = rules.vocab
         self._actor_predicates = frozenset(
@@ -1251,9 +1255,33 @@ class _CueSentence:
             place = words[1].mention
         elif _relative(words, 1):
             place = words[0].mention
-        else:
-            return []
+        else:  # after a modal or adverb, if any (要支持某市……)
+            place = self._agent_place(words[0] if words[0].mention is not None or
+                                      words[0].text in CLAUSE_MARKS else words[1])
         return [place] if place is not None and self.fits(cue, "o", place) else []
+
+    def _agent_place(self, first: Token) -> int | None:
+        """The place that a measure opening the sentence backs as its agent (支持某市打造……,
+        鼓励某区先行探索……): a single place right after a word of @place_agent_verbs, then a
+        word of @remedy_verbs (after a word of @manner_words, if any); not the start of a
+        longer name (支持某市国际金融中心建设) nor of a list (支持甲、乙等地……)."""
+        if first.mention is None:
+            return None
+        m = self.mentions[first.mention]
+        text = self.article.text
+        for w in self.ex._place_agent_verbs:
+            if not m.surface.startswith(w):
+                continue
+            at = m.start + len(w)
+            places = [j for j in self.local if self.mentions[j].start == at and j != first.mention]
+            if len(places) != 1 or self.vocab.core(self.mentions[places[0]].cls) != "Region":
+                return None
+            p = self.mentions[places[0]]
+            rest = text[p.end:m.end]
+            # the place acts: an action (or a manner word and one) follows it
+            rest = next((rest[len(a):] for a in self.ex._manner_words if rest.startswith(a)), rest)
+            return places[0] if any(rest.startswith(v) for v in self.ex._action_words) else None
+        return None
 
     # ------------------------------------------------------------ no cue word
     def wordless(self) -> list[tuple[int, str, int, str]]:
