@@ -248,10 +248,7 @@ class Extractor:
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
         self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
         self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
-        self._action_words = tuple(rules.lists.get("remedy_verbs", ()))
-        self._manner_words = sorted(rules.lists.get("manner_words", ()), key=lambda w: (-len(w), w))
-        self._place_agent_verbs = sorted(rules.lists.get("place_agent_verbs", ()),
-                                         key=lambda w: (-len(w), w))
+        self._place_borrow_words = tuple(rules.lists.get("place_borrow_words", ()))
         # predicates from an institution to something else (offers, undertakes): who acts
         v = rules.vocab
         self._actor_predicates = frozenset(
@@ -1256,32 +1253,31 @@ class _CueSentence:
         elif _relative(words, 1):
             place = words[0].mention
         else:  # after a modal or adverb, if any (要支持某市……)
-            place = self._agent_place(words[0] if words[0].mention is not None or
+            place = self._named_place(cue, words[0] if words[0].mention is not None or
                                       words[0].text in CLAUSE_MARKS else words[1])
         return [place] if place is not None and self.fits(cue, "o", place) else []
 
-    def _agent_place(self, first: Token) -> int | None:
-        """The place that a measure opening the sentence backs as its agent (支持某市打造……,
-        鼓励某区先行探索……): a single place right after a word of @place_agent_verbs, then a
-        word of @remedy_verbs (after a word of @manner_words, if any); not the start of a
-        longer name (支持某市国际金融中心建设) nor of a list (支持甲、乙等地……)."""
-        if first.mention is None:
+    def _named_place(self, cue, first: Token) -> int | None:
+        """The one place named by a measure that opens the sentence (支持某市打造……;
+        构建与某市国际金融中心相匹配的……体系): the sentence is about that place. Not a
+        place whose experience is borrowed (借鉴某省经验: @place_borrow_words)."""
+        if first.mention is None or self.vocab.core(self.mentions[first.mention].cls) != "Remedy":
             return None
         m = self.mentions[first.mention]
-        text = self.article.text
-        for w in self.ex._place_agent_verbs:
-            if not m.surface.startswith(w):
-                continue
-            at = m.start + len(w)
-            places = [j for j in self.local if self.mentions[j].start == at and j != first.mention]
-            if len(places) != 1 or self.vocab.core(self.mentions[places[0]].cls) != "Region":
-                return None
-            p = self.mentions[places[0]]
-            rest = text[p.end:m.end]
-            # the place acts: an action (or a manner word and one) follows it
-            rest = next((rest[len(a):] for a in self.ex._manner_words if rest.startswith(a)), rest)
-            return places[0] if any(rest.startswith(v) for v in self.ex._action_words) else None
-        return None
+        if any(w in m.surface for w in self.ex._place_borrow_words):
+            return None
+        inner = {self.mentions[j].label: j for j in self.local if j != first.mention and
+                 m.start <= self.mentions[j].start and self.mentions[j].end <= m.end and
+                 self.fits(cue, "o", j)}
+        return next(iter(inner.values())) if len(inner) == 1 else None
+
+    def _other_place(self, cue, m: int, place: int) -> bool:
+        """Whether mention ``m`` names a place of its own, not ``place`` (……，巩固香港……)."""
+        a, label = self.mentions[m], self.mentions[place].label
+        return any(self.fits(cue, "o", j) and
+                   a.start <= self.mentions[j].start and self.mentions[j].end <= a.end and
+                   j != m and self.mentions[j].label != label and
+                   self.mentions[j].label not in label for j in self.local)
 
     # ------------------------------------------------------------ no cue word
     def wordless(self) -> list[tuple[int, str, int, str]]:
@@ -1304,7 +1300,7 @@ class _CueSentence:
                          self.vocab.core(self.mentions[m].cls) == "Product"]
                 out += [(m, cue.predicate, p, cue.id) for p in places
                         for m in [m for _, m in self.ents] + inner
-                        if m != p and self.fits(cue, "s", m)]
+                        if m != p and self.fits(cue, "s", m) and not self._other_place(cue, m, p)]
             elif cue.shape == "nested":
                 out += self._nested(cue)
             elif cue.shape == "aim":

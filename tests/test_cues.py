@@ -102,6 +102,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("在黄浦区，“要素一张图”实现了核心要素可视化管理。", {("要素一张图", "locatedIn", "黄浦区")}),
     ("武汉市推出的江城智治平台有效破解了信息孤岛问题。",
      {("江城智治平台", "locatedIn", "武汉市"), ("江城智治平台", "addresses", "信息孤岛")}),
+    # a measure that opens the sentence naming one place: the sentence is about that place
+    ("要支持合肥打造数据要素集聚区，扩大公共数据开放范围。",
+     {("扩大公共数据开放范围", "locatedIn", "合肥")}),
     # places inside places, by the gazetteer
     ("山西省和太原市都开通了跨省通办窗口。", {("太原市", "locatedIn", "山西省")}),
     # an institution named inside a measure carries it out; a measure naming a technology uses it
@@ -133,6 +136,10 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     # a speaker's institution does not undertake what the speaker says should be done
     ("浙江大学公共管理学院教授李明认为，数字政府建设要坚持以人民为中心。",
      ("浙江大学公共管理学院", "undertakes", "坚持以人民为中心")),
+    # ... but a later measure naming a place of its own is not placed there
+    ("要支持合肥打造数据要素集聚区，巩固芜湖港口枢纽地位。", ("巩固芜湖港口枢纽地位", "locatedIn", "合肥")),
+    # ... nor are the measures after a place whose experience is borrowed
+    ("要借鉴合肥经验，扩大公共数据开放范围。", ("扩大公共数据开放范围", "locatedIn", "合肥")),
     # a place is not located in its own short name
     ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
     # 商务部门 (the commerce departments) is no unit of 商务部: a name goes on after its parent
