@@ -600,6 +600,12 @@ class Extractor:
                     if c is None:
                         continue
                     start, end, label, alts = c
+                    if len(group) > 1 and all(t.ent is not None for t in group) and \
+                            all(self.rs.vocab.core(t.ent) == "Region" for t in group) and \
+                            self.rs.vocab.core(cls) == "Region":
+                        # a place written after the place it lies in (某省某某新区) is that
+                        # place: its own name is an alternative label
+                        alts = tuple(dict.fromkeys((*alts, group[-1].text)))
                     cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture,
                                             modifier))
         return cands, reuse
