@@ -1292,14 +1292,17 @@ class _CueSentence:
             if cue.shape == "actor":
                 out += self._actor(cue)
             elif cue.shape == "place_subject":
-                places = [m for m in self.own[:1] if self.fits(cue, "o", m)] \
-                    or self._framed_place(cue)  # it leads
-                # places written one inside the next (某省某市……): the innermost
-                for m in self.own[1:]:
-                    if not places or not self.fits(cue, "o", m) or \
-                            self.mentions[m].start != self.mentions[places[0]].end:
+                # the places that lead it, each of a list (甲市、乙市等地……); of places
+                # written one inside the next (某省某市……), the innermost
+                places: list[int] = []
+                for m in self.own:
+                    if not self.fits(cue, "o", m):
                         break
-                    places = [m]
+                    if places and self.mentions[m].start == self.mentions[places[-1]].end:
+                        places[-1] = m
+                    else:
+                        places.append(m)
+                places = places or self._framed_place(cue)
                 # ... and the products named inside its measures (推出“某某码”)
                 top = {m for _, m in self.ents}
                 inner = [m for m in self.local if m not in top and

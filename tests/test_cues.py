@@ -102,6 +102,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("在黄浦区，“要素一张图”实现了核心要素可视化管理。", {("要素一张图", "locatedIn", "黄浦区")}),
     ("武汉市推出的江城智治平台有效破解了信息孤岛问题。",
      {("江城智治平台", "locatedIn", "武汉市"), ("江城智治平台", "addresses", "信息孤岛")}),
+    # places listed as the subject each place what the sentence names
+    ("合肥、芜湖等地推出了“数据护照”服务。",
+     {("数据护照服务", "locatedIn", "合肥"), ("数据护照服务", "locatedIn", "芜湖")}),
     # a measure that opens the sentence naming one place: the sentence is about that place
     ("要支持合肥打造数据要素集聚区，扩大公共数据开放范围。",
      {("扩大公共数据开放范围", "locatedIn", "合肥")}),
