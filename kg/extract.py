@@ -1249,19 +1249,43 @@ class _CueSentence:
         return [m for m in subs if self.fits(cue, "s", m)], objs
 
     def _framed_place(self, cue) -> list[int]:
-        """The place of a frame that opens the sentence (在黄浦区，……), or the place that
-        acts in a relative clause opening it (武汉市推出的“江城智治”平台……)."""
-        words = [c for c in self.chunks if c.pos != "bos"][:3]
+        """The places of a frame that opens the sentence (在黄浦区，……; 在甲市、乙市等地，……),
+        the place that acts in a relative clause opening it (武汉市推出的“江城智治”平台……),
+        or the one place named by the measure opening it (支持某市打造……)."""
+        allw = [c for c in self.chunks if c.pos != "bos"]
+        words = allw[:3]
         if len(words) < 3:
             return []
-        if words[0].text == "在" and words[2].text in ("，", ","):
-            place = words[1].mention
-        elif _relative(words, 1):
+        if words[0].text == "在" and words[1].mention is not None:
+            return self._frame_places(cue, allw)
+        if _relative(words, 1):
             place = words[0].mention
         else:  # after a modal or adverb, if any (要支持某市……)
             place = self._named_place(cue, words[0] if words[0].mention is not None or
                                       words[0].text in CLAUSE_MARKS else words[1])
         return [place] if place is not None and self.fits(cue, "o", place) else []
+
+    def _frame_places(self, cue, words: list[Token]) -> list[int]:
+        """The places of a frame 在 + places + ， (在黄浦区，; 在某市某区，: the innermost;
+        在甲市、乙市等地，: each)."""
+        places: list[int] = []
+        joined = False  # the last place is followed by a list separator
+        for w in words[1:]:
+            if w.mention is not None:
+                if not self.fits(cue, "o", w.mention):
+                    return []
+                if places and not joined:
+                    places[-1] = w.mention  # 某市某区: the innermost
+                else:
+                    places.append(w.mention)
+                joined = False
+            elif w.text in ("、", "和", "及", "与") and places:
+                joined = True
+            elif w.text in ("等", "等地", "地") and places and not joined:
+                continue
+            else:
+                return places if w.text in ("，", ",") and not joined else []
+        return []
 
     def _named_place(self, cue, first: Token) -> int | None:
         """The one place named by a measure that opens the sentence (支持某市打造……;

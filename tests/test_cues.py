@@ -100,6 +100,8 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
                                      ("交通银行江苏省分行", "locatedIn", "江苏省")}),
     # a place in a frame that opens the sentence (在某区，……) places what the sentence names
     ("在黄浦区，“要素一张图”实现了核心要素可视化管理。", {("要素一张图", "locatedIn", "黄浦区")}),
+    ("在合肥、芜湖等地，“数据护照”服务已经上线。",
+     {("数据护照服务", "locatedIn", "合肥"), ("数据护照服务", "locatedIn", "芜湖")}),
     ("武汉市推出的江城智治平台有效破解了信息孤岛问题。",
      {("江城智治平台", "locatedIn", "武汉市"), ("江城智治平台", "addresses", "信息孤岛")}),
     # places listed as the subject each place what the sentence names
@@ -143,6 +145,8 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("要支持合肥打造数据要素集聚区，巩固芜湖港口枢纽地位。", ("巩固芜湖港口枢纽地位", "locatedIn", "合肥")),
     # ... nor are the measures after a place whose experience is borrowed
     ("要借鉴合肥经验，扩大公共数据开放范围。", ("扩大公共数据开放范围", "locatedIn", "合肥")),
+    # a frame that says more than the place (在某市的一家商场，) is no place frame
+    ("在合肥的一家商场，“数据护照”服务已经上线。", ("数据护照服务", "locatedIn", "合肥")),
     # a place is not located in its own short name
     ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
     # 商务部门 (the commerce departments) is no unit of 商务部: a name goes on after its parent
