@@ -1468,6 +1468,8 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                 held = [label for label in held if _acted_on(m.label, label, actions)]
             elif cue.shape == "applies":
                 held = [label for label in held if _applied(m.label, label, cue.words)]
+            if (cue.single and len(held) > 1) or any(w in m.label for w in cue.unless):
+                held = []  # 支持甲、乙等地建设……; 借鉴某省经验
             out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
         else:  # the fullest names: 市数据局, not 数据局 inside it
             held = [label for label in held if not any(o != label and label in o for o in held)]

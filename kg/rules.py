@@ -32,8 +32,8 @@ SCHEMA: dict[str, dict] = {
              "cleanup": dict, "item_role": [dict], "cue": [dict], "within": dict},
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
-            "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "examples": list,
-            "counter_examples": list},
+            "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "unless": STRINGS,
+            "single": bool, "examples": list, "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
@@ -501,6 +501,10 @@ class CueRule:
     leads: tuple = ()
     # shape listed: the generic words that close the list after 等 (领域, 方面)
     heads: frozenset = frozenset()
+    # shape contains: an outer label holding one of these names none (借鉴某省经验)
+    unless: frozenset = frozenset()
+    # shape contains: an outer label holding two inner ones or more names none of them
+    single: bool = False
 
 
 @dataclass(frozen=True)
@@ -1110,10 +1114,19 @@ class _Loader:
                                 "close its list (领域, 方面)")
         elif "heads" in raw:
             self.err(where, f"heads: only a cue of shape 'listed' takes heads, not {shape!r}")
+        unless: frozenset = frozenset()
+        for key in ("unless", "single"):
+            if key in raw and shape != "contains":
+                self.err(where, f"{key}: only a cue of shape 'contains' takes {key}, not {shape!r}")
+        if "unless" in raw:
+            unless = self.words(raw.get("unless"), where, "unless") or frozenset()
+            if not unless:
+                self.err(where, "unless: name at least one word (or '@list')")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
-                       file, openers, leads, frozenset(heads))
+                       file, openers, leads, frozenset(heads), frozenset(unless),
+                       bool(raw.get("single", False)))
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
