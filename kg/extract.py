@@ -250,6 +250,7 @@ class Extractor:
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
         self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
         self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
+        self._place_borrow_words = tuple(rules.lists.get("place_borrow_words", ()))
         # predicates from an institution to something else (offers, undertakes): who acts
         v = rules.vocab
         self._actor_predicates = frozenset(
@@ -601,6 +602,12 @@ class Extractor:
                     if c is None:
                         continue
                     start, end, label, alts = c
+                    if len(group) > 1 and all(t.ent is not None for t in group) and \
+                            all(self.rs.vocab.core(t.ent) == "Region" for t in group) and \
+                            self.rs.vocab.core(cls) == "Region":
+                        # a place written after the place it lies in (某省某某新区) is that
+                        # place: its own name is an alternative label
+                        alts = tuple(dict.fromkeys((*alts, group[-1].text)))
                     cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture,
                                             modifier))
         return cands, reuse
@@ -1285,18 +1292,65 @@ class _CueSentence:
         return [m for m in subs if self.fits(cue, "s", m)], objs
 
     def _framed_place(self, cue) -> list[int]:
-        """The place of a frame that opens the sentence (在黄浦区，……), or the place that
-        acts in a relative clause opening it (武汉市推出的“江城智治”平台……)."""
-        words = [c for c in self.chunks if c.pos != "bos"][:3]
+        """The places of a frame that opens the sentence (在黄浦区，……; 在甲市、乙市等地，……),
+        the place that acts in a relative clause opening it (武汉市推出的“江城智治”平台……),
+        or the one place named by the measure opening it (支持某市打造……)."""
+        allw = [c for c in self.chunks if c.pos != "bos"]
+        words = allw[:3]
         if len(words) < 3:
             return []
-        if words[0].text == "在" and words[2].text in ("，", ","):
-            place = words[1].mention
-        elif _relative(words, 1):
+        if words[0].text == "在" and words[1].mention is not None:
+            return self._frame_places(cue, allw)
+        if _relative(words, 1):
             place = words[0].mention
-        else:
-            return []
+        else:  # after a modal or adverb, if any (要支持某市……)
+            place = self._named_place(cue, words[0] if words[0].mention is not None or
+                                      words[0].text in CLAUSE_MARKS else words[1])
         return [place] if place is not None and self.fits(cue, "o", place) else []
+
+    def _frame_places(self, cue, words: list[Token]) -> list[int]:
+        """The places of a frame 在 + places + ， (在黄浦区，; 在某市某区，: the innermost;
+        在甲市、乙市等地，: each)."""
+        places: list[int] = []
+        joined = False  # the last place is followed by a list separator
+        for w in words[1:]:
+            if w.mention is not None:
+                if not self.fits(cue, "o", w.mention):
+                    return []
+                if places and not joined:
+                    places[-1] = w.mention  # 某市某区: the innermost
+                else:
+                    places.append(w.mention)
+                joined = False
+            elif w.text in ("、", "和", "及", "与") and places:
+                joined = True
+            elif w.text in ("等", "等地", "地") and places and not joined:
+                continue
+            else:
+                return places if w.text in ("，", ",") and not joined else []
+        return []
+
+    def _named_place(self, cue, first: Token) -> int | None:
+        """The one place named by a measure that opens the sentence (支持某市打造……;
+        构建与某市国际金融中心相匹配的……体系): the sentence is about that place. Not a
+        place whose experience is borrowed (借鉴某省经验: @place_borrow_words)."""
+        if first.mention is None or self.vocab.core(self.mentions[first.mention].cls) != "Remedy":
+            return None
+        m = self.mentions[first.mention]
+        if any(w in m.surface for w in self.ex._place_borrow_words):
+            return None
+        inner = {self.mentions[j].label: j for j in self.local if j != first.mention and
+                 m.start <= self.mentions[j].start and self.mentions[j].end <= m.end and
+                 self.fits(cue, "o", j)}
+        return next(iter(inner.values())) if len(inner) == 1 else None
+
+    def _other_place(self, cue, m: int, place: int) -> bool:
+        """Whether mention ``m`` names a place of its own, not ``place`` (……，巩固香港……)."""
+        a, label = self.mentions[m], self.mentions[place].label
+        return any(self.fits(cue, "o", j) and
+                   a.start <= self.mentions[j].start and self.mentions[j].end <= a.end and
+                   j != m and self.mentions[j].label != label and
+                   self.mentions[j].label not in label for j in self.local)
 
     # ------------------------------------------------------------ no cue word
     def wordless(self) -> list[tuple[int, str, int, str]]:
@@ -1305,21 +1359,24 @@ class _CueSentence:
             if cue.shape == "actor":
                 out += self._actor(cue)
             elif cue.shape == "place_subject":
-                places = [m for m in self.own[:1] if self.fits(cue, "o", m)] \
-                    or self._framed_place(cue)  # it leads
-                # places written one inside the next (某省某市……): the innermost
-                for m in self.own[1:]:
-                    if not places or not self.fits(cue, "o", m) or \
-                            self.mentions[m].start != self.mentions[places[0]].end:
+                # the places that lead it, each of a list (甲市、乙市等地……); of places
+                # written one inside the next (某省某市……), the innermost
+                places: list[int] = []
+                for m in self.own:
+                    if not self.fits(cue, "o", m):
                         break
-                    places = [m]
+                    if places and self.mentions[m].start == self.mentions[places[-1]].end:
+                        places[-1] = m
+                    else:
+                        places.append(m)
+                places = places or self._framed_place(cue)
                 # ... and the products named inside its measures (推出“某某码”)
                 top = {m for _, m in self.ents}
                 inner = [m for m in self.local if m not in top and
                          self.vocab.core(self.mentions[m].cls) == "Product"]
                 out += [(m, cue.predicate, p, cue.id) for p in places
                         for m in [m for _, m in self.ents] + inner
-                        if m != p and self.fits(cue, "s", m)]
+                        if m != p and self.fits(cue, "s", m) and not self._other_place(cue, m, p)]
             elif cue.shape == "nested":
                 out += self._nested(cue)
             elif cue.shape == "aim":
@@ -1454,6 +1511,8 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                 held = [label for label in held if _acted_on(m.label, label, actions)]
             elif cue.shape == "applies":
                 held = [label for label in held if _applied(m.label, label, cue.words)]
+            if (cue.single and len(held) > 1) or any(w in m.label for w in cue.unless):
+                held = []  # 支持甲、乙等地建设……; 借鉴某省经验
             out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
         else:  # the fullest names: 市数据局, not 数据局 inside it
             held = [label for label in held if not any(o != label and label in o for o in held)]

@@ -33,7 +33,8 @@ SCHEMA: dict[str, dict] = {
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
             "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "earlier": str,
-            "earlier_subject": STRINGS, "examples": list, "counter_examples": list},
+            "earlier_subject": STRINGS, "unless": STRINGS, "single": bool, "examples": list,
+            "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
              "counter_examples": list, "nested": bool},
@@ -140,6 +141,7 @@ ENGINE_LISTS = {
     "aim_modals": "modals after a measure that states an aim",
     "topic_frame_ends": "words that end a topic frame (上, 方面)",
     "question_marks": "turns that open a question in an interview",
+    "place_borrow_words": "words of a place's experience borrowed elsewhere (借鉴, 推广)",
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")
@@ -533,6 +535,10 @@ class CueRule:
     earlier: str = "all"
     # and of which classes they may be (None: any class the cue's subject allows)
     earlier_subject: frozenset | None = None
+    # shape contains: an outer label holding one of these names none (借鉴某省经验)
+    unless: frozenset = frozenset()
+    # shape contains: an outer label holding two inner ones or more names none of them
+    single: bool = False
 
 
 @dataclass(frozen=True)
@@ -1152,10 +1158,19 @@ class _Loader:
         if "earlier_subject" in raw:
             earlier_subj = self.expand_classes(raw["earlier_subject"], where, "earlier_subject",
                                                allow_star=False)
+        unless: frozenset = frozenset()
+        for key in ("unless", "single"):
+            if key in raw and shape != "contains":
+                self.err(where, f"{key}: only a cue of shape 'contains' takes {key}, not {shape!r}")
+        if "unless" in raw:
+            unless = self.words(raw.get("unless"), where, "unless") or frozenset()
+            if not unless:
+                self.err(where, "unless: name at least one word (or '@list')")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
-                       file, openers, leads, frozenset(heads), str(earlier), earlier_subj)
+                       file, openers, leads, frozenset(heads), str(earlier), earlier_subj,
+                       frozenset(unless), bool(raw.get("single", False)))
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:

@@ -37,6 +37,10 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'shape = "nested"\nwords = ["缓解"]'),
      "cue 'cue.x': words: a cue of shape 'nested' takes no words"),
     (CUE.replace('words = ["缓解"]', ''), "cue 'cue.x': words: a cue needs at least one word"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsingle = true'),
+     "cue 'cue.x': single: only a cue of shape 'contains' takes single, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nunless = ["借鉴"]'),
+     "cue 'cue.x': unless: only a cue of shape 'contains' takes unless, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsubject = ["Bnak"]'),
      "cue 'cue.x': subject: unknown class 'Bnak'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nfallback = "yes"'),
@@ -106,8 +110,16 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
                                      ("交通银行江苏省分行", "locatedIn", "江苏省")}),
     # a place in a frame that opens the sentence (在某区，……) places what the sentence names
     ("在黄浦区，“要素一张图”实现了核心要素可视化管理。", {("要素一张图", "locatedIn", "黄浦区")}),
+    ("在合肥、芜湖等地，“数据护照”服务已经上线。",
+     {("数据护照服务", "locatedIn", "合肥"), ("数据护照服务", "locatedIn", "芜湖")}),
     ("武汉市推出的江城智治平台有效破解了信息孤岛问题。",
      {("江城智治平台", "locatedIn", "武汉市"), ("江城智治平台", "addresses", "信息孤岛")}),
+    # places listed as the subject each place what the sentence names
+    ("合肥、芜湖等地推出了“数据护照”服务。",
+     {("数据护照服务", "locatedIn", "合肥"), ("数据护照服务", "locatedIn", "芜湖")}),
+    # a measure that opens the sentence naming one place: the sentence is about that place
+    ("要支持合肥打造数据要素集聚区，扩大公共数据开放范围。",
+     {("扩大公共数据开放范围", "locatedIn", "合肥")}),
     # places inside places, by the gazetteer
     ("山西省和太原市都开通了跨省通办窗口。", {("太原市", "locatedIn", "山西省")}),
     # an institution named inside a measure carries it out; a measure naming a technology uses it
@@ -139,6 +151,12 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     # a speaker's institution does not undertake what the speaker says should be done
     ("浙江大学公共管理学院教授李明认为，数字政府建设要坚持以人民为中心。",
      ("浙江大学公共管理学院", "undertakes", "坚持以人民为中心")),
+    # ... but a later measure naming a place of its own is not placed there
+    ("要支持合肥打造数据要素集聚区，巩固芜湖港口枢纽地位。", ("巩固芜湖港口枢纽地位", "locatedIn", "合肥")),
+    # ... nor are the measures after a place whose experience is borrowed
+    ("要借鉴合肥经验，扩大公共数据开放范围。", ("扩大公共数据开放范围", "locatedIn", "合肥")),
+    # a frame that says more than the place (在某市的一家商场，) is no place frame
+    ("在合肥的一家商场，“数据护照”服务已经上线。", ("数据护照服务", "locatedIn", "合肥")),
     # a place is not located in its own short name
     ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
     # 商务部门 (the commerce departments) is no unit of 商务部: a name goes on after its parent
