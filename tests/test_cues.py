@@ -137,6 +137,13 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # an aim stated first (after a connective), then a modal: the measures serve its concept
     ("为此，在科技金融领域要尽快补齐短板，加快形成良性循环。",
      {("尽快补齐短板", "enables", "科技金融"), ("加快形成良性循环", "enables", "科技金融")}),
+    # purpose frames: 为X提供支撑, 以A推动B, 对X发挥作用; a concept named before an aspect
+    # noun (乡村治理水平) is still the aim
+    ("近年来，数字技术为提高乡村治理水平提供了有力支撑。", {("数字技术", "enables", "乡村治理")}),
+    ("各地以数据共享推动政务服务效能提升。", {("数据共享", "enables", "政务服务")}),
+    ("数字技术对乡村振兴发挥了重要作用。", {("数字技术", "enables", "乡村振兴")}),
+    # a product, then what it achieves
+    ("甲市建成“云审批”平台，实现数字政府建设提速。", {("云审批平台", "enables", "数字政府")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
@@ -165,6 +172,8 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("网商银行向中小科创企业提供无抵押信用贷款。", ("中小科创企业", "offers", "无抵押信用贷款")),
     # a sentence that opens with a statement, not an aim: its measures serve no concept of it
     ("数字经济发展很快，要加快建设数据中心。", ("加快建设数据中心", "enables", "数字经济")),
+    # 为 naming who is served, not an aim: nothing is enabled
+    ("数字技术为农民提供了便利。", ("数字技术", "enables", "农民")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)
