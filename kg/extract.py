@@ -605,7 +605,7 @@ class Extractor:
                         continue
                     start, end, label, alts = c
                     cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture,
-                                            modifier))
+                                            modifier=modifier))
         return cands, reuse
 
     def _modifies_noun(self, seq: list[Token], hi: int, cls: str) -> bool:
