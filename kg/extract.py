@@ -241,6 +241,7 @@ class Extractor:
         self._prefix_words: dict[str, dict] = {}
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._concept_aspect_heads = frozenset(rules.lists.get("concept_aspect_heads", ()))
+        self._generic_actors = frozenset(rules.lists.get("generic_actors", ()))
         self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
@@ -330,6 +331,8 @@ class Extractor:
         why = {i: f"named only inside a longer entity's label ({held})" for i, held in inner.items()}
         why.update({i: f"named only as a modifier of a noun ({noun})"
                     for i, noun in _modifiers_only(st, article.text, self.rs.vocab).items()})
+        why.update({i: f"a generic actor named only as a modifier of a noun ({noun}), in no relation"
+                    for i, noun in _generic_modifiers(st, article.text, self.rs.vocab).items()})
         why.update({i: f"it only issues {thing.label}, the entity readers name"
                     for i, thing in issued.items()})
         for i in sorted(why) if traces is not None else ():
@@ -609,7 +612,7 @@ class Extractor:
                         # place: its own name is an alternative label
                         alts = tuple(dict.fromkeys((*alts, group[-1].text)))
                     cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture,
-                                            modifier))
+                                            modifier=modifier))
         return cands, reuse
 
     def _modifies_noun(self, seq: list[Token], hi: int, cls: str) -> bool:
@@ -619,9 +622,16 @@ class Extractor:
         concept_aspect_heads), a verbal noun (数字经济发展, 运用人工智能优化流程: mostly
         verbs there), a word of the lexicon or a verb jieba tags as a noun (助力) it stays.
         Only a mark: _modifiers_only drops the concepts named so and no other way."""
-        if hi >= len(seq) or self.rs.vocab.core(cls) != "Concept":
+        if hi >= len(seq):
             return False
         nxt = seq[hi]
+        if self.rs.vocab.core(cls) == "Institution" and seq[hi - 1].text in self._generic_actors:
+            # a generic actor right before a noun or a place (街道某某新村, 高校某某校区)
+            return nxt.pos in ("n", "nz", "ns") and nxt.ent is None and not nxt.quoted \
+                and (nxt.ltype is None or self.rs.vocab.core(self.type_class[nxt.ltype]) == "Region") \
+                and nxt.text not in self._verbs_as_nouns
+        if self.rs.vocab.core(cls) != "Concept":
+            return False
         return nxt.pos in ("n", "nz") and nxt.ent is None and nxt.ltype is None \
             and not nxt.quoted \
             and nxt.text not in self._concept_aspect_heads and nxt.text not in self._verbs_as_nouns
@@ -960,6 +970,23 @@ def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
             continue
         by_label.setdefault(m.label, []).append(i)
         if i not in st.modifiers:
+            free.add(m.label)
+    return {i: text[st.mentions[i].end:st.mentions[i].end + 2] for label, idxs in by_label.items()
+            if label not in free for i in idxs}
+
+
+def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:
+    """Generic actors (lists.toml generic_actors: 政府, 高校, 街道) named only right before a
+    noun or a place (街道某某新村, 所属高校某某校区) and in no relation: part of a name or a
+    modifier, no actor readers annotate. Index -> the noun's text."""
+    free: set[str] = set()
+    by_label: dict[str, list[int]] = {}
+    related = {id(m) for r in st.relations for m in (r.subject, r.object)}
+    for i, m in enumerate(st.mentions):
+        if vocab.core(m.cls) != "Institution":
+            continue
+        by_label.setdefault(m.label, []).append(i)
+        if i not in st.modifiers or id(m) in related:
             free.add(m.label)
     return {i: text[st.mentions[i].end:st.mentions[i].end + 2] for label, idxs in by_label.items()
             if label not in free for i in idxs}

@@ -123,6 +123,7 @@ LEAD_KINDS = {
 ENGINE_LISTS = {
     "modifier_suffixes": "suffixes that make a word a modifier",
     "concept_aspect_heads": "heads of an aspect of a concept",
+    "generic_actors": "generic actors, no entity when named only as a modifier",
     "enable_verbs": "verbs jieba may tag as nouns",
     "aim_verbs": "verbs of an aim",
     "recipient_marks": "words before a recipient, who does not act",

@@ -69,3 +69,21 @@ def test_concept_labels(expect_labels, text, present, absent):
 ])
 def test_quoted_standards_are_documents(expect_labels, text, present, absent):
     expect_labels(text, "Document", present, absent)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a short quoted coined term is a concept
+    ("“双城效应”日益显现。", {"双城效应"}, set()),
+    ("两地间的“通勤效应”日益显现。", {"通勤效应"}, set()),
+    ("为各地提供“以智促治、以城兴业”的经验。", {"以智促治、以城兴业"}, set()),
+    # a quoted action opened by a preposition, a count, a size figure, an epithet after 的
+    # and a quoted modifier before 的 are none
+    ("坚持“向群众要答案”的思路。", set(), {"向群众要答案"}),
+    ("“向群众要答案”正在成为共识。", set(), {"向群众要答案"}),
+    ("区里实现了“三个转变”。", set(), {"三个转变"}),
+    ("从“小切口”入手，做出大文章。", set(), {"小切口"}),
+    ("这里是城市的“会客厅”。", set(), {"会客厅"}),
+    ("形成“一口受理”的办事体系。", set(), {"一口受理"}),
+])
+def test_quoted_terms(expect_labels, text, present, absent):
+    expect_labels(text, "Concept", present, absent)

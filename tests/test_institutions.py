@@ -29,6 +29,10 @@ import pytest
     ("临江市第一人民医院开通了互联网诊疗服务。", {"临江市第一人民医院"}, {"人民医院"}),
     # a discipline body jieba cuts as a name
     ("纪检监察机关要加强监督。", {"纪检监察机关"}, set()),
+    # a generic actor only before a noun or a place, in no relation, is part of a name
+    ("临江路街道东湖新村居委会开展活动。", set(), {"街道"}),
+    # ... but one that carries out the measure it sits in stays
+    ("要加大金融机构信贷投放力度。", {"金融机构"}, set()),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)
