@@ -575,8 +575,13 @@ class Extractor:
                         cands.append(_Candidate(seq[lo].start, seq[hi - 1].end, "", (), e.cls,
                                                 m.rule, m, e.capture, block=True))
                     continue
-                groups = (_split(seq[lo:hi], cleanup.separators, e.split_before) if e.split
-                          else [seq[lo:hi]])
+                groups = (_split(seq[lo:hi], cleanup.separators, e.split_before, e.split_after)
+                          if e.split else [seq[lo:hi]])
+                lead = ""
+                if e.lead is not None and e.lead in m.captures and len(groups) > 1:
+                    vlo, vhi = m.captures[e.lead]
+                    if vhi > vlo:
+                        lead = text[seq[vlo].start:seq[vhi - 1].end]
                 for group in groups:
                     if not group:
                         continue
@@ -585,7 +590,7 @@ class Extractor:
                     bare = [t for t in group if t.text not in QUOTES]  # a quoted name is the name
                     # (a list of names, not of phrases: split_before splits phrases)
                     inner = [t.mention for t in bare if t.mention is not None and
-                             (len(bare) == 1 or (e.split and e.split_before is None and core
+                             (len(bare) == 1 or (e.split and e.split_before is None and e.split_after is None and core
                                                  and self.rs.vocab.core(t.ent) == core))]
                     if inner:
                         reuse.setdefault((id(m), e.capture), []).extend(inner)
@@ -601,6 +606,14 @@ class Extractor:
                     if c is None:
                         continue
                     start, end, label, alts = c
+                    if lead and not label.startswith(lead):
+                        # the shared verb opens every item (建立A体系、B体系 -> 建立B体系);
+                        # the item as written stays an alternative label
+                        forms = cleanup.forms(lead + label)
+                        if forms is not None:
+                            full, more = forms
+                            alts = tuple(dict.fromkeys(a for a in (label, *more, *alts) if a != full))
+                            label = full
                     cands.append(_Candidate(start, end, label, alts, cls, m.rule, m, e.capture,
                                             modifier))
         return cands, reuse
@@ -868,14 +881,17 @@ def _applies(rule: Rule, ctx: Context) -> bool:
     return True
 
 
-def _split(tokens: list[Token], separators, before=None) -> list[list[Token]]:
+def _split(tokens: list[Token], separators, before=None, after=None) -> list[list[Token]]:
     """Items of a list; with ``before``, split only where the next word is in it and both
     sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
-    which join the two objects of one action (统筹优化供给与扩大需求)."""
+    which join the two objects of one action (统筹优化供给与扩大需求); with ``after``, only
+    where the word before ends with one of its heads (A体系、B体系 but not 产品和服务体系)."""
     groups: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
-        if t.text in separators and t.mention is None and (before is None or (
+        prev = tokens[i - 1].text if i > 0 else ""
+        if t.text in separators and t.mention is None and (after is None or (
+                prev.endswith(after) and len(groups[-1]) >= 2)) and (before is None or (
                 nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
                 and _phrase_length(tokens, i + 1, separators) >= 2)):
             groups.append([])
