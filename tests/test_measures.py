@@ -90,6 +90,11 @@ from kg.ruletest import article_of
     ("推动园区“提效率、降费用”。", {"提效率、降费用"}, set()),
     ("对重点园区实行“一园一策”。", {"一园一策"}, set()),
     ("形成“一核两翼”格局。", set(), {"一核两翼"}),
+    # one verb building a long list of systems: one measure per system, each with the verb;
+    # a system named 产品和服务体系 stays one item
+    ("下一步，建立健全统一高效的数据调度体系、权责清晰的考核评价机制、多层次的产品和服务体系。",
+     {"建立健全统一高效的数据调度体系", "建立健全权责清晰的考核评价机制", "建立健全多层次的产品和服务体系"},
+     {"建立健全多层次的产品"}),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
@@ -120,6 +125,9 @@ def test_measure_labels(expect_labels, text, present, absent):
     ("要推动教育、医疗、养老等领域数据有序共享。", "推动教育、医疗、养老等领域数据有序共享",
      "数据有序共享", True),
     ("要支持东城、西城等地建设区级平台。", "支持东城、西城等地建设区级平台", "建设区级平台", True),
+    # each system of a list after one verb is also named by the system alone
+    ("下一步，建立健全统一高效的数据调度体系、权责清晰的考核评价机制、多层次的产品和服务体系。",
+     "建立健全权责清晰的考核评价机制", "权责清晰的考核评价机制", True),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
