@@ -884,7 +884,8 @@ def _applies(rule: Rule, ctx: Context) -> bool:
 def _split(tokens: list[Token], separators, before=None, after=None) -> list[list[Token]]:
     """Items of a list; with ``before``, split only where the next word is in it and both
     sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
-    which join the two objects of one action (统筹优化供给与扩大需求); with ``after``, only
+    which join the two objects of one action (统筹优化供给与扩大需求), nor between two verbs
+    sharing one noun (的监测和化解能力: _shared_head); with ``after``, only
     where the word before ends with one of its heads (A体系、B体系 but not 产品和服务体系)."""
     groups: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
@@ -893,7 +894,8 @@ def _split(tokens: list[Token], separators, before=None, after=None) -> list[lis
         if t.text in separators and t.mention is None and (after is None or (
                 prev.endswith(after) and len(groups[-1]) >= 2)) and (before is None or (
                 nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
-                and _phrase_length(tokens, i + 1, separators) >= 2)):
+                and _phrase_length(tokens, i + 1, separators) >= 2
+                and not _shared_head(tokens, i, separators))):
             groups.append([])
         else:
             groups[-1].append(t)
@@ -901,6 +903,13 @@ def _split(tokens: list[Token], separators, before=None, after=None) -> list[lis
 
 
 OBJECT_JOINERS = frozenset({"与", "或"})  # join the objects of one action, not two actions
+
+
+def _shared_head(tokens: list[Token], i: int, separators) -> bool:
+    """X的监测和化解能力: a verbal noun after 的, then a verb and a single noun after the
+    joiner, modify that noun together (the capacity to monitor and to defuse X): one measure."""
+    return i >= 2 and tokens[i - 2].text == "的" and tokens[i - 1].pos == "vn" \
+        and _phrase_length(tokens, i + 1, separators) == 2
 
 
 def _phrase_length(tokens: list[Token], i: int, separators) -> int:

@@ -15,6 +15,9 @@ from kg.ruletest import article_of
     ("要统筹优化供给与扩大需求。", {"统筹优化供给与扩大需求"}, {"扩大需求"}),
     # a lone verb before 和 shares the object: 巩固和提升 X is one measure
     ("要巩固和提升香港国际金融中心地位。", {"巩固和提升香港国际金融中心地位"}, {"巩固"}),
+    # two verbs sharing one noun of a capacity (X的监测和化解能力) are one measure
+    ("各地要做到早发现，提升重点行业风险的监测和化解能力，守住底线。", {"提升重点行业风险的监测和化解能力"}, {"化解能力"}),
+    ("如何应对？要提升对重大风险的识别和处置能力。", {"提升识别和处置能力"}, {"处置能力"}),
     # adjectives in a list of objects split nothing (重点领域和薄弱环节)
     ("要加大对重大战略、重点领域和薄弱环节的金融支持。", set(), {"重点领域和薄弱环节的金融支持"}),
     # a measure holding a lexicon measure is still the whole measure
