@@ -606,6 +606,12 @@ class Extractor:
                     if c is None:
                         continue
                     start, end, label, alts = c
+                    first = (_first_object(group, self.rs.lists.get("remedy_verbs", ()))
+                             if self.rs.vocab.core(cls) == "Remedy" else None)
+                    if first is not None:
+                        short = "".join(ch for ch in text[group[0].start:first] if ch not in QUOTES)
+                        if short.startswith(label[:2]) and short != label:
+                            alts = (*alts, short)
                     if lead and not label.startswith(lead):
                         # the shared verb opens every item (建立A体系、B体系 -> 建立B体系);
                         # the item as written stays an alternative label
@@ -903,6 +909,19 @@ def _split(tokens: list[Token], separators, before=None, after=None) -> list[lis
 
 
 OBJECT_JOINERS = frozenset({"与", "或"})  # join the objects of one action, not two actions
+
+
+def _first_object(group: list[Token], verbs) -> int | None:
+    """合理布局应急仓库、救援力量和备用设施: one verb, a list of objects; readers often name
+    the measure by its verb and first object. The end offset of that first object, or None
+    when the group opens with no verb, names examples (A、B等领域) or has no 、 list."""
+    if len(group) < 4 or not (group[0].pos.startswith("v") or group[0].text in verbs) \
+            or any(t.text == "等" for t in group):
+        return None
+    for i, t in enumerate(group):
+        if t.text == "、" and t.mention is None:
+            return group[i - 1].end if i >= 2 else None
+    return None
 
 
 def _shared_head(tokens: list[Token], i: int, separators) -> bool:

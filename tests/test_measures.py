@@ -128,6 +128,11 @@ def test_measure_labels(expect_labels, text, present, absent):
     ("要推动教育、医疗、养老等领域数据有序共享。", "推动教育、医疗、养老等领域数据有序共享",
      "数据有序共享", True),
     ("要支持东城、西城等地建设区级平台。", "支持东城、西城等地建设区级平台", "建设区级平台", True),
+    # one verb and a list of objects: also named by the verb and its first object
+    ("各区要合理布局社区应急物资仓库、救援力量和备用设施。", "合理布局社区应急物资仓库、救援力量和备用设施",
+     "合理布局社区应急物资仓库", True),
+    ("要推动教育、医疗、养老等领域数据有序共享。", "推动教育、医疗、养老等领域数据有序共享",
+     "推动教育", False),
     # each system of a list after one verb is also named by the system alone
     ("下一步，建立健全统一高效的数据调度体系、权责清晰的考核评价机制、多层次的产品和服务体系。",
      "建立健全权责清晰的考核评价机制", "权责清晰的考核评价机制", True),
