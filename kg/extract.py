@@ -579,8 +579,13 @@ class Extractor:
                         cands.append(_Candidate(seq[lo].start, seq[hi - 1].end, "", (), e.cls,
                                                 m.rule, m, e.capture, block=True))
                     continue
-                groups = (_split(seq[lo:hi], cleanup.separators, e.split_before) if e.split
-                          else [seq[lo:hi]])
+                groups = (_split(seq[lo:hi], cleanup.separators, e.split_before, e.split_after)
+                          if e.split else [seq[lo:hi]])
+                lead = ""
+                if e.lead is not None and e.lead in m.captures and len(groups) > 1:
+                    vlo, vhi = m.captures[e.lead]
+                    if vhi > vlo:
+                        lead = text[seq[vlo].start:seq[vhi - 1].end]
                 for group in groups:
                     if not group:
                         continue
@@ -589,7 +594,7 @@ class Extractor:
                     bare = [t for t in group if t.text not in QUOTES]  # a quoted name is the name
                     # (a list of names, not of phrases: split_before splits phrases)
                     inner = [t.mention for t in bare if t.mention is not None and
-                             (len(bare) == 1 or (e.split and e.split_before is None and core
+                             (len(bare) == 1 or (e.split and e.split_before is None and e.split_after is None and core
                                                  and self.rs.vocab.core(t.ent) == core))]
                     if inner:
                         reuse.setdefault((id(m), e.capture), []).extend(inner)
@@ -605,6 +610,20 @@ class Extractor:
                     if c is None:
                         continue
                     start, end, label, alts = c
+                    first = (_first_object(group, self.rs.lists.get("remedy_verbs", ()))
+                             if self.rs.vocab.core(cls) == "Remedy" else None)
+                    if first is not None:
+                        short = "".join(ch for ch in text[group[0].start:first] if ch not in QUOTES)
+                        if short.startswith(label[:2]) and short != label:
+                            alts = (*alts, short)
+                    if lead and not label.startswith(lead):
+                        # the shared verb opens every item (建立A体系、B体系 -> 建立B体系);
+                        # the item as written stays an alternative label
+                        forms = cleanup.forms(lead + label)
+                        if forms is not None:
+                            full, more = forms
+                            alts = tuple(dict.fromkeys(a for a in (label, *more, *alts) if a != full))
+                            label = full
                     if len(group) > 1 and all(t.ent is not None for t in group) and \
                             all(self.rs.vocab.core(t.ent) == "Region" for t in group) and \
                             self.rs.vocab.core(cls) == "Region":
@@ -885,16 +904,21 @@ def _applies(rule: Rule, ctx: Context) -> bool:
     return True
 
 
-def _split(tokens: list[Token], separators, before=None) -> list[list[Token]]:
+def _split(tokens: list[Token], separators, before=None, after=None) -> list[list[Token]]:
     """Items of a list; with ``before``, split only where the next word is in it and both
     sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
-    which join the two objects of one action (统筹优化供给与扩大需求)."""
+    which join the two objects of one action (统筹优化供给与扩大需求), nor between two verbs
+    sharing one noun (的监测和化解能力: _shared_head); with ``after``, only
+    where the word before ends with one of its heads (A体系、B体系 but not 产品和服务体系)."""
     groups: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
-        if t.text in separators and t.mention is None and (before is None or (
+        prev = tokens[i - 1].text if i > 0 else ""
+        if t.text in separators and t.mention is None and (after is None or (
+                prev.endswith(after) and len(groups[-1]) >= 2)) and (before is None or (
                 nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
-                and _phrase_length(tokens, i + 1, separators) >= 2)):
+                and _phrase_length(tokens, i + 1, separators) >= 2
+                and not _shared_head(tokens, i, separators))):
             groups.append([])
         else:
             groups[-1].append(t)
@@ -902,6 +926,26 @@ def _split(tokens: list[Token], separators, before=None) -> list[list[Token]]:
 
 
 OBJECT_JOINERS = frozenset({"与", "或"})  # join the objects of one action, not two actions
+
+
+def _first_object(group: list[Token], verbs) -> int | None:
+    """合理布局应急仓库、救援力量和备用设施: one verb, a list of objects; readers often name
+    the measure by its verb and first object. The end offset of that first object, or None
+    when the group opens with no verb, names examples (A、B等领域) or has no 、 list."""
+    if len(group) < 4 or not (group[0].pos.startswith("v") or group[0].text in verbs) \
+            or any(t.text == "等" for t in group):
+        return None
+    for i, t in enumerate(group):
+        if t.text == "、" and t.mention is None:
+            return group[i - 1].end if i >= 2 else None
+    return None
+
+
+def _shared_head(tokens: list[Token], i: int, separators) -> bool:
+    """X的监测和化解能力: a verbal noun after 的, then a verb and a single noun after the
+    joiner, modify that noun together (the capacity to monitor and to defuse X): one measure."""
+    return i >= 2 and tokens[i - 2].text == "的" and tokens[i - 1].pos == "vn" \
+        and _phrase_length(tokens, i + 1, separators) == 2
 
 
 def _phrase_length(tokens: list[Token], i: int, separators) -> int:

@@ -40,7 +40,7 @@ SCHEMA: dict[str, dict] = {
              "counter_examples": list, "nested": bool},
     "when": {"section": STRINGS, "item": bool, "head": bool, "subject": STRINGS},
     "entity": {"capture": str, "class": str, "split": bool, "split_before": STRINGS,
-               "keep_quotes": bool, "block": bool},
+               "split_after": STRINGS, "lead": str, "keep_quotes": bool, "block": bool},
     "relation": {"subject": str, "predicate": str, "object": str, "same_class": bool},
     "section": {"id": str, "description": str, "priority": int, "match": str, "role": str,
                 "align": bool, "relate": [dict], "infer": bool, "examples": list,
@@ -443,6 +443,8 @@ class EntityEmit:
     split_before: frozenset | None = None  # split only where the next word is one of these
     block: bool = False  # the span holds no entity of this class: it wins overlaps against
     # lower-priority entities of the class's core and is not emitted itself
+    split_after: tuple | None = None  # split only where the word before ends with one of these
+    lead: str | None = None  # capture whose words open every item of the split (the shared verb)
 
 
 @dataclass(frozen=True)
@@ -966,9 +968,19 @@ class _Loader:
             if cls != "$type" and not self.vocab.is_class(cls or ""):
                 self.err(where, f"unknown class {cls!r} (not in {self.vocab.path})")
             before = self.words(e["split_before"], where, "split_before") if "split_before" in e else None
-            ents.append(EntityEmit(str(cap), str(cls), bool(e.get("split", False)) or before is not None,
+            after = (tuple(sorted(self.words(e["split_after"], where, "split_after")))
+                     if "split_after" in e else None)
+            if before is not None and after is not None:
+                self.err(where, "entity takes split_before or split_after, not both")
+            lead = e.get("lead")
+            if lead is not None and (lead not in captures or lead == cap):
+                self.err(where, f"entity lead {lead!r} must name another capture of the pattern")
+            if lead is not None and after is None and before is None and not e.get("split", False):
+                self.err(where, "entity lead needs a split (split, split_before or split_after)")
+            ents.append(EntityEmit(str(cap), str(cls),
+                                   bool(e.get("split", False)) or before is not None or after is not None,
                                    bool(e.get("keep_quotes", False)), before,
-                                   bool(e.get("block", False))))
+                                   bool(e.get("block", False)), after, lead))
         emitted = {e.capture for e in ents}
         rels = []
         for r in raw.get("relations", []):

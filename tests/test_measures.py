@@ -15,6 +15,9 @@ from kg.ruletest import article_of
     ("要统筹优化供给与扩大需求。", {"统筹优化供给与扩大需求"}, {"扩大需求"}),
     # a lone verb before 和 shares the object: 巩固和提升 X is one measure
     ("要巩固和提升香港国际金融中心地位。", {"巩固和提升香港国际金融中心地位"}, {"巩固"}),
+    # two verbs sharing one noun of a capacity (X的监测和化解能力) are one measure
+    ("各地要做到早发现，提升重点行业风险的监测和化解能力，守住底线。", {"提升重点行业风险的监测和化解能力"}, {"化解能力"}),
+    ("如何应对？要提升对重大风险的识别和处置能力。", {"提升识别和处置能力"}, {"处置能力"}),
     # adjectives in a list of objects split nothing (重点领域和薄弱环节)
     ("要加大对重大战略、重点领域和薄弱环节的金融支持。", set(), {"重点领域和薄弱环节的金融支持"}),
     # a measure holding a lexicon measure is still the whole measure
@@ -90,6 +93,11 @@ from kg.ruletest import article_of
     ("推动园区“提效率、降费用”。", {"提效率、降费用"}, set()),
     ("对重点园区实行“一园一策”。", {"一园一策"}, set()),
     ("形成“一核两翼”格局。", set(), {"一核两翼"}),
+    # one verb building a long list of systems: one measure per system, each with the verb;
+    # a system named 产品和服务体系 stays one item
+    ("下一步，建立健全统一高效的数据调度体系、权责清晰的考核评价机制、多层次的产品和服务体系。",
+     {"建立健全统一高效的数据调度体系", "建立健全权责清晰的考核评价机制", "建立健全多层次的产品和服务体系"},
+     {"建立健全多层次的产品"}),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
@@ -120,6 +128,14 @@ def test_measure_labels(expect_labels, text, present, absent):
     ("要推动教育、医疗、养老等领域数据有序共享。", "推动教育、医疗、养老等领域数据有序共享",
      "数据有序共享", True),
     ("要支持东城、西城等地建设区级平台。", "支持东城、西城等地建设区级平台", "建设区级平台", True),
+    # one verb and a list of objects: also named by the verb and its first object
+    ("各区要合理布局社区应急物资仓库、救援力量和备用设施。", "合理布局社区应急物资仓库、救援力量和备用设施",
+     "合理布局社区应急物资仓库", True),
+    ("要推动教育、医疗、养老等领域数据有序共享。", "推动教育、医疗、养老等领域数据有序共享",
+     "推动教育", False),
+    # each system of a list after one verb is also named by the system alone
+    ("下一步，建立健全统一高效的数据调度体系、权责清晰的考核评价机制、多层次的产品和服务体系。",
+     "建立健全权责清晰的考核评价机制", "权责清晰的考核评价机制", True),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
