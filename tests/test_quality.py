@@ -25,9 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 FLOORS = {
     # set: (entity F1, core-five recall, relation recall, relation precision, linked share)
-    "gold": (0.75, 0.84, 0.34, 0.47, 0.73),  # linked 0.77 -> 0.74: wrong uses/exemplifies edges gone
-    "dev": (0.66, 0.67, 0.21, 0.50, 0.54),
-    "blind": (0.50, 0.50, 0.10, 0.25, 0.52),
+    # a few points under the figures of the end of session 8 (README, Quality)
+    "gold": (0.78, 0.87, 0.34, 0.54, 0.71),
+    "dev": (0.70, 0.70, 0.25, 0.61, 0.55),
+    "blind": (0.52, 0.52, 0.10, 0.26, 0.51),
 }
 
 
