@@ -230,8 +230,7 @@ class Extractor:
         # cue word -> its cue rules; first character -> cue words, longest first
         self._cues_by_word: dict[str, list] = {}
         for cue in rules.cues:
-            if cue.shape in SENTENCE_SHAPES or cue.shape == "applies":
-                # its words are read by the shape itself
+            if cue.shape in OWN_WORD_SHAPES:  # its words are read by the shape itself
                 continue
             for w in sorted(cue.words):
                 self._cues_by_word.setdefault(w, []).append(cue)
@@ -1068,8 +1067,9 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
     return out
 
 
-# cue shapes with words that the sentence-level shape reads itself, not as word cues
-SENTENCE_SHAPES = frozenset({"aim"})
+# cue shapes whose words the shape reads itself (the modals of an aim, the use words inside a
+# label), not cue words found in a clause
+OWN_WORD_SHAPES = frozenset({"aim", "applies"})
 # what follows a cue word that is used as a noun, not as a verb (拓展应用、……; 加快应用。)
 _NOUN_AFTER = frozenset(CLAUSE_MARKS) | frozenset("、")
 
