@@ -41,6 +41,7 @@ MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances
 SENTENCE_ENDS = "。；！"
 MEANS_USERS = ("Remedy", "Product")  # what the clause after a means (通过X，……) names
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
+INDUSTRY = "业"  # 中国银行业协会 names the banking industry (银行业), not a body of 中国银行
 MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
 # part of 商务部; 某银行某分行 is)
 
@@ -363,7 +364,7 @@ class Extractor:
                   "applies": _contains,
                   "speaker": _speaker,
                   "gazetteer": _gazetteer, "lead": _lead, "by_parts": _by_parts,
-                  "byline": _byline}
+                  "heading": _heading, "byline": _byline}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
             if cue.shape in shapes:
@@ -553,6 +554,7 @@ class Extractor:
             if word in same:
                 return None  # a short form of the name is the same thing
             if outer.label.startswith(word) and len(word) + MIN_NAME_REST <= len(outer.label) \
+                    and not outer.label.startswith(INDUSTRY, len(word)) \
                     and article.text.startswith(word, outer.start):
                 st.mentions.append(Mention(article.id, sent.index, outer.start,
                                            outer.start + len(word), word, word, cls, cue.id))
@@ -1697,6 +1699,57 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                 lead = _closest(mentions[i].label, [mentions[j].label for j in ends])
                 out.append((i, cue.predicate, ends[lead], cue.id, mentions[i].sentence))
     return out
+
+
+MAX_HEADING = 40  # characters: a headline of a section is a short paragraph without an end mark
+
+
+def _heading(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """A headline that ends with a measure of the cue's object classes (四、不断完善数字经济
+    治理体系; “稳、扩、创、增”，保持工业经济行稳致远): the measures of its cue's subject
+    classes that open the paragraphs under it as their own clause (一是坚持公平竞争。……;
+    筑牢数字化基础。……) detail it, up to the next headline: the first of each paragraph
+    (those after it in its sentence detail that one), unless it only restates the headline. A headline is a paragraph of
+    one sentence, at most MAX_HEADING characters, without an end mark."""
+    mentions, text, out = st.mentions, article.text, []
+    first_sentence, para_of = _paragraphs(article)
+    sentences_of: dict[int, int] = {}
+    for sent in article.sentences:
+        sentences_of[sent.paragraph] = sentences_of.get(sent.paragraph, 0) + 1
+    aims = tuple(sorted(ex.rs.lists.get("aim_modals", ()), key=lambda w: (-len(w), w)))
+    by_para: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_para.setdefault(para_of[m.sentence], []).append(i)
+    order = lambda i: (mentions[i].start, -mentions[i].end)  # noqa: E731
+    whole = None
+    for para in sorted(first_sentence):
+        head = first_sentence[para]
+        body = head.text.rstrip()
+        if sentences_of[para] == 1 and len(body) <= MAX_HEADING \
+                and body[-1:] not in SENTENCE_ENDS + "？?：:":
+            ends = [i for i in by_para.get(para, ()) if _allowed(cue.object, mentions[i])
+                    and text[mentions[i].end:head.end].strip(QUOTES + EDGE_PUNCT) == ""
+                    and _heading_start(text[head.start:mentions[i].start])]
+            whole = max(ends, key=lambda i: (mentions[i].end - mentions[i].start, -i)) \
+                if ends else None
+            continue
+        if whole is None:
+            continue
+        group = sorted((i for i in by_para.get(para, ()) if _allowed(cue.subject, mentions[i])),
+                       key=order)
+        leads, kind = _leads(ex, text, head, [mentions[i] for i in group]) if group else ([], "")
+        if kind != "clause" or any(_aim(text, m, aims) for m in leads):
+            continue
+        lead = group[0]  # the first lead: the ones after it in its sentence detail it
+        if normalise(mentions[lead].label) not in normalise(mentions[whole].label):
+            out.append((lead, cue.predicate, whole, cue.id, mentions[lead].sentence))
+    return out
+
+
+def _heading_start(before: str) -> bool:
+    """What comes before a headline's measure: a short marker (四、), or a clause (“稳、扩、
+    创、增”，) — not the first items of a list the measure ends (推进甲化、乙化、)."""
+    return len(before) <= MAX_LEAD_OFFSET or before[-1:] in "，,：:"
 
 
 def _aim(text: str, m: Mention, modals: tuple) -> bool:

@@ -104,6 +104,8 @@ CUE_SHAPES = {
                  # (X。……): the paragraph's other measures detail it
     "by_parts",  # no word: a measure on a whole whose parts the article names (做好五篇大
                  # 文章), then paragraphs that each name a part: their measures detail it
+    "heading",   # no word: a headline ending with a measure (四、完善……体系): the measures
+                 # opening the paragraphs under it as their own clause detail it
     "byline",    # cue in a sentence (an author's note): the authors of the article's
                  # header are affiliated with its institutions and their parents
     "place_subject",  # no word: a sentence whose subject is a place:
@@ -112,7 +114,7 @@ CUE_SHAPES = {
                  # too (a person affiliated with a school → with its university)
 }
 WORDLESS_SHAPES = {"actor", "nested", "contains", "acts_on", "contained", "speaker", "gazetteer",
-                   "lead", "by_parts", "place_subject", "via_part"}
+                   "lead", "by_parts", "heading", "place_subject", "via_part"}
 # shape lead: the kinds of lead a cue takes (all by default)
 LEAD_KINDS = {
     "clause",    # a measure as its own clause opens the paragraph (强化信贷支持。……)

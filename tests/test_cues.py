@@ -225,6 +225,11 @@ def test_causes_shapes(extractor, text, expected, absent):
 
 
 # ---- partOf: the measures a paragraph opens with
+HEADLINE = ("三、持续优化县域营商环境\n"
+            "一是深化审批制度改革。推行并联审批，压减办理时限，让企业少跑腿、快办事、办成事，切实降低制度性交易成本。\n"
+            "二是强化要素保障，完善用工服务。盘活闲置用地，帮助中小企业解决用地用工难题，稳定企业发展预期。\n"
+            "四、着力维护公平竞争秩序\n"
+            "一是加强监管执法。依法查处垄断和不正当竞争行为，清理妨碍统一市场和公平竞争的各种规定。")
 @pytest.mark.parametrize("text, expected, absent", [
     # a measure after a frame that reports a document or a speaker leads its paragraph
     ("前不久印发的《提振消费专项行动方案》提出，强化信贷支持。鼓励金融机构在风险可控前提下加大个人消费贷款投放力度。",
@@ -267,6 +272,19 @@ def test_causes_shapes(extractor, text, expected, absent):
     ("做好“五篇大文章”，推动县域经济发展。要做好科技金融、绿色金融、普惠金融、养老金融、数字金融五篇大文章。"
      "\n\n在科技金融领域，要加快补齐县域创投短板，完善科技型企业信用档案。\n\n要优化县域营商环境。",
      None, ("优化县域营商环境", "partOf", "做好五篇大文章")),
+    # a headline ending with a measure: the measures opening the paragraphs under it detail it
+    (HEADLINE, ("深化审批制度改革", "partOf", "持续优化县域营商环境"), None),
+    (HEADLINE, ("强化要素保障", "partOf", "持续优化县域营商环境"), None),
+    # only the first of a paragraph's leads (the next details that one), …
+    (HEADLINE, None, ("完善用工服务", "partOf", "持续优化县域营商环境")),
+    # … not the measures inside a paragraph, …
+    (HEADLINE, None, ("推行并联审批", "partOf", "持续优化县域营商环境")),
+    # … and none after the next headline
+    (HEADLINE, None, ("加强监管执法", "partOf", "持续优化县域营商环境")),
+    # a headline that ends a list (推进甲化、乙化、丙化发展) names no whole
+    ("推进制造业智能化、绿色化、融合化发展\n一是推动传统产业焕新。实施焕新行动，聚焦冶金、化工、轻工等领域，分行业制定改造方案。\n"
+     "二是加速新兴产业跃升。实施新兴产业培育行动，聚焦集成电路、新材料等领域，加快培育新动能。",
+     None, ("推动传统产业焕新", "partOf", "融合化发展")),
 ])
 def test_lead_measures(extractor, text, expected, absent):
     rels = relations(extractor, text)

@@ -41,3 +41,9 @@ def test_institution_names(expect_labels, text, present, absent):
 def test_a_branch_is_part_of_its_bank(triples):
     rels = triples("中国人民银行杭州中心支行召开会议。")
     assert ("中国人民银行杭州中心支行", "partOf", "中国人民银行") in rels, rels
+
+
+def test_an_industry_association_is_no_body_of_the_bank_its_name_starts_with(triples):
+    # 中国银行业协会: the association of the banking industry (银行业), not of 中国银行
+    rels = triples("中国银行业协会发布年度报告。")
+    assert not any(s == "中国银行业协会" and p == "partOf" for s, p, _ in rels), rels
