@@ -31,8 +31,8 @@ from .triples import local_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS_FILES = ("vis-network.min.js", "vis-network.css")
-ASSETS = ("vis-network.min.js", "vis-network.css", "kg.css", "kg-graph.js", "kg-article.js",
-          "graph-data.js")
+ASSETS = ("vis-network.min.js", "vis-network.css", "kg.css", "kg-common.js", "kg-graph.js",
+          "kg-article.js", "graph-data.js")
 
 # Colour and shape per core class (a subclass takes its core class's style).
 CLASS_STYLE = {
@@ -360,7 +360,7 @@ def asset_text(name: str, labels, data: dict | None = None) -> str:
 
 def _scripts(kind: str, labels, single_file: bool, root: str) -> dict:
     """What the templates link (``root + "assets/..."``) or put in line."""
-    names = ["vis-network.css", "kg.css", "vis-network.min.js", f"kg-{kind}.js"]
+    names = ["vis-network.css", "kg.css", "vis-network.min.js", "kg-common.js", f"kg-{kind}.js"]
     if single_file:
         return {"inline": {n: asset_text(n, labels) for n in names}, "root": root}
     return {"inline": None, "root": root}

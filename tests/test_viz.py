@@ -229,7 +229,7 @@ def test_pages_share_their_scripts_and_reference_only_files_of_the_build(tmp_pat
     names = [p.relative_to(tmp_path).as_posix() for p in paths]
     assert names == ["graph.html", "articles/digital_finance.html", "articles/smart_city.html",
                      "assets/vis-network.min.js", "assets/vis-network.css", "assets/kg.css",
-                     "assets/kg-graph.js", "assets/kg-article.js", "assets/graph-data.js"]
+                     "assets/kg-common.js", "assets/kg-graph.js", "assets/kg-article.js", "assets/graph-data.js"]
     for p in paths:
         text = p.read_text("utf-8")
         if p.suffix == ".html":

@@ -2,14 +2,7 @@
    double-click and the class filters add more. Data: #kg-data or window.KG_DATA. */
 (function () {
   "use strict";
-  var root = document.documentElement;
-  function mark(key, value) { root.setAttribute("data-kg-" + key, String(value)); }
-  function el(tag, cls, text) {
-    var x = document.createElement(tag);
-    if (cls) { x.className = cls; }
-    if (text !== undefined && text !== null) { x.textContent = String(text); }
-    return x;
-  }
+  var mark = kgPage.mark, el = kgPage.el, clear = kgPage.clear;
   var inline = document.getElementById("kg-data");
   var D = inline ? JSON.parse(inline.textContent) : window.KG_DATA;
   var N = D.nodes, E = D.edges, BIG = 300;
@@ -50,7 +43,6 @@
     evidenceBlock(d, e);
     return d;
   }
-  function clear(x) { while (x.firstChild) { x.removeChild(x.firstChild); } }
   function showNode(i) {
     var n = N[i];
     clear(details);
@@ -210,7 +202,7 @@
     return fresh.length;
   }
   network.on("stabilized", function () {
-    if (!settled) { return; }
+    if (!layout.done()) { return; }
     network.setOptions({physics: {enabled: false}});
     nodes.update(nodes.getIds().map(function (id) { return {id: id, fixed: false}; }));
   });
@@ -286,9 +278,9 @@
     say();
   });
   function fromHash() {
-    var h = window.location.hash;
-    if (h.indexOf("#find=") !== 0) { return; }
-    try { search.value = decodeURIComponent(h.slice(6)); } catch (err) { return; }
+    var q = kgPage.hashQuery();
+    if (q === null) { return; }
+    search.value = q;
     go();
   }
   window.addEventListener("hashchange", fromHash);
@@ -303,10 +295,7 @@
     say("+" + added);
   });
 
-  var settled = false, measured = false;
-  function settle() {
-    if (settled) { return; }
-    settled = true;
+  var layout = kgPage.layout(network, container, function () {
     network.setOptions({physics: {enabled: false}});
     network.fit({animation: false});
     readable();
@@ -315,23 +304,9 @@
     mark("stable-ms", Math.round(performance.now()));
     network.redraw();
     fromHash();
-  }
-  network.on("stabilizationProgress", function (p) {
-    if (settled) { return; }
-    status.textContent = "布局中 laying out… " + Math.round(100 * p.iterations / p.total) + "%";
   });
-  network.once("stabilizationIterationsDone", settle);
-  network.once("stabilized", settle);
-  network.on("afterDrawing", function () {
-    if (!settled || measured) { return; }
-    measured = true;
-    var canvas = container.querySelector("canvas");
-    var ink = 0;
-    try {
-      var px = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-      for (var i = 3; i < px.length; i += 16) { if (px[i] > 0) { ink += 1; } }
-    } catch (err) { ink = -1; }
-    mark("ink", ink);
-    mark("drawn", "1");
+  network.on("stabilizationProgress", function (p) {
+    if (layout.done()) { return; }
+    status.textContent = "布局中 laying out… " + Math.round(100 * p.iterations / p.total) + "%";
   });
 }());

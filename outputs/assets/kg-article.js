@@ -4,14 +4,7 @@
    build's shared table (window.KG_DATA, assets/graph-data.js). */
 (function () {
   "use strict";
-  var root = document.documentElement;
-  function mark(key, value) { root.setAttribute("data-kg-" + key, String(value)); }
-  function el(tag, cls, text) {
-    var x = document.createElement(tag);
-    if (cls) { x.className = cls; }
-    if (text !== undefined && text !== null) { x.textContent = String(text); }
-    return x;
-  }
+  var mark = kgPage.mark, el = kgPage.el, clear = kgPage.clear;
   var A = JSON.parse(document.getElementById("kg-data").textContent);
   var G = window.KG_DATA || {};
   var N = A.nodes || G.nodes, CL = A.classes || G.classes, ST = A.styles || G.styles;
@@ -135,7 +128,6 @@
   window.kgNetwork = network;
 
   // ---- click from text to node and back
-  function clear(x) { while (x.firstChild) { x.removeChild(x.firstChild); } }
   var lit = [];
   function light(i) {
     lit.forEach(function (x) { x.classList.remove("kg-on"); });
@@ -178,37 +170,20 @@
   });
   network.on("click", function (p) { if (p.nodes.length) { select(p.nodes[0], "graph"); } });
   function fromHash() {
-    var h = window.location.hash;
-    if (h.indexOf("#find=") !== 0) { return; }
-    var q;
-    try { q = decodeURIComponent(h.slice(6)); } catch (err) { return; }
+    var q = kgPage.hashQuery();
+    if (q === null) { return; }
     var hit = nodeIds.filter(function (i) { return N[i].l === q || (N[i].a && N[i].a.indexOf(q) >= 0); });
     if (hit.length) { select(hit[0], "link"); status.textContent = ""; }
     else { status.textContent = "未找到 not found: " + q; }
   }
   window.addEventListener("hashchange", fromHash);
 
-  var settled = false;
-  function settle() {
-    if (settled) { return; }
-    settled = true;
+  var layout = kgPage.layout(network, container, function () {
     network.setOptions({physics: {enabled: false}});
     network.fit({animation: false});
     mark("stable", "1");
     fromHash();
     network.redraw();
-  }
-  network.once("stabilizationIterationsDone", settle);
-  network.once("stabilized", settle);
-  network.on("afterDrawing", function () {
-    if (!settled || root.hasAttribute("data-kg-drawn")) { return; }
-    var canvas = container.querySelector("canvas"), ink = 0;
-    try {
-      var px = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-      for (var i = 3; i < px.length; i += 16) { if (px[i] > 0) { ink += 1; } }
-    } catch (err) { ink = -1; }
-    mark("ink", ink);
-    mark("drawn", "1");
   });
-  if (!nodes.length) { settle(); mark("ink", 0); mark("drawn", "empty"); }
+  if (!nodes.length) { layout.now(); mark("ink", 0); mark("drawn", "empty"); }
 }());
