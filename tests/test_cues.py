@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from kg import ontology
-from kg.curated import load_extractor
 from kg.errors import RuleError
 from kg.explain import explain
 from kg.rules import load as load_rules
@@ -80,11 +79,6 @@ def test_bad_cue_rules_name_file_and_rule(tmp_path, text, expected):
     with pytest.raises(RuleError) as e:
         load_rules(write_rules(tmp_path, text), ontology.load())
     assert any(expected in p and "c.toml" in p for p in e.value.problems), e.value.problems
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return load_extractor()
 
 
 def relations(extractor, text: str) -> set[tuple[str, str, str]]:

@@ -132,13 +132,6 @@ def _items():
     return [*rs.rules, *rs.sections, *rs.enumerations, *rs.item_roles, *rs.cues]
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    from kg.pipeline import load_extractor
-
-    return load_extractor()
-
-
 @pytest.mark.parametrize("item", _items(), ids=lambda i: i.id)
 def test_rule_examples(extractor, item):
     """Every curated rule yields what its examples say and stays quiet on its counter-examples."""
@@ -290,14 +283,13 @@ def _shipped_regexes(rs) -> set:
             | set(c.drop_patterns) | set(c.reject_patterns) | set(c.alt_patterns))
 
 
-def test_a_shipped_regex_skips_only_texts_it_cannot_match():
+def test_a_shipped_regex_skips_only_texts_it_cannot_match(extractor):
     # on every sentence and word of the bundled articles (and a few more), each shipped
     # regex finds, replaces and matches words as the regex package does without the
     # literal test; a text it matches holds one of its literals
-    from kg.curated import load_extractor
     from kg.sources import read_article
 
-    ex = load_extractor()
+    ex = extractor
     texts = {"中国人民银行成都分行", "河南省自然资源厅", "宁波财经学院", "3项措施", "12"}
     for path in sorted((ONTOLOGY.parent / "sources").glob("*.txt")):
         for sent in read_article(path).sentences:
