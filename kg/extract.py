@@ -1342,8 +1342,12 @@ class _CueSentence:
         chunks, mentions, vocab = self.chunks, self.mentions, self.vocab
         if k + 1 < len(chunks) and chunks[k + 1].mention is not None:
             return None  # A、B 等 + an entity: a pattern rule's case
-        if k + 1 >= len(chunks) or chunks[k + 1].text not in cue.heads:
-            return None  # 等 + a head of its own (等企业, 等全流程服务): no generic word
+        if k + 1 >= len(chunks) or (chunks[k + 1].text not in cue.heads and not (
+                k + 2 < len(chunks) and chunks[k + 2].mention is None
+                and chunks[k + 1].text + chunks[k + 2].text in cue.heads)):
+            # 等 + a head of its own (等企业, 等全流程服务): no generic word; a head may be
+            # two words (等重点领域)
+            return None
         j = k - 1  # the list: entities joined by separators right before the cue
         subs: list[int] = []
         seps = self.ex.rs.cleanup.separators
@@ -1353,6 +1357,8 @@ class _CueSentence:
             j -= 1
         if len(subs) < 2:
             return None
+        if cue.openers and (j < 0 or chunks[j].text not in cue.openers):
+            return None  # the list must follow an opener (聚焦A、B等领域)
         cores = {vocab.core(mentions[m].cls) for m in subs}
         first = min(mentions[m].start for m in subs)
         # the nearest entity of their kind before the list, also one nested in a longer one,
