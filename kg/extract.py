@@ -205,6 +205,10 @@ class ArticleState:
     topics: dict = field(default_factory=dict)         # section -> topic mention indices
     actors: dict = field(default_factory=dict)         # paragraph -> actor mention indices
     modifiers: set = field(default_factory=set)        # indices of concept words before a noun
+    # 比如，A……；B……: an examples cue that is a clause of its own and whose sentence ends
+    # with ； goes on in the next sentence of the paragraph: (paragraph, cue id, predicate,
+    # object)
+    open_examples: list = field(default_factory=list)
 
 
 @dataclass
@@ -521,6 +525,7 @@ class Extractor:
                           para_actor=st.actors.get(sent.paragraph, []),
                           topic=st.topics.get(ctx.section, []) if ctx.section is not None else [])
         out = cs.word_cues() + cs.wordless()
+        out += cs.continued_examples()
         mentions, vocab = st.mentions, self.rs.vocab
         for s, pred, o, rule in out:
             a, b = mentions[s], mentions[o]
@@ -1099,6 +1104,7 @@ class _CueSentence:
         self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
                                     ex.rs.cleanup.separators)
         self.cue_heads: dict[int, str] = {}  # set by word_cues
+        self.opened: list[tuple[str, str, int]] = []  # examples cues of a clause of their own
 
     def fits(self, cue, role: str, m: int) -> bool:
         """Whether mention ``m`` may be the subject (``s``) or object of ``cue``."""
@@ -1281,7 +1287,24 @@ class _CueSentence:
             core = self.vocab.core(self.mentions[objs[0]].cls)
             subs = [m for i, m in ents if clause[i] > c and fits(cue, "s", m)
                     and self.vocab.core(self.mentions[m].cls) == core]
+            self.opened.extend((cue.id, cue.predicate, o) for o in objs)
         return subs, objs
+
+    def continued_examples(self) -> list[tuple[int, str, int, str]]:
+        """比如，A……；B……等。: the examples of a cue that is a clause of its own go on in
+        the next sentences of its paragraph while each ends with ；: their entities of the
+        object's core class exemplify it too."""
+        st, text = self.st, self.sent.text.rstrip()
+        out = []
+        carried = [e[1:] for e in st.open_examples if e[0] == self.sent.paragraph]
+        for cid, pred, o in carried:
+            core = self.vocab.core(self.mentions[o].cls)
+            out += [(m, pred, o, cid) for _, m in self.ents
+                    if self.vocab.core(self.mentions[m].cls) == core]
+        ends_open = text.endswith(("；", ";"))
+        st.open_examples = [(self.sent.paragraph, *e) for e in carried + self.opened] \
+            if ends_open else []
+        return out
 
     def _group(self, ms: list[int], last: bool) -> list[int]:
         """The entity of ``ms`` nearest the cue (the last when ``last``, else the first) and
