@@ -416,6 +416,10 @@ def test_relation_shapes(extractor, text, expected, absent):
     ("智慧交通、数字商城、数字政府等应用场景日益普及。",
      {("智慧交通", "exemplifies", "应用场景"), ("数字政府", "exemplifies", "应用场景")}, None),
     ("智慧交通、数字政府等技术日益普及。", set(), ("智慧交通", "exemplifies", "技术")),
+    # problems listed before 等 and a modifier + a problem word: the head is their kind
+    ("这可能导致非法集资、电信诈骗等风险事件发生。",
+     {("非法集资", "exemplifies", "风险事件")}, None),
+    ("要防范非法集资、电信诈骗等风险。", set(), ("非法集资", "exemplifies", "风险")),
     # 以A、B为代表的C
     ("以人工智能、大数据为代表的新一代信息技术加速演进。",
      {("人工智能", "exemplifies", "新一代信息技术")}, None),
