@@ -250,6 +250,7 @@ class Extractor:
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
+        self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
         self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
@@ -349,6 +350,11 @@ class Extractor:
         # what a measure that only issues a product uses, the product uses (借助区块链技术，
         # 推出“某某链”: 某某链 uses 区块链技术)
         things = {id(st.mentions[i]): thing for i, thing in issued.items()}
+        # ... and so does a measure that builds one (借助人工智能，打造“某某管家”; 建设某平台，
+        # 利用人工智能实现……: the platform uses it)
+        things.update({id(st.mentions[i]): thing for i, thing in
+                       _issuing(st.mentions, self.rs.vocab, self._build_verbs).items()
+                       if id(st.mentions[i]) not in things})
         relations = [replace(r, subject=things[id(r.subject)])
                      if r.predicate == "uses" and id(r.subject) in things
                      and self.rs.vocab.fits(r.predicate, things[id(r.subject)].cls, r.object.cls)

@@ -132,6 +132,7 @@ ENGINE_LISTS = {
     "recipient_joins": "words that go on a recipient's noun phrase",
     "say_verbs": "verbs of saying",
     "issue_verbs": "verbs that only issue a product or document",
+    "build_verbs": "verbs of a measure that builds a product (what it uses, the product uses)",
     "owner_words": "words after an owner (旗下)",
     "partner_marks": "words joining two actors (会同)",
     "lead_verbs": "verbs of leading (牵头)",
