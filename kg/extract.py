@@ -205,6 +205,10 @@ class ArticleState:
     topics: dict = field(default_factory=dict)         # section -> topic mention indices
     actors: dict = field(default_factory=dict)         # paragraph -> actor mention indices
     modifiers: set = field(default_factory=set)        # indices of concept words before a noun
+    # 比如，A……；B……: an examples cue that is a clause of its own and whose sentence ends
+    # with ； goes on in the next sentence of the paragraph: (paragraph, cue id, predicate,
+    # object)
+    open_examples: list = field(default_factory=list)
 
 
 @dataclass
@@ -246,6 +250,7 @@ class Extractor:
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
+        self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
         self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
@@ -345,6 +350,11 @@ class Extractor:
         # what a measure that only issues a product uses, the product uses (借助区块链技术，
         # 推出“某某链”: 某某链 uses 区块链技术)
         things = {id(st.mentions[i]): thing for i, thing in issued.items()}
+        # ... and so does a measure that builds one (借助人工智能，打造“某某管家”; 建设某平台，
+        # 利用人工智能实现……: the platform uses it)
+        things.update({id(st.mentions[i]): thing for i, thing in
+                       _issuing(st.mentions, self.rs.vocab, self._build_verbs).items()
+                       if id(st.mentions[i]) not in things})
         relations = [replace(r, subject=things[id(r.subject)])
                      if r.predicate == "uses" and id(r.subject) in things
                      and self.rs.vocab.fits(r.predicate, things[id(r.subject)].cls, r.object.cls)
@@ -521,6 +531,7 @@ class Extractor:
                           para_actor=st.actors.get(sent.paragraph, []),
                           topic=st.topics.get(ctx.section, []) if ctx.section is not None else [])
         out = cs.word_cues() + cs.wordless()
+        out += cs.continued_examples()
         mentions, vocab = st.mentions, self.rs.vocab
         for s, pred, o, rule in out:
             a, b = mentions[s], mentions[o]
@@ -1099,6 +1110,7 @@ class _CueSentence:
         self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
                                     ex.rs.cleanup.separators)
         self.cue_heads: dict[int, str] = {}  # set by word_cues
+        self.opened: list[tuple[str, str, int]] = []  # examples cues of a clause of their own
 
     def fits(self, cue, role: str, m: int) -> bool:
         """Whether mention ``m`` may be the subject (``s``) or object of ``cue``."""
@@ -1281,7 +1293,24 @@ class _CueSentence:
             core = self.vocab.core(self.mentions[objs[0]].cls)
             subs = [m for i, m in ents if clause[i] > c and fits(cue, "s", m)
                     and self.vocab.core(self.mentions[m].cls) == core]
+            self.opened.extend((cue.id, cue.predicate, o) for o in objs)
         return subs, objs
+
+    def continued_examples(self) -> list[tuple[int, str, int, str]]:
+        """比如，A……；B……等。: the examples of a cue that is a clause of its own go on in
+        the next sentences of its paragraph while each ends with ；: their entities of the
+        object's core class exemplify it too."""
+        st, text = self.st, self.sent.text.rstrip()
+        out = []
+        carried = [e[1:] for e in st.open_examples if e[0] == self.sent.paragraph]
+        for cid, pred, o in carried:
+            core = self.vocab.core(self.mentions[o].cls)
+            out += [(m, pred, o, cid) for _, m in self.ents
+                    if self.vocab.core(self.mentions[m].cls) == core]
+        ends_open = text.endswith(("；", ";"))
+        st.open_examples = [(self.sent.paragraph, *e) for e in carried + self.opened] \
+            if ends_open else []
+        return out
 
     def _group(self, ms: list[int], last: bool) -> list[int]:
         """The entity of ``ms`` nearest the cue (the last when ``last``, else the first) and
@@ -1342,8 +1371,12 @@ class _CueSentence:
         chunks, mentions, vocab = self.chunks, self.mentions, self.vocab
         if k + 1 < len(chunks) and chunks[k + 1].mention is not None:
             return None  # A、B 等 + an entity: a pattern rule's case
-        if k + 1 >= len(chunks) or chunks[k + 1].text not in cue.heads:
-            return None  # 等 + a head of its own (等企业, 等全流程服务): no generic word
+        if k + 1 >= len(chunks) or (chunks[k + 1].text not in cue.heads and not (
+                k + 2 < len(chunks) and chunks[k + 2].mention is None
+                and chunks[k + 1].text + chunks[k + 2].text in cue.heads)):
+            # 等 + a head of its own (等企业, 等全流程服务): no generic word; a head may be
+            # two words (等重点领域)
+            return None
         j = k - 1  # the list: entities joined by separators right before the cue
         subs: list[int] = []
         seps = self.ex.rs.cleanup.separators
@@ -1353,6 +1386,8 @@ class _CueSentence:
             j -= 1
         if len(subs) < 2:
             return None
+        if cue.openers and (j < 0 or chunks[j].text not in cue.openers):
+            return None  # the list must follow an opener (聚焦A、B等领域)
         cores = {vocab.core(mentions[m].cls) for m in subs}
         first = min(mentions[m].start for m in subs)
         # the nearest entity of their kind before the list, also one nested in a longer one,

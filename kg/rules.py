@@ -132,6 +132,7 @@ ENGINE_LISTS = {
     "recipient_joins": "words that go on a recipient's noun phrase",
     "say_verbs": "verbs of saying",
     "issue_verbs": "verbs that only issue a product or document",
+    "build_verbs": "verbs of a measure that builds a product (what it uses, the product uses)",
     "owner_words": "words after an owner (旗下)",
     "partner_marks": "words joining two actors (会同)",
     "lead_verbs": "verbs of leading (牵头)",
@@ -528,7 +529,8 @@ class CueRule:
     examples: tuple
     counter_examples: tuple
     file: str
-    # shape aim: words that open an aim (做好, 为了); "在…领域" a frame of a first and a last word
+    # shape aim: words that open an aim (做好, 为了); "在…领域" a frame of a first and a last word;
+    # shape listed: words one of which stands right before the list (聚焦A、B等领域)
     openers: tuple = ()
     # shape lead: the kinds of lead it takes (LEAD_KINDS; empty: all)
     leads: tuple = ()
@@ -1142,8 +1144,17 @@ class _Loader:
             for w in openers:
                 if w.count("…") > 1 or w.startswith("…") or w.endswith("…"):
                     self.err(where, f"openers: {w!r} is a word or a frame of two words (在…领域)")
+        elif shape == "listed" and "openers" in raw:
+            # the words one of which must stand right before the list (聚焦A、B等领域)
+            openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
+            if not openers:
+                self.err(where, "openers: name at least one word that opens the list (聚焦)")
+            for w in openers:
+                if "…" in w:
+                    self.err(where, f"openers: {w!r}: a cue of shape 'listed' takes single words")
         elif "openers" in raw:
-            self.err(where, f"openers: only a cue of shape 'aim' takes openers, not {shape!r}")
+            self.err(where, f"openers: only a cue of shape 'aim' or 'listed' takes openers, "
+                            f"not {shape!r}")
         leads: tuple = ()
         if "leads" in raw:
             if shape != "lead":

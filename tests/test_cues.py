@@ -49,7 +49,10 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'shape = "aim"\nwords = ["要"]\nopeners = ["在…领域…"]'),
      "cue 'cue.x': openers: '在…领域…' is a word or a frame of two words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nopeners = ["做好"]'),
-     "cue 'cue.x': openers: only a cue of shape 'aim' takes openers, not 'forward'"),
+     "cue 'cue.x': openers: only a cue of shape 'aim' or 'listed' takes openers, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]\nheads = ["领域"]\n'
+                 'openers = ["聚焦…领域"]'),
+     "cue 'cue.x': openers: '聚焦…领域': a cue of shape 'listed' takes single words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nleads = ["clause"]'),
      "cue 'cue.x': leads: only a cue of shape 'lead' takes leads, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'shape = "lead"\nleads = ["heading"]'),
@@ -395,9 +398,35 @@ def test_relation_shapes(extractor, text, expected, absent):
     # ... also after 不同的, when the head is a known entity of their class
     ("宏观上表现为数字政府、数字经济、数字社会等不同的数字生态。",
      {("数字政府", "exemplifies", "数字生态")}, None),
-    # a field (等领域) is no kind, and the list is no example of what comes before it
-    ("大力发展未来产业，聚焦量子科技、人形机器人等领域。", set(),
+    # a field (等领域) is no kind: a list of fields a measure serves is no example of what
+    # comes before it; the fields a plan focuses on (聚焦……等领域) are examples of its concept
+    ("要与财政政策协同配合，更好服务数字经济、绿色发展等关键领域。", set(),
+     ("数字经济", "exemplifies", "财政政策")),
+    ("大力发展未来产业，聚焦量子科技、人形机器人等领域。",
+     {("量子科技", "exemplifies", "未来产业"), ("人形机器人", "exemplifies", "未来产业")}, None),
+    ("大力发展未来产业，量子科技、人形机器人等领域进展很快。", set(),
      ("量子科技", "exemplifies", "未来产业")),
+    # a compound head of four characters or more names the kind of the listed concepts
+    ("智慧交通、数字商城、数字政府等应用场景日益普及。",
+     {("智慧交通", "exemplifies", "应用场景"), ("数字政府", "exemplifies", "应用场景")}, None),
+    ("智慧交通、数字政府等技术日益普及。", set(), ("智慧交通", "exemplifies", "技术")),
+    # problems listed before 等 and a modifier + a problem word: the head is their kind
+    ("这可能导致非法集资、电信诈骗等风险事件发生。",
+     {("非法集资", "exemplifies", "风险事件")}, None),
+    ("要防范非法集资、电信诈骗等风险。", set(), ("非法集资", "exemplifies", "风险")),
+    # 以A、B为代表的C
+    ("以人工智能、大数据为代表的新一代信息技术加速演进。",
+     {("人工智能", "exemplifies", "新一代信息技术")}, None),
+    # 比如，A；B。: the examples go on after a ； in the paragraph, not after a 。
+    ("数字政务也出现了“数字负担”等问题，比如，一些地方数据孤岛依然存在；一些平台重复建设严重。",
+     {("平台重复建设严重", "exemplifies", "数字负担")}, None),
+    ("数字政务也出现了“数字负担”等问题，比如，一些地方数据孤岛依然存在。一些平台重复建设严重。",
+     set(), ("平台重复建设严重", "exemplifies", "数字负担")),
+    # 以A为指导/支撑/抓手: the subject, or the next clause's measure, uses A
+    ("《青禾规划》以新发展理念为指导，提出了明确的任务。", {("青禾规划", "uses", "新发展理念")}, None),
+    ("以数字技术为支撑，加快推进基层治理数字化转型。",
+     {("加快推进基层治理数字化转型", "uses", "数字技术")}, None),
+    ("《青禾规划》以新发展理念为目标。", set(), ("青禾规划", "uses", "新发展理念")),
     # features listed after a platform exemplify it
     ("通过数据共享，“甲乙云”平台实现报表台账自动生成、字段智能预填等功能。",
      {("字段智能预填", "exemplifies", "甲乙云平台")}, None),
