@@ -1866,9 +1866,10 @@ def _reasons(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     """A sentence that announces several reasons (导致A有多方面原因。; A的原因主要有：; a
     question, 问题出在哪儿？) or sums them up (多种因素导致A): the problems it names before
     its cue word (for a question with none, those of the last clause of the sentence before)
-    are caused by the problems after the cue in the sentence and by the first problems of
+    are caused by the problems after the cue in the sentence, else by the first problems of
     each later sentence of the paragraph; the problems after a summing-up cue in its clause
-    are caused by the problems of the paragraph's sentence before."""
+    are caused by the problems of the paragraph's sentence before (all its parts joined by
+    ；)."""
     mentions, text, vocab, out = st.mentions, article.text, ex.rs.vocab, []
     counts = tuple(ex.rs.lists.get("reason_counts", ()))
     words = sorted(cue.words, key=lambda w: (-len(w), w))
@@ -1930,10 +1931,15 @@ def _reasons(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                 causes += next((got for lo, hi in clauses(later)
                                 if (got := outer(later.index, "s", lo, hi))), [])
         elif several and sent.index > 0 and sents[sent.index - 1].paragraph == sent.paragraph:
-            # 多种因素导致A: the causes are the sentence before
+            # 多种因素导致A: the causes are the sentence before (back to its 。: the
+            # parts of one joined by ；)
             hi = next(hi for lo, hi in clauses(sent) if lo <= past <= hi)
             effects = outer(sent.index, "o", lo=past, hi=hi)
-            causes = outer(sent.index - 1, "s") if effects else []
+            j = sent.index - 1
+            while j > 0 and sents[j - 1].paragraph == sent.paragraph and \
+                    sents[j - 1].text.rstrip().endswith(("；", ";")):
+                j -= 1
+            causes = [i for k in range(j, sent.index) for i in outer(k, "s")] if effects else []
         out += [(s, cue.predicate, o, cue.id, sent.index) for s in causes for o in effects
                 if s != o and mentions[s].label != mentions[o].label and id(mentions[s]) not in caused]
     return out
