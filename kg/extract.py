@@ -1268,8 +1268,15 @@ class _CueSentence:
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
             # (由于A、B等C不足: the 等 of a list) does not end it
-            return ([m for i, m in ents if i > k and clause[i] == c and fits(cue, "s", m)],
-                    [m for i, m in ents if clause[i] > c and fits(cue, "o", m)])
+            subs = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "s", m)]
+            objs = [m for i, m in ents if clause[i] > c and fits(cue, "o", m)]
+            for n in range(c - 1, -1, -1):
+                if objs or not subs:
+                    break
+                # the effect named first (B，是因为A; 之所以B，是由于A): the nearest earlier
+                # clause that names one
+                objs = [m for i, m in ents if clause[i] == n and fits(cue, "o", m)]
+            return subs, objs
         # examples: X，如 A、B
         objs = [m for m in before if fits(cue, "o", m)][-1:] or \
             [m for m in earlier if fits(cue, "o", m)][-1:]

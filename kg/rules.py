@@ -77,7 +77,8 @@ CUE_SHAPES = {
     "listed",    # object … subject、subject 等 + a generic word: the
                  # items of a list closed by the cue exemplify the nearest entity of their
                  # kind before the list
-    "because",   # cue subject，object (由于 A，B: A causes B)
+    "because",   # cue subject，object (由于 A，B: A causes B); with no object after, the
+                 # nearest earlier clause's (B，是因为A)
     "purpose",   # cue object，subject (针对 A，B: B addresses A)
     "aim",       # aim cue subject: an aim opening the sentence with a word of `openers`
                  # (做好数字金融大文章，需要加快……), then a cue word (a modal): the

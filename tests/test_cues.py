@@ -217,6 +217,9 @@ def test_an_example_made_only_by_another_rule_fails_its_rule(extractor):
     # the cause after 由于 is the whole rest of its clause, past a list's 等
     ("由于网点、人员等资源投入不足，服务成本过高。",
      ("资源投入不足", "causes", "服务成本过高"), None),
+    # the effect named first, the cause after 是因为
+    ("小店贷款难，主要是因为网点布局分散。", ("网点布局分散", "causes", "小店贷款难"),
+     ("小店贷款难", "causes", "网点布局分散")),
     # a connective of result reads like a verb of consequence; a measure before it is no cause
     ("审批链条冗长，以致小店贷款难。", ("审批链条冗长", "causes", "小店贷款难"), None),
     # a modal of a likely outcome after a problem
