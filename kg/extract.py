@@ -1928,12 +1928,14 @@ def _reasons(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             if not effects and sent.index > 0:  # 问题出在哪儿？: the clause before it
                 prev = sents[sent.index - 1]
                 effects = outer(prev.index, "o", lo=clauses(prev)[-1][0])
-            # reasons named in the sentence itself (原因在于：A、B) are all: the sentences
-            # after it elaborate them; else each later sentence of the paragraph opens
-            # with one (有的A；也有B。)
+            # reasons named in the sentence itself (原因在于：一是A；二是B。: up to its 。)
+            # are all: the sentences after it elaborate them; else each later sentence of
+            # the paragraph opens with one (有的A；也有B。)
             causes = outer(sent.index, "s", lo=past)
-            for later in sents[sent.index + 1:] if not causes else ():
-                if later.paragraph != sent.paragraph:
+            own = bool(causes)
+            for later in sents[sent.index + 1:]:
+                if later.paragraph != sent.paragraph or (own and not sents[
+                        later.index - 1].text.rstrip().endswith(("；", ";"))):
                     break
                 causes += next((got for lo, hi in clauses(later)
                                 if (got := outer(later.index, "s", lo, hi))), [])

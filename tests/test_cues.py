@@ -238,6 +238,9 @@ def test_an_example_made_only_by_another_rule_fails_its_rule(extractor):
      ("店主信用记录缺失", "causes", "小店贷款难"), None),
     # a single reason of its own (历史原因) announces no list: the next sentence is no reason
     ("小店贷款难有其历史原因。店主信用记录缺失。", None, ("店主信用记录缺失", "causes", "小店贷款难")),
+    # reasons enumerated after a colon run on through ；, not past the 。
+    ("小店贷款难的原因在于：一是抵押物缺乏；二是店主过度负债。此外，审批流程繁琐。",
+     ("店主过度负债", "causes", "小店贷款难"), ("审批流程繁琐", "causes", "小店贷款难")),
     # reasons named in the announcing sentence itself: later sentences only elaborate them
     ("小店贷款难的原因主要有：抵押物缺乏、信用记录缺失。店主过度负债的情况也较普遍。",
      ("抵押物缺乏", "causes", "小店贷款难"), ("店主过度负债", "causes", "小店贷款难")),
