@@ -374,7 +374,7 @@ class Extractor:
                   "applies": _contains,
                   "speaker": _speaker,
                   "gazetteer": _gazetteer, "lead": _lead, "by_parts": _by_parts,
-                  "heading": _heading, "byline": _byline}
+                  "heading": _heading, "byline": _byline, "reasons": _reasons}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
             if cue.shape in shapes:
@@ -1082,7 +1082,7 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
 
 # cue shapes whose words the shape reads itself (the modals of an aim, the use words inside a
 # label), not cue words found in a clause
-OWN_WORD_SHAPES = frozenset({"aim", "applies"})
+OWN_WORD_SHAPES = frozenset({"aim", "applies", "reasons"})
 # what follows a cue word that is used as a noun, not as a verb (拓展应用、……; 加快应用。)
 _NOUN_AFTER = frozenset(CLAUSE_MARKS) | frozenset("、")
 
@@ -1280,8 +1280,15 @@ class _CueSentence:
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
             # (由于A、B等C不足: the 等 of a list) does not end it
-            return ([m for i, m in ents if i > k and clause[i] == c and fits(cue, "s", m)],
-                    [m for i, m in ents if clause[i] > c and fits(cue, "o", m)])
+            subs = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "s", m)]
+            objs = [m for i, m in ents if clause[i] > c and fits(cue, "o", m)]
+            for n in range(c - 1, -1, -1):
+                if objs or not subs:
+                    break
+                # the effect named first (B，是因为A; 之所以B，是由于A): the nearest earlier
+                # clause that names one
+                objs = [m for i, m in ents if clause[i] == n and fits(cue, "o", m)]
+            return subs, objs
         # examples: X，如 A、B
         objs = [m for m in before if fits(cue, "o", m)][-1:] or \
             [m for m in earlier if fits(cue, "o", m)][-1:]
@@ -1890,6 +1897,96 @@ def _closest(label: str, leads: list[str]) -> int:
     pairs = {label[k:k + 2] for k in range(len(label) - 1)}
     scores = [len(pairs & {lead[k:k + 2] for k in range(len(lead) - 1)}) for lead in leads]
     return scores.index(max(scores))
+
+
+_CLAUSE_SPLIT = re.compile("[，；：,;:]")
+_REASON_COLON = re.compile(r"[^，。；？！,;?!]{0,4}[：:]")
+REASON_COUNT_SPAN = 4  # characters around a reason word where a word of @reason_counts counts
+
+
+def _reasons(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """A sentence that announces several reasons (导致A有多方面原因。; A的原因主要有：; a
+    question, 问题出在哪儿？) or sums them up (多种因素导致A): the problems it names before
+    its cue word (for a question with none, those of the last clause of the sentence before)
+    are caused by the problems after the cue in the sentence, else by the first problems of
+    each later sentence of the paragraph; the problems after a summing-up cue in its clause
+    are caused by the problems of the paragraph's sentence before (all its parts joined by
+    ；)."""
+    mentions, text, vocab, out = st.mentions, article.text, ex.rs.vocab, []
+    counts = tuple(ex.rs.lists.get("reason_counts", ()))
+    words = sorted(cue.words, key=lambda w: (-len(w), w))
+    by_sent: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_sent.setdefault(m.sentence, []).append(i)
+
+    def fits(role: str, i: int) -> bool:
+        cls = mentions[i].cls
+        allowed = cue.subject if role == "s" else cue.object
+        bound = (vocab.domains if role == "s" else vocab.ranges) or {}
+        return (allowed is None or cls in allowed) and \
+            (bound.get(cue.predicate) is None or cls in bound[cue.predicate])
+
+    def outer(idx: int, role: str, lo: int = 0, hi: int | None = None) -> list[int]:
+        ms = by_sent.get(idx, [])
+        hi = len(text) if hi is None else hi
+        got = [i for i in ms if fits(role, i) and lo <= mentions[i].start and mentions[i].end <= hi
+               and not any(j != i and mentions[j].start <= mentions[i].start
+                           and mentions[i].end <= mentions[j].end
+                           and mentions[j].end - mentions[j].start
+                           > mentions[i].end - mentions[i].start for j in ms)]
+        return sorted(got, key=lambda i: (mentions[i].start, mentions[i].end))
+
+    def clauses(sent: Sentence) -> list[tuple[int, int]]:
+        spans, start = [], sent.start
+        for mk in _CLAUSE_SPLIT.finditer(sent.text):
+            spans.append((start, sent.start + mk.start()))
+            start = sent.start + mk.end()
+        return spans + [(start, sent.end)]
+
+    # a problem another problem leads to (A，制约了B) is an effect, not a listed reason
+    caused = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
+    sents = article.sentences
+    for sent in sents:
+        body = sent.text
+        found = min(((body.find(w), w) for w in words if w in body), default=None)
+        if found is None:
+            continue
+        p, w = found
+        near = body[max(0, p - REASON_COUNT_SPAN):p] + "|" + body[p + len(w):p + len(w) + REASON_COUNT_SPAN]
+        several = any(c in near for c in counts)
+        colon = _REASON_COLON.match(body, p + len(w)) is not None
+        question = body.rstrip().endswith(("？", "?"))
+        at, past = sent.start + p, sent.start + p + len(w)
+        effects = outer(sent.index, "o", hi=at)
+        causes: list[int] = []
+        if (several or colon or question) and (effects or (question and not by_sent.get(sent.index))):
+            if not effects and sent.index > 0:  # 问题出在哪儿？: the clause before it
+                prev = sents[sent.index - 1]
+                effects = outer(prev.index, "o", lo=clauses(prev)[-1][0])
+            # reasons named in the sentence itself (原因在于：一是A；二是B。: up to its 。)
+            # are all: the sentences after it elaborate them; else each later sentence of
+            # the paragraph opens with one (有的A；也有B。)
+            causes = outer(sent.index, "s", lo=past)
+            own = bool(causes)
+            for later in sents[sent.index + 1:]:
+                if later.paragraph != sent.paragraph or (own and not sents[
+                        later.index - 1].text.rstrip().endswith(("；", ";"))):
+                    break
+                causes += next((got for lo, hi in clauses(later)
+                                if (got := outer(later.index, "s", lo, hi))), [])
+        elif several and sent.index > 0 and sents[sent.index - 1].paragraph == sent.paragraph:
+            # 多种因素导致A: the causes are the sentence before (back to its 。: the
+            # parts of one joined by ；)
+            hi = next(hi for lo, hi in clauses(sent) if lo <= past <= hi)
+            effects = outer(sent.index, "o", lo=past, hi=hi)
+            j = sent.index - 1
+            while j > 0 and sents[j - 1].paragraph == sent.paragraph and \
+                    sents[j - 1].text.rstrip().endswith(("；", ";")):
+                j -= 1
+            causes = [i for k in range(j, sent.index) for i in outer(k, "s")] if effects else []
+        out += [(s, cue.predicate, o, cue.id, sent.index) for s in causes for o in effects
+                if s != o and mentions[s].label != mentions[o].label and id(mentions[s]) not in caused]
+    return out
 
 
 def _byline(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:

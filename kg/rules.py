@@ -77,7 +77,8 @@ CUE_SHAPES = {
     "listed",    # object … subject、subject 等 + a generic word: the
                  # items of a list closed by the cue exemplify the nearest entity of their
                  # kind before the list
-    "because",   # cue subject，object (由于 A，B: A causes B)
+    "because",   # cue subject，object (由于 A，B: A causes B); with no object after, the
+                 # nearest earlier clause's (B，是因为A)
     "purpose",   # cue object，subject (针对 A，B: B addresses A)
     "aim",       # aim cue subject: an aim opening the sentence with a word of `openers`
                  # (做好数字金融大文章，需要加快……), then a cue word (a modal): the
@@ -106,6 +107,9 @@ CUE_SHAPES = {
                  # 文章), then paragraphs that each name a part: their measures detail it
     "heading",   # no word: a headline ending with a measure (四、完善……体系): the measures
                  # opening the paragraphs under it as their own clause detail it
+    "reasons",   # a sentence announcing several reasons (A有多方面原因; A的原因有：; 问题出在哪？)
+                 # or summing them up (多种因素导致A): the problems after it in its
+                 # paragraph, or of the sentence before, cause A
     "byline",    # cue in a sentence (an author's note): the authors of the article's
                  # header are affiliated with its institutions and their parents
     "place_subject",  # no word: a sentence whose subject is a place:
@@ -146,6 +150,7 @@ ENGINE_LISTS = {
     "topic_frame_ends": "words that end a topic frame (上, 方面)",
     "question_marks": "turns that open a question in an interview",
     "place_borrow_words": "words of a place's experience borrowed elsewhere (借鉴, 推广)",
+    "reason_counts": "words near a reason word that announce several (多方面, 多种)",
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")
