@@ -1572,14 +1572,26 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     for i, m in enumerate(mentions):
         if _allowed(inner_classes, m) and len(m.label) >= 2:
             inner.setdefault(m.label, i)
+    if cue.trim:  # 投保难 also answers to 投保 (车险好投保平台 addresses 投保难)
+        for label, i in list(inner.items()):
+            core = _trimmed(label, cue.trim)
+            if core is not None:
+                inner.setdefault(core, i)
     for i, m in enumerate(mentions):
         if not _allowed(outer_classes, m):
             continue
-        held = [label for label in inner if label != m.label and label in m.label]
+        held = [label for label in inner if label != m.label and label in m.label
+                and inner[label] != i and mentions[inner[label]].label != m.label]
         if outer_is_subject:
-            # the innermost names only: 构建货币政策体系 works for 货币政策, and 货币政策体系
-            # (which holds it) is no second object
-            held = [label for label in held if not any(o != label and o in label for o in held)]
+            if cue.nesting == "outer":
+                # the fullest name where it covers a shorter one: 守住不发生系统性金融风险的
+                # 底线 guards against 系统性金融风险, not 金融风险 inside it
+                held = [label for label in held if not _covered(m.label, label, held)]
+            else:
+                # the innermost names only: 构建货币政策体系 works for 货币政策, and
+                # 货币政策体系 (which holds it) is no second object
+                held = [label for label in held
+                        if not any(o != label and o in label for o in held)]
             if cue.shape == "acts_on":
                 held = [label for label in held if _acted_on(m.label, label, actions)]
             elif cue.shape == "applies":
@@ -1591,6 +1603,27 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             held = [label for label in held if not any(o != label and label in o for o in held)]
             out += [(inner[label], cue.predicate, i, cue.id, m.sentence) for label in held]
     return out
+
+
+def _trimmed(label: str, endings: tuple[str, ...]) -> str | None:
+    """``label`` without the first of ``endings`` (longest first) it ends with, and
+    without a 的 then left at its end, if at least two characters remain (投保难 → 投保)."""
+    for w in endings:
+        if label.endswith(w):
+            core = label[:-len(w)]
+            core = core[:-1] if core.endswith("的") else core
+            return core if len(core) >= 2 else None
+    return None
+
+
+def _covered(outer: str, label: str, held: list[str]) -> bool:
+    """Whether every occurrence of ``label`` in ``outer`` lies inside an occurrence of a
+    longer label of ``held``."""
+    spans = [(j, j + len(o)) for o in held if o != label and label in o
+             for j in range(len(outer)) if outer.startswith(o, j)]
+    starts = [k for k in range(len(outer)) if outer.startswith(label, k)]
+    return bool(spans) and all(any(a <= k and k + len(label) <= b for a, b in spans)
+                               for k in starts)
 
 
 def _acted_on(outer: str, inner: str, actions: tuple[str, ...]) -> bool:

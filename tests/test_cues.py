@@ -41,6 +41,12 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': single: only a cue of shape 'contains' takes single, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nunless = ["借鉴"]'),
      "cue 'cue.x': unless: only a cue of shape 'contains' takes unless, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\ntrim = ["难"]'),
+     "cue 'cue.x': trim: only a cue of shape 'contains' takes trim, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'shape = "contains"\ntrim = []'),
+     "cue 'cue.x': trim: name at least one ending"),
+    (CUE.replace('words = ["缓解"]', 'shape = "contains"\nnesting = "outermost"'),
+     "cue 'cue.x': nesting: 'outermost' is not one of inner, outer"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsubject = ["Bnak"]'),
      "cue 'cue.x': subject: unknown class 'Bnak'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nfallback = "yes"'),
@@ -386,6 +392,17 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("泊位通", "addresses", "停车难")}, None),
     ("老城区停车难问题日益突出。\n\n为此，蓝海区上线“泊位通”智慧停车平台。",
      set(), ("泊位通", "addresses", "停车难")),
+    # a measure or product naming what a problem says is too high or too low works on it
+    ("目前，小微企业融资成本高、门槛高。要降低小微企业融资成本。",
+     {("降低小微企业融资成本", "addresses", "小微企业融资成本高")}, None),
+    ("城郊停车难问题突出。某区上线了智慧停车平台。",
+     {("智慧停车平台", "addresses", "停车难")}, None),
+    # ... not by a core left by an ending that is no degree (市场失灵 → 市场)
+    ("市场失灵问题突出。要推进金融市场开放。", set(), ("推进金融市场开放", "addresses", "市场失灵")),
+    # of two problems one inside the other, the fuller one the measure names
+    ("区域性债务风险和债务风险交织。要守住不发生区域性债务风险的底线。",
+     {("守住不发生区域性债务风险的底线", "addresses", "区域性债务风险")},
+     ("守住不发生区域性债务风险的底线", "addresses", "债务风险")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
