@@ -1096,6 +1096,9 @@ class _CueSentence:
                 n += 1
             self.clause.append(n)
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
+        # what an institution launched or carries out in an earlier clause (某行推出某贷，): an
+        # earlier subject of a cue whatever its class (``earlier_subject`` does not narrow it)
+        self.launched_objs: set[int] = set()
         self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
                                     ex.rs.cleanup.separators)
         self.cue_heads: dict[int, str] = {}  # set by word_cues
@@ -1203,6 +1206,8 @@ class _CueSentence:
                         if not cue.same_class or self.vocab.core(self.mentions[s].cls) == \
                                 self.vocab.core(self.mentions[o].cls):
                             out.append((s, cue.predicate, o, cue.id))
+                            if cue.predicate in self.ex._actor_predicates:
+                                self.launched_objs.add(o)
                 if cue.shape in ("forward", "means") and objs and subs:
                     for o in objs:
                         taken.setdefault(o, set()).add(cue.predicate)
@@ -1221,7 +1226,8 @@ class _CueSentence:
                 # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
                 # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
                 subs = [m for m in earlier if fits(cue, "s", m) and (
-                    cue.earlier_subject is None or self.mentions[m].cls in cue.earlier_subject)]
+                    cue.earlier_subject is None or self.mentions[m].cls in cue.earlier_subject
+                    or m in self.launched_objs)]
                 if subs and cue.earlier == "first":
                     # the measure the sentence opens with (and its coordinates), not every
                     # step on the way to the cue (A，B，C，解决X: A addresses X); a measure

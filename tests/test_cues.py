@@ -191,10 +191,11 @@ def test_modifier_words_are_no_entities(extractor):
 
 
 def test_explain_gives_the_true_reason_nothing_was_made():
-    out = explain("成都银行依托大数据风控，破解小微企业融资难题。")
-    assert ("addresses.subject_solves_problems: “破解小微企业融资难题” -> (nothing: 成都银行:Bank "
-            "addresses 融资难题:Problem does not fit addresses's domain and range)") in out
-    assert not any("subject_solves_problems" in line and "lost to" in line
+    out = explain("作者吕秋慧系数字金融领域的博士研究生。")
+    assert ("affiliation.person_is_member: “吕秋慧系数字金融领域的博士研究生” -> (nothing: "
+            "吕秋慧:Person affiliatedWith 数字金融:Concept does not fit affiliatedWith's domain "
+            "and range)") in out
+    assert not any("person_is_member" in line and "lost to" in line
                    for line in out.splitlines())
 
 
