@@ -398,6 +398,8 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("降低小微企业融资成本", "addresses", "小微企业融资成本高")}, None),
     ("城郊停车难问题突出。某区上线了智慧停车平台。",
      {("智慧停车平台", "addresses", "停车难")}, None),
+    ("当前，社区养老服务监管机制不完善。要完善社区养老服务监管机制。",
+     {("完善社区养老服务监管机制", "addresses", "社区养老服务监管机制不完善")}, None),
     # ... not by a core left by an ending that is no degree (市场失灵 → 市场)
     ("市场失灵问题突出。要推进金融市场开放。", set(), ("推进金融市场开放", "addresses", "市场失灵")),
     # of two problems one inside the other, the fuller one the measure names
