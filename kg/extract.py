@@ -246,6 +246,7 @@ class Extractor:
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
+        self._means = frozenset(rules.lists.get("means", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
         self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
@@ -1222,7 +1223,7 @@ class _CueSentence:
             if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
-            if not subs and cue.fallback:
+            if not subs and cue.fallback and not (cue.shape == "forward" and self._means_before(k)):
                 # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
                 # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
                 subs = [m for m in earlier if fits(cue, "s", m) and (
@@ -1308,6 +1309,15 @@ class _CueSentence:
                 break
             group.append(m)
         return group
+
+    def _means_before(self, k: int) -> bool:
+        """Whether the clause of the cue word at chunk ``k`` names a means before it (以高水平
+        监管防范风险; 通过某机制化解风险): what acts is that means, named in the clause, so no
+        subject is taken from elsewhere (a word of the ``means`` list, or 以)."""
+        c = self.clause[k]
+        return any(self.clause[j] == c and self.chunks[j].mention is None
+                   and (self.chunks[j].text == "以" or self.chunks[j].text in self.ex._means)
+                   for j in range(k))
 
     def _refers_back(self, k: int) -> bool:
         """Whether the cue word at chunk ``k`` points back (为此, 对此) or its clause names

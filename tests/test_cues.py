@@ -398,6 +398,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("降低小微企业融资成本", "addresses", "小微企业融资成本高")}, None),
     ("城郊停车难问题突出。某区上线了智慧停车平台。",
      {("智慧停车平台", "addresses", "停车难")}, None),
+    # a means named before the cue in its clause acts: no subject from an earlier clause
+    ("要加强甲类监管，以高水平监管防范化解金融风险。", set(), ("加强甲类监管", "addresses", "金融风险")),
+    ("要加强甲类监管，防范化解金融风险。", {("加强甲类监管", "addresses", "金融风险")}, None),
     ("当前，社区养老服务监管机制不完善。要完善社区养老服务监管机制。",
      {("完善社区养老服务监管机制", "addresses", "社区养老服务监管机制不完善")}, None),
     # ... not by a core left by an ending that is no degree (市场失灵 → 市场)
