@@ -1596,8 +1596,7 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     for i, m in enumerate(mentions):
         if not _allowed(outer_classes, m):
             continue
-        held = [label for label in inner if label != m.label and label in m.label
-                and inner[label] != i and mentions[inner[label]].label != m.label]
+        held = [label for label in inner if label != m.label and label in m.label]
         if outer_is_subject:
             if cue.nesting == "outer":
                 # the fullest name where it covers a shorter one: 守住不发生系统性金融风险的

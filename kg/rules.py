@@ -133,7 +133,7 @@ ENGINE_LISTS = {
     "recipient_joins": "words that go on a recipient's noun phrase",
     "say_verbs": "verbs of saying",
     "issue_verbs": "verbs that only issue a product or document",
-    "means": "words that name a means (通过, 依托): a forward cue after one in its clause takes no subject from elsewhere",
+    "means": "words of a means (通过): a forward cue after one takes no earlier subject",
     "owner_words": "words after an owner (旗下)",
     "partner_marks": "words joining two actors (会同)",
     "lead_verbs": "verbs of leading (牵头)",
