@@ -251,6 +251,7 @@ class Extractor:
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
+        self._means = frozenset(rules.lists.get("means", ()))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
         self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
@@ -1107,6 +1108,9 @@ class _CueSentence:
                 n += 1
             self.clause.append(n)
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
+        # what an institution launched or carries out in an earlier clause (某行推出某贷，): an
+        # earlier subject of a cue whatever its class (``earlier_subject`` does not narrow it)
+        self.launched_objs: set[int] = set()
         self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
                                     ex.rs.cleanup.separators)
         self.cue_heads: dict[int, str] = {}  # set by word_cues
@@ -1215,6 +1219,8 @@ class _CueSentence:
                         if not cue.same_class or self.vocab.core(self.mentions[s].cls) == \
                                 self.vocab.core(self.mentions[o].cls):
                             out.append((s, cue.predicate, o, cue.id))
+                            if cue.predicate in self.ex._actor_predicates:
+                                self.launched_objs.add(o)
                 if cue.shape in ("forward", "means") and objs and subs:
                     for o in objs:
                         taken.setdefault(o, set()).add(cue.predicate)
@@ -1229,11 +1235,12 @@ class _CueSentence:
             if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
-            if not subs and cue.fallback:
+            if not subs and cue.fallback and not (cue.shape == "forward" and self._means_before(k)):
                 # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
                 # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
                 subs = [m for m in earlier if fits(cue, "s", m) and (
-                    cue.earlier_subject is None or self.mentions[m].cls in cue.earlier_subject)]
+                    cue.earlier_subject is None or self.mentions[m].cls in cue.earlier_subject
+                    or m in self.launched_objs)]
                 if subs and cue.earlier == "first":
                     # the measure the sentence opens with (and its coordinates), not every
                     # step on the way to the cue (A，B，C，解决X: A addresses X); a measure
@@ -1338,6 +1345,15 @@ class _CueSentence:
                 break
             group.append(m)
         return group
+
+    def _means_before(self, k: int) -> bool:
+        """Whether the clause of the cue word at chunk ``k`` names a means before it (以高水平
+        监管防范风险; 通过某机制化解风险): what acts is that means, named in the clause, so no
+        subject is taken from elsewhere (a word of the ``means`` list, or 以)."""
+        c = self.clause[k]
+        return any(self.clause[j] == c and self.chunks[j].mention is None
+                   and (self.chunks[j].text == "以" or self.chunks[j].text in self.ex._means)
+                   for j in range(k))
 
     def _refers_back(self, k: int) -> bool:
         """Whether the cue word at chunk ``k`` points back (为此, 对此) or its clause names
@@ -1614,14 +1630,25 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     for i, m in enumerate(mentions):
         if _allowed(inner_classes, m) and len(m.label) >= 2:
             inner.setdefault(m.label, i)
+    if cue.trim:  # 投保难 also answers to 投保 (车险好投保平台 addresses 投保难)
+        for label, i in list(inner.items()):
+            core = _trimmed(label, cue.trim)
+            if core is not None:
+                inner.setdefault(core, i)
     for i, m in enumerate(mentions):
         if not _allowed(outer_classes, m):
             continue
         held = [label for label in inner if label != m.label and label in m.label]
         if outer_is_subject:
-            # the innermost names only: 构建货币政策体系 works for 货币政策, and 货币政策体系
-            # (which holds it) is no second object
-            held = [label for label in held if not any(o != label and o in label for o in held)]
+            if cue.nesting == "outer":
+                # the fullest name where it covers a shorter one: 守住不发生系统性金融风险的
+                # 底线 guards against 系统性金融风险, not 金融风险 inside it
+                held = [label for label in held if not _covered(m.label, label, held)]
+            else:
+                # the innermost names only: 构建货币政策体系 works for 货币政策, and
+                # 货币政策体系 (which holds it) is no second object
+                held = [label for label in held
+                        if not any(o != label and o in label for o in held)]
             if cue.shape == "acts_on":
                 held = [label for label in held if _acted_on(m.label, label, actions)]
             elif cue.shape == "applies":
@@ -1633,6 +1660,27 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             held = [label for label in held if not any(o != label and label in o for o in held)]
             out += [(inner[label], cue.predicate, i, cue.id, m.sentence) for label in held]
     return out
+
+
+def _trimmed(label: str, endings: tuple[str, ...]) -> str | None:
+    """``label`` without the first of ``endings`` (longest first) it ends with, and
+    without a 的 then left at its end, if at least two characters remain (投保难 → 投保)."""
+    for w in endings:
+        if label.endswith(w):
+            core = label[:-len(w)]
+            core = core[:-1] if core.endswith("的") else core
+            return core if len(core) >= 2 else None
+    return None
+
+
+def _covered(outer: str, label: str, held: list[str]) -> bool:
+    """Whether every occurrence of ``label`` in ``outer`` lies inside an occurrence of a
+    longer label of ``held``."""
+    spans = [(j, j + len(o)) for o in held if o != label and label in o
+             for j in range(len(outer)) if outer.startswith(o, j)]
+    starts = [k for k in range(len(outer)) if outer.startswith(label, k)]
+    return bool(spans) and all(any(a <= k and k + len(label) <= b for a, b in spans)
+                               for k in starts)
 
 
 def _acted_on(outer: str, inner: str, actions: tuple[str, ...]) -> bool:

@@ -33,7 +33,8 @@ SCHEMA: dict[str, dict] = {
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
             "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "earlier": str,
-            "earlier_subject": STRINGS, "unless": STRINGS, "single": bool, "examples": list,
+            "earlier_subject": STRINGS, "unless": STRINGS, "single": bool, "trim": STRINGS,
+            "nesting": str, "examples": list,
             "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
@@ -137,6 +138,7 @@ ENGINE_LISTS = {
     "say_verbs": "verbs of saying",
     "issue_verbs": "verbs that only issue a product or document",
     "build_verbs": "verbs of a measure that builds a product (what it uses, the product uses)",
+    "means": "words of a means (通过): a forward cue after one takes no earlier subject",
     "owner_words": "words after an owner (旗下)",
     "partner_marks": "words joining two actors (会同)",
     "lead_verbs": "verbs of leading (牵头)",
@@ -154,6 +156,7 @@ ENGINE_LISTS = {
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")
+NESTING_KINDS = ("inner", "outer")  # shape contains: which of two nested held labels counts
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table",
                list: "a list", STRINGS: "a string or a list of strings"}
 MAX_REPEAT = 100  # the largest bound of an {m,n} op: a rule matches within one sentence
@@ -551,6 +554,12 @@ class CueRule:
     unless: frozenset = frozenset()
     # shape contains: an outer label holding two inner ones or more names none of them
     single: bool = False
+    # shape contains: an inner label also answers to its core without one of these endings
+    # (投保难 → 投保: 车险好投保平台 addresses 投保难)
+    trim: tuple = ()
+    # shape contains: of two held labels one inside the other, the "inner" one (default) or
+    # the "outer" one where it covers the inner one (不发生系统性金融风险 → 系统性金融风险)
+    nesting: str = "inner"
 
 
 @dataclass(frozen=True)
@@ -1190,18 +1199,28 @@ class _Loader:
             earlier_subj = self.expand_classes(raw["earlier_subject"], where, "earlier_subject",
                                                allow_star=False)
         unless: frozenset = frozenset()
-        for key in ("unless", "single"):
+        for key in ("unless", "single", "trim", "nesting"):
             if key in raw and shape != "contains":
                 self.err(where, f"{key}: only a cue of shape 'contains' takes {key}, not {shape!r}")
         if "unless" in raw:
             unless = self.words(raw.get("unless"), where, "unless") or frozenset()
             if not unless:
                 self.err(where, "unless: name at least one word (or '@list')")
+        trim: tuple = ()
+        if "trim" in raw:
+            # the longest ending first, so that 相对有限 is cut before 有限
+            trim = tuple(sorted(self.words(raw.get("trim"), where, "trim") or (),
+                                key=lambda w: (-len(w), w)))
+            if not trim:
+                self.err(where, "trim: name at least one ending (or '@list')")
+        nesting = raw.get("nesting", "inner")
+        if nesting not in NESTING_KINDS:
+            self.err(where, f"nesting: {nesting!r} is not one of {', '.join(NESTING_KINDS)}")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
                        file, openers, leads, frozenset(heads), str(earlier), earlier_subj,
-                       frozenset(unless), bool(raw.get("single", False)))
+                       frozenset(unless), bool(raw.get("single", False)), trim, str(nesting))
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
