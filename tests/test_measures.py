@@ -133,6 +133,9 @@ from kg.ruletest import article_of
     ("要把提升效能作为目标要求。", set(), {"把提升效能作为目标要求"}),
     # a measure as the subject of a sentence that calls it a means
     ("推进东湖要素市场化改革是激发市场活力的重要举措。", {"推进东湖要素市场化改革"}, set()),
+    # a measure as the background of another (在做A的同时，开始做B): both are measures
+    ("各地在注重城市“数字底座”建设的同时，开始积极推动社区设施的改造进度。",
+     {"注重城市数字底座建设", "积极推动社区设施的改造进度"}, set()),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
