@@ -922,13 +922,14 @@ def _split(tokens: list[Token], separators, before=None, after=None) -> list[lis
     sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
     which join the two objects of one action (统筹优化供给与扩大需求), nor between two verbs
     sharing one noun (的监测和化解能力: _shared_head); with ``after``, only
-    where the word before ends with one of its heads (A体系、B体系 but not 产品和服务体系)."""
+    where the word before ends with one of its heads (A体系、B体系 but not 产品和服务体系),
+    or is a name found before (某某工程和某某工程)."""
     groups: list[list[Token]] = [[]]
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
         prev = tokens[i - 1].text if i > 0 else ""
         if t.text in separators and t.mention is None and (after is None or (
-                prev.endswith(after) and len(groups[-1]) >= 2)) and (before is None or (
+                prev.endswith(after) and (len(groups[-1]) >= 2 or groups[-1][-1].mention is not None))) and (before is None or (
                 nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
                 and _phrase_length(tokens, i + 1, separators) >= 2
                 and not _shared_head(tokens, i, separators))):

@@ -100,6 +100,44 @@ from kg.ruletest import article_of
     ("下一步，建立健全统一高效的数据调度体系、权责清晰的考核评价机制、多层次的产品和服务体系。",
      {"建立健全统一高效的数据调度体系", "建立健全权责清晰的考核评价机制", "建立健全多层次的产品和服务体系"},
      {"建立健全多层次的产品"}),
+    # named programmes listed after one carrying-out verb: one measure each
+    ("统筹推进东湖制造再造工程和蓝海装备攻关工程。", {"东湖制造再造工程", "蓝海装备攻关工程"},
+     {"统筹推进东湖制造再造工程和蓝海装备攻关工程"}),
+    ("推进科研成果“先试后付”改革试点、蓝海成果转化试点等，用好转移机构。",
+     {"科研成果先试后付改革试点", "蓝海成果转化试点"}, set()),
+    # measures named as nouns before 等 and a word of measures
+    ("资金用于支持地方开展老旧管网更新改造、片区排水防涝提升工程等项目。",
+     {"老旧管网更新改造", "片区排水防涝提升工程"}, set()),
+    # a question word glued to its noun still makes a question
+    ("记者：加快建设东湖现代化产业体系，贵部接下来将从哪些方面发力？", set(),
+     {"加快建设东湖现代化产业体系"}),
+    # a claim that a thing provides for another is no measure
+    ("一、数字经济将为东湖经济的高质量发展提供有力支撑", set(),
+     {"数字经济将为东湖经济的高质量发展提供有力支撑"}),
+    # 促进 closing a sentence says what the measures are for
+    ("发挥场景的连接作用，促进创新链与产业链无缝对接。", set(), {"促进创新链与产业链无缝对接"}),
+    # what is treated with 对 and the treatment: one measure, labelled whole
+    ("街道联合相关部门赶赴现场，对占道经营行为进行规范处置。", {"对占道经营行为进行规范处置"},
+     {"占道经营行为进行规范处置"}),
+    # an actor named by a collective noun and a list of actions
+    ("未来，课题组将进一步改进指标体系、丰富数据来源、拓展案例研究，努力提供参考。",
+     {"改进指标体系", "丰富数据来源", "拓展案例研究"}, set()),
+    ("今年，东海三地将梳理产业链堵点清单。", {"梳理产业链堵点清单"}, set()),
+    # the aspects a body will work on
+    ("某会将从加快健全科技企业支持机制、加大金融产品供给等方面着力。",
+     {"加快健全科技企业支持机制", "加大金融产品供给"}, set()),
+    # what a thing can do, and an aim followed by what it takes, are no measures
+    ("大数据能够有效提高基层治理的精细化水平，拓宽居民参与治理的渠道。", set(),
+     {"拓宽居民参与治理的渠道"}),
+    ("建设东湖金融中心需要长期努力。", set(), {"建设东湖金融中心需要长期努力", "建设东湖金融中心"}),
+    # quoted policy names; 把A作为B is an orientation
+    ("“两稳”“三保”政策持续发力。", {"两稳", "三保"}, set()),
+    ("要把提升效能作为目标要求。", set(), {"把提升效能作为目标要求"}),
+    # a measure as the subject of a sentence that calls it a means
+    ("推进东湖要素市场化改革是激发市场活力的重要举措。", {"推进东湖要素市场化改革"}, set()),
+    # a measure as the background of another (在做A的同时，开始做B): both are measures
+    ("各地在注重城市“数字底座”建设的同时，开始积极推动社区设施的改造进度。",
+     {"注重城市数字底座建设", "积极推动社区设施的改造进度"}, set()),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
@@ -138,6 +176,9 @@ def test_measure_labels(expect_labels, text, present, absent):
     # each system of a list after one verb is also named by the system alone
     ("下一步，建立健全统一高效的数据调度体系、权责清晰的考核评价机制、多层次的产品和服务体系。",
      "建立健全权责清晰的考核评价机制", "权责清晰的考核评价机制", True),
+    # a thing named with its kind in apposition (这一治理工具), and a set of measures issued
+    ("要管好用好数字技术这一治理工具。", "管好用好数字技术这一治理工具", "管好用好数字技术", True),
+    ("印发新一轮东湖就业12条政策举措。", "印发新一轮东湖就业12条政策举措", "东湖就业12条政策举措", True),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
