@@ -1261,7 +1261,10 @@ class _CueSentence:
                 objs = [m for m in earlier if fits(cue, "o", m)][-1:]
             return subs, objs
         if cue.shape == "tail":  # A 是 B 之一: A partOf B
-            objs = [m for m in before if fits(cue, "o", m)][-1:]
+            # B的重要组成部分, but not B的X之一 (融资难的主要诱因之一: one of its causes)
+            cue_at = self.chunks[k].start
+            objs = [m for m in before if fits(cue, "o", m)
+                    and _whole_before(self.article.text[self.mentions[m].end:cue_at])][-1:]
             return [m for m in before if m not in objs and fits(cue, "s", m)], objs
         if cue.shape == "listed":  # X …, A、B 等 + a generic word: A exemplifies X
             return self._listed(cue, k)
@@ -1841,6 +1844,22 @@ def _heading_start(before: str) -> bool:
     """What comes before a headline's measure: a short marker (四、), or a clause (“稳、扩、
     创、增”，) — not the first items of a list the measure ends (推进甲化、乙化、)."""
     return len(before) <= MAX_LEAD_OFFSET or before[-1:] in "，,：:"
+
+
+# what may stand between a whole and 之一/组成部分 after a 的 (B的重要组成部分)
+_PART_MODIFIERS = ("重要", "主要", "关键", "核心", "有机", "基本", "不可或缺", "必要")
+
+
+def _whole_before(between: str) -> bool:
+    """Whether the text between a whole and a cue of a part (A 是 B____之一) leaves B the
+    whole: nothing, or 的 and a modifier (的重要, 的有机); not 的 and a noun of its own
+    (的主要诱因: one of the causes of B, not a part of B)."""
+    if "的" not in between:
+        return True
+    rest = between[between.rindex("的") + 1:]
+    for w in _PART_MODIFIERS:
+        rest = rest.replace(w, "")
+    return rest.strip("之的") == ""
 
 
 def _aim(text: str, m: Mention, modals: tuple) -> bool:

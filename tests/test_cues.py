@@ -433,6 +433,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("区域性债务风险和债务风险交织。要守住不发生区域性债务风险的底线。",
      {("守住不发生区域性债务风险的底线", "addresses", "区域性债务风险")},
      ("守住不发生区域性债务风险的底线", "addresses", "债务风险")),
+    # A 是 B 的重要组成部分: a part of B; A 是 B 的主要诱因之一: one of B's causes, no part
+    ("数据安全是数字政府的重要组成部分。", {("数据安全", "partOf", "数字政府")}, None),
+    ("信息不对称成为融资难的主要诱因之一。", set(), ("信息不对称", "partOf", "融资难")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
