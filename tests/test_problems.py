@@ -114,6 +114,11 @@ import pytest
     ("群众办事告别“排长队”，效率大幅提升。", {"排长队"}, set()),
     # idioms of strain as predicates; a bare head of plight is no problem
     ("城区托育名额供不应求，基层财力捉襟见肘。", {"城区托育名额供不应求", "基层财力捉襟见肘"}, set()),
+    # a phenomenon that keeps occurring or persists; a word of wrongness before 的现象 is no act
+    ("近年来，外卖包装过度的现象时有发生。", {"外卖包装过度"}, {"过度的现象"}),
+    ("一些地方重复检查的问题依然存在。", {"重复检查"}, set()),
+    # what is cracked down on; a hardship jieba keeps as one word
+    ("严厉打击盗采砂石。", {"盗采砂石"}, set()),
 ])
 def test_problem_labels(expect_labels, text, present, absent):
     expect_labels(text, "Problem", present, absent)
