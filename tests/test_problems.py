@@ -94,6 +94,31 @@ import pytest
     # coordinated problems are split, the list opener 包括 and a frame of place stay out
     ("一些地方的公共充电桩数量不够、布局不合理的问题比较突出。", {"公共充电桩数量不够", "布局不合理"}, {"地方的公共充电桩数量不够"}),
     ("原因包括服务规则不统一、商户参与度不高等因素。", {"服务规则不统一", "商户参与度不高"}, {"商户参与度不高等", "原因包括服务规则不统一"}),
+    # a shortfall ends before the verb of what it causes
+    ("县域物流体系不健全制约了农村电商发展。", {"县域物流体系不健全"}, {"县域物流体系不健全制约"}),
+    # what one faces before 的 and a word of pressure; not a degree, not a cause
+    ("传统制造业面临用工成本上升的挑战。", {"用工成本上升"}, {"传统制造业面临用工成本上升"}),
+    ("行业面临较大的环保压力。", set(), {"较大", "压力"}),
+    # what exists before 的问题/现象, each item of a list
+    ("一些园区存在重招商、轻服务的问题。", {"重招商", "轻服务"}, set()),
+    # the burden of the old way in a then-and-now contrast, the modal cut from the label
+    ("“以前开证明得跑三趟，现在手机上就能办。”", {"跑三趟"}, set()),
+    ("过去一年，要素保障持续加强，现在更加稳固。", set(), {"素保障持续加强"}),
+    # being unused to a tool
+    ("不少老人不习惯自助终端和线上预约。", {"不习惯自助终端和线上预约"}, set()),
+    # repeated work cut, after the amount of the cut
+    ("系统上线后，减少约三成的重复录入工作。", {"重复录入工作"}, set()),
+    # of two quoted styles contrasted, the old one is the problem
+    ("从“排队办”到“掌上办”，服务更便捷。", {"排队办"}, {"掌上办"}),
+    # what one shakes off
+    ("群众办事告别“排长队”，效率大幅提升。", {"排长队"}, set()),
+    # idioms of strain as predicates; a bare head of plight is no problem
+    ("城区托育名额供不应求，基层财力捉襟见肘。", {"城区托育名额供不应求", "基层财力捉襟见肘"}, set()),
+    # a phenomenon that keeps occurring or persists; a word of wrongness before 的现象 is no act
+    ("近年来，外卖包装过度的现象时有发生。", {"外卖包装过度"}, {"过度的现象"}),
+    ("一些地方重复检查的问题依然存在。", {"重复检查"}, set()),
+    # what is cracked down on; a hardship jieba keeps as one word
+    ("严厉打击盗采砂石。", {"盗采砂石"}, set()),
 ])
 def test_problem_labels(expect_labels, text, present, absent):
     expect_labels(text, "Problem", present, absent)
