@@ -476,10 +476,10 @@ def test_relation_shapes(extractor, text, expected, absent):
     ("数字政务也出现了“数字负担”等问题，比如，一些地方数据孤岛依然存在。一些平台重复建设严重。",
      set(), ("平台重复建设严重", "exemplifies", "数字负担")),
     # 以A为指导/支撑/抓手: the subject, or the next clause's measure, uses A
-    ("《青禾规划》以新发展理念为指导，提出了明确的任务。", {("青禾规划", "uses", "新发展理念")}, None),
+    ("《青禾规划》以绿色发展理念为指导，提出了明确的任务。", {("青禾规划", "uses", "绿色发展理念")}, None),
     ("以数字技术为支撑，加快推进基层治理数字化转型。",
      {("加快推进基层治理数字化转型", "uses", "数字技术")}, None),
-    ("《青禾规划》以新发展理念为目标。", set(), ("青禾规划", "uses", "新发展理念")),
+    ("《青禾规划》以绿色发展理念为目标。", set(), ("青禾规划", "uses", "绿色发展理念")),
     # features listed after a platform exemplify it
     ("通过数据共享，“甲乙云”平台实现报表台账自动生成、字段智能预填等功能。",
      {("字段智能预填", "exemplifies", "甲乙云平台")}, None),
