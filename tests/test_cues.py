@@ -41,6 +41,8 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': single: only a cue of shape 'contains' takes single, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nunless = ["借鉴"]'),
      "cue 'cue.x': unless: only a cue of shape 'contains' takes unless, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nkind = true'),
+     "cue 'cue.x': kind: only a cue of shape 'contains' takes kind, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsubject = ["Bnak"]'),
      "cue 'cue.x': subject: unknown class 'Bnak'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nfallback = "yes"'),
@@ -386,6 +388,12 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("泊位通", "addresses", "停车难")}, None),
     ("老城区停车难问题日益突出。\n\n为此，蓝海区上线“泊位通”智慧停车平台。",
      set(), ("泊位通", "addresses", "停车难")),
+    # a product named as another with words put in is a kind of the nearest one only
+    ("银行推出了个人消费贷款，今年又推出个人线上消费贷款。",
+     {("个人线上消费贷款", "partOf", "个人消费贷款")}, ("个人线上消费贷款", "partOf", "消费贷款")),
+    # a product that provides named services: each is part of it
+    ("东海市推出“海e办”小程序，提供在线问诊、预约挂号、报告查询等一站式服务。",
+     {("在线问诊", "partOf", "海e办小程序"), ("报告查询", "partOf", "海e办小程序")}, None),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
