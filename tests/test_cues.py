@@ -392,8 +392,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("银行推出了个人消费贷款，今年又推出个人线上消费贷款。",
      {("个人线上消费贷款", "partOf", "个人消费贷款")}, ("个人线上消费贷款", "partOf", "消费贷款")),
     # a product that provides named services: each is part of it
-    ("东海市推出“海e办”小程序，提供在线问诊、预约挂号、报告查询等一站式服务。",
-     {("在线问诊", "partOf", "海e办小程序"), ("报告查询", "partOf", "海e办小程序")}, None),
+    ("东海市数据局推出“海e办”小程序，提供在线问诊、预约挂号、报告查询等一站式服务。",
+     {("在线问诊", "partOf", "海e办小程序"), ("东海市数据局", "offers", "海e办小程序")},
+     ("东海市数据局", "offers", "在线问诊")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
