@@ -388,6 +388,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("泊位通", "addresses", "停车难")}, None),
     ("老城区停车难问题日益突出。\n\n为此，蓝海区上线“泊位通”智慧停车平台。",
      set(), ("泊位通", "addresses", "停车难")),
+    # a means before a measure that builds a product: the product uses it too
+    ("我们借助人工智能、大数据等技术，打造线上导办管家，优化群众办事体验。",
+     {("线上导办管家", "uses", "人工智能"), ("打造线上导办管家", "uses", "大数据")}, None),
     # a product named as another with words put in is a kind of the nearest one only
     ("银行推出了个人消费贷款，今年又推出个人线上消费贷款。",
      {("个人线上消费贷款", "partOf", "个人消费贷款")}, ("个人线上消费贷款", "partOf", "消费贷款")),
