@@ -388,6 +388,9 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("泊位通", "addresses", "停车难")}, None),
     ("老城区停车难问题日益突出。\n\n为此，蓝海区上线“泊位通”智慧停车平台。",
      set(), ("泊位通", "addresses", "停车难")),
+    # 该平台 names the last product, also one named by a quoted name
+    ("东海市上线“海e办”平台。该平台有效解决了群众办事难的问题。",
+     {("海e办", "addresses", "办事难")}, None),
     # a place that launches a product in its own clause hosts it; a body of the place does not
     ("临江市推出“临e办”服务，群众办事更方便。", {("临e办服务", "locatedIn", "临江市")}, None),
     # a function built into a product named with 在……上 is part of it
