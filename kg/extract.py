@@ -1579,19 +1579,8 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     for i, m in enumerate(mentions):
         if _allowed(inner_classes, m) and len(m.label) >= 2:
             inner.setdefault(m.label, i)
-    # labels named on their own somewhere, not only inside a longer mention (a kind is
-    # another product of the article, not the head word of the same name)
-    alone = {m.label for m in mentions if not any(
-        o.sentence == m.sentence and o.start <= m.start and m.end <= o.end and
-        o.end - o.start > m.end - m.start for o in mentions)} if cue.kind else set()
     for i, m in enumerate(mentions):
         if not _allowed(outer_classes, m):
-            continue
-        if cue.kind:  # 个人互联网消费贷款 → 个人消费贷款 (the nearest: not 消费贷款 too)
-            held = [label for label in inner if label in alone and _kind_of(m.label, label)]
-            held = [label for label in held
-                    if not any(o != label and _kind_of(o, label) for o in held)]
-            out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
             continue
         held = [label for label in inner if label != m.label and label in m.label]
         if outer_is_subject:
@@ -1609,16 +1598,6 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             held = [label for label in held if not any(o != label and label in o for o in held)]
             out += [(inner[label], cue.predicate, i, cue.id, m.sentence) for label in held]
     return out
-
-
-def _kind_of(outer: str, inner: str) -> bool:
-    """``outer`` is ``inner`` with words put in: a start of ``inner`` opens it and the rest
-    of ``inner`` (two characters or more, its head) ends it (个人 + 互联网 + 消费贷款 is a
-    kind of 个人消费贷款; 绿色 + 金融债 of 金融债)."""
-    if len(outer) <= len(inner) or len(inner) < 2:
-        return False
-    return any(outer.startswith(inner[:k]) and outer.endswith(inner[k:])
-               for k in range(len(inner) - 1))
 
 
 def _acted_on(outer: str, inner: str, actions: tuple[str, ...]) -> bool:

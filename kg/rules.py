@@ -33,8 +33,7 @@ SCHEMA: dict[str, dict] = {
     "cue": {"id": str, "description": str, "predicate": str, "words": STRINGS, "shape": str,
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
             "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "earlier": str,
-            "earlier_subject": STRINGS, "unless": STRINGS, "single": bool, "kind": bool,
-            "examples": list,
+            "earlier_subject": STRINGS, "unless": STRINGS, "single": bool, "examples": list,
             "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
@@ -545,9 +544,6 @@ class CueRule:
     unless: frozenset = frozenset()
     # shape contains: an outer label holding two inner ones or more names none of them
     single: bool = False
-    # shape contains: the outer label is the inner one with words put in (个人 + 互联网 +
-    # 消费贷款 is a kind of 个人消费贷款), not merely holding it; the nearest such inner one
-    kind: bool = False
 
 
 @dataclass(frozen=True)
@@ -1178,7 +1174,7 @@ class _Loader:
             earlier_subj = self.expand_classes(raw["earlier_subject"], where, "earlier_subject",
                                                allow_star=False)
         unless: frozenset = frozenset()
-        for key in ("unless", "single", "kind"):
+        for key in ("unless", "single"):
             if key in raw and shape != "contains":
                 self.err(where, f"{key}: only a cue of shape 'contains' takes {key}, not {shape!r}")
         if "unless" in raw:
@@ -1189,8 +1185,7 @@ class _Loader:
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
                        file, openers, leads, frozenset(heads), str(earlier), earlier_subj,
-                       frozenset(unless), bool(raw.get("single", False)),
-                       bool(raw.get("kind", False)))
+                       frozenset(unless), bool(raw.get("single", False)))
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
