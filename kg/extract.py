@@ -1236,6 +1236,13 @@ class _CueSentence:
             if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
+                # and the product a measure there builds (借助A，打造某某管家: the product
+                # relies on A as well as the measure)
+                ms = self.mentions
+                subs += [j for j in self.local if j not in subs and fits(cue, "s", j)
+                         and self.vocab.core(ms[j].cls) == "Product" and any(
+                             ms[s].start <= ms[j].start and ms[j].end <= ms[s].end
+                             and self.vocab.core(ms[s].cls) == "Remedy" for s in subs)]
             if not subs and cue.fallback and not (cue.shape == "forward" and self._means_before(k)):
                 # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
                 # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do

@@ -436,6 +436,25 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # A 是 B 的重要组成部分: a part of B; A 是 B 的主要诱因之一: one of B's causes, no part
     ("数据安全是数字政府的重要组成部分。", {("数据安全", "partOf", "数字政府")}, None),
     ("信息不对称成为融资难的主要诱因之一。", set(), ("信息不对称", "partOf", "融资难")),
+    # 该平台 names the last product, also one named by a quoted name
+    ("东海市上线“海e办”平台。该平台有效解决了群众办事难的问题。",
+     {("海e办", "addresses", "办事难")}, None),
+    # a place that launches a product in its own clause hosts it; a body of the place does not
+    ("临江市推出“临e办”服务，群众办事更方便。", {("临e办服务", "locatedIn", "临江市")}, None),
+    # a function built into a product named with 在……上 is part of it
+    ("临江市在“临e通”自助终端上嵌入AI手语翻译功能。",
+     {("AI手语翻译功能", "partOf", "临e通")}, None),
+    # what a product achieves is not what the means before it achieves
+    ("依托临江人口专题库，“临江云”把数据推送到社区，助力基层治理。",
+     {("临江云", "enables", "基层治理")}, ("临江人口专题库", "enables", "基层治理")),
+    # a means before a measure that builds a product: the product uses it (the measure
+    # hands what it uses to the product it builds: build_verbs)
+    ("区里运用人工智能、云计算等技术，打造线上办税管家，方便企业。",
+     {("线上办税管家", "uses", "人工智能"), ("线上办税管家", "uses", "云计算")}, None),
+    # a product that provides named services: each is part of it
+    ("东海市数据局推出“海e办”小程序，提供在线问诊、预约挂号、报告查询等一站式服务。",
+     {("在线问诊", "partOf", "海e办小程序"), ("东海市数据局", "offers", "海e办小程序")},
+     ("东海市数据局", "offers", "在线问诊")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
