@@ -1810,8 +1810,9 @@ def _heading(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     治理体系; “稳、扩、创、增”，保持工业经济行稳致远): the measures of its cue's subject
     classes that open the paragraphs under it as their own clause (一是坚持公平竞争。……;
     筑牢数字化基础。……) detail it, up to the next headline: the first of each paragraph
-    (those after it in its sentence detail that one), unless it only restates the headline. A headline is a paragraph of
-    one sentence, at most MAX_HEADING characters, without an end mark."""
+    (those after it in its sentence detail that one), unless it only restates the
+    headline. A headline is a paragraph of one sentence, at most MAX_HEADING characters,
+    without an end mark."""
     mentions, text, out = st.mentions, article.text, []
     first_sentence, para_of = _paragraphs(article)
     sentences_of: dict[int, int] = {}
