@@ -293,7 +293,7 @@ def test_no_cache_extracts_everything_and_writes_no_cache(tmp_path, monkeypatch,
         summary = pipeline.build([corpus], out_dir=tmp_path / "out", pages=False, use_cache=False)
         assert summary.extracted == 1
     assert count_extractions == ["brief", "brief"]
-    assert not list(cache.rglob("*.json"))
+    assert not list((cache / "extractions").rglob("*.json"))
 
 
 # ------------------------------------------------------- the cache never breaks a build
@@ -364,7 +364,8 @@ def test_a_corrupt_cache_entry_is_ignored(tmp_path, monkeypatch, count_extractio
     (corpus / "brief.txt").write_text(BRIEF, "utf-8")
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     pipeline.build([corpus], out_dir=tmp_path / "clean", pages=False)
-    entries = list((tmp_path / "cache").rglob("*.json"))
+    # the extraction entries (the segmenter's model may be cached beside them)
+    entries = list((tmp_path / "cache" / "extractions").rglob("*.json"))
     assert len(entries) == 1
     corrupt(entries[0])
     count_extractions.clear()
@@ -489,7 +490,7 @@ def test_a_planted_pickle_in_the_cache_runs_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     pipeline.build([corpus], out_dir=tmp_path / "out", pages=False)
     marker = tmp_path / "planted-code-ran"
-    for entry in (tmp_path / "cache").rglob("*.json"):
+    for entry in (tmp_path / "cache").rglob("*.json"):  # extractions, the segmenter's model
         entry.write_bytes(pickle.dumps(_Exploit(str(marker))))
     for name in ("a.pickle", "b.marshal"):  # files of another format beside them
         (tmp_path / "cache" / "extractions" / name).write_bytes(pickle.dumps(_Exploit(str(marker))))
