@@ -1325,9 +1325,10 @@ class _CueSentence:
 
     def _case(self, cue, k: int) -> tuple[list[int], list[int]] | None:
         """以 A 为例: the entities between the nearest opener (以) of the cue's clause and
-        the cue are examples of the first fitting entity (outermost) of the sentence before:
-        of its paragraph, or the last of the paragraph before when the cue's sentence opens
-        its own (数字政府建设成效显著。以某市为例，……)."""
+        the cue are examples of the first fitting entity of the sentence's earlier clauses
+        (数字政府建设成效显著，以某市为例，……), else the first fitting entity (outermost) of
+        the sentence before: of its paragraph, or the last of the paragraph before when the
+        cue's sentence opens its own (数字政府建设成效显著。以某市为例，……)."""
         chunks, c = self.chunks, self.clause[k]
         op = max((j for j in range(k) if self.clause[j] == c and chunks[j].mention is None
                   and chunks[j].text in cue.openers), default=None)
@@ -1336,6 +1337,11 @@ class _CueSentence:
         subs = [m for i, m in self.ents if op < i < k and self.fits(cue, "s", m)]
         if not subs:
             return None
+        # the whole: named in an earlier clause of the sentence (成效显著，以某市为例，……)
+        earlier = [m for i, m in self.ents if self.clause[i] < c and self.fits(cue, "o", m)
+                   and m not in subs]
+        if earlier:
+            return subs, earlier[:1]
         idx = self.sent.index - 1  # of its paragraph, or the last of the one before
         if idx < 0:
             return None
