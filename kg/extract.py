@@ -1307,6 +1307,8 @@ class _CueSentence:
                 # clause that names one
                 objs = [m for i, m in ents if clause[i] == n and fits(cue, "o", m)]
             return subs, objs
+        if cue.shape == "case":  # 以 A 为例: A exemplifies what the sentence before names
+            return self._case(cue, k)
         # examples: X，如 A、B
         objs = [m for m in before if fits(cue, "o", m)][-1:] or \
             [m for m in earlier if fits(cue, "o", m)][-1:]
@@ -1320,6 +1322,37 @@ class _CueSentence:
                     and self.vocab.core(self.mentions[m].cls) == core]
             self.opened.extend((cue.id, cue.predicate, o) for o in objs)
         return subs, objs
+
+    def _case(self, cue, k: int) -> tuple[list[int], list[int]] | None:
+        """以 A 为例: the entities between the nearest opener (以) of the cue's clause and
+        the cue are examples of the first fitting entity of the sentence's earlier clauses
+        (数字政府建设成效显著，以某市为例，……), else the first fitting entity (outermost) of
+        the sentence before: of its paragraph, or the last of the paragraph before when the
+        cue's sentence opens its own (数字政府建设成效显著。以某市为例，……)."""
+        chunks, c = self.chunks, self.clause[k]
+        op = max((j for j in range(k) if self.clause[j] == c and chunks[j].mention is None
+                  and chunks[j].text in cue.openers), default=None)
+        if op is None:
+            return None
+        subs = [m for i, m in self.ents if op < i < k and self.fits(cue, "s", m)]
+        if not subs:
+            return None
+        # the whole: named in an earlier clause of the sentence (成效显著，以某市为例，……)
+        earlier = [m for i, m in self.ents if self.clause[i] < c and self.fits(cue, "o", m)
+                   and m not in subs]
+        if earlier:
+            return subs, earlier[:1]
+        idx = self.sent.index - 1  # of its paragraph, or the last of the one before
+        if idx < 0:
+            return None
+        ms = self.mentions
+        before = [i for i, m in enumerate(ms) if m.sentence == idx]
+        outer = [i for i in before if not any(
+            j != i and ms[j].start <= ms[i].start and ms[i].end <= ms[j].end
+            and (ms[j].start, ms[j].end) != (ms[i].start, ms[i].end) for j in before)]
+        objs = sorted((i for i in outer if self.fits(cue, "o", i) and i not in subs),
+                      key=lambda i: (ms[i].start, ms[i].end))
+        return subs, objs[:1]
 
     def continued_examples(self) -> list[tuple[int, str, int, str]]:
         """比如，A……；B……等。: the examples of a cue that is a clause of its own go on in

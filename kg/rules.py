@@ -88,6 +88,8 @@ CUE_SHAPES = {
                     # clause, else in the nearest earlier clause, else after 这 in the
                     # last clause of the previous sentence
     "examples",  # whole，cue example、example (X，如 A、B: A exemplifies X)
+    "case",      # opener example cue (以 A 为例): A exemplifies the whole the previous
+                 # sentence names first
     "actor",     # no word: an institution undertakes the measures of its clause, sentence,
                  # paragraph or section
     "nested",    # no word: a name holds another at its start (a place, a parent body)
@@ -1158,6 +1160,15 @@ class _Loader:
             for w in openers:
                 if w.count("…") > 1 or w.startswith("…") or w.endswith("…"):
                     self.err(where, f"openers: {w!r} is a word or a frame of two words (在…领域)")
+        elif shape == "case":
+            # the word that opens the frame the cue closes (以 A 为例)
+            openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
+            if not openers:
+                self.err(where, "openers: a cue of shape 'case' needs the word that opens its "
+                                "frame (以)")
+            for w in openers:
+                if "…" in w:
+                    self.err(where, f"openers: {w!r}: a cue of shape 'case' takes single words")
         elif shape == "listed" and "openers" in raw:
             # the words one of which must stand right before the list (聚焦A、B等领域)
             openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
@@ -1167,7 +1178,7 @@ class _Loader:
                 if "…" in w:
                     self.err(where, f"openers: {w!r}: a cue of shape 'listed' takes single words")
         elif "openers" in raw:
-            self.err(where, f"openers: only a cue of shape 'aim' or 'listed' takes openers, "
+            self.err(where, f"openers: only a cue of shape 'aim', 'case' or 'listed' takes openers, "
                             f"not {shape!r}")
         leads: tuple = ()
         if "leads" in raw:

@@ -55,7 +55,9 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'shape = "aim"\nwords = ["要"]\nopeners = ["在…领域…"]'),
      "cue 'cue.x': openers: '在…领域…' is a word or a frame of two words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nopeners = ["做好"]'),
-     "cue 'cue.x': openers: only a cue of shape 'aim' or 'listed' takes openers, not 'forward'"),
+     "cue 'cue.x': openers: only a cue of shape 'aim', 'case' or 'listed' takes openers, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'shape = "case"\nwords = ["为例"]'),
+     "cue 'cue.x': openers: a cue of shape 'case' needs the word that opens its frame (以)"),
     (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]\nheads = ["领域"]\n'
                  'openers = ["聚焦…领域"]'),
      "cue 'cue.x': openers: '聚焦…领域': a cue of shape 'listed' takes single words"),
@@ -505,6 +507,22 @@ def test_relation_shapes(extractor, text, expected, absent):
     # 比如 as a clause of its own: the examples of the problem's kind in the rest of it
     ("也出现了“数字负担”等问题，比如，出现“指尖上的形式主义”。",
      {("指尖上的形式主义", "exemplifies", "数字负担")}, None),
+    # 以A为例: the case exemplifies what the sentence before names first (also across a
+    # paragraph break); a case with no name (以此为例) or no sentence before gives nothing
+    ("要推进公共数据开放。以“甲乙通”平台为例，市交通委开放了公交数据。",
+     {("甲乙通平台", "exemplifies", "推进公共数据开放")}, None),
+    ("数字政府建设成效显著。\n以“青禾办”为例，群众办事更方便了。",
+     {("青禾办", "exemplifies", "数字政府")}, None),
+    ("随着“青禾云”投入使用，部门实现一次登录。以户籍档案信息采集为例，各区推行一次采集。",
+     {("户籍档案信息采集", "exemplifies", "青禾云")}, None),
+    ("数字政府建设成效显著，以“青禾办”为例，群众办事更方便了。",
+     {("青禾办", "exemplifies", "数字政府")}, None),
+    ("要推进公共数据开放。去年，以“甲乙通”平台为例，市交通委开放了公交数据。",
+     {("甲乙通平台", "exemplifies", "推进公共数据开放")}, None),
+    ("以“甲乙通”平台为例，市交通委开放了公交数据。", set(),
+     ("甲乙通平台", "exemplifies", "公交数据")),
+    ("要推进公共数据开放。以“甲乙通”平台为抓手，打通数据壁垒。", set(),
+     ("甲乙通平台", "exemplifies", "推进公共数据开放")),
     # a measure uses the technology it puts to use, not the one it builds or qualifies
     ("人工智能发展很快。要加快人工智能等新技术的融合应用。",
      {("加快人工智能等新技术的融合应用", "uses", "人工智能")}, None),
