@@ -375,7 +375,8 @@ class Extractor:
                   "applies": _contains,
                   "speaker": _speaker,
                   "gazetteer": _gazetteer, "lead": _lead, "by_parts": _by_parts,
-                  "heading": _heading, "byline": _byline, "reasons": _reasons}
+                  "heading": _heading, "byline": _byline, "reasons": _reasons,
+                  "then_now": _then_now}
         out: list[tuple[int, str, int, str, int]] = []  # subject, predicate, object, rule, sentence
         for cue in self.rs.cues:
             if cue.shape in shapes:
@@ -1084,7 +1085,7 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
 
 # cue shapes whose words the shape reads itself (the modals of an aim, the use words inside a
 # label), not cue words found in a clause
-OWN_WORD_SHAPES = frozenset({"aim", "applies", "reasons"})
+OWN_WORD_SHAPES = frozenset({"aim", "applies", "reasons", "then_now"})
 # what follows a cue word that is used as a noun, not as a verb (拓展应用、……; 加快应用。)
 _NOUN_AFTER = frozenset(CLAUSE_MARKS) | frozenset("、")
 
@@ -2158,3 +2159,83 @@ def _via_part(cue, article: Article, st: ArticleState, pending: list[Relation], 
             st.relations += [Relation(r.subject, cue.predicate, w, cue.id, article.id, r.sentence)
                              for w in whole.get(id(r.object), ())
                              if w is not r.subject and vocab.fits(cue.predicate, r.subject.cls, w.cls)]
+
+
+# a then-word that dates a stretch (过去一年, 过去五年) or qualifies a noun (原来的经验) opens no
+# contrast
+_THEN_NOT_BEFORE = re.compile(r"[的0-9０-９一二三四五六七八九十两几]")
+THEN_NOW_SENTENCES = 3  # sentences after the then-sentence (of its paragraph) where the now may open
+THEN_NOW_PRODUCT_SENTENCES = 3  # further sentences (also of the next paragraph) for a product
+
+
+def _then_now(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
+    """A then-and-now contrast: a clause opened by a word of the past (the cue's words:
+    以前, 过去) states a burden, a later clause opened by a word of the present (the cue's
+    ``openers``: 现在, 如今; in the same sentence or in one of the next sentences of the
+    paragraph) tells what changed. The problems from the then-word to the end of its sentence
+    are addressed by the entities of the subject classes from the now-word to the end of its
+    sentence; if there are none, by the products of the next sentences (也 of the next
+    paragraph: 以前得跑四个部门，现在几天就办结了！…… 在“某某办”上提交……)."""
+    mentions, text, vocab, out = st.mentions, article.text, ex.rs.vocab, []
+    sents = article.sentences
+    by_sent: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_sent.setdefault(m.sentence, []).append(i)
+
+    def fits(role: str, i: int, product: bool = False) -> bool:
+        cls = mentions[i].cls
+        if product and vocab.core(cls) != "Product":
+            return False
+        allowed = cue.subject if role == "s" else cue.object
+        bound = (vocab.domains if role == "s" else vocab.ranges) or {}
+        return (allowed is None or cls in allowed) and \
+            (bound.get(cue.predicate) is None or cls in bound[cue.predicate])
+
+    def opened(sent: Sentence, words, lo: int = 0, then: bool = False) -> int | None:
+        """The offset of the first clause of ``sent`` (at or after ``lo``) that opens with one
+        of ``words`` (after quotes); a then-word not before a dating or qualifying character."""
+        body, start = sent.text, 0
+        for piece in re.split(r"([，；：。！？,;:!?])", body):
+            at = start + len(piece) - len(piece.lstrip("“”\"\" 　"))
+            start += len(piece)
+            if at < lo or piece in "，；：。！？,;:!?":
+                continue
+            for w in sorted(words, key=lambda w: (-len(w), w)):
+                if body.startswith(w, at) and not (
+                        then and _THEN_NOT_BEFORE.match(body, at + len(w))):
+                    return at
+        return None
+
+    def within(idx: int, role: str, lo: int, product: bool = False) -> list[int]:
+        ms = [i for i in by_sent.get(idx, []) if fits(role, i, product)
+              and mentions[i].start >= lo]
+        return sorted(ms, key=lambda i: (mentions[i].start, mentions[i].end))
+
+    for sent in sents:
+        at = opened(sent, cue.words, then=True)
+        if at is None:
+            continue
+        problems = within(sent.index, "o", sent.start + at)
+        if not problems:
+            continue
+        subs: list[int] = []
+        now = opened(sent, cue.openers, at)
+        later = sent.index
+        if now is None:
+            for nxt in sents[sent.index + 1: sent.index + 1 + THEN_NOW_SENTENCES]:
+                if nxt.paragraph != sent.paragraph:
+                    break
+                if (now := opened(nxt, cue.openers)) is not None:
+                    later = nxt.index
+                    break
+        if now is None:
+            continue
+        subs = within(later, "s", sents[later].start + now)
+        if not subs:
+            for nxt in sents[later + 1: later + 1 + THEN_NOW_PRODUCT_SENTENCES]:
+                if nxt.paragraph > sents[later].paragraph + 1:
+                    break
+                if subs := within(nxt.index, "s", nxt.start, product=True):
+                    break
+        out += [(s, cue.predicate, o, cue.id, sent.index) for s in subs for o in problems]
+    return out

@@ -113,6 +113,8 @@ CUE_SHAPES = {
     "reasons",   # a sentence announcing several reasons (A有多方面原因; A的原因有：; 问题出在哪？)
                  # or summing them up (多种因素导致A): the problems after it in its
                  # paragraph, or of the sentence before, cause A
+    "then_now",  # a clause opened by a word of the past (以前得跑三趟) names problems that what a
+                 # later clause opened by a word of `openers` (现在, 如今) names addresses
     "byline",    # cue in a sentence (an author's note): the authors of the article's
                  # header are affiliated with its institutions and their parents
     "place_subject",  # no word: a sentence whose subject is a place:
@@ -1177,9 +1179,18 @@ class _Loader:
             for w in openers:
                 if "…" in w:
                     self.err(where, f"openers: {w!r}: a cue of shape 'listed' takes single words")
+        elif shape == "then_now":
+            # the words of the present that open the clause of what changed (现在, 如今)
+            openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
+            if not openers:
+                self.err(where, "openers: a cue of shape 'then_now' needs the words of the "
+                                "present that open what changed (现在, 如今)")
+            for w in openers:
+                if "…" in w:
+                    self.err(where, f"openers: {w!r}: a cue of shape 'then_now' takes single words")
         elif "openers" in raw:
-            self.err(where, f"openers: only a cue of shape 'aim', 'case' or 'listed' takes openers, "
-                            f"not {shape!r}")
+            self.err(where, f"openers: only a cue of shape 'aim', 'case', 'listed' or 'then_now' "
+                            f"takes openers, not {shape!r}")
         leads: tuple = ()
         if "leads" in raw:
             if shape != "lead":

@@ -55,7 +55,7 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'shape = "aim"\nwords = ["要"]\nopeners = ["在…领域…"]'),
      "cue 'cue.x': openers: '在…领域…' is a word or a frame of two words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nopeners = ["做好"]'),
-     "cue 'cue.x': openers: only a cue of shape 'aim', 'case' or 'listed' takes openers, not 'forward'"),
+     "cue 'cue.x': openers: only a cue of shape 'aim', 'case', 'listed' or 'then_now' takes openers, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'shape = "case"\nwords = ["为例"]'),
      "cue 'cue.x': openers: a cue of shape 'case' needs the word that opens its frame (以)"),
     (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]\nheads = ["领域"]\n'
@@ -81,6 +81,10 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': earlier_subject: unknown class 'Remdy'"),
     (CUE.replace('words = ["缓解"]', 'shape = "applies"'),
      "cue 'cue.x': words: a cue needs at least one word"),
+    (CUE.replace('words = ["缓解"]', 'shape = "then_now"\nwords = ["以前"]'),
+     "cue 'cue.x': openers: a cue of shape 'then_now' needs the words of the present"),
+    (CUE.replace('words = ["缓解"]', 'shape = "then_now"\nwords = ["以前"]\nopeners = ["如今…以后"]'),
+     "cue 'cue.x': openers: '如今…以后': a cue of shape 'then_now' takes single words"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
     (CUE + '\n[lists]\ndemonstratives = ["该行:Bnak"]\n',
@@ -252,6 +256,31 @@ def test_an_example_made_only_by_another_rule_fails_its_rule(extractor):
      ("抵押物缺乏", "causes", "小店贷款难"), ("店主过度负债", "causes", "小店贷款难")),
 ])
 def test_causes_shapes(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected is None or expected in rels, rels
+    assert absent is None or absent not in rels
+
+
+# ---- addresses: a then-and-now contrast (以前得跑三趟，如今……)
+@pytest.mark.parametrize("text, expected, absent", [
+    # the present clause in the same sentence names the product
+    ("以前开一张证明得跑三个窗口，如今通过“椿城办”App足不出户就能办。",
+     ("椿城办", "addresses", "跑三个窗口"), None),
+    # the present opens a later sentence of the paragraph
+    ("过去，不少小店面临融资慢的困境。如今，某行推出“快审贷”，最快三分钟放款。",
+     ("快审贷", "addresses", "融资慢"), None),
+    # the present names nothing: the product of a next sentence (of the next paragraph too)
+    ("“以前办这事儿，得跑四个部门、交九份材料，现在两天就办结了！”他说。\n\n"
+     "听说在“禾城办”上办理能快不少，他提交了联办申请。",
+     ("禾城办", "addresses", "跑四个部门、交九份材料"), None),
+    # a past that dates a stretch opens no contrast
+    ("过去一年，数据壁垒问题突出。如今，某区推行一网通办改革。",
+     None, ("一网通办", "addresses", "数据壁垒")),
+    # no present after the past: nothing addresses the burden
+    ("过去，不少小店面临融资慢的困境。某行推出“快审贷”。",
+     None, ("快审贷", "addresses", "融资慢")),
+])
+def test_then_now_contrast(extractor, text, expected, absent):
     rels = relations(extractor, text)
     assert expected is None or expected in rels, rels
     assert absent is None or absent not in rels
