@@ -187,6 +187,10 @@ def test_measure_labels(expect_labels, text, present, absent):
     # … but what a causative sets up (推动成立某某公司和某某机构) is no actor
     ("要推动成立新兴产业投资公司和地方担保机构。", "推动成立新兴产业投资公司和地方担保机构",
      "和地方担保机构", False),
+    # a system set up with a second head sharing its words (X机制和平台): also named by the
+    # system, through three rounds (引导某某行业建立X机制和平台 -> 建立X机制 -> X机制)
+    ("要引导租赁行业建立押金资金存管机制和平台。", "引导租赁行业建立押金资金存管机制和平台",
+     "押金资金存管机制", True),
     # a measure heeded to its effect, and a measure named by who issued it
     ("抓好年初出台的稳岗政策落地见效。", "抓好年初出台的稳岗政策落地见效", "稳岗政策", True),
     # strengthening something, kept up: also named by what is strengthened
