@@ -642,9 +642,10 @@ class Cleanup:
                 alts.append(label)
                 label = shorter
         # what an alt pattern cut out: another name of it; and what another cuts out of
-        # that (严格落实X制度 -> 落实X制度 -> X制度), two rounds
+        # that (严格落实X制度 -> 落实X制度 -> X制度), three rounds (引导某某行业建立X机制和平台 ->
+        # 建立X机制和平台 -> 建立X机制 -> X机制)
         todo = [label]
-        for _round in range(2):
+        for _round in range(3):
             found = []
             for form in todo:
                 for pattern in self.alt_patterns:

@@ -179,6 +179,24 @@ def test_measure_labels(expect_labels, text, present, absent):
     # a thing named with its kind in apposition (这一治理工具), and a set of measures issued
     ("要管好用好数字技术这一治理工具。", "管好用好数字技术这一治理工具", "管好用好数字技术", True),
     ("印发新一轮东湖就业12条政策举措。", "印发新一轮东湖就业12条政策举措", "东湖就业12条政策举措", True),
+    # a causative with its actor (推动/引导 某某平台 做某事): also named by what is to be done
+    ("要推动外卖平台公开展示骑手的计价规则。", "推动外卖平台公开展示骑手的计价规则",
+     "公开展示骑手的计价规则", True),
+    ("要引导网约车平台设置合理的抽成比例上限。", "引导网约车平台设置合理的抽成比例上限",
+     "设置合理的抽成比例上限", True),
+    # … but what a causative sets up (推动成立某某公司和某某机构) is no actor
+    ("要推动成立新兴产业投资公司和地方担保机构。", "推动成立新兴产业投资公司和地方担保机构",
+     "和地方担保机构", False),
+    # a system set up with a second head sharing its words (X机制和平台): also named by the
+    # system, through three rounds (引导某某行业建立X机制和平台 -> 建立X机制 -> X机制)
+    ("要引导租赁行业建立押金资金存管机制和平台。", "引导租赁行业建立押金资金存管机制和平台",
+     "押金资金存管机制", True),
+    # a measure heeded to its effect, and a measure named by who issued it
+    ("抓好年初出台的稳岗政策落地见效。", "抓好年初出台的稳岗政策落地见效", "稳岗政策", True),
+    # strengthening something, kept up: also named by what is strengthened
+    ("要持续加强分层分类定价。", "持续加强分层分类定价", "分层分类定价", True),
+    # a toolbox of policies perfected is also named by the toolbox
+    ("要不断完善稳外贸的政策工具箱。", "不断完善稳外贸的政策工具箱", "稳外贸的政策工具箱", True),
 ])
 def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
     alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label

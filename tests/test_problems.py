@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.ruletest import article_of
+
 
 @pytest.mark.parametrize("text, present, absent", [
     # hard or dear to do, in a word jieba keeps whole (停车难) or cuts (充电/难)
@@ -122,3 +124,15 @@ import pytest
 ])
 def test_problem_labels(expect_labels, text, present, absent):
     expect_labels(text, "Problem", present, absent)
+
+
+@pytest.mark.parametrize("text, label, alt, has", [
+    # a rate that rises or falls, named with whose it is: also named by the rate and its change
+    ("近期，部分城市的住宅租赁空置率明显上升。", "城市的住宅租赁空置率明显上升", "空置率明显上升", True),
+    # … a rate with no change is no such name
+    ("近期，部分城市的住宅租赁空置率明显上升。", "城市的住宅租赁空置率明显上升", "住宅租赁空置率", False),
+])
+def test_problem_alternative_labels(extractor, text, label, alt, has):
+    alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
+            for a in m.alts}
+    assert (alt in alts) is has, alts
