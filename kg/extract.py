@@ -2176,7 +2176,7 @@ def _then_now(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     are addressed by the entities of the subject classes from the now-word to the end of its
     sentence; if there are none, by the products of the next sentences (也 of the next
     paragraph: 以前得跑四个部门，现在几天就办结了！…… 在“某某办”上提交……)."""
-    mentions, text, vocab, out = st.mentions, article.text, ex.rs.vocab, []
+    mentions, vocab, out = st.mentions, ex.rs.vocab, []
     sents = article.sentences
     by_sent: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):

@@ -124,6 +124,13 @@ CUE_SHAPES = {
 }
 WORDLESS_SHAPES = {"actor", "nested", "contains", "acts_on", "contained", "speaker", "gazetteer",
                    "lead", "by_parts", "heading", "place_subject", "via_part"}
+# the shapes whose `openers` are single words, and what those words are (`aim` takes frames
+# of two words too; `listed` takes openers only if it has any)
+SINGLE_OPENERS = {
+    "case": "the word that opens its frame (以)",
+    "listed": "the words one of which stands right before the list (聚焦)",
+    "then_now": "the words of the present that open what changed (现在, 如今)",
+}
 # shape lead: the kinds of lead a cue takes (all by default)
 LEAD_KINDS = {
     "clause",    # a measure as its own clause opens the paragraph (强化信贷支持。……)
@@ -1163,32 +1170,13 @@ class _Loader:
             for w in openers:
                 if w.count("…") > 1 or w.startswith("…") or w.endswith("…"):
                     self.err(where, f"openers: {w!r} is a word or a frame of two words (在…领域)")
-        elif shape == "case":
-            # the word that opens the frame the cue closes (以 A 为例)
+        elif shape in SINGLE_OPENERS and (shape != "listed" or "openers" in raw):
             openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
             if not openers:
-                self.err(where, "openers: a cue of shape 'case' needs the word that opens its "
-                                "frame (以)")
+                self.err(where, f"openers: a cue of shape {shape!r} needs {SINGLE_OPENERS[shape]}")
             for w in openers:
                 if "…" in w:
-                    self.err(where, f"openers: {w!r}: a cue of shape 'case' takes single words")
-        elif shape == "listed" and "openers" in raw:
-            # the words one of which must stand right before the list (聚焦A、B等领域)
-            openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
-            if not openers:
-                self.err(where, "openers: name at least one word that opens the list (聚焦)")
-            for w in openers:
-                if "…" in w:
-                    self.err(where, f"openers: {w!r}: a cue of shape 'listed' takes single words")
-        elif shape == "then_now":
-            # the words of the present that open the clause of what changed (现在, 如今)
-            openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
-            if not openers:
-                self.err(where, "openers: a cue of shape 'then_now' needs the words of the "
-                                "present that open what changed (现在, 如今)")
-            for w in openers:
-                if "…" in w:
-                    self.err(where, f"openers: {w!r}: a cue of shape 'then_now' takes single words")
+                    self.err(where, f"openers: {w!r}: a cue of shape {shape!r} takes single words")
         elif "openers" in raw:
             self.err(where, f"openers: only a cue of shape 'aim', 'case', 'listed' or 'then_now' "
                             f"takes openers, not {shape!r}")

@@ -58,6 +58,8 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': openers: only a cue of shape 'aim', 'case', 'listed' or 'then_now' takes openers, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'shape = "case"\nwords = ["为例"]'),
      "cue 'cue.x': openers: a cue of shape 'case' needs the word that opens its frame (以)"),
+    (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]\nheads = ["领域"]\nopeners = []'),
+     "cue 'cue.x': openers: a cue of shape 'listed' needs the words one of which stands right"),
     (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]\nheads = ["领域"]\n'
                  'openers = ["聚焦…领域"]'),
      "cue 'cue.x': openers: '聚焦…领域': a cue of shape 'listed' takes single words"),
