@@ -39,6 +39,18 @@ def labels(extractor):
 
 
 @pytest.fixture(scope="session")
+def alt_labels(extractor):
+    """alt_labels(text, label) -> the alternative labels of the text's mentions labelled
+    ``label``."""
+    from kg.ruletest import article_of
+
+    def alts_of(text: str, label: str) -> set[str]:
+        return {a for m in extractor.extract(article_of(text)).mentions if m.label == label
+                for a in m.alts}
+    return alts_of
+
+
+@pytest.fixture(scope="session")
 def triples(extractor):
     """triples(text) -> the (subject label, predicate, object label) of the relations the
     text yields."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ruletest import article_of
-
 
 @pytest.mark.parametrize("text, present, absent", [
     # two actions joined by 、 are two measures
@@ -198,7 +196,6 @@ def test_measure_labels(expect_labels, text, present, absent):
     # a toolbox of policies perfected is also named by the toolbox
     ("要不断完善稳外贸的政策工具箱。", "不断完善稳外贸的政策工具箱", "稳外贸的政策工具箱", True),
 ])
-def test_quoted_names_as_alternative_labels(extractor, text, label, alt, has):
-    alts = {a for m in extractor.extract(article_of(text)).mentions if m.label == label
-            for a in m.alts}
+def test_quoted_names_as_alternative_labels(alt_labels, text, label, alt, has):
+    alts = alt_labels(text, label)
     assert (alt in alts) is has, alts
