@@ -252,6 +252,8 @@ class Extractor:
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
         self._means = frozenset(rules.lists.get("means", ()))
+        self._part_modifiers = tuple(sorted(rules.lists.get("part_modifiers", ()),
+                                            key=lambda w: (-len(w), w)))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
         self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
@@ -1272,7 +1274,8 @@ class _CueSentence:
             # B的重要组成部分, but not B的X之一 (融资难的主要诱因之一: one of its causes)
             cue_at = self.chunks[k].start
             objs = [m for m in before if fits(cue, "o", m)
-                    and _whole_before(self.article.text[self.mentions[m].end:cue_at])][-1:]
+                    and _whole_before(self.article.text[self.mentions[m].end:cue_at],
+                                      self.ex._part_modifiers)][-1:]
             return [m for m in before if m not in objs and fits(cue, "s", m)], objs
         if cue.shape == "listed":  # X …, A、B 等 + a generic word: A exemplifies X
             return self._listed(cue, k)
@@ -1888,18 +1891,14 @@ def _heading_start(before: str) -> bool:
     return len(before) <= MAX_LEAD_OFFSET or before[-1:] in "，,：:"
 
 
-# what may stand between a whole and 之一/组成部分 after a 的 (B的重要组成部分)
-_PART_MODIFIERS = ("重要", "主要", "关键", "核心", "有机", "基本", "不可或缺", "必要")
-
-
-def _whole_before(between: str) -> bool:
+def _whole_before(between: str, modifiers: tuple) -> bool:
     """Whether the text between a whole and a cue of a part (A 是 B____之一) leaves B the
     whole: nothing, or 的 and a modifier (的重要, 的有机); not 的 and a noun of its own
-    (的主要诱因: one of the causes of B, not a part of B)."""
+    (的主要诱因: one of the causes of B, not a part of B). The modifiers: ``part_modifiers``."""
     if "的" not in between:
         return True
     rest = between[between.rindex("的") + 1:]
-    for w in _PART_MODIFIERS:
+    for w in modifiers:
         rest = rest.replace(w, "")
     return rest.strip("之的") == ""
 
