@@ -366,10 +366,11 @@ class BoundedRegex:
     __slots__ = ("pattern", "where", "literals", "_rx", "_plain", "_has_literal")
 
     def __init__(self, pattern: str, where: str):
-        import regex
-
         self.pattern, self.where = pattern, where
-        self._rx = regex.compile(pattern, flags=regex.VERSION0)
+        # the ``regex`` package's compiled form is made on first use: most patterns only
+        # ever test single tokens (``word_match``, the standard library's ``re``), and
+        # compiling every rule's regex twice at load was a sixth of the start-up time
+        self._rx = None
         try:
             self._plain = re.compile(pattern) if linear_enough(pattern) else None
         except re.error:
@@ -391,7 +392,7 @@ class BoundedRegex:
         if self._has_literal is not None and self._has_literal(text) is None:
             return text if method == "sub" else None
         try:
-            return getattr(self._rx, method)(*args, timeout=REGEX_TIMEOUT)
+            return getattr(self._compiled(), method)(*args, timeout=REGEX_TIMEOUT)
         except TimeoutError:
             raise RuleError([f"{self.where}: regex {self.pattern!r} ran over {REGEX_TIMEOUT:g} s "
                              f"on {text[:30]!r}: it backtracks catastrophically; simplify it"]) \
@@ -409,13 +410,20 @@ class BoundedRegex:
     def sub(self, repl, text, count=0):
         return self._bounded("sub", repl, text, count)
 
+    def _compiled(self):
+        if self._rx is None:
+            import regex
+
+            self._rx = regex.compile(self.pattern, flags=regex.VERSION0)
+        return self._rx
+
     @property
     def groupindex(self):
-        return self._rx.groupindex
+        return self._compiled().groupindex
 
     @property
     def groups(self):
-        return self._rx.groups
+        return self._compiled().groups
 
     def __eq__(self, other):
         return isinstance(other, BoundedRegex) and other.pattern == self.pattern
