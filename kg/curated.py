@@ -45,7 +45,7 @@ def check(rules_dir=None, lexicon_path=None) -> str:
     problems = []
     for r in rs.rules:  # what the build compiles
         try:
-            compiled(r, type_class)
+            compiled(r, type_class).regex  # compiled on first use: compile it now
         except (re.error, OverflowError, ValueError, RecursionError) as e:
             problems.append(f"{r.file}: rule {r.id!r}: cannot be compiled: {e}")
     if problems:
