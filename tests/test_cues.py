@@ -588,6 +588,9 @@ def test_examples_and_uses(extractor, text, expected, absent):
     # cases framed before their kind
     ("包括人工智能、区块链在内的数字技术加速应用。",
      {("区块链", "exemplifies", "数字技术")}, None),
+    # 要以A为核心/根本，B: the measure of the next clause uses A, also after a modal
+    ("要以数字技术为核心，加快推进基层治理数字化转型。",
+     {("加快推进基层治理数字化转型", "uses", "数字技术")}, None),
 ])
 def test_genre_enables_and_examples(extractor, text, expected, absent):
     rels = relations(extractor, text)
