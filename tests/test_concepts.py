@@ -57,6 +57,15 @@ import pytest
     # a plain one-word sector in a list of fields is no concept; a technology there is
     ("项目涉及交通、农业、水利等多个领域。", set(), {"交通", "农业", "水利"}),
     ("聚焦交通、量子计算应用、农业等领域。", {"量子计算应用"}, {"交通", "农业"}),
+    # two concepts named as fusing are one named aim; a plain noun as the second is not
+    ("推动数字经济与实体经济深度融合。", {"数字经济与实体经济深度融合"}, set()),
+    ("推动数字经济与金融深度融合。", set(), {"数字经济与金融深度融合"}),
+    # a verb jieba tags as a noun after a concept keeps it (协同发展)
+    ("绿色金融与转型金融协同发展。", {"转型金融"}, set()),
+    # a quoted pair of formulas a measure achieves, and a quoted theme, are named ideas
+    ("居民办事实现“一次认证、一口登录”。", {"一次认证、一口登录"}, set()),
+    ("本届大会以“数智向新、共创未来”为主题。", {"数智向新、共创未来"}, set()),
+    ("本届大会以“数智向新”为抓手。", set(), {"数智向新"}),
 ])
 def test_concept_labels(expect_labels, text, present, absent):
     expect_labels(text, "Concept", present, absent)

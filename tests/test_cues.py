@@ -566,3 +566,33 @@ def test_examples_and_uses(extractor, text, expected, absent):
     rels = relations(extractor, text)
     assert expected <= rels, rels
     assert absent is None or absent not in rels
+
+
+# ---- enables and exemplifies as the genre phrases them
+@pytest.mark.parametrize("text, expected, absent", [
+    # the support or engine of a concept enables it; a concept that needs another's
+    # support is enabled by that other, not the reverse
+    ("算力是数字经济发展的关键支撑。", {("算力", "enables", "数字经济")}, None),
+    ("普惠金融的发展离不开区块链的支撑。", {("区块链", "enables", "普惠金融")},
+     ("普惠金融", "enables", "区块链")),
+    ("数字技术不断为城市治理赋能。", {("数字技术", "enables", "城市治理")}, None),
+    ("数字经济将为中国经济的高质量发展提供有力支撑。", {("数字经济", "enables", "高质量发展")}, None),
+    # a typical case exemplifies the concept
+    ("低空经济作为新质生产力的典型代表，正在多地加速起飞。",
+     {("低空经济", "exemplifies", "新质生产力")}, None),
+    # a product after a field frame is a case of the field; a measure there is not
+    ("在普惠金融领域，青禾银行推出了“禾苗贷”。", {("禾苗贷", "exemplifies", "普惠金融")}, None),
+    # the parts of a quoted numbered whole
+    ("扎实做好科技金融、绿色金融、普惠金融、养老金融、数字金融“五篇大文章”。",
+     {("养老金融", "partOf", "五篇大文章")}, None),
+    # cases framed before their kind
+    ("包括人工智能、区块链在内的数字技术加速应用。",
+     {("区块链", "exemplifies", "数字技术")}, None),
+    # 要以A为核心/根本，B: the measure of the next clause uses A, also after a modal
+    ("要以数字技术为核心，加快推进基层治理数字化转型。",
+     {("加快推进基层治理数字化转型", "uses", "数字技术")}, None),
+])
+def test_genre_enables_and_examples(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected <= rels, rels
+    assert absent is None or absent not in rels
