@@ -1706,8 +1706,21 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
         else:  # the fullest names: 市数据局, not 数据局 inside it
             held = [label for label in held if not any(o != label and label in o for o in held)]
+            if cue.openers:  # only an actor put to work: 引导企业与高校……, not 降低银行负债成本
+                held = [label for label in held
+                        if _put_to_work(m.label, label, cue.openers)]
             out += [(inner[label], cue.predicate, i, cue.id, m.sentence) for label in held]
     return out
+
+
+def _put_to_work(outer: str, label: str, openers: tuple) -> bool:
+    """Whether an occurrence of ``label`` in ``outer`` follows a word of ``openers``, also
+    through short coordinates before it (引导企业与高校、科研院所: 科研院所 after 引导; not
+    推动成立某某投资公司和某某机构, where a longer object stands between)."""
+    words = "|".join(re.escape(w) for w in sorted(openers, key=len, reverse=True))
+    after = re.compile(f"(?:{words})(?:[^，。；、与和及]{{1,6}}(?:以及|、|与|和|及|同))*$")
+    return any(outer.startswith(label, k) and after.search(outer[:k])
+               for k in range(len(outer)))
 
 
 def _trimmed(label: str, endings: tuple[str, ...]) -> str | None:

@@ -55,7 +55,7 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'shape = "aim"\nwords = ["要"]\nopeners = ["在…领域…"]'),
      "cue 'cue.x': openers: '在…领域…' is a word or a frame of two words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nopeners = ["做好"]'),
-     "cue 'cue.x': openers: only a cue of shape 'aim', 'case', 'listed' or 'then_now' takes openers, not 'forward'"),
+     "cue 'cue.x': openers: only a cue of shape 'aim', 'case', 'listed', 'then_now' or 'contained' takes openers, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'shape = "case"\nwords = ["为例"]'),
      "cue 'cue.x': openers: a cue of shape 'case' needs the word that opens its frame (以)"),
     (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]\nheads = ["领域"]\nopeners = []'),
@@ -133,8 +133,8 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
      {("扩大公共数据开放范围", "locatedIn", "合肥")}),
     # places inside places, by the gazetteer
     ("山西省和太原市都开通了跨省通办窗口。", {("太原市", "locatedIn", "山西省")}),
-    # an institution named inside a measure carries it out; a measure naming a technology uses it
-    ("要加大金融机构信贷投放力度。", {("金融机构", "undertakes", "加大金融机构信贷投放力度")}),
+    # an institution put to work inside a measure carries it out; a measure naming a technology uses it
+    ("要引导企业与高校、科研院所等联合攻关。", {("科研院所", "undertakes", "引导企业与高校、科研院所等联合攻关")}),
     ("要运用人工智能优化审批流程。", {("运用人工智能优化审批流程", "uses", "人工智能")}),
     # a minister's answers are the ministry's measures
     ("记者采访了商务部部长王某。\n\n记者：今年有何打算？\n\n王某：我们将扩大企业覆盖范围。",
@@ -185,6 +185,9 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("数字经济发展很快，要加快建设数据中心。", ("加快建设数据中心", "enables", "数字经济")),
     # 为 naming who is served, not an aim: nothing is enabled
     ("数字技术为农民提供了便利。", ("数字技术", "enables", "农民")),
+    # an institution a measure acts on or serves does not carry it out
+    ("要降低银行负债成本。", ("银行", "undertakes", "降低银行负债成本")),
+    ("要完善小微企业信贷产品体系。", ("小微企业", "undertakes", "完善小微企业信贷产品体系")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)
