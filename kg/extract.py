@@ -2146,11 +2146,13 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         head = first[para]
         colon = next((k for k, c in enumerate(head.text[:MAX_SPEAKER_PREFIX]) if c in "：:"), None)
         if colon is not None:  # a new turn: a question, or a speaker's answer
-            names = [m for m in mentions if m.sentence == head.index and m.cls == "Person"
-                     and m.end <= head.start + colon]
+            names = [normalise(m.label) for m in mentions if m.sentence == head.index
+                     and m.cls == "Person" and m.end <= head.start + colon]
+            said = normalise(head.text[:colon].strip())
+            if not names and said in affiliations:  # 张明： a name met before, with its post
+                names = [said]
             if names or head.text[:colon].strip().endswith(asks):
-                current = sorted({i for m in names
-                                  for i in affiliations.get(normalise(m.label), ())})
+                current = sorted({i for n in names for i in affiliations.get(n, ())})
             # else a label inside the answer (关键词：……): the speaker goes on
         turn[para] = current
     for i, m in enumerate(mentions):
