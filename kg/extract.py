@@ -1837,6 +1837,9 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         if _allowed(cue.subject, m) and not _aim(text, m, aims):
             parts.setdefault(para, []).append(i)
     order = lambda i: (mentions[i].start, -mentions[i].end)  # noqa: E731
+    item_of = {i: item for item, local in st.item_mentions.items() for i in local}
+    for item, local in st.heads.items():
+        item_of.update((i, item) for i in local)
     for para, group in sorted(wholes.items()):
         group.sort(key=order)
         leads, kind = _leads(ex, text, first_sentence[para], [mentions[i] for i in group])
@@ -1845,8 +1848,17 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             continue
         ends = group[:len(leads)]
         end = mentions[ends[-1]].end
+        lead_item = item_of.get(ends[0])
         for i in sorted(parts.get(para, ()), key=order):
             if mentions[i].start >= end and i not in ends:
+                item = item_of.get(i)
+                if lead_item is not None and item is not None and item != lead_item:
+                    # 一是A。……二是B。……: the lead is the first item's head; a later
+                    # item's head is its sibling, the rest of that item details that head
+                    heads = [h for h in st.heads.get(item, ()) if _allowed(cue.object, mentions[h])]
+                    if heads and i not in st.heads.get(item, ()):
+                        out.append((i, cue.predicate, heads[0], cue.id, mentions[i].sentence))
+                    continue
                 lead = _closest(mentions[i].label, [mentions[j].label for j in ends])
                 out.append((i, cue.predicate, ends[lead], cue.id, mentions[i].sentence))
     return out
@@ -1895,6 +1907,16 @@ def _heading(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         lead = group[0]  # the first lead: the ones after it in its sentence detail it
         if normalise(mentions[lead].label) not in normalise(mentions[whole].label):
             out.append((lead, cue.predicate, whole, cue.id, mentions[lead].sentence))
+        # 一是A。……二是B。…… in one paragraph: B, the head of a later item, details it too
+        lead_item = next((item for item, local in st.heads.items() if lead in local), None)
+        if lead_item is None:
+            continue
+        for item, local in sorted(st.heads.items(), key=lambda kv: min(kv[1])):
+            heads = [h for h in local if _allowed(cue.subject, mentions[h])
+                     and para_of[mentions[h].sentence] == para]
+            if item != lead_item and heads and \
+                    normalise(mentions[heads[0]].label) not in normalise(mentions[whole].label):
+                out.append((heads[0], cue.predicate, whole, cue.id, mentions[heads[0]].sentence))
     return out
 
 

@@ -297,6 +297,12 @@ HEADLINE = ("三、持续优化县域营商环境\n"
             "二是强化要素保障，完善用工服务。盘活闲置用地，帮助中小企业解决用地用工难题，稳定企业发展预期。\n"
             "四、着力维护公平竞争秩序\n"
             "一是加强监管执法。依法查处垄断和不正当竞争行为，清理妨碍统一市场和公平竞争的各种规定。")
+ITEMS = ("多措并举提升金融服务质效\n"
+         "一是优化信贷结构。引导信贷资源更多投向先进制造业。二是降低综合融资成本。"
+         "推动贷款市场报价利率稳中有降，减免小微企业服务收费。\n"
+         "通过上述举措，全市金融服务实体经济能力明显增强。")
+
+
 @pytest.mark.parametrize("text, expected, absent", [
     # a measure after a frame that reports a document or a speaker leads its paragraph
     ("前不久印发的《提振消费专项行动方案》提出，强化信贷支持。鼓励金融机构在风险可控前提下加大个人消费贷款投放力度。",
@@ -352,6 +358,13 @@ HEADLINE = ("三、持续优化县域营商环境\n"
     ("推进制造业智能化、绿色化、融合化发展\n一是推动传统产业焕新。实施焕新行动，聚焦冶金、化工、轻工等领域，分行业制定改造方案。\n"
      "二是加速新兴产业跃升。实施新兴产业培育行动，聚焦集成电路、新材料等领域，加快培育新动能。",
      None, ("推动传统产业焕新", "partOf", "融合化发展")),
+    # items 一是……二是…… in one paragraph: each item's sentences detail its own head, …
+    (ITEMS, ("推动贷款市场报价利率稳中有降", "partOf", "降低综合融资成本"),
+     ("推动贷款市场报价利率稳中有降", "partOf", "优化信贷结构")),
+    # … the second head is no part of the first, …
+    (ITEMS, None, ("降低综合融资成本", "partOf", "优化信贷结构")),
+    # … and under a headline, each item's head details the headline
+    (ITEMS, ("降低综合融资成本", "partOf", "提升金融服务质效"), None),
 ])
 def test_lead_measures(extractor, text, expected, absent):
     rels = relations(extractor, text)
