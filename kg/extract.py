@@ -1965,6 +1965,9 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
             or (framed and text[first.end] in SENTENCE_ENDS)
             or (topic and text[first.end] in CLAUSE_MARKS)):
         return [], ""
+    if text[first.end] == "；" and len(group) > 1 and group[1].sentence == first.sentence + 1 \
+            and group[1].start == _clause_start(text, group[1].start):
+        return [], ""  # 着力A；持续B；加快C。: a list of measures, each its own, no lead
     leads = [first]
     for m in group[1:]:
         if m.sentence != head.index or text[leads[-1].end] not in "，；" \
@@ -1974,6 +1977,14 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
     if text[leads[-1].end] not in SENTENCE_ENDS:
         return leads[:1], "clause"
     return leads, "clause"
+
+
+def _clause_start(text: str, i: int) -> int:
+    """Where the clause holding ``i`` starts: after a mark of a sentence or a clause."""
+    j = i
+    while j > 0 and text[j - 1] not in "。！？；，：\n":
+        j -= 1
+    return j
 
 
 def _by_parts(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:

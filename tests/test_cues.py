@@ -358,6 +358,9 @@ ITEMS = ("多措并举提升金融服务质效\n"
     ("推进制造业智能化、绿色化、融合化发展\n一是推动传统产业焕新。实施焕新行动，聚焦冶金、化工、轻工等领域，分行业制定改造方案。\n"
      "二是加速新兴产业跃升。实施新兴产业培育行动，聚焦集成电路、新材料等领域，加快培育新动能。",
      None, ("推动传统产业焕新", "partOf", "融合化发展")),
+    # a list of measures, each closed by ；, has no lead: its measures are siblings
+    ("今年以来，我们着力稳住经济基本盘；持续深化营商环境改革；加快建设东岭数据交易所。",
+     None, ("持续深化营商环境改革", "partOf", "稳住经济基本盘")),
     # items 一是……二是…… in one paragraph: each item's sentences detail its own head, …
     (ITEMS, ("推动贷款市场报价利率稳中有降", "partOf", "降低综合融资成本"),
      ("推动贷款市场报价利率稳中有降", "partOf", "优化信贷结构")),
