@@ -40,6 +40,9 @@ MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上�
 MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances (……不断推进。)
 SENTENCE_ENDS = "。；！"
 MEANS_USERS = ("Remedy", "Product")  # what the clause after a means (通过X，……) names
+# what an institution inside a measure does when it only grows (支持民营企业发展): it is
+# served, it carries nothing out
+GROWS = re.compile(r"[^，。；]{0,6}(发展|壮大|成长)$")
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
 INDUSTRY = "业"  # 中国银行业协会 names the banking industry (银行业), not a body of 中国银行
 MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
@@ -863,7 +866,7 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=(), owners=(), time_
                 and chunks[j + 2].mention is not None:
             out, j = [], j + 2  # a relative clause (成都银行推出的“蓉易贷”): its head is the subject
             continue
-        elif t.pos.startswith("v") or t.pos == "p" or t.text in ("，", "。", "；", "：", "是"):
+        elif t.pos.startswith("v") or t.pos in ("p", "l", "i") or t.text in ("，", "。", "；", "：", "是"):
             break
         j += 1
     return out
@@ -1720,6 +1723,7 @@ def _put_to_work(outer: str, label: str, openers: tuple) -> bool:
     words = "|".join(re.escape(w) for w in sorted(openers, key=len, reverse=True))
     after = re.compile(f"(?:{words})(?:[^，。；、与和及]{{1,6}}(?:以及|、|与|和|及|同))*$")
     return any(outer.startswith(label, k) and after.search(outer[:k])
+               and not GROWS.match(outer[k + len(label):])
                for k in range(len(outer)))
 
 

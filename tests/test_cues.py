@@ -188,6 +188,10 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     # an institution a measure acts on or serves does not carry it out
     ("要降低银行负债成本。", ("银行", "undertakes", "降低银行负债成本")),
     ("要完善小微企业信贷产品体系。", ("小微企业", "undertakes", "完善小微企业信贷产品体系")),
+    ("要推动中小企业专精特新发展。", ("中小企业", "undertakes", "推动中小企业专精特新发展")),
+    # a predicate of four characters (高度重视) ends the subject: what follows is its object
+    ("东岭市数据局高度重视中小企业发展。要加快建设公共数据平台。",
+     ("中小企业", "undertakes", "加快建设公共数据平台")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)
