@@ -141,7 +141,7 @@ import pytest
      {"设立风险补偿资金池", "开展银税互动", "推广知识产权质押融资"}, set()),
     # a reference to the measures that follow is no measure, nor a company a verb opens
     ("我们将重点做好三件事：一是扩大涉农信贷投放；二是创新农村金融产品。",
-     {"创新农村金融产品"}, {"重点做好三件事"}),
+     {"扩大涉农信贷投放", "创新农村金融产品"}, {"重点做好三件事"}),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
