@@ -40,6 +40,9 @@ MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上�
 MAX_LEAD_TAIL = 6  # or it opens a first sentence that only says how it advances (……不断推进。)
 SENTENCE_ENDS = "。；！"
 MEANS_USERS = ("Remedy", "Product")  # what the clause after a means (通过X，……) names
+# what an institution inside a measure does when it only grows (支持民营企业发展): it is
+# served, it carries nothing out
+GROWS = re.compile(r"[^，。；]{0,6}(发展|壮大|成长)$")
 MAX_SPEAKER_PREFIX = 16  # characters: 某部部长某某： opens a speaker's turn
 INDUSTRY = "业"  # 中国银行业协会 names the banking industry (银行业), not a body of 中国银行
 MIN_NAME_REST = 2  # characters a name holds after the name at its start (商务部门 is no
@@ -863,7 +866,7 @@ def _subject(chunks: list[Token], leading=(), skip=(), says=(), owners=(), time_
                 and chunks[j + 2].mention is not None:
             out, j = [], j + 2  # a relative clause (成都银行推出的“蓉易贷”): its head is the subject
             continue
-        elif t.pos.startswith("v") or t.pos == "p" or t.text in ("，", "。", "；", "：", "是"):
+        elif t.pos.startswith("v") or t.pos in ("p", "l", "i") or t.text in ("，", "。", "；", "：", "是"):
             break
         j += 1
     return out
@@ -1706,8 +1709,22 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             out += [(i, cue.predicate, inner[label], cue.id, m.sentence) for label in held]
         else:  # the fullest names: 市数据局, not 数据局 inside it
             held = [label for label in held if not any(o != label and label in o for o in held)]
+            if cue.openers:  # only an actor put to work: 引导企业与高校……, not 降低银行负债成本
+                held = [label for label in held
+                        if _put_to_work(m.label, label, cue.openers)]
             out += [(inner[label], cue.predicate, i, cue.id, m.sentence) for label in held]
     return out
+
+
+def _put_to_work(outer: str, label: str, openers: tuple) -> bool:
+    """Whether an occurrence of ``label`` in ``outer`` follows a word of ``openers``, also
+    through short coordinates before it (引导企业与高校、科研院所: 科研院所 after 引导; not
+    推动成立某某投资公司和某某机构, where a longer object stands between)."""
+    words = "|".join(re.escape(w) for w in sorted(openers, key=len, reverse=True))
+    after = re.compile(f"(?:{words})(?:[^，。；、与和及]{{1,6}}(?:以及|、|与|和|及|同))*$")
+    return any(outer.startswith(label, k) and after.search(outer[:k])
+               and not GROWS.match(outer[k + len(label):])
+               for k in range(len(outer)))
 
 
 def _trimmed(label: str, endings: tuple[str, ...]) -> str | None:
@@ -1824,6 +1841,9 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         if _allowed(cue.subject, m) and not _aim(text, m, aims):
             parts.setdefault(para, []).append(i)
     order = lambda i: (mentions[i].start, -mentions[i].end)  # noqa: E731
+    item_of = {i: item for item, local in st.item_mentions.items() for i in local}
+    for item, local in st.heads.items():
+        item_of.update((i, item) for i in local)
     for para, group in sorted(wholes.items()):
         group.sort(key=order)
         leads, kind = _leads(ex, text, first_sentence[para], [mentions[i] for i in group])
@@ -1832,8 +1852,17 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
             continue
         ends = group[:len(leads)]
         end = mentions[ends[-1]].end
+        lead_item = item_of.get(ends[0])
         for i in sorted(parts.get(para, ()), key=order):
             if mentions[i].start >= end and i not in ends:
+                item = item_of.get(i)
+                if lead_item is not None and item is not None and item != lead_item:
+                    # 一是A。……二是B。……: the lead is the first item's head; a later
+                    # item's head is its sibling, the rest of that item details that head
+                    heads = [h for h in st.heads.get(item, ()) if _allowed(cue.object, mentions[h])]
+                    if heads and i not in st.heads.get(item, ()):
+                        out.append((i, cue.predicate, heads[0], cue.id, mentions[i].sentence))
+                    continue
                 lead = _closest(mentions[i].label, [mentions[j].label for j in ends])
                 out.append((i, cue.predicate, ends[lead], cue.id, mentions[i].sentence))
     return out
@@ -1882,6 +1911,16 @@ def _heading(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         lead = group[0]  # the first lead: the ones after it in its sentence detail it
         if normalise(mentions[lead].label) not in normalise(mentions[whole].label):
             out.append((lead, cue.predicate, whole, cue.id, mentions[lead].sentence))
+        # 一是A。……二是B。…… in one paragraph: B, the head of a later item, details it too
+        lead_item = next((item for item, local in st.heads.items() if lead in local), None)
+        if lead_item is None:
+            continue
+        for item, local in sorted(st.heads.items(), key=lambda kv: min(kv[1])):
+            heads = [h for h in local if _allowed(cue.subject, mentions[h])
+                     and para_of[mentions[h].sentence] == para]
+            if item != lead_item and heads and \
+                    normalise(mentions[heads[0]].label) not in normalise(mentions[whole].label):
+                out.append((heads[0], cue.predicate, whole, cue.id, mentions[heads[0]].sentence))
     return out
 
 
@@ -1930,6 +1969,9 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
             or (framed and text[first.end] in SENTENCE_ENDS)
             or (topic and text[first.end] in CLAUSE_MARKS)):
         return [], ""
+    if text[first.end] == "；" and len(group) > 1 and group[1].sentence == first.sentence + 1 \
+            and group[1].start == _clause_start(text, group[1].start):
+        return [], ""  # 着力A；持续B；加快C。: a list of measures, each its own, no lead
     leads = [first]
     for m in group[1:]:
         if m.sentence != head.index or text[leads[-1].end] not in "，；" \
@@ -1939,6 +1981,14 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
     if text[leads[-1].end] not in SENTENCE_ENDS:
         return leads[:1], "clause"
     return leads, "clause"
+
+
+def _clause_start(text: str, i: int) -> int:
+    """Where the clause holding ``i`` starts: after a mark of a sentence or a clause."""
+    j = i
+    while j > 0 and text[j - 1] not in "。！？；，：\n":
+        j -= 1
+    return j
 
 
 def _by_parts(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
@@ -2133,11 +2183,13 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         head = first[para]
         colon = next((k for k, c in enumerate(head.text[:MAX_SPEAKER_PREFIX]) if c in "：:"), None)
         if colon is not None:  # a new turn: a question, or a speaker's answer
-            names = [m for m in mentions if m.sentence == head.index and m.cls == "Person"
-                     and m.end <= head.start + colon]
+            names = [normalise(m.label) for m in mentions if m.sentence == head.index
+                     and m.cls == "Person" and m.end <= head.start + colon]
+            said = normalise(head.text[:colon].strip())
+            if not names and said in affiliations:  # 张明： a name met before, with its post
+                names = [said]
             if names or head.text[:colon].strip().endswith(asks):
-                current = sorted({i for m in names
-                                  for i in affiliations.get(normalise(m.label), ())})
+                current = sorted({i for n in names for i in affiliations.get(n, ())})
             # else a label inside the answer (关键词：……): the speaker goes on
         turn[para] = current
     for i, m in enumerate(mentions):

@@ -125,11 +125,12 @@ CUE_SHAPES = {
 WORDLESS_SHAPES = {"actor", "nested", "contains", "acts_on", "contained", "speaker", "gazetteer",
                    "lead", "by_parts", "heading", "place_subject", "via_part"}
 # the shapes whose `openers` are single words, and what those words are (`aim` takes frames
-# of two words too; `listed` takes openers only if it has any)
+# of two words too; `listed` and `contained` take openers only if they have any)
 SINGLE_OPENERS = {
     "case": "the word that opens its frame (以)",
     "listed": "the words one of which stands right before the list (聚焦)",
     "then_now": "the words of the present that open what changed (现在, 如今)",
+    "contained": "the words that put the inner actor to work (引导, 严禁)",
 }
 # shape lead: the kinds of lead a cue takes (all by default)
 LEAD_KINDS = {
@@ -1179,7 +1180,7 @@ class _Loader:
             for w in openers:
                 if w.count("…") > 1 or w.startswith("…") or w.endswith("…"):
                     self.err(where, f"openers: {w!r} is a word or a frame of two words (在…领域)")
-        elif shape in SINGLE_OPENERS and (shape != "listed" or "openers" in raw):
+        elif shape in SINGLE_OPENERS and (shape not in ("listed", "contained") or "openers" in raw):
             openers = tuple(sorted(self.words(raw.get("openers"), where, "openers") or ()))
             if not openers:
                 self.err(where, f"openers: a cue of shape {shape!r} needs {SINGLE_OPENERS[shape]}")
@@ -1187,7 +1188,7 @@ class _Loader:
                 if "…" in w:
                     self.err(where, f"openers: {w!r}: a cue of shape {shape!r} takes single words")
         elif "openers" in raw:
-            self.err(where, f"openers: only a cue of shape 'aim', 'case', 'listed' or 'then_now' "
+            self.err(where, f"openers: only a cue of shape 'aim', 'case', 'listed', 'then_now' or 'contained' "
                             f"takes openers, not {shape!r}")
         leads: tuple = ()
         if "leads" in raw:

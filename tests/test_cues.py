@@ -55,7 +55,7 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'shape = "aim"\nwords = ["要"]\nopeners = ["在…领域…"]'),
      "cue 'cue.x': openers: '在…领域…' is a word or a frame of two words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nopeners = ["做好"]'),
-     "cue 'cue.x': openers: only a cue of shape 'aim', 'case', 'listed' or 'then_now' takes openers, not 'forward'"),
+     "cue 'cue.x': openers: only a cue of shape 'aim', 'case', 'listed', 'then_now' or 'contained' takes openers, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'shape = "case"\nwords = ["为例"]'),
      "cue 'cue.x': openers: a cue of shape 'case' needs the word that opens its frame (以)"),
     (CUE.replace('words = ["缓解"]', 'shape = "listed"\nwords = ["等"]\nheads = ["领域"]\nopeners = []'),
@@ -133,8 +133,8 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
      {("扩大公共数据开放范围", "locatedIn", "合肥")}),
     # places inside places, by the gazetteer
     ("山西省和太原市都开通了跨省通办窗口。", {("太原市", "locatedIn", "山西省")}),
-    # an institution named inside a measure carries it out; a measure naming a technology uses it
-    ("要加大金融机构信贷投放力度。", {("金融机构", "undertakes", "加大金融机构信贷投放力度")}),
+    # an institution put to work inside a measure carries it out; a measure naming a technology uses it
+    ("要引导企业与高校、科研院所等联合攻关。", {("科研院所", "undertakes", "引导企业与高校、科研院所等联合攻关")}),
     ("要运用人工智能优化审批流程。", {("运用人工智能优化审批流程", "uses", "人工智能")}),
     # a minister's answers are the ministry's measures
     ("记者采访了商务部部长王某。\n\n记者：今年有何打算？\n\n王某：我们将扩大企业覆盖范围。",
@@ -185,6 +185,13 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("数字经济发展很快，要加快建设数据中心。", ("加快建设数据中心", "enables", "数字经济")),
     # 为 naming who is served, not an aim: nothing is enabled
     ("数字技术为农民提供了便利。", ("数字技术", "enables", "农民")),
+    # an institution a measure acts on or serves does not carry it out
+    ("要降低银行负债成本。", ("银行", "undertakes", "降低银行负债成本")),
+    ("要完善小微企业信贷产品体系。", ("小微企业", "undertakes", "完善小微企业信贷产品体系")),
+    ("要推动中小企业专精特新发展。", ("中小企业", "undertakes", "推动中小企业专精特新发展")),
+    # a predicate of four characters (高度重视) ends the subject: what follows is its object
+    ("东岭市数据局高度重视中小企业发展。要加快建设公共数据平台。",
+     ("中小企业", "undertakes", "加快建设公共数据平台")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)
@@ -294,6 +301,12 @@ HEADLINE = ("三、持续优化县域营商环境\n"
             "二是强化要素保障，完善用工服务。盘活闲置用地，帮助中小企业解决用地用工难题，稳定企业发展预期。\n"
             "四、着力维护公平竞争秩序\n"
             "一是加强监管执法。依法查处垄断和不正当竞争行为，清理妨碍统一市场和公平竞争的各种规定。")
+ITEMS = ("多措并举提升金融服务质效\n"
+         "一是优化信贷结构。引导信贷资源更多投向先进制造业。二是降低综合融资成本。"
+         "推动贷款市场报价利率稳中有降，减免小微企业服务收费。\n"
+         "通过上述举措，全市金融服务实体经济能力明显增强。")
+
+
 @pytest.mark.parametrize("text, expected, absent", [
     # a measure after a frame that reports a document or a speaker leads its paragraph
     ("前不久印发的《提振消费专项行动方案》提出，强化信贷支持。鼓励金融机构在风险可控前提下加大个人消费贷款投放力度。",
@@ -349,6 +362,16 @@ HEADLINE = ("三、持续优化县域营商环境\n"
     ("推进制造业智能化、绿色化、融合化发展\n一是推动传统产业焕新。实施焕新行动，聚焦冶金、化工、轻工等领域，分行业制定改造方案。\n"
      "二是加速新兴产业跃升。实施新兴产业培育行动，聚焦集成电路、新材料等领域，加快培育新动能。",
      None, ("推动传统产业焕新", "partOf", "融合化发展")),
+    # a list of measures, each closed by ；, has no lead: its measures are siblings
+    ("今年以来，我们着力稳住经济基本盘；持续深化营商环境改革；加快建设东岭数据交易所。",
+     None, ("持续深化营商环境改革", "partOf", "稳住经济基本盘")),
+    # items 一是……二是…… in one paragraph: each item's sentences detail its own head, …
+    (ITEMS, ("推动贷款市场报价利率稳中有降", "partOf", "降低综合融资成本"),
+     ("推动贷款市场报价利率稳中有降", "partOf", "优化信贷结构")),
+    # … the second head is no part of the first, …
+    (ITEMS, None, ("降低综合融资成本", "partOf", "优化信贷结构")),
+    # … and under a headline, each item's head details the headline
+    (ITEMS, ("降低综合融资成本", "partOf", "提升金融服务质效"), None),
 ])
 def test_lead_measures(extractor, text, expected, absent):
     rels = relations(extractor, text)

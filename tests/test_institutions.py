@@ -32,7 +32,7 @@ import pytest
     # a generic actor only before a noun or a place, in no relation, is part of a name
     ("临江路街道东湖新村居委会开展活动。", set(), {"街道"}),
     # ... but one that carries out the measure it sits in stays
-    ("要加大金融机构信贷投放力度。", {"金融机构"}, set()),
+    ("要推动金融机构信贷投放提质增效。", {"金融机构"}, set()),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)

@@ -136,6 +136,12 @@ import pytest
     # a measure as the background of another (在做A的同时，开始做B): both are measures
     ("各地在注重城市“数字底座”建设的同时，开始积极推动社区设施的改造进度。",
      {"注重城市数字底座建设", "积极推动社区设施的改造进度"}, set()),
+    # means listed after 通过 as whole actions, closed by 等举措: each is a measure
+    ("东岭市通过设立风险补偿资金池、开展“银税互动”、推广知识产权质押融资等举措，缓解了融资难。",
+     {"设立风险补偿资金池", "开展银税互动", "推广知识产权质押融资"}, set()),
+    # a reference to the measures that follow is no measure, nor a company a verb opens
+    ("我们将重点做好三件事：一是扩大涉农信贷投放；二是创新农村金融产品。",
+     {"扩大涉农信贷投放", "创新农村金融产品"}, {"重点做好三件事"}),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)
@@ -195,6 +201,9 @@ def test_measure_labels(expect_labels, text, present, absent):
     ("要持续加强分层分类定价。", "持续加强分层分类定价", "分层分类定价", True),
     # a toolbox of policies perfected is also named by the toolbox
     ("要不断完善稳外贸的政策工具箱。", "不断完善稳外贸的政策工具箱", "稳外贸的政策工具箱", True),
+    # a measure reported with its count (N余场) or a package of N measures issued for an aim
+    ("东岭市以产业链为纽带，组织银企对接会40余场。", "组织银企对接会40余场", "组织银企对接会", True),
+    ("近日，东岭市出台新政，推出十条措施支持民营企业发展。", "推出十条措施支持民营企业发展", "支持民营企业发展", True),
 ])
 def test_quoted_names_as_alternative_labels(alt_labels, text, label, alt, has):
     alts = alt_labels(text, label)
