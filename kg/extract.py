@@ -246,6 +246,7 @@ class Extractor:
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._concept_aspect_heads = frozenset(rules.lists.get("concept_aspect_heads", ()))
         self._generic_actors = frozenset(rules.lists.get("generic_actors", ()))
+        self._actor_topic_heads = frozenset(rules.lists.get("actor_topic_heads", ()))
         self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
@@ -664,7 +665,7 @@ class Extractor:
             # a generic actor right before a noun or a place (街道某某新村, 高校某某校区)
             return nxt.pos in ("n", "nz", "ns") and nxt.ent is None and not nxt.quoted \
                 and (nxt.ltype is None or self.rs.vocab.core(self.type_class[nxt.ltype]) == "Region") \
-                and nxt.text not in self._verbs_as_nouns
+                and nxt.text not in self._verbs_as_nouns and nxt.text not in self._actor_topic_heads
         if self.rs.vocab.core(cls) != "Concept":
             return False
         return nxt.pos in ("n", "nz") and nxt.ent is None and nxt.ltype is None \
