@@ -552,7 +552,8 @@ class Extractor:
     def _name_prefix(self, cue, outer: Mention, article, sent: Sentence, st: ArticleState,
                      local: list[int]) -> int | None:
         """A mention for the longest lexicon word of the cue's object classes that starts
-        the name ``outer``, made if the text has it there."""
+        the name ``outer``, made if the text has it there; not a generic actor (政府部门 is
+        no part of a body named 政府, 街道办事处 none of 街道)."""
         if cue.object is None:
             return None
         words = self._prefix_words.get(cue.id)
@@ -571,6 +572,7 @@ class Extractor:
                 return None  # a short form of the name is the same thing
             if outer.label.startswith(word) and len(word) + MIN_NAME_REST <= len(outer.label) \
                     and not outer.label.startswith(INDUSTRY, len(word)) \
+                    and word not in self._generic_actors \
                     and article.text.startswith(word, outer.start):
                 st.mentions.append(Mention(article.id, sent.index, outer.start,
                                            outer.start + len(word), word, word, cls, cue.id))
