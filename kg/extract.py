@@ -1638,8 +1638,11 @@ class _CueSentence:
 
     def _nested(self, cue) -> list[tuple[int, str, int, str]]:
         """A name and the entity at its start (a place, a parent body); a short form of the
-        name is the same thing, not another."""
+        name is the same thing, not another. Places (a cue whose objects are places) go down
+        a chain of places that opens the name, or that follows a parent body at its start,
+        to the innermost one (某市某区某局 → 某区; 某总局某省监管局 → 某省)."""
         mentions, out = self.mentions, []
+        places = cue.predicate == "locatedIn"
         for m in list(self.local):
             outer = mentions[m]
             if not self.fits(cue, "s", m):
@@ -1652,13 +1655,40 @@ class _CueSentence:
                     found = True
                 elif o != m and inner.start == outer.start \
                         and inner.end + MIN_NAME_REST <= outer.end and self.fits(cue, "o", o):
-                    out.append((m, cue.predicate, o, cue.id))
+                    out.append((m, cue.predicate, self._innermost(cue, outer, o) if places
+                                else o, cue.id))
                     found = True
+            if not found and places and "Country" not in (cue.object or ()):
+                # a place right after a parent body at the start (not a country: 某大学中国某某研究院)
+                for q in self.local:
+                    if q != m and mentions[q].start == outer.start \
+                            and mentions[q].end < outer.end \
+                            and self.vocab.core(mentions[q].cls) == "Institution":
+                        o = next((p for p in self.local if mentions[p].start == mentions[q].end
+                                  and mentions[p].end + MIN_NAME_REST <= outer.end
+                                  and self.fits(cue, "o", p)), None)
+                        if o is not None:
+                            out.append((m, cue.predicate, self._innermost(cue, outer, o), cue.id))
+                            found = True
+                            break
             if not found:  # a lexicon word at the start of the name
                 o = self.ex._name_prefix(cue, outer, self.article, self.sent, self.st, self.local)
                 if o is not None:
                     out.append((m, cue.predicate, o, cue.id))
         return out
+
+    def _innermost(self, cue, outer: Mention, o: int) -> int:
+        """The last place of the chain of places that starts with ``o`` inside ``outer``."""
+        mentions, seen = self.mentions, {o}
+        while True:
+            nxt = next((p for p in self.local if p not in seen
+                        and mentions[p].start == mentions[o].end
+                        and mentions[p].end + MIN_NAME_REST <= outer.end
+                        and self.fits(cue, "o", p)), None)
+            if nxt is None:
+                return o
+            o = nxt
+            seen.add(o)
 
 
 # ------------------------------------------------ article-level cue shapes

@@ -119,6 +119,10 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # a place at the start of a name, a branch of its parent
     ("交通银行江苏省分行召开会议。", {("交通银行江苏省分行", "partOf", "交通银行"),
                                      ("交通银行江苏省分行", "locatedIn", "江苏省")}),
+    # a chain of places opening a name, or after its parent body: the innermost place
+    ("北京市海淀区市场监督管理局试点企业开办一日办结。",
+     {("北京市海淀区市场监督管理局", "locatedIn", "海淀区")}),
+    ("国家税务总局苏州市税务局推出新服务。", {("国家税务总局苏州市税务局", "locatedIn", "苏州市")}),
     # a place in a frame that opens the sentence (在某区，……) places what the sentence names
     ("在黄浦区，“要素一张图”实现了核心要素可视化管理。", {("要素一张图", "locatedIn", "黄浦区")}),
     ("在合肥、芜湖等地，“数据护照”服务已经上线。",
@@ -175,6 +179,10 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("要借鉴合肥经验，扩大公共数据开放范围。", ("扩大公共数据开放范围", "locatedIn", "合肥")),
     # a frame that says more than the place (在某市的一家商场，) is no place frame
     ("在合肥的一家商场，“数据护照”服务已经上线。", ("数据护照服务", "locatedIn", "合肥")),
+    # ... and not in the outer place of the chain
+    ("北京市海淀区市场监督管理局试点企业开办一日办结。", ("北京市海淀区市场监督管理局", "locatedIn", "北京市")),
+    # nor in the country a unit's name holds after its parent's (某大学中国某某研究院)
+    ("作者单位：东海财经大学中国金融研究院。", ("东海财经大学中国金融研究院", "locatedIn", "中国")),
     # a place is not located in its own short name
     ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
     # 商务部门 (the commerce departments) is no unit of 商务部: a name goes on after its parent
