@@ -179,6 +179,8 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("要借鉴合肥经验，扩大公共数据开放范围。", ("扩大公共数据开放范围", "locatedIn", "合肥")),
     # a frame that says more than the place (在某市的一家商场，) is no place frame
     ("在合肥的一家商场，“数据护照”服务已经上线。", ("数据护照服务", "locatedIn", "合肥")),
+    # a generic actor at the start of a name is no parent body of it
+    ("各级政府部门要持续优化营商环境。", ("政府部门", "partOf", "政府")),
     # ... and not in the outer place of the chain
     ("北京市海淀区市场监督管理局试点企业开办一日办结。", ("北京市海淀区市场监督管理局", "locatedIn", "北京市")),
     # nor in the country a unit's name holds after its parent's (某大学中国某某研究院)

@@ -33,6 +33,18 @@ import pytest
     ("临江路街道东湖新村居委会开展活动。", set(), {"街道"}),
     # ... but one that carries out the measure it sits in stays
     ("要加大金融机构信贷投放力度。", {"金融机构"}, set()),
+    # ... and so does one that opens a topic (某某方面，)
+    ("金融机构方面，政策性银行要发挥逆周期调节作用。", {"金融机构", "政策性银行"}, set()),
+    # the local authorities as a whole, given work
+    ("各地要落实属地责任。", {"各地"}, set()),
+    # names listed before 等 and a kind of institution
+    ("青禾、云杉等评级机构下调了评级。", {"青禾", "云杉", "评级机构"}, set()),
+    # a sector before 等 is no name
+    ("银行、保险等金融机构要加强合作。", {"金融机构"}, {"保险"}),
+    # the writer's own city and an office facility word
+    ("由市大数据中心承担平台建设任务。", {"市大数据中心"}, {"大数据中心"}),
+    # a measure verb is no part of a kind of enterprise
+    ("会议部署农业企业融资协调工作。", set(), {"会议部署农业企业"}),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)
