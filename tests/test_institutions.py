@@ -45,6 +45,13 @@ import pytest
     ("由市大数据中心承担平台建设任务。", {"市大数据中心"}, {"大数据中心"}),
     # a measure verb is no part of a kind of enterprise
     ("会议部署农业企业融资协调工作。", set(), {"会议部署农业企业"}),
+    # the writer's own government, a company named with a verbal noun, a working group
+    ("区政府与国网临江供电公司签署了合作协议。", {"区政府", "国网临江供电公司"}, set()),
+    ("当地成立了数字人民币试点工作专班。", {"数字人民币试点工作专班"}, set()),
+    # an office facility named with a place jieba does not know before its 市
+    ("临溪市城市运行管理中心汇聚了各部门数据。", {"临溪市城市运行管理中心"}, {"市城市运行管理中心"}),
+    # 有关公司 is no company's name
+    ("公安局同有关公司展开合作。", set(), {"有关公司"}),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)
