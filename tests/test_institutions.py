@@ -52,6 +52,11 @@ import pytest
     ("临溪市城市运行管理中心汇聚了各部门数据。", {"临溪市城市运行管理中心"}, {"市城市运行管理中心"}),
     # 有关公司 is no company's name
     ("公安局同有关公司展开合作。", set(), {"有关公司"}),
+    # the verb before a list is no name of it; a city's own government, a group's office
+    ("将持续深化与青禾、云杉等评级机构的合作。", {"青禾", "云杉"}, {"深化"}),
+    ("临溪市数字人民币试点工作领导小组办公室设在市金融办。",
+     {"临溪市数字人民币试点工作领导小组办公室", "市金融办"}, set()),
+    ("英伟达、微软等国外企业也在加快布局。", {"国外企业"}, set()),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)
