@@ -342,6 +342,8 @@ class Extractor:
                     for i, noun in _modifiers_only(st, article.text, self.rs.vocab).items()})
         why.update({i: f"a generic actor named only as a modifier of a noun ({noun}), in no relation"
                     for i, noun in _generic_modifiers(st, article.text, self.rs.vocab).items()})
+        why.update({i: f"an institution named only inside an event's name ({held}): its organiser"
+                    for i, held in _inside_events(st.mentions, self.rs.vocab).items()})
         why.update({i: f"it only issues {thing.label}, the entity readers name"
                     for i, thing in issued.items()})
         for i in sorted(why) if traces is not None else ():
@@ -1037,6 +1039,23 @@ def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
             free.add(m.label)
     return {i: text[st.mentions[i].end:st.mentions[i].end + 2] for label, idxs in by_label.items()
             if label not in free for i in idxs}
+
+
+def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
+    """Institutions named only inside the name of a meeting (全国人大 in 十四届全国人大三次会议,
+    中央金融委员会 in 中央金融委员会会议): the organiser is part of the event's name, and
+    readers annotate the event, not the body. Index -> an event's label."""
+    events = [m for m in mentions if vocab.core(m.cls) == "Event"]
+    held: dict[str, set[str]] = {}
+    by_label: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        if vocab.core(m.cls) != "Institution":
+            continue
+        by_label.setdefault(m.label, []).append(i)
+        outer = [e.label for e in events if e.sentence == m.sentence and e.start <= m.start
+                 and m.end <= e.end and (e.start, e.end) != (m.start, m.end)]
+        held.setdefault(m.label, set()).update(outer or {""})
+    return {i: sorted(h)[0] for label, h in held.items() if "" not in h for i in by_label[label]}
 
 
 def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:

@@ -377,6 +377,8 @@ def test_lead_measures(extractor, text, expected, absent):
     ("要设立国家创业投资引导基金，带动社会资本。", "国家创业投资引导基金", "设立国家创业投资引导基金"),
     ("要研究推出“惠民保”。", "惠民保", "研究推出惠民保"),
     ("印发《提振消费专项行动方案》。", "提振消费专项行动方案", "印发提振消费专项行动方案"),
+    # a body named only inside a meeting's name is its organiser, no node of its own
+    ("十四届全国人大三次会议举行经济主题记者会。", "十四届全国人大三次会议", "全国人大"),
 ])
 def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, dropped):
     labels = {m.label for m in extractor.extract(article_of(text)).mentions}
