@@ -249,6 +249,7 @@ class Extractor:
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._concept_aspect_heads = frozenset(rules.lists.get("concept_aspect_heads", ()))
         self._generic_actors = frozenset(rules.lists.get("generic_actors", ()))
+        self._actor_topic_heads = frozenset(rules.lists.get("actor_topic_heads", ()))
         self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
@@ -344,6 +345,8 @@ class Extractor:
                     for i, noun in _modifiers_only(st, article.text, self.rs.vocab).items()})
         why.update({i: f"a generic actor named only as a modifier of a noun ({noun}), in no relation"
                     for i, noun in _generic_modifiers(st, article.text, self.rs.vocab).items()})
+        why.update({i: f"an institution named only inside an event's name ({held}): its organiser"
+                    for i, held in _inside_events(st.mentions, self.rs.vocab).items()})
         why.update({i: f"it only issues {thing.label}, the entity readers name"
                     for i, thing in issued.items()})
         for i in sorted(why) if traces is not None else ():
@@ -554,7 +557,8 @@ class Extractor:
     def _name_prefix(self, cue, outer: Mention, article, sent: Sentence, st: ArticleState,
                      local: list[int]) -> int | None:
         """A mention for the longest lexicon word of the cue's object classes that starts
-        the name ``outer``, made if the text has it there."""
+        the name ``outer``, made if the text has it there; not a generic actor (政府部门 is
+        no part of a body named 政府, 街道办事处 none of 街道)."""
         if cue.object is None:
             return None
         words = self._prefix_words.get(cue.id)
@@ -573,6 +577,7 @@ class Extractor:
                 return None  # a short form of the name is the same thing
             if outer.label.startswith(word) and len(word) + MIN_NAME_REST <= len(outer.label) \
                     and not outer.label.startswith(INDUSTRY, len(word)) \
+                    and word not in self._generic_actors \
                     and article.text.startswith(word, outer.start):
                 st.mentions.append(Mention(article.id, sent.index, outer.start,
                                            outer.start + len(word), word, word, cls, cue.id))
@@ -667,7 +672,7 @@ class Extractor:
             # a generic actor right before a noun or a place (街道某某新村, 高校某某校区)
             return nxt.pos in ("n", "nz", "ns") and nxt.ent is None and not nxt.quoted \
                 and (nxt.ltype is None or self.rs.vocab.core(self.type_class[nxt.ltype]) == "Region") \
-                and nxt.text not in self._verbs_as_nouns
+                and nxt.text not in self._verbs_as_nouns and nxt.text not in self._actor_topic_heads
         if self.rs.vocab.core(cls) != "Concept":
             return False
         return nxt.pos in ("n", "nz") and nxt.ent is None and nxt.ltype is None \
@@ -1037,6 +1042,23 @@ def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
             free.add(m.label)
     return {i: text[st.mentions[i].end:st.mentions[i].end + 2] for label, idxs in by_label.items()
             if label not in free for i in idxs}
+
+
+def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
+    """Institutions named only inside the name of a meeting (全国人大 in 十四届全国人大三次会议,
+    中央金融委员会 in 中央金融委员会会议): the organiser is part of the event's name, and
+    readers annotate the event, not the body. Index -> an event's label."""
+    events = [m for m in mentions if vocab.core(m.cls) == "Event"]
+    held: dict[str, set[str]] = {}
+    by_label: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        if vocab.core(m.cls) != "Institution":
+            continue
+        by_label.setdefault(m.label, []).append(i)
+        outer = [e.label for e in events if e.sentence == m.sentence and e.start <= m.start
+                 and m.end <= e.end and (e.start, e.end) != (m.start, m.end)]
+        held.setdefault(m.label, set()).update(outer or {""})
+    return {i: sorted(h)[0] for label, h in held.items() if "" not in h for i in by_label[label]}
 
 
 def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:
@@ -1638,8 +1660,11 @@ class _CueSentence:
 
     def _nested(self, cue) -> list[tuple[int, str, int, str]]:
         """A name and the entity at its start (a place, a parent body); a short form of the
-        name is the same thing, not another."""
+        name is the same thing, not another. Places (a cue whose objects are places) go down
+        a chain of places that opens the name, or that follows a parent body at its start,
+        to the innermost one (某市某区某局 → 某区; 某总局某省监管局 → 某省)."""
         mentions, out = self.mentions, []
+        places = cue.predicate == "locatedIn"
         for m in list(self.local):
             outer = mentions[m]
             if not self.fits(cue, "s", m):
@@ -1652,13 +1677,40 @@ class _CueSentence:
                     found = True
                 elif o != m and inner.start == outer.start \
                         and inner.end + MIN_NAME_REST <= outer.end and self.fits(cue, "o", o):
-                    out.append((m, cue.predicate, o, cue.id))
+                    out.append((m, cue.predicate, self._innermost(cue, outer, o) if places
+                                else o, cue.id))
                     found = True
+            if not found and places and "Country" not in (cue.object or ()):
+                # a place right after a parent body at the start (not a country: 某大学中国某某研究院)
+                for q in self.local:
+                    if q != m and mentions[q].start == outer.start \
+                            and mentions[q].end < outer.end \
+                            and self.vocab.core(mentions[q].cls) == "Institution":
+                        o = next((p for p in self.local if mentions[p].start == mentions[q].end
+                                  and mentions[p].end + MIN_NAME_REST <= outer.end
+                                  and self.fits(cue, "o", p)), None)
+                        if o is not None:
+                            out.append((m, cue.predicate, self._innermost(cue, outer, o), cue.id))
+                            found = True
+                            break
             if not found:  # a lexicon word at the start of the name
                 o = self.ex._name_prefix(cue, outer, self.article, self.sent, self.st, self.local)
                 if o is not None:
                     out.append((m, cue.predicate, o, cue.id))
         return out
+
+    def _innermost(self, cue, outer: Mention, o: int) -> int:
+        """The last place of the chain of places that starts with ``o`` inside ``outer``."""
+        mentions, seen = self.mentions, {o}
+        while True:
+            nxt = next((p for p in self.local if p not in seen
+                        and mentions[p].start == mentions[o].end
+                        and mentions[p].end + MIN_NAME_REST <= outer.end
+                        and self.fits(cue, "o", p)), None)
+            if nxt is None:
+                return o
+            o = nxt
+            seen.add(o)
 
 
 # ------------------------------------------------ article-level cue shapes

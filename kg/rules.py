@@ -143,6 +143,7 @@ ENGINE_LISTS = {
     "modifier_suffixes": "suffixes that make a word a modifier",
     "concept_aspect_heads": "heads of an aspect of a concept",
     "generic_actors": "generic actors, no entity when named only as a modifier",
+    "actor_topic_heads": "nouns after a generic actor that make it a topic, not a modifier (方面)",
     "enable_verbs": "verbs jieba may tag as nouns",
     "aim_verbs": "verbs of an aim",
     "recipient_marks": "words before a recipient, who does not act",

@@ -119,6 +119,10 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # a place at the start of a name, a branch of its parent
     ("交通银行江苏省分行召开会议。", {("交通银行江苏省分行", "partOf", "交通银行"),
                                      ("交通银行江苏省分行", "locatedIn", "江苏省")}),
+    # a chain of places opening a name, or after its parent body: the innermost place
+    ("北京市海淀区市场监督管理局试点企业开办一日办结。",
+     {("北京市海淀区市场监督管理局", "locatedIn", "海淀区")}),
+    ("国家税务总局苏州市税务局推出新服务。", {("国家税务总局苏州市税务局", "locatedIn", "苏州市")}),
     # a place in a frame that opens the sentence (在某区，……) places what the sentence names
     ("在黄浦区，“要素一张图”实现了核心要素可视化管理。", {("要素一张图", "locatedIn", "黄浦区")}),
     ("在合肥、芜湖等地，“数据护照”服务已经上线。",
@@ -175,6 +179,12 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("要借鉴合肥经验，扩大公共数据开放范围。", ("扩大公共数据开放范围", "locatedIn", "合肥")),
     # a frame that says more than the place (在某市的一家商场，) is no place frame
     ("在合肥的一家商场，“数据护照”服务已经上线。", ("数据护照服务", "locatedIn", "合肥")),
+    # a generic actor at the start of a name is no parent body of it
+    ("各级政府部门要持续优化营商环境。", ("政府部门", "partOf", "政府")),
+    # ... and not in the outer place of the chain
+    ("北京市海淀区市场监督管理局试点企业开办一日办结。", ("北京市海淀区市场监督管理局", "locatedIn", "北京市")),
+    # nor in the country a unit's name holds after its parent's (某大学中国某某研究院)
+    ("作者单位：东海财经大学中国金融研究院。", ("东海财经大学中国金融研究院", "locatedIn", "中国")),
     # a place is not located in its own short name
     ("成都市大数据中心与成都银行合作。", ("成都市", "locatedIn", "成都")),
     # 商务部门 (the commerce departments) is no unit of 商务部: a name goes on after its parent
@@ -390,6 +400,8 @@ def test_lead_measures(extractor, text, expected, absent):
     ("要设立国家创业投资引导基金，带动社会资本。", "国家创业投资引导基金", "设立国家创业投资引导基金"),
     ("要研究推出“惠民保”。", "惠民保", "研究推出惠民保"),
     ("印发《提振消费专项行动方案》。", "提振消费专项行动方案", "印发提振消费专项行动方案"),
+    # a body named only inside a meeting's name is its organiser, no node of its own
+    ("十四届全国人大三次会议举行经济主题记者会。", "十四届全国人大三次会议", "全国人大"),
 ])
 def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, dropped):
     labels = {m.label for m in extractor.extract(article_of(text)).mentions}

@@ -33,6 +33,32 @@ import pytest
     ("临江路街道东湖新村居委会开展活动。", set(), {"街道"}),
     # ... but one that carries out the measure it sits in stays
     ("要推动金融机构信贷投放提质增效。", {"金融机构"}, set()),
+    # ... and so does one that opens a topic (某某方面，)
+    ("金融机构方面，政策性银行要发挥逆周期调节作用。", {"金融机构", "政策性银行"}, set()),
+    # the local authorities as a whole, given work
+    ("各地要落实属地责任。", {"各地"}, set()),
+    # names listed before 等 and a kind of institution
+    ("青禾、云杉等评级机构下调了评级。", {"青禾", "云杉", "评级机构"}, set()),
+    # a sector before 等 is no name
+    ("银行、保险等金融机构要加强合作。", {"金融机构"}, {"保险"}),
+    # the writer's own city and an office facility word
+    ("由市大数据中心承担平台建设任务。", {"市大数据中心"}, {"大数据中心"}),
+    # a measure verb is no part of a kind of enterprise
+    ("会议部署农业企业融资协调工作。", set(), {"会议部署农业企业"}),
+    # the writer's own government, a company named with a verbal noun, a working group
+    ("区政府与国网临江供电公司签署了合作协议。", {"区政府", "国网临江供电公司"}, set()),
+    ("当地成立了数字人民币试点工作专班。", {"数字人民币试点工作专班"}, set()),
+    # an office facility named with a place jieba does not know before its 市
+    ("临溪市城市运行管理中心汇聚了各部门数据。", {"临溪市城市运行管理中心"}, {"市城市运行管理中心"}),
+    # 有关公司 is no company's name
+    ("公安局同有关公司展开合作。", set(), {"有关公司"}),
+    # the verb before a list is no name of it; a city's own government, a group's office
+    ("将持续深化与青禾、云杉等评级机构的合作。", {"青禾", "云杉"}, {"深化"}),
+    ("临溪市数字人民币试点工作领导小组办公室设在市金融办。",
+     {"临溪市数字人民币试点工作领导小组办公室", "市金融办"}, set()),
+    ("英伟达、微软等国外企业也在加快布局。", {"国外企业"}, set()),
+    # the short name an article gives a body in brackets is that body's
+    ("临溪市城市运行管理中心（以下简称“城运中心”）是中枢。", {"临溪市城市运行管理中心", "城运中心"}, set()),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)

@@ -21,7 +21,8 @@ import pytest
     # adjectives in a list of objects split nothing (重点领域和薄弱环节)
     ("要加大对重大战略、重点领域和薄弱环节的金融支持。", set(), {"重点领域和薄弱环节的金融支持"}),
     # a measure holding a lexicon measure is still the whole measure
-    ("各地持续优化风险监测预警工作框架，做到早识别。", {"持续优化风险监测预警工作框架"}, set()),
+    # (各地 is an actor: its measure is read as the actor's, without the manner word)
+    ("各地持续优化风险监测预警工作框架，做到早识别。", {"优化风险监测预警工作框架"}, set()),
     # a subject and a modal of duty before the action
     ("消费者则应树立理性消费理念，防范过度负债。", {"树立理性消费理念"}, set()),
     # aims are no measures of their own; generic references are no measures
