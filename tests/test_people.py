@@ -22,6 +22,10 @@ import pytest
     ("某局局长杨帆、某厅副厅长刘建国均认为，要打破数据壁垒。", {"刘建国"}, {"刘建国均"}),
     # a correspondent in a byline
     ("（记者 黄思远 通讯员 钟晓岚）", {"黄思远", "钟晓岚"}, set()),
+    # a byline with a slash, and a split name before 看来 or a deputy's title
+    ("文/孔令轩", {"孔令轩"}, set()),
+    ("在邵振华看来，数字化是关键。", {"邵振华"}, {"振华"}),
+    ("邵振华代表建议，加快建设平台。", {"邵振华"}, set()),
     # a town jieba tags as a name is no person
     ("上海市金桥镇居民说，如今办事方便了。", set(), {"金桥镇"}),
 ])
