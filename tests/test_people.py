@@ -47,3 +47,12 @@ def test_a_speakers_institution_undertakes_nothing_the_speaker_advises(triples):
 def test_a_speaker_introduced_by_post_in_brackets_is_affiliated(triples):
     rels = triples("赵海平（临江市政务服务管理办公室主任）：我们推行了新办法。")
     assert ("赵海平", "affiliatedWith", "临江市政务服务管理办公室") in rels, rels
+
+
+@pytest.mark.parametrize("text, person, institution", [
+    ("郝德明，南开大学经济学院院长。", "郝德明", "南开大学经济学院"),
+    ("来自东海大学的郝德明教授认为，要稳增长。", "郝德明", "东海大学"),
+])
+def test_a_post_in_apposition_or_an_origin_is_an_affiliation(triples, text, person, institution):
+    rels = triples(text)
+    assert (person, "affiliatedWith", institution) in rels, rels
