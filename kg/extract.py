@@ -173,7 +173,8 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
     if m and m.group(1) != label and m.start() == 0:
         alts.append(m.group(1))  # “浙里办”App is also 浙里办; 推广“蓉易贷”模式 is no 蓉易贷
-    forms = cleanup.forms(label)  # drop, alt and reject patterns, length, stop labels
+    # drop, alt and reject patterns, length (a whole title in 《》 may be longer), stop labels
+    forms = cleanup.forms(label, surface.startswith("《") and surface.endswith("》"))
     if forms is None:
         return None
     label, more = forms

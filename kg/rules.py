@@ -50,7 +50,7 @@ SCHEMA: dict[str, dict] = {
                     "examples": list, "counter_examples": list},
     "relate": {"predicate": str, "to": str, "scope": str},
     "cleanup": {"strip_prefixes": [str], "strip_suffixes": [str], "separators": [str],
-                "min_length": int, "max_length": int, "stop_labels": [str],
+                "min_length": int, "max_length": int, "title_max_length": int, "stop_labels": [str],
                 "drop_patterns": [str], "reject_patterns": [str], "alt_patterns": [str]},
     "item_role": {"id": str, "description": str, "role": str, "starts_with": STRINGS,
                   "skip": STRINGS, "contains": STRINGS, "override": bool, "relate": [dict],
@@ -636,6 +636,7 @@ class Cleanup:
     separators: frozenset = frozenset({"、", "和", "及", "与", "以及", "或"})
     min_length: int = 2
     max_length: int = 30
+    title_max_length: int = 60  # the longest label of a whole title in 《》 (a document's full name)
     stop_labels: frozenset = frozenset()
     drop_patterns: tuple = ()  # regexes cut out of labels (the surface stays an alt label)
     reject_patterns: tuple = ()  # a label one of these regexes finds is no entity
@@ -645,15 +646,17 @@ class Cleanup:
     def _forms_memo(self) -> dict:
         return {}
 
-    def forms(self, label: str) -> tuple[str, tuple] | None:
+    def forms(self, label: str, title: bool = False) -> tuple[str, tuple] | None:
         """A label after ``drop_patterns``, with the alternative labels they and
         ``alt_patterns`` give; None if it is no entity (too short or long, a stop label,
-        found by a ``reject_patterns`` regex). Remembered per label: many rules propose
+        found by a ``reject_patterns`` regex). A ``title`` (the whole span was in 《》) may
+        be up to ``title_max_length`` long. Remembered per label: many rules propose
         the same span, and the same words come back."""
         memo = self._forms_memo
-        if label in memo:
-            return memo[label]
-        given, alts = label, []
+        given = (label, title)
+        if given in memo:
+            return memo[given]
+        alts = []
         for pattern in self.drop_patterns:
             shorter = pattern.sub("", label)
             if shorter != label and len(shorter) >= self.min_length:
@@ -674,7 +677,8 @@ class Cleanup:
                         found.append(shorter)
             todo = found
         out = None
-        if self.min_length <= len(label) <= self.max_length and label not in self.stop_labels \
+        longest = self.title_max_length if title else self.max_length
+        if self.min_length <= len(label) <= longest and label not in self.stop_labels \
                 and not any(p.search(label) for p in self.reject_patterns):
             out = (label, tuple(alts))
         if len(memo) >= FORMS_MEMO:
@@ -1347,6 +1351,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                 strip_suffixes=tuple(sorted(c.get("strip_suffixes", []), key=len, reverse=True)),
                 separators=frozenset(c.get("separators", Cleanup.separators)),
                 min_length=int(c.get("min_length", 2)), max_length=int(c.get("max_length", 30)),
+                title_max_length=int(c.get("title_max_length", 60)),
                 stop_labels=frozenset(c.get("stop_labels", [])),
                 drop_patterns=tuple(p for p in (loader.regex(x, f"{file}: [cleanup]", "drop_patterns")
                                                 for x in c.get("drop_patterns", [])) if p),

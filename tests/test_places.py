@@ -1,0 +1,49 @@
+"""Places, meetings and documents: names of towns, clusters and zones, where a meeting is
+held, places as examples of a kind of area, and documents with long titles."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # a town, a village and a street named with their unit word
+    ("临湖镇居民说，如今办事方便了。", {"临湖镇"}, set()),
+    ("在杨柳村，村民们说。", {"杨柳村"}, set()),
+    # kinds of villages are no places
+    ("建设示范村，帮扶贫困村。", set(), {"示范村", "贫困村"}),
+    # a metropolitan area named by its core place
+    ("临江都市圈正在推动政务服务同城化。", {"临江都市圈"}, set()),
+    # an autonomous prefecture
+    ("湘西土家族苗族自治州推出新举措。", {"湘西土家族苗族自治州"}, set()),
+    # short forms of a group of provinces and classes of areas
+    ("川渝两地已有300项事项实现跨省通办。", {"川渝"}, set()),
+])
+def test_place_names(expect_labels, text, present, absent):
+    expect_labels(text, "Region", present, absent)
+
+
+def test_a_cluster_does_not_lie_in_its_core_place(triples):
+    rels = triples("南京都市圈推动政务服务同城化。")
+    assert ("南京都市圈", "locatedIn", "南京") not in rels, rels
+
+
+@pytest.mark.parametrize("text, event, place", [
+    ("第五届东海数字经济论坛11日在临江市举行。", "东海数字经济论坛", "临江市"),
+    ("在广东省临江市召开的东海数字经济大会上，专家发言。", "东海数字经济大会", "临江市"),
+])
+def test_a_meeting_is_located_where_it_is_held(triples, text, event, place):
+    rels = triples(text)
+    assert any(s.endswith(event) and p == "locatedIn" and o == place for s, p, o in rels), rels
+
+
+def test_places_listed_before_a_kind_of_area_exemplify_it(triples):
+    rels = triples("临江市、宜丰县等改革开放前沿阵地先行先试。")
+    assert ("宜丰县", "exemplifies", "改革开放前沿阵地") in rels, rels
+
+
+def test_a_long_title_in_book_marks_is_a_document(labels, alt_labels):
+    text = "某局发布了《临江市加快建设具有全球影响力的人工智能创新策源地实施方案（2023—2025年）》。"
+    full = "临江市加快建设具有全球影响力的人工智能创新策源地实施方案（2023—2025年）"
+    assert full in labels(text, "Document")
+    assert "临江市加快建设具有全球影响力的人工智能创新策源地实施方案" in alt_labels(text, full)
