@@ -421,18 +421,20 @@ class Extractor:
             body_start = sent.start + ctx.marker_end
             pos = body_start
             for piece in CLAUSE_SPLIT.split(text[body_start:sent.end]):
-                c = clean_span(text, pos, pos + len(piece), self.rs.cleanup, bounds=bounds)
+                spans = self._head_parts(piece, pos, ctx.role, tokens)
                 pos += len(piece) + 1
-                if c is None:
-                    continue
-                start, end, label, alts = c
-                mentions.append(Mention(article.id, sent.index, start, end, text[start:end], label,
-                                        ctx.role, ctx.section_rule.id, alts))
-                local.append(len(mentions) - 1)
-                heads.setdefault(ctx.item, []).append(len(mentions) - 1)
-                if trace is not None:
-                    trace.matches.append((0, ctx.section_rule.id, text[start:end],
-                                          [f"{label}:{ctx.role}"]))
+                for lo, hi in spans:
+                    c = clean_span(text, lo, hi, self.rs.cleanup, bounds=bounds)
+                    if c is None:
+                        continue
+                    start, end, label, alts = c
+                    mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
+                                            label, ctx.role, ctx.section_rule.id, alts))
+                    local.append(len(mentions) - 1)
+                    heads.setdefault(ctx.item, []).append(len(mentions) - 1)
+                    if trace is not None:
+                        trace.matches.append((0, ctx.section_rule.id, text[start:end],
+                                              [f"{label}:{ctx.role}"]))
         self._demonstrative_mentions(article, sent, tokens, st, local, trace)
         chunks = _chunk(tokens, mentions, local)
 
@@ -790,6 +792,26 @@ class Extractor:
             return []
         lo, hi = m.captures[name]
         return [t.mention for t in chunks[lo:hi] if t.mention is not None]
+
+    def _head_parts(self, piece: str, pos: int, role: str, tokens) -> list[tuple[int, int]]:
+        """The spans of one clause of a problem item's head: the clause, or its parts
+        at 、 when each part (of three characters or more) holds a word of the
+        ``deficiency_words`` list or a problem of the lexicon (二是系统重复建设、标准不统一:
+        two problems; 逾期率、不良率有所上升: one, its first part holds neither)."""
+        whole = [(pos, pos + len(piece))]
+        if "、" not in piece or self.rs.vocab.core(role) != "Problem":
+            return whole
+        words = self.rs.lists.get("deficiency_words", ())
+        spans, lo = [], pos
+        for p in piece.split("、"):
+            hi = lo + len(p)
+            typed = any(t.ltype and lo <= t.start and t.end <= hi and
+                        self.rs.vocab.core(self.type_class[t.ltype]) == "Problem" for t in tokens)
+            if len(p) < 3 or not (typed or any(w in p for w in words)):
+                return whole
+            spans.append((lo, hi))
+            lo = hi + 1
+        return spans
 
     def _section_relations(self, article, ctxs, mentions, relations, heads, item_mentions):
         """Relations between enumeration items: declared by section rules."""

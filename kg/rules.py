@@ -167,6 +167,7 @@ ENGINE_LISTS = {
     "question_marks": "turns that open a question in an interview",
     "place_borrow_words": "words of a place's experience borrowed elsewhere (借鉴, 推广)",
     "reason_counts": "words near a reason word that announce several (多方面, 多种)",
+    "deficiency_words": "words of deficiency: a problem item's head is split at 、 where each part holds one",
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")

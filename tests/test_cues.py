@@ -273,6 +273,13 @@ def test_an_example_made_only_by_another_rule_fails_its_rule(extractor):
     # reasons named in the announcing sentence itself: later sentences only elaborate them
     ("小店贷款难的原因主要有：抵押物缺乏、信用记录缺失。店主过度负债的情况也较普遍。",
      ("抵押物缺乏", "causes", "小店贷款难"), ("店主过度负债", "causes", "小店贷款难")),
+    # 随着 a problem, another: the first causes the second
+    ("随着人口老龄化加剧，企业用工成本持续高企。",
+     ("人口老龄化加剧", "causes", "企业用工成本持续高企"), None),
+    # an adverse shock in 受……影响 causes what follows
+    ("受海运价格上涨影响，外贸企业利润收窄。", ("海运价格上涨", "causes", "外贸企业利润收窄"), None),
+    # the root of a problem named after it (X高企的根源在于Y)
+    ("融资成本高企的根源在于信息不对称。", ("信息不对称", "causes", "融资成本高企"), None),
 ])
 def test_causes_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)
@@ -477,9 +484,10 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("要降低数字服务的使用门槛，加强自助终端的适老化改造，帮助老年人解决看不懂屏幕的问题。",
      {("加强自助终端的适老化改造", "addresses", "看不懂屏幕")},
      ("降低数字服务的使用门槛", "addresses", "看不懂屏幕")),
-    # a product an institution launched solves what the next clause names
+    # a product an institution launched solves what the next clause names (the first item
+    # keeps whose it is, 小微企业融资难, with 融资难 an alternative label)
     ("蓝海农商银行推出“禾易贷”，有效解决了小微企业融资难、融资贵等问题。",
-     {("禾易贷", "addresses", "融资难"), ("禾易贷", "addresses", "融资贵")}, None),
+     {("禾易贷", "addresses", "小微企业融资难"), ("禾易贷", "addresses", "融资贵")}, None),
     # 为此，……: the measures answer the problems of the paragraph's previous sentence
     ("停车难问题日益突出。为此，蓝海区上线“泊位通”智慧停车平台。",
      {("泊位通", "addresses", "停车难")}, None),
@@ -630,4 +638,21 @@ def test_examples_and_uses(extractor, text, expected, absent):
 def test_genre_enables_and_examples(extractor, text, expected, absent):
     rels = relations(extractor, text)
     assert expected <= rels, rels
+    assert absent is None or absent not in rels
+
+
+# ---- addresses: an aim of solving a problem, and a problem eased after a product
+@pytest.mark.parametrize("text, expected, absent", [
+    # 为/为了 + a verb of solving opening the sentence: the product or measure after the comma
+    ("为破解小店融资难题，某区上线“链易贷”平台。", ("链易贷平台", "addresses", "小店融资难题"), None),
+    ("为有效防范数据泄露风险，建立数据分级保护制度。",
+     ("建立数据分级保护制度", "addresses", "数据泄露风险"), None),
+    # a problem that is gradually solved after a product spreads
+    ("随着“椿城办”的推广，群众办事难的问题逐步得到解决。", ("椿城办", "addresses", "办事难"), None),
+    # a weak spot aimed at with 针对 … 的短板
+    ("针对农户缺少抵押物的短板，某行推出了“林权贷”。", ("林权贷", "addresses", "农户缺少抵押物"), None),
+])
+def test_addresses_aims(extractor, text, expected, absent):
+    rels = relations(extractor, text)
+    assert expected is None or expected in rels, rels
     assert absent is None or absent not in rels

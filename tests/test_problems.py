@@ -119,6 +119,38 @@ import pytest
     ("一些地方重复检查的问题依然存在。", {"重复检查"}, set()),
     # what is cracked down on; a hardship jieba keeps as one word
     ("严厉打击盗采砂石。", {"盗采砂石"}, set()),
+    # a list of complaints each with its own predicate is several problems, not one
+    ("调研发现，数据确权难、估值难、交易难。", {"估值难", "交易难"}, {"估值难、交易难"}),
+    # a quantifier opening a clause is no part of the label; 问题凸显 after a name is cut
+    ("面临哪些挑战？一是数字鸿沟问题凸显，许多老人不会用智能手机。", {"数字鸿沟", "老人不会用智能手机"},
+     {"数字鸿沟问题凸显", "许多老人不会用智能手机"}),
+    # reluctances listed, quoted or not
+    ("要打消银行“不敢贷、不愿贷”的顾虑。", {"不敢贷", "不愿贷"}, set()),
+    ("我们不会放弃。", set(), {"不会放弃"}),
+    # something that cannot be done, with no object
+    ("不少惠企政策难以落地，企业获得感不强。", {"惠企政策难以落地"}, set()),
+    ("损失难以估量。", set(), {"损失难以估量"}),
+    # a list named before a typed problem head, after a verb of watching or crackdown
+    ("平台实时监测管线渗漏、路面塌陷等安全隐患。", {"管线渗漏", "路面塌陷"}, set()),
+    ("要严厉打击非法集资、地下钱庄等违法犯罪行为。", {"非法集资"}, {"严厉打击非法集资"}),
+    # the verb and the wrong jieba keeps as one word (惩治腐败)
+    ("要坚决惩治腐败。", {"腐败"}, set()),
+    # what is faced, as a double pressure (each item one), or a weak spot aimed at
+    ("出口企业面临运费上涨和结汇周期拉长的双重压力。", {"运费上涨", "结汇周期拉长"}, {"双重压力"}),
+    ("针对农户缺少抵押物的短板，某行推出了信用贷。", {"农户缺少抵押物"}, set()),
+    ("针对小微企业的痛点，推出新产品。", set(), {"小微企业"}),
+    # an adverse shock in 受……影响; a neutral one is none
+    ("受海运价格上涨影响，外贸企业利润收窄。", {"海运价格上涨"}, set()),
+    ("受政策利好影响，股市上涨。", set(), {"政策利好"}),
+    # harm done to rights or order; a quoted head word of a risk phrase
+    ("部分应用强制索取权限，侵犯用户隐私。", {"侵犯用户隐私", "强制索取权限"}, set()),
+    ("打通老人使用智能设备的技术“壁垒”。", {"技术壁垒"}, set()),
+    # a problem item's head split at 、 where each part is a problem, not where they share one
+    ("面临哪些挑战？一是基层数字化能力薄弱，系统重复建设、标准不统一。",
+     {"系统重复建设", "标准不统一"}, {"系统重复建设、标准不统一"}),
+    ("存在哪些问题？一是逾期率、不良率有所上升。", {"逾期率、不良率有所上升"}, set()),
+    # a problem said to be not yet solved is no problem of its own
+    ("民营企业融资难问题尚未得到根本解决。", {"融资难"}, {"尚未得到根本解决"}),
 ])
 def test_problem_labels(expect_labels, text, present, absent):
     expect_labels(text, "Problem", present, absent)
