@@ -921,7 +921,8 @@ def _applies(rule: Rule, ctx: Context) -> bool:
 
 
 def _split(tokens: list[Token], separators, before=None, after=None) -> list[list[Token]]:
-    """Items of a list; with ``before``, split only where the next word is in it and both
+    """Items of a list (also adjacent quoted names, “甲贷”“乙贷”, when neither ``before`` nor
+    ``after`` is given); with ``before``, split only where the next word is in it and both
     sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
     which join the two objects of one action (统筹优化供给与扩大需求), nor between two verbs
     sharing one noun (的监测和化解能力: _shared_head); with ``after``, only
@@ -931,6 +932,9 @@ def _split(tokens: list[Token], separators, before=None, after=None) -> list[lis
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
         prev = tokens[i - 1].text if i > 0 else ""
+        if before is None and after is None and t.text == "“" and prev == "”" and groups[-1]:
+            groups.append([t])  # “甲贷”“乙贷”: adjacent quoted names are items of a list
+            continue
         if t.text in separators and t.mention is None and (after is None or (
                 prev.endswith(after) and (len(groups[-1]) >= 2 or groups[-1][-1].mention is not None))) and (before is None or (
                 nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
