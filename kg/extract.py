@@ -1527,6 +1527,16 @@ class _CueSentence:
                  self.fits(cue, "o", j)}
         return next(iter(inner.values())) if len(inner) == 1 else None
 
+    def _names_product(self, m: int) -> bool:
+        """Whether place ``m`` stands right before a quoted name or a product (上海“一网通办”)."""
+        i = next((i for i, e in self.ents if e == m), None)
+        if i is None or i + 1 >= len(self.chunks):
+            return False
+        nxt = self.chunks[i + 1]
+        if nxt.mention is None:
+            return nxt.text == "“"
+        return self.vocab.core(self.mentions[nxt.mention].cls) == "Product"
+
     def _other_place(self, cue, m: int, place: int) -> bool:
         """Whether mention ``m`` names a place of its own, not ``place`` (……，巩固香港……)."""
         a, label = self.mentions[m], self.mentions[place].label
@@ -1552,6 +1562,9 @@ class _CueSentence:
                         places[-1] = m
                     else:
                         places.append(m)
+                # a place right before a product's name names whose it is (重庆“渝快办”、
+                # 湖北“鄂汇办”等平台……): a modifier, not what leads the sentence
+                places = [m for m in places if not self._names_product(m)]
                 places = places or self._framed_place(cue)
                 # ... and the products named inside its measures (推出“某某码”)
                 top = {m for _, m in self.ents}

@@ -49,3 +49,29 @@ def test_financial_system_is_an_actor(expect_labels):
     text = "金融系统要着力做好五篇大文章。"
     expect_labels(text, "Product", set(), {"金融系统"})
     expect_labels(text, "Institution", {"金融系统"}, set())
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # adjacent quoted names are two items of a list, not one name
+    ("临江市整合“临江办”“临江管”等平台。", {("临江办", "Product"), ("临江管", "Product")}, {("临江办临江管", "Product")}),
+    ("“甲乙网页”“丙丁快办”等特色服务一目了然。", {("甲乙网页", "Product"), ("丙丁快办", "Product")}, set()),
+])
+def test_adjacent_quoted_names(labels, text, present, absent):
+    for label, core in present:
+        assert label in labels(text, core), (text, label)
+    for label, core in absent:
+        assert label not in labels(text, core), (text, label)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # each place of a list of 某地“某某办” owns its own product, not the first place all of them
+    ("重庆“甲乙办”、湖北“丙丁办”等平台不断升级。",
+     {("甲乙办", "locatedIn", "重庆"), ("丙丁办", "locatedIn", "湖北")},
+     {("丙丁办", "locatedIn", "重庆")}),
+    ("上海“甲乙办”“丙丁管”建设持续深化。",
+     {("甲乙办", "locatedIn", "上海"), ("丙丁管", "locatedIn", "上海")}, set()),
+])
+def test_place_before_product_names_its_owner(triples, text, present, absent):
+    got = triples(text)
+    assert present <= got, (text, present - got)
+    assert not (absent & got), (text, absent & got)
