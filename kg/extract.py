@@ -1209,9 +1209,11 @@ class _CueSentence:
                 earlier = [m for m in earlier_all if cue.predicate not in taken.get(m, ())]
                 if cue.shape == "forward" and cue.predicate in self.ex._actor_predicates \
                         and launched.get(cue.id, c) < c and \
+                        word_of[k] not in self.ex._issue_verbs and \
                         not any(self.fits(cue, "s", m) for m in before):
                     # 某中心推出某系统，提供A、B等服务: what the earlier clause launched
-                    # provides them, not the institution again (a cue from an institution)
+                    # provides them, not the institution again (a cue from an institution);
+                    # but a product issues nothing (某行上线某平台，推出了某贷: the bank's)
                     continue
                 if k in inside and cue.shape == "consequence":
                     ends = self._ends(cue, k, named, before, earlier)
