@@ -1165,7 +1165,18 @@ class _CueSentence:
                 # with a consequence cue (制约了……的发挥), the mention itself is the object
                 inside[k], word_of[k] = inner, word
                 cue_at.append(k)
-        return sorted(cue_at), inside, word_of
+        cue_at.sort()
+        # two words of one means cue side by side (通过运用A、B; 通过“运用A、B等技术”): one
+        # cue, the first word's, or the measure's when the second opens one
+        at = set(cue_at)
+
+        def same_means(i: int) -> bool:
+            a, b = by_word.get(word_of[i - 1], ()), by_word.get(word_of[i], ())
+            return bool(a) and all(c.shape == "means" for c in b) and \
+                {c.id for c in a} == {c.id for c in b}
+        drop = {(i - 1 if i in inside else i) for i in cue_at
+                if i - 1 in at and i - 1 not in inside and same_means(i)}
+        return [i for i in cue_at if i not in drop], inside, word_of
 
     def _opening_word(self, m: Mention) -> str | None:
         """The cue word a mention opens with, also after a manner word (坚决防范……)."""
