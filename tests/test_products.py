@@ -38,6 +38,12 @@ import pytest
     ("要丰富养老金融产品，满足多样化需求。", {"养老金融产品"}, set()),
     ("商户通过消费分期工具获得资金。", {"消费分期工具"}, set()),
     ("持续丰富商业车险产品。", {"商业车险"}, {"商业车险产品"}),
+    # 理财产品 is a kind of product readers name; a bare 金融产品 is not
+    ("居民可以购买储蓄存款、理财产品等金融产品。", {"储蓄存款", "理财产品"}, {"金融产品"}),
+    # a known kind of loan after 全市 is that kind, without the place word
+    ("目前，全市普惠型小微企业贷款平均利率为4.1%。", {"普惠型小微企业贷款"}, {"全市普惠型小微企业贷款"}),
+    # a quoted name is not cut into a product kind inside it
+    ("东海银行推出“抵押快贷”。", {"抵押快贷"}, {"快贷"}),
     # a company running a platform does not enter the platform's name
     ("临江数科公司负责平台运营。", set(), {"临江数科公司负责平台"}),
 ])
