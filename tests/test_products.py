@@ -44,6 +44,9 @@ import pytest
     ("目前，全市普惠型小微企业贷款平均利率为4.1%。", {"普惠型小微企业贷款"}, {"全市普惠型小微企业贷款"}),
     # a quoted name is not cut into a product kind inside it
     ("东海银行推出“抵押快贷”。", {"抵押快贷"}, {"快贷"}),
+    # a rate or a balance of loans holds no product; a generic good service is no product
+    ("一季度，新发放企业贷款平均利率为3.5%。", set(), {"企业贷款"}),
+    ("金融机构应为实体经济提供优质金融服务。", set(), {"优质金融服务"}),
     # a company running a platform does not enter the platform's name
     ("临江数科公司负责平台运营。", set(), {"临江数科公司负责平台"}),
 ])
