@@ -84,3 +84,20 @@ def test_place_before_product_names_its_owner(triples, text, present, absent):
     got = triples(text)
     assert present <= got, (text, present - got)
     assert not (absent & got), (text, absent & got)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # 面向 marks who is served, not who launches
+    ("东海银行面向小微企业推出“甲乙贷”“丙丁贷”。",
+     {("东海银行", "offers", "甲乙贷"), ("东海银行", "offers", "丙丁贷")},
+     {("小微企业", "offers", "甲乙贷"), ("小微企业", "offers", "丙丁贷")}),
+    # a later clause with an issue verb keeps the institution (the platform issues nothing)
+    ("东海银行上线了“甲乙平台”，推出了“丙丁贷”等产品。", {("东海银行", "offers", "丙丁贷")}, set()),
+    # two institutions that launched a product together both offer it
+    ("“甲乙码”是东海银行联合东海市金融局推出的融资服务应用。",
+     {("东海银行", "offers", "甲乙码"), ("东海市金融局", "offers", "甲乙码")}, set()),
+])
+def test_who_offers_a_product(triples, text, present, absent):
+    got = triples(text)
+    assert present <= got, (text, present - got)
+    assert not (absent & got), (text, absent & got)
