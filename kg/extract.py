@@ -952,7 +952,8 @@ def _applies(rule: Rule, ctx: Context) -> bool:
 
 
 def _split(tokens: list[Token], separators, before=None, after=None) -> list[list[Token]]:
-    """Items of a list; with ``before``, split only where the next word is in it and both
+    """Items of a list (also adjacent quoted names, “甲贷”“乙贷”, when neither ``before`` nor
+    ``after`` is given); with ``before``, split only where the next word is in it and both
     sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
     which join the two objects of one action (统筹优化供给与扩大需求), nor between two verbs
     sharing one noun (的监测和化解能力: _shared_head); with ``after``, only
@@ -962,6 +963,9 @@ def _split(tokens: list[Token], separators, before=None, after=None) -> list[lis
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
         prev = tokens[i - 1].text if i > 0 else ""
+        if before is None and after is None and t.text == "“" and prev == "”" and groups[-1]:
+            groups.append([t])  # “甲贷”“乙贷”: adjacent quoted names are items of a list
+            continue
         if t.text in separators and t.mention is None and (after is None or (
                 prev.endswith(after) and (len(groups[-1]) >= 2 or groups[-1][-1].mention is not None))) and (before is None or (
                 nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
@@ -1209,7 +1213,18 @@ class _CueSentence:
                 # with a consequence cue (制约了……的发挥), the mention itself is the object
                 inside[k], word_of[k] = inner, word
                 cue_at.append(k)
-        return sorted(cue_at), inside, word_of
+        cue_at.sort()
+        # two words of one means cue side by side (通过运用A、B; 通过“运用A、B等技术”): one
+        # cue, the first word's, or the measure's when the second opens one
+        at = set(cue_at)
+
+        def same_means(i: int) -> bool:
+            a, b = by_word.get(word_of[i - 1], ()), by_word.get(word_of[i], ())
+            return bool(a) and all(c.shape == "means" for c in b) and \
+                {c.id for c in a} == {c.id for c in b}
+        drop = {(i - 1 if i in inside else i) for i in cue_at
+                if i - 1 in at and i - 1 not in inside and same_means(i)}
+        return [i for i in cue_at if i not in drop], inside, word_of
 
     def _opening_word(self, m: Mention) -> str | None:
         """The cue word a mention opens with, also after a manner word (坚决防范……)."""
@@ -1253,9 +1268,11 @@ class _CueSentence:
                 earlier = [m for m in earlier_all if cue.predicate not in taken.get(m, ())]
                 if cue.shape == "forward" and cue.predicate in self.ex._actor_predicates \
                         and launched.get(cue.id, c) < c and \
+                        word_of[k] not in self.ex._issue_verbs and \
                         not any(self.fits(cue, "s", m) for m in before):
                     # 某中心推出某系统，提供A、B等服务: what the earlier clause launched
-                    # provides them, not the institution again (a cue from an institution)
+                    # provides them, not the institution again (a cue from an institution);
+                    # but a product issues nothing (某行上线某平台，推出了某贷: the bank's)
                     continue
                 if k in inside and cue.shape == "consequence":
                     ends = self._ends(cue, k, named, before, earlier)
@@ -1571,6 +1588,16 @@ class _CueSentence:
                  self.fits(cue, "o", j)}
         return next(iter(inner.values())) if len(inner) == 1 else None
 
+    def _names_product(self, m: int) -> bool:
+        """Whether place ``m`` stands right before a quoted name or a product (上海“一网通办”)."""
+        i = next((i for i, e in self.ents if e == m), None)
+        if i is None or i + 1 >= len(self.chunks):
+            return False
+        nxt = self.chunks[i + 1]
+        if nxt.mention is None:
+            return nxt.text == "“"
+        return self.vocab.core(self.mentions[nxt.mention].cls) == "Product"
+
     def _other_place(self, cue, m: int, place: int) -> bool:
         """Whether mention ``m`` names a place of its own, not ``place`` (……，巩固香港……)."""
         a, label = self.mentions[m], self.mentions[place].label
@@ -1596,6 +1623,9 @@ class _CueSentence:
                         places[-1] = m
                     else:
                         places.append(m)
+                # a place right before a product's name names whose it is (重庆“渝快办”、
+                # 湖北“鄂汇办”等平台……): a modifier, not what leads the sentence
+                places = [m for m in places if not self._names_product(m)]
                 places = places or self._framed_place(cue)
                 # ... and the products named inside its measures (推出“某某码”)
                 top = {m for _, m in self.ents}

@@ -38,6 +38,15 @@ import pytest
     ("要丰富养老金融产品，满足多样化需求。", {"养老金融产品"}, set()),
     ("商户通过消费分期工具获得资金。", {"消费分期工具"}, set()),
     ("持续丰富商业车险产品。", {"商业车险"}, {"商业车险产品"}),
+    # 理财产品 is a kind of product readers name; a bare 金融产品 is not
+    ("居民可以购买储蓄存款、理财产品等金融产品。", {"储蓄存款", "理财产品"}, {"金融产品"}),
+    # a known kind of loan after 全市 is that kind, without the place word
+    ("目前，全市普惠型小微企业贷款平均利率为4.1%。", {"普惠型小微企业贷款"}, {"全市普惠型小微企业贷款"}),
+    # a quoted name is not cut into a product kind inside it
+    ("东海银行推出“抵押快贷”。", {"抵押快贷"}, {"快贷"}),
+    # a rate or a balance of loans holds no product; a generic good service is no product
+    ("一季度，新发放企业贷款平均利率为3.5%。", set(), {"企业贷款"}),
+    ("金融机构应为实体经济提供优质金融服务。", set(), {"优质金融服务"}),
     # a company running a platform does not enter the platform's name
     ("临江数科公司负责平台运营。", set(), {"临江数科公司负责平台"}),
 ])
@@ -49,3 +58,46 @@ def test_financial_system_is_an_actor(expect_labels):
     text = "金融系统要着力做好五篇大文章。"
     expect_labels(text, "Product", set(), {"金融系统"})
     expect_labels(text, "Institution", {"金融系统"}, set())
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # adjacent quoted names are two items of a list, not one name
+    ("临江市整合“临江办”“临江管”等平台。", {("临江办", "Product"), ("临江管", "Product")}, {("临江办临江管", "Product")}),
+    ("“甲乙网页”“丙丁快办”等特色服务一目了然。", {("甲乙网页", "Product"), ("丙丁快办", "Product")}, set()),
+])
+def test_adjacent_quoted_names(labels, text, present, absent):
+    for label, core in present:
+        assert label in labels(text, core), (text, label)
+    for label, core in absent:
+        assert label not in labels(text, core), (text, label)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # each place of a list of 某地“某某办” owns its own product, not the first place all of them
+    ("重庆“甲乙办”、湖北“丙丁办”等平台不断升级。",
+     {("甲乙办", "locatedIn", "重庆"), ("丙丁办", "locatedIn", "湖北")},
+     {("丙丁办", "locatedIn", "重庆")}),
+    ("上海“甲乙办”“丙丁管”建设持续深化。",
+     {("甲乙办", "locatedIn", "上海"), ("丙丁管", "locatedIn", "上海")}, set()),
+])
+def test_place_before_product_names_its_owner(triples, text, present, absent):
+    got = triples(text)
+    assert present <= got, (text, present - got)
+    assert not (absent & got), (text, absent & got)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    # 面向 marks who is served, not who launches
+    ("东海银行面向小微企业推出“甲乙贷”“丙丁贷”。",
+     {("东海银行", "offers", "甲乙贷"), ("东海银行", "offers", "丙丁贷")},
+     {("小微企业", "offers", "甲乙贷"), ("小微企业", "offers", "丙丁贷")}),
+    # a later clause with an issue verb keeps the institution (the platform issues nothing)
+    ("东海银行上线了“甲乙平台”，推出了“丙丁贷”等产品。", {("东海银行", "offers", "丙丁贷")}, set()),
+    # two institutions that launched a product together both offer it
+    ("“甲乙码”是东海银行联合东海市金融局推出的融资服务应用。",
+     {("东海银行", "offers", "甲乙码"), ("东海市金融局", "offers", "甲乙码")}, set()),
+])
+def test_who_offers_a_product(triples, text, present, absent):
+    got = triples(text)
+    assert present <= got, (text, present - got)
+    assert not (absent & got), (text, absent & got)
