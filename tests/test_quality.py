@@ -1,9 +1,11 @@
 """Extraction quality, scored on graphs built afresh from the texts (never the committed
-outputs/), against three gold sets (tests/gold/README.md):
+outputs/), against four gold sets (tests/gold/README.md):
 
 * bundled: the two articles of sources/, re-annotated densely; the rules were tuned on them;
 * dev: 20 real articles of ../shared/corpus; the rules are tuned on them;
-* blind: 10 real articles of ../shared/corpus; only their totals are ever read.
+* blind: 10 real articles of ../shared/corpus; only their totals are ever read;
+* probes: short texts written for the project, one per area of the genre, each beside its
+  gold (tests/probes/README.md); the rules were tuned on them.
 
 The floors sit a few points under the figures measured when they were set (README,
 "Quality"), so a change to rules, lexicon or engine that loses quality fails here,
@@ -25,10 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 FLOORS = {
     # set: (entity F1, core-five recall, relation recall, relation precision, linked share)
-    # a few points under the figures of the end of session 9 (README, Quality)
-    "gold": (0.78, 0.88, 0.36, 0.55, 0.72),
+    # a few points under the figures of the end of session 10 (README, Quality); the
+    # bundled linked share fell to 0.72 when cue.undertakes.contained stopped linking
+    # the institutions a measure only acts on (wrong links)
+    "gold": (0.78, 0.88, 0.36, 0.55, 0.70),
     "dev": (0.73, 0.76, 0.29, 0.66, 0.58),
-    "blind": (0.52, 0.52, 0.10, 0.26, 0.51),
+    "blind": (0.52, 0.52, 0.10, 0.26, 0.50),
+    "probes": (0.82, 0.81, 0.41, 0.57, 0.64),
 }
 
 
