@@ -1035,23 +1035,31 @@ def _chunk(tokens: list[Token], mentions: list[Mention], local: list[int]) -> li
     return out
 
 
+def _only_inside(mentions: list[Mention], vocab, core: str, holders) -> dict[int, str]:
+    """Mentions of the ``core`` class whose label is named only inside other entities:
+    ``holders(m)`` gives the labels of what holds mention ``m`` (empty: named on its own,
+    so every mention of the label stays). Index -> a holder's label."""
+    held: dict[str, set[str]] = {}
+    by_label: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        if vocab.core(m.cls) != core:
+            continue
+        by_label.setdefault(m.label, []).append(i)
+        held.setdefault(m.label, set()).update(holders(m) or {""})
+    return {i: sorted(h)[0] for label, h in held.items() if "" not in h for i in by_label[label]}
+
+
 def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
     """Products named only inside institutions' names (大数据中心 in 成都市大数据中心): words
     of the name, not nodes of their own. Index -> a holder's label. A product named on its
     own or inside a measure (推出“泉城链”) stays, and so do concepts named inside measures:
     readers annotate them (README, Quality)."""
-    holders: dict[str, set[str]] = {}
-    by_label: dict[str, list[int]] = {}
-    for i, m in enumerate(mentions):
-        if vocab.core(m.cls) != "Product":
-            continue
-        by_label.setdefault(m.label, []).append(i)
+    def holders(m: Mention) -> set[str]:
         held = [k for k in mentions if k.start <= m.start and m.end <= k.end
                 and (k.start, k.end) != (m.start, m.end)]
         inside = all(vocab.core(k.cls) == "Institution" for k in held)
-        holders.setdefault(m.label, set()).update({k.label for k in held} if held and inside else {""})
-    return {i: sorted(held)[0] for label, held in holders.items() if "" not in held
-            for i in by_label[label]}
+        return {k.label for k in held} if held and inside else set()
+    return _only_inside(mentions, vocab, "Product", holders)
 
 
 def _modifiers_only(st: ArticleState, text: str, vocab) -> dict[int, str]:
@@ -1076,16 +1084,9 @@ def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
     中央金融委员会 in 中央金融委员会会议): the organiser is part of the event's name, and
     readers annotate the event, not the body. Index -> an event's label."""
     events = [m for m in mentions if vocab.core(m.cls) == "Event"]
-    held: dict[str, set[str]] = {}
-    by_label: dict[str, list[int]] = {}
-    for i, m in enumerate(mentions):
-        if vocab.core(m.cls) != "Institution":
-            continue
-        by_label.setdefault(m.label, []).append(i)
-        outer = [e.label for e in events if e.sentence == m.sentence and e.start <= m.start
-                 and m.end <= e.end and (e.start, e.end) != (m.start, m.end)]
-        held.setdefault(m.label, set()).update(outer or {""})
-    return {i: sorted(h)[0] for label, h in held.items() if "" not in h for i in by_label[label]}
+    return _only_inside(mentions, vocab, "Institution", lambda m: {
+        e.label for e in events if e.sentence == m.sentence and e.start <= m.start
+        and m.end <= e.end and (e.start, e.end) != (m.start, m.end)})
 
 
 def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:
