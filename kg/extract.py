@@ -1590,7 +1590,7 @@ class _CueSentence:
         return next(iter(inner.values())) if len(inner) == 1 else None
 
     def _names_product(self, m: int) -> bool:
-        """Whether place ``m`` stands right before a quoted name or a product (上海“一网通办”)."""
+        """Whether place ``m`` stands right before a quoted name or a product (甲市“乙办”)."""
         i = next((i for i, e in self.ents if e == m), None)
         if i is None or i + 1 >= len(self.chunks):
             return False
@@ -1624,8 +1624,8 @@ class _CueSentence:
                         places[-1] = m
                     else:
                         places.append(m)
-                # a place right before a product's name names whose it is (重庆“渝快办”、
-                # 湖北“鄂汇办”等平台……): a modifier, not what leads the sentence
+                # a place right before a product's name names whose it is (甲市“乙办”、
+                # 丙省“丁通”等平台……): a modifier, not what leads the sentence
                 places = [m for m in places if not self._names_product(m)]
                 places = places or self._framed_place(cue)
                 # ... and the products named inside its measures (推出“某某码”)
