@@ -251,6 +251,7 @@ class Extractor:
         self._concept_aspect_heads = frozenset(rules.lists.get("concept_aspect_heads", ()))
         self._generic_actors = frozenset(rules.lists.get("generic_actors", ()))
         self._actor_topic_heads = frozenset(rules.lists.get("actor_topic_heads", ()))
+        self._deficiency_words = tuple(rules.lists.get("deficiency_words", ()))
         self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
@@ -801,7 +802,7 @@ class Extractor:
         whole = [(pos, pos + len(piece))]
         if "、" not in piece or self.rs.vocab.core(role) != "Problem":
             return whole
-        words = self.rs.lists.get("deficiency_words", ())
+        words = self._deficiency_words
         spans, lo = [], pos
         for p in piece.split("、"):
             hi = lo + len(p)
