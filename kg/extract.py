@@ -257,6 +257,7 @@ class Extractor:
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
+        self._product_heads = tuple(rules.lists.get("product_heads", ()))
         self._means = frozenset(rules.lists.get("means", ()))
         self._part_modifiers = tuple(sorted(rules.lists.get("part_modifiers", ()),
                                             key=lambda w: (-len(w), w)))
@@ -341,7 +342,7 @@ class Extractor:
                                 st.item_mentions)
         self._discourse_relations(article, st, traces)
         inner = _inner_words(st.mentions, self.rs.vocab)
-        issued = _issuing(st.mentions, self.rs.vocab, self._issue_verbs)
+        issued = _issuing(st.mentions, self.rs.vocab, self._issue_verbs, self._product_heads)
         why = {i: f"named only inside a longer entity's label ({held})" for i, held in inner.items()}
         why.update({i: f"named only as a modifier of a noun ({noun})"
                     for i, noun in _modifiers_only(st, article.text, self.rs.vocab).items()})
@@ -1107,23 +1108,43 @@ def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:
             if label not in free for i in idxs}
 
 
-def _issuing(mentions: list[Mention], vocab, verbs) -> dict[int, Mention]:
+def _issuing(mentions: list[Mention], vocab, verbs, heads=()) -> dict[int, Mention]:
     """Measures that only issue or launch a product or a document (设立国家创业投资引导基金,
-    推出“泉城链”, 印发《方案》): the thing is the entity, named by its own mention, and no
-    reader annotates the act. Index -> the thing's mention."""
+    推出“泉城链”, 印发《方案》), also several of them and their kind after them (推出“甲贷”
+    “乙贷”等产品, 上线“某某通”线上服务平台: the kind ends in one of `heads`): the thing is the
+    entity, named by its own mention, and no reader annotates the act. Index -> the first
+    thing's mention."""
     things = {}
     for m in mentions:
         if vocab.core(m.cls) in ("Product", "Document"):
-            things.setdefault((m.sentence, m.end), []).append(m)
+            things.setdefault(m.sentence, []).append(m)
     out = {}
     for i, m in enumerate(mentions):
         if vocab.core(m.cls) != "Remedy":
             continue
-        for end in (m.end, m.end + 1):  # the thing may end in a closing quote
-            for k in things.get((m.sentence, end), ()):
-                verb = "".join(c for c in m.surface[:k.start - m.start] if c not in QUOTES)
-                if k.start > m.start and verb in verbs:
-                    out[i] = k
+        inside = sorted((k for k in things.get(m.sentence, ())
+                         if m.start < k.start and k.end <= m.end + 1),  # a closing quote
+                        key=lambda k: (k.start, -k.end))
+        if not inside:
+            continue
+        first = inside[0]
+        verb = "".join(c for c in m.surface[:first.start - m.start] if c not in QUOTES)
+        if verb not in verbs:
+            continue
+        # the things that follow one another, joined by quotes or a list mark; what
+        # follows them is their kind
+        pos = first.end
+        for k in inside[1:]:
+            if k.start < pos:
+                continue
+            gap = "".join(c for c in m.surface[pos - m.start:k.start - m.start] if c not in QUOTES)
+            if gap not in ("", "、", "和", "及", "与"):
+                break
+            pos = k.end
+        rest = "".join(c for c in m.surface[pos - m.start:] if c not in QUOTES)
+        if not rest or (heads and len(rest) <= 10 and rest.endswith(heads)
+                        and not any(c in rest for c in "，、；")):
+            out[i] = first
     return out
 
 
