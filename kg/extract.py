@@ -1847,10 +1847,12 @@ def _contains(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
 def _put_to_work(outer: str, label: str, openers: tuple) -> bool:
     """Whether an occurrence of ``label`` in ``outer`` follows a word of ``openers``, also
     through short coordinates before it (引导企业与高校、科研院所: 科研院所 after 引导; not
-    推动成立某某投资公司和某某机构, where a longer object stands between)."""
+    推动成立某某投资公司和某某机构, where a longer object stands between; nor one that ends the
+    measure, 安排专项额度支持民营企业, which is given no work)."""
     words = "|".join(re.escape(w) for w in sorted(openers, key=len, reverse=True))
     after = re.compile(f"(?:{words})(?:[^，。；、与和及]{{1,6}}(?:以及|、|与|和|及|同))*$")
     return any(outer.startswith(label, k) and after.search(outer[:k])
+               and outer[k + len(label):] != ""  # 安排专项额度支持民营企业: no work given
                and not GROWS.match(outer[k + len(label):])
                for k in range(len(outer)))
 
