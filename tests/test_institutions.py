@@ -69,6 +69,17 @@ def test_a_branch_is_part_of_its_bank(triples):
     assert ("中国人民银行杭州中心支行", "partOf", "中国人民银行") in rels, rels
 
 
+@pytest.mark.parametrize("text, branch, measure", [
+    ("中国人民银行湖南省分行将推动普惠小微贷款扩面增量。", "中国人民银行湖南省分行", "推动普惠小微贷款扩面增量"),
+    ("国家金融监督管理总局湖南监管局将完善小微企业金融服务监管评价。",
+     "国家金融监督管理总局湖南监管局", "完善小微企业金融服务监管评价"),
+])
+def test_a_branch_undertakes_its_measure_and_not_its_parent(triples, text, branch, measure):
+    rels = triples(text)
+    assert (branch, "undertakes", measure) in rels, rels
+    assert not any(p == "undertakes" and o == measure and s != branch for s, p, o in rels), rels
+
+
 def test_an_industry_association_is_no_body_of_the_bank_its_name_starts_with(triples):
     # 中国银行业协会: the association of the banking industry (银行业), not of 中国银行
     rels = triples("中国银行业协会发布年度报告。")

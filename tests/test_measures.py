@@ -143,6 +143,20 @@ import pytest
     # a reference to the measures that follow is no measure, nor a company a verb opens
     ("我们将重点做好三件事：一是扩大涉农信贷投放；二是创新农村金融产品。",
      {"扩大涉农信贷投放", "创新农村金融产品"}, {"重点做好三件事"}),
+    # a branch named with its parent and place acts like any body (某行某省分行将……)
+    ("中国人民银行湖南省分行将推动普惠小微贷款扩面增量。", {"推动普惠小微贷款扩面增量"}, set()),
+    # the aspects of a package of measures (从A、B两个方面提出N条措施)
+    ("青岭市从稳定信贷供给、减轻融资负担两个方面提出15条措施。",
+     {"稳定信贷供给", "减轻融资负担"}, set()),
+    # a topic frame taken for a measure is the measure, without 在……方面
+    ("如何破解？在降低融资成本方面，银行要减免服务收费。", {"降低融资成本"}, {"在降低融资成本方面"}),
+    # launching named products with their kind is no measure: the products are the entities
+    ("青岭农商银行推出“茶乡贷”“林农贷”等产品，服务农户。", set(), {"推出茶乡贷林农贷等产品"}),
+    ("青岭银行推出“税享融”线上信用贷款产品。", set(), {"推出税享融线上信用贷款产品"}),
+    # a result reported with its count is no measure
+    ("青岭信用平台已上线，接入银行机构52家。", set(), {"接入银行机构52家"}),
+    # a manner word and the body the action is done for open the measure
+    ("市财政局将定期向银行推送企业融资需求清单。", {"定期向银行推送企业融资需求清单"}, set()),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)

@@ -31,6 +31,8 @@ import pytest
     ("东海银行首席经济学家英德尔米特·吉尔认为，技术有帮助。", {"英德尔米特·吉尔"}, {"吉尔"}),
     # a town jieba tags as a name is no person
     ("上海市金桥镇居民说，如今办事方便了。", set(), {"金桥镇"}),
+    # a title of two words (行长助理): the name after the second
+    ("该行行长助理韦晓岚表示，将扩大信贷投放。", {"韦晓岚"}, {"助理韦晓岚"}),
 ])
 def test_person_names(expect_labels, text, present, absent):
     expect_labels(text, "Person", present, absent)

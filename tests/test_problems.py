@@ -40,6 +40,11 @@ import pytest
     ("服务消费问题是供给不足。", {"供给不足"}, {"服务消费"}),
     # an object jieba tags as a place name (长尾/ns) after 难以
     ("传统金融服务难以覆盖长尾客群。", {"难以覆盖长尾客群"}, set()),
+    # an institution as the object after 难以 (企业/nt), a need jieba tags oddly (更新/d)
+    ("银行难以准确评估企业经营状况。", {"难以准确评估企业经营状况"}, set()),
+    ("信用贷款期限偏短，难以满足设备更新的资金需求。", {"难以满足设备更新的资金需求"}, set()),
+    # a problem of the lexicon that leads to another: two problems, not one
+    ("不少企业面临账期长、回款慢导致的资金周转压力。", {"回款慢", "资金周转压力"}, {"回款慢导致的资金周转压力"}),
     # the owner of a risk before 存在 stays out of its label
     ("部分平台存在数据滥用风险。", {"数据滥用风险"}, {"平台存在数据滥用风险"}),
     # 普遍存在 is one jieba word; 面临着 has 着 between the verb and the list
