@@ -150,6 +150,7 @@ ENGINE_LISTS = {
     "recipient_joins": "words that go on a recipient's noun phrase",
     "say_verbs": "verbs of saying",
     "issue_verbs": "verbs that only issue a product or document",
+    "product_heads": "heads of a product's kind after its name (推出“某贷”线上信用贷款产品)",
     "build_verbs": "verbs of a measure that builds a product (what it uses, the product uses)",
     "means": "words of a means (通过): a forward cue after one takes no earlier subject",
     "part_modifiers": "words between 的 and 之一/组成部分 that leave the whole before 的 (的重要组成部分)",
