@@ -303,6 +303,11 @@ class Extractor:
                             None)
                 if ante is None:
                     continue
+                # 某银行某省分行……该行: the branch, not the bank named at the start of its name
+                ante = next((m for m in reversed(mentions)
+                             if m.sentence == ante.sentence and m.start == ante.start
+                             and ante.end < m.end and m.rule != DEMONSTRATIVE_RULE
+                             and self.rs.vocab.is_subclass(m.cls, "Institution")), ante)
                 mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
                                         ante.label, ante.cls, DEMONSTRATIVE_RULE, ante.alts))
                 local.append(len(mentions) - 1)
@@ -909,11 +914,12 @@ def _time_clause_end(chunks: list[Token], time_ends) -> int | None:
     return None
 
 
-def _receiving(chunks: list[Token], marks, joins, separators) -> set[int]:
+def _receiving(chunks: list[Token], marks, joins, separators, is_place=None) -> set[int]:
     """Indices of the entity chunks that receive rather than act: the entity right after a
     word of ``marks`` (为小微企业开辟……) and those of the same noun phrase after it, joined by
     list separators or words of ``joins`` (帮助企业特别是中小微企业改善……), also across plain
-    nouns and modifiers that are no entity (向广大农户和个体工商户提供……)."""
+    nouns and modifiers that are no entity (向广大农户和个体工商户提供……) and across a place
+    that opens the phrase (为某园区一家企业发放……: the place tells where the firm is)."""
     out: set[int] = set()
     for i, t in enumerate(chunks):
         if t.mention is not None or t.text not in marks or t.quoted:
@@ -923,7 +929,7 @@ def _receiving(chunks: list[Token], marks, joins, separators) -> set[int]:
             c = chunks[j]
             if c.mention is not None and joined:
                 out.add(j)
-                joined = False
+                joined = is_place is not None and is_place(c.mention)
             elif c.text in separators or c.text in joins:
                 joined = True
             elif j + 1 < len(chunks) and c.text + chunks[j + 1].text in joins:
@@ -1169,8 +1175,9 @@ class _CueSentence:
         # what an institution launched or carries out in an earlier clause (某行推出某贷，): an
         # earlier subject of a cue whatever its class (``earlier_subject`` does not narrow it)
         self.launched_objs: set[int] = set()
-        self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
-                                    ex.rs.cleanup.separators)
+        self.receiving = _receiving(
+            chunks, ex._recipient_marks, ex._recipient_joins, ex.rs.cleanup.separators,
+            lambda m: self.vocab.is_subclass(self.mentions[m].cls, "Region"))
         self.cue_heads: dict[int, str] = {}  # set by word_cues
         self.opened: list[tuple[str, str, int]] = []  # examples cues of a clause of their own
 
