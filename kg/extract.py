@@ -2339,8 +2339,9 @@ def _then_now(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     ``openers``: 现在, 如今; in the same sentence or in one of the next sentences of the
     paragraph) tells what changed. The problems from the then-word to the end of its sentence
     are addressed by the entities of the subject classes from the now-word to the end of its
-    sentence; if there are none, by the products of the next sentences (也 of the next
-    paragraph: 以前得跑四个部门，现在几天就办结了！…… 在“某某办”上提交……)."""
+    sentence (only the product a demonstrative now-word names: 该平台通过……); if there are
+    none, by the products of the next sentences (也 of the next paragraph: 以前得跑四个部门，
+    现在几天就办结了！…… 在“某某办”上提交……)."""
     mentions, vocab, out = st.mentions, ex.rs.vocab, []
     sents = article.sentences
     by_sent: dict[int, list[int]] = {}
@@ -2396,6 +2397,9 @@ def _then_now(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         if now is None:
             continue
         subs = within(later, "s", sents[later].start + now)
+        # a demonstrative now-word (该平台通过……) names the one that removed the burden
+        subs = [i for i in subs if mentions[i].start == sents[later].start + now
+                and mentions[i].rule == DEMONSTRATIVE_RULE] or subs
         if not subs:
             for nxt in sents[later + 1: later + 1 + THEN_NOW_PRODUCT_SENTENCES]:
                 if nxt.paragraph > sents[later].paragraph + 1:
