@@ -296,11 +296,12 @@ class Extractor:
                 if start not in starts or end not in ends or \
                         any(mentions[i].start < end and start < mentions[i].end for i in local):
                     continue
-                ante = next((m for m in reversed(mentions)
-                             if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
-                             and m.rule != DEMONSTRATIVE_RULE
-                             and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                            None)
+                # the last one named in the text (mentions are listed by stage, not position)
+                ante = max((m for m in mentions
+                            if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
+                            and m.rule != DEMONSTRATIVE_RULE
+                            and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
+                           key=lambda m: (m.start, m.end), default=None)
                 if ante is None:
                     continue
                 # 某银行某省分行……该行: the branch, not the bank named at the start of its name
