@@ -296,12 +296,16 @@ class Extractor:
                 if start not in starts or end not in ends or \
                         any(mentions[i].start < end and start < mentions[i].end for i in local):
                     continue
-                # the last one named in the text (mentions are listed by stage, not position)
+                # the last one named in the text (mentions are listed by stage, not position),
+                # one named with the demonstrative's head first (该平台: “某某”服务平台, not
+                # a product named after it)
+                head = phrase[1:] if phrase.startswith("该") else phrase
                 ante = max((m for m in mentions
                             if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
                             and m.rule != DEMONSTRATIVE_RULE
                             and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                           key=lambda m: (m.start, m.end), default=None)
+                           key=lambda m: (_named_as(text, m, head), m.start, m.end),
+                           default=None)
                 if ante is None:
                     continue
                 # 某银行某省分行……该行: the branch, not the bank named at the start of its name
@@ -913,6 +917,15 @@ def _time_clause_end(chunks: list[Token], time_ends) -> int | None:
         if t.mention is None and t.text in CLAUSE_MARKS:
             return i if t.text in "，," and i > 0 and chunks[i - 1].text in time_ends else None
     return None
+
+
+def _named_as(text: str, m: Mention, head: str) -> bool:
+    """Whether mention ``m`` is named with ``head`` (a kind word: 平台, 产品): in its label or
+    right after it in its clause (“某某”一站式服务平台)."""
+    if len(head) < 2 or head in m.label:
+        return len(head) >= 2
+    after = re.split(r"[，。；：！？、,;:!?]", text[m.end:m.end + 12], maxsplit=1)[0]
+    return head in after
 
 
 def _receiving(chunks: list[Token], marks, joins, separators, is_place=None) -> set[int]:
