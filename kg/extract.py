@@ -296,7 +296,8 @@ class Extractor:
                 if start not in starts or end not in ends or \
                         any(mentions[i].start < end and start < mentions[i].end for i in local):
                     continue
-                # the last one named in the text (mentions are listed by stage, not position),
+                # the last one named in the text (mentions are listed by stage, not position;
+                # of two starting together the shorter, the quoted core of “某某”平台),
                 # one named with the demonstrative's head first (该平台: “某某”服务平台, not
                 # a product named after it)
                 head = phrase[1:] if phrase.startswith("该") else phrase
@@ -304,7 +305,7 @@ class Extractor:
                             if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
                             and m.rule != DEMONSTRATIVE_RULE
                             and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                           key=lambda m: (_named_as(text, m, head), m.start, m.end),
+                           key=lambda m: (_named_as(text, m, head), m.start, -m.end),
                            default=None)
                 if ante is None:
                     continue

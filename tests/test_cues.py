@@ -317,7 +317,7 @@ def test_causes_shapes(extractor, text, expected, absent):
     # a press release: 此前 states the burden, 该平台 the product that removed it (only that one)
     ("东岭市保险行业协会上线了“岭易赔”平台。此前，理赔存在材料多、流程长等痛点。"
      "该平台通过微信小程序实现一次提交。",
-     ("岭易赔平台", "addresses", "材料多"), ("微信小程序", "addresses", "材料多")),
+     ("岭易赔", "addresses", "材料多"), ("微信小程序", "addresses", "材料多")),
     # 该平台 is the product named a platform, not a product named after it (健康险)
     ("东岭市保险行业协会上线了“岭易赔”一站式理赔服务平台。此前，车险和健康险理赔存在材料多、"
      "流程长等痛点。该平台通过数据对接实现一次提交。",
