@@ -297,13 +297,24 @@ class Extractor:
                 if start not in starts or end not in ends or \
                         any(mentions[i].start < end and start < mentions[i].end for i in local):
                     continue
-                ante = next((m for m in reversed(mentions)
-                             if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
-                             and m.rule != DEMONSTRATIVE_RULE
-                             and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                            None)
+                # the last one named in the text (mentions are listed by stage, not position;
+                # of two starting together the shorter, the quoted core of “某某”平台),
+                # one named with the demonstrative's head first (该平台: “某某”服务平台, not
+                # a product named after it)
+                head = phrase[1:] if phrase.startswith("该") else phrase
+                ante = max((m for m in mentions
+                            if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
+                            and m.rule != DEMONSTRATIVE_RULE
+                            and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
+                           key=lambda m: (_named_as(text, m, head), m.start, -m.end),
+                           default=None)
                 if ante is None:
                     continue
+                # 某银行某省分行……该行: the branch, not the bank named at the start of its name
+                ante = next((m for m in reversed(mentions)
+                             if m.sentence == ante.sentence and m.start == ante.start
+                             and ante.end < m.end and m.rule != DEMONSTRATIVE_RULE
+                             and self.rs.vocab.is_subclass(m.cls, "Institution")), ante)
                 mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
                                         ante.label, ante.cls, DEMONSTRATIVE_RULE, ante.alts))
                 local.append(len(mentions) - 1)
@@ -910,11 +921,21 @@ def _time_clause_end(chunks: list[Token], time_ends) -> int | None:
     return None
 
 
-def _receiving(chunks: list[Token], marks, joins, separators) -> set[int]:
+def _named_as(text: str, m: Mention, head: str) -> bool:
+    """Whether mention ``m`` is named with ``head`` (a kind word: 平台, 产品): in its label or
+    right after it in its clause (“某某”一站式服务平台)."""
+    if len(head) < 2 or head in m.label:
+        return len(head) >= 2
+    after = re.split(r"[，。；：！？、,;:!?]", text[m.end:m.end + 12], maxsplit=1)[0]
+    return head in after
+
+
+def _receiving(chunks: list[Token], marks, joins, separators, is_place=None) -> set[int]:
     """Indices of the entity chunks that receive rather than act: the entity right after a
     word of ``marks`` (为小微企业开辟……) and those of the same noun phrase after it, joined by
     list separators or words of ``joins`` (帮助企业特别是中小微企业改善……), also across plain
-    nouns and modifiers that are no entity (向广大农户和个体工商户提供……)."""
+    nouns and modifiers that are no entity (向广大农户和个体工商户提供……) and across a place
+    that opens the phrase (为某园区一家企业发放……: the place tells where the firm is)."""
     out: set[int] = set()
     for i, t in enumerate(chunks):
         if t.mention is not None or t.text not in marks or t.quoted:
@@ -924,7 +945,7 @@ def _receiving(chunks: list[Token], marks, joins, separators) -> set[int]:
             c = chunks[j]
             if c.mention is not None and joined:
                 out.add(j)
-                joined = False
+                joined = is_place is not None and is_place(c.mention)
             elif c.text in separators or c.text in joins:
                 joined = True
             elif j + 1 < len(chunks) and c.text + chunks[j + 1].text in joins:
@@ -1190,8 +1211,9 @@ class _CueSentence:
         # what an institution launched or carries out in an earlier clause (某行推出某贷，): an
         # earlier subject of a cue whatever its class (``earlier_subject`` does not narrow it)
         self.launched_objs: set[int] = set()
-        self.receiving = _receiving(chunks, ex._recipient_marks, ex._recipient_joins,
-                                    ex.rs.cleanup.separators)
+        self.receiving = _receiving(
+            chunks, ex._recipient_marks, ex._recipient_joins, ex.rs.cleanup.separators,
+            lambda m: self.vocab.is_subclass(self.mentions[m].cls, "Region"))
         self.cue_heads: dict[int, str] = {}  # set by word_cues
         self.opened: list[tuple[str, str, int]] = []  # examples cues of a clause of their own
 
@@ -2355,8 +2377,9 @@ def _then_now(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     ``openers``: 现在, 如今; in the same sentence or in one of the next sentences of the
     paragraph) tells what changed. The problems from the then-word to the end of its sentence
     are addressed by the entities of the subject classes from the now-word to the end of its
-    sentence; if there are none, by the products of the next sentences (也 of the next
-    paragraph: 以前得跑四个部门，现在几天就办结了！…… 在“某某办”上提交……)."""
+    sentence (only the product a demonstrative now-word names: 该平台通过……); if there are
+    none, by the products of the next sentences (也 of the next paragraph: 以前得跑四个部门，
+    现在几天就办结了！…… 在“某某办”上提交……)."""
     mentions, vocab, out = st.mentions, ex.rs.vocab, []
     sents = article.sentences
     by_sent: dict[int, list[int]] = {}
@@ -2412,6 +2435,9 @@ def _then_now(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         if now is None:
             continue
         subs = within(later, "s", sents[later].start + now)
+        # a demonstrative now-word (该平台通过……) names the one that removed the burden
+        subs = [i for i in subs if mentions[i].start == sents[later].start + now
+                and mentions[i].rule == DEMONSTRATIVE_RULE] or subs
         if not subs:
             for nxt in sents[later + 1: later + 1 + THEN_NOW_PRODUCT_SENTENCES]:
                 if nxt.paragraph > sents[later].paragraph + 1:

@@ -159,6 +159,12 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("数字技术对乡村振兴发挥了重要作用。", {("数字技术", "enables", "乡村振兴")}),
     # a product, then what it achieves
     ("甲市建成“云审批”平台，实现数字政府建设提速。", {("云审批平台", "enables", "数字政府")}),
+    # 该行 after a branch named with its bank is the branch, not the bank
+    ("东海银行临江分行在岭南举行发布会。该行推出了“甲乙钱包”。",
+     {("东海银行临江分行", "offers", "甲乙钱包")}),
+    # a white paper's recommendations are part of it (白皮书 names the last document)
+    ("东海银行业协会发布《中小银行转型白皮书》。白皮书建议，中小银行应加快构建敏捷的组织架构。",
+     {("构建敏捷的组织架构", "partOf", "中小银行转型白皮书")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
@@ -191,6 +197,9 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("商务部门要加强协调，商务部负责统筹。", ("商务部门", "partOf", "商务部")),
     # who receives (向……) does not offer
     ("网商银行向中小科创企业提供无抵押信用贷款。", ("中小科创企业", "offers", "无抵押信用贷款")),
+    # ... also after the place the receiver is in (为某园区一家企业发放……)
+    ("东岭银行为临江工业园区一家生物医药企业发放了首笔“甲乙贷”。",
+     ("生物医药企业", "offers", "甲乙贷")),
     # a sentence that opens with a statement, not an aim: its measures serve no concept of it
     ("数字经济发展很快，要加快建设数据中心。", ("加快建设数据中心", "enables", "数字经济")),
     # 为 naming who is served, not an aim: nothing is enabled
@@ -305,6 +314,14 @@ def test_causes_shapes(extractor, text, expected, absent):
     # no present after the past: nothing addresses the burden
     ("过去，不少小店面临融资慢的困境。某行推出“快审贷”。",
      None, ("快审贷", "addresses", "融资慢")),
+    # a press release: 此前 states the burden, 该平台 the product that removed it (only that one)
+    ("东岭市保险行业协会上线了“岭易赔”平台。此前，理赔存在材料多、流程长等痛点。"
+     "该平台通过微信小程序实现一次提交。",
+     ("岭易赔", "addresses", "材料多"), ("微信小程序", "addresses", "材料多")),
+    # 该平台 is the product named a platform, not a product named after it (健康险)
+    ("东岭市保险行业协会上线了“岭易赔”一站式理赔服务平台。此前，车险和健康险理赔存在材料多、"
+     "流程长等痛点。该平台通过数据对接实现一次提交。",
+     ("岭易赔", "addresses", "材料多"), ("健康险", "addresses", "材料多")),
 ])
 def test_then_now_contrast(extractor, text, expected, absent):
     rels = relations(extractor, text)

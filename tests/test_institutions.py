@@ -59,6 +59,8 @@ import pytest
     ("英伟达、微软等国外企业也在加快布局。", {"国外企业"}, set()),
     # the short name an article gives a body in brackets is that body's
     ("临溪市城市运行管理中心（以下简称“城运中心”）是中枢。", {"临溪市城市运行管理中心", "城运中心"}, set()),
+    # an insurer's group name with （集团） before its head
+    ("东海人寿保险（集团）公司旗下养老公司开业。", {"东海人寿保险（集团）公司"}, set()),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)
