@@ -422,7 +422,8 @@ class Extractor:
             body_start = sent.start + ctx.marker_end
             pos = body_start
             for piece in CLAUSE_SPLIT.split(text[body_start:sent.end]):
-                spans = self._head_parts(piece, pos, ctx.role, tokens)
+                cut = self._duty_actor_end(piece) if ctx.role == "Remedy" else 0
+                spans = self._head_parts(piece[cut:], pos + cut, ctx.role, tokens)
                 pos += len(piece) + 1
                 for lo, hi in spans:
                     c = clean_span(text, lo, hi, self.rs.cleanup, bounds=bounds)
@@ -750,6 +751,22 @@ class Extractor:
             local.append(len(mentions) - 1)
             out.append((c, len(mentions) - 1))
         return out, lost_to
+
+    def _duty_actor_end(self, piece: str) -> int:
+        """Length of an actor and its modal opening a measure item (金融机构要加快……:
+        金融机构), which the actor undertakes rather than names; 0 when there is none."""
+        lists = self.rs.lists
+        for actor in sorted(lists.get("duty_actors", ()), key=len, reverse=True):
+            if piece.startswith(actor):
+                rest = piece[len(actor):]
+                for adv in sorted(lists.get("adverbs", ()), key=len, reverse=True):
+                    if rest.startswith(adv):
+                        rest = rest[len(adv):]
+                        break
+                if any(rest.startswith(m) for m in lists.get("aim_modals", ())):
+                    return len(actor)
+                return 0
+        return 0
 
     def _nearest(self, in_item: list[int], item_heads: list[int], role: str, target: str,
                   mentions: list[Mention]):
