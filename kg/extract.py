@@ -1973,6 +1973,8 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         leads, kind = _leads(ex, text, first_sentence[para], [mentions[i] for i in group])
         if not leads or (cue.leads and kind not in cue.leads) \
                 or any(_aim(text, m, aims) for m in leads):
+            if not cue.leads:
+                out += _item_leads(cue, text, st, para, first_sentence[para], para_of, parts, aims)
             continue
         ends = group[:len(leads)]
         end = mentions[ends[-1]].end
@@ -1989,6 +1991,27 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                     continue
                 lead = _closest(mentions[i].label, [mentions[j].label for j in ends])
                 out.append((i, cue.predicate, ends[lead], cue.id, mentions[i].sentence))
+    return out
+
+
+def _item_leads(cue, text: str, st: ArticleState, para: int, head: Sentence, para_of,
+                parts: dict, aims: tuple) -> list:
+    """In a paragraph with no lead that opens a list of measures after a preface (……，必须
+    多措并举。首先，要夯实A。应当B，C。其次，……): the head of each enumeration item after
+    its first sentence, a measure as its own clause, is detailed by the later measures of
+    its item in the paragraph."""
+    mentions, out = st.mentions, []
+    for item, local in sorted(st.heads.items(), key=lambda kv: min(kv[1])):
+        heads = [h for h in local if _allowed(cue.object, mentions[h])
+                 and para_of[mentions[h].sentence] == para and mentions[h].sentence != head.index
+                 and not _aim(text, mentions[h], aims)]
+        if not heads:
+            continue
+        h = heads[0]
+        members = set(st.item_mentions.get(item, ()))
+        for i in parts.get(para, ()):
+            if i in members and i not in local and mentions[i].start >= mentions[h].end:
+                out.append((i, cue.predicate, h, cue.id, mentions[i].sentence))
     return out
 
 
