@@ -310,6 +310,21 @@ class Extractor:
                     trace.matches.append((0, DEMONSTRATIVE_RULE, text[start:end],
                                           [f"{ante.label}:{ante.cls}"]))
 
+    def _demonstratives_in_sentence(self, mentions: list, local: list[int]) -> None:
+        """A demonstrative whose sentence names an entity of its class before it (以某行为例，
+        该行……): that entity, not the one of an earlier sentence, is the one it names."""
+        kinds = dict(self._demonstratives)
+        for k in local:
+            d = mentions[k]
+            if d.rule != DEMONSTRATIVE_RULE or d.surface not in kinds:
+                continue
+            before = [mentions[i] for i in local if mentions[i].end <= d.start
+                      and mentions[i].rule != DEMONSTRATIVE_RULE
+                      and self.rs.vocab.is_subclass(mentions[i].cls, kinds[d.surface])]
+            ante = max(before, key=lambda m: (m.end, m.end - m.start)) if before else None
+            if ante is not None and ante.label != d.label:
+                mentions[k] = replace(d, label=ante.label, cls=ante.cls, alts=ante.alts)
+
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
         context."""
@@ -521,6 +536,8 @@ class Extractor:
                             ["its entities were found by other rules first"])
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
+                if stage == 1:
+                    self._demonstratives_in_sentence(mentions, local)
                 chunks = _chunk(tokens, mentions, local)
         own = _subject(chunks, leading, skip, says, **frames)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
@@ -1281,7 +1298,7 @@ class _CueSentence:
             # an entity after a word of @recipient_marks receives, it does not act
             before_all = [m for i, m in ents if prev < i < k and clause[i] == c
                           and i not in self.receiving]
-            earlier_all = [m for i, m in ents if clause[i] < c]
+            earlier_all = [m for i, m in ents if clause[i] < c and i not in self.receiving]
             for cue in cues:
                 before = [m for m in before_all if cue.predicate not in taken.get(m, ())]
                 earlier = [m for m in earlier_all if cue.predicate not in taken.get(m, ())]
