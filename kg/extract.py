@@ -250,6 +250,7 @@ class Extractor:
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._concept_aspect_heads = frozenset(rules.lists.get("concept_aspect_heads", ()))
         self._generic_actors = frozenset(rules.lists.get("generic_actors", ()))
+        self._kind_actors = self._generic_actors | frozenset(rules.lists.get("duty_actors", ()))
         self._actor_topic_heads = frozenset(rules.lists.get("actor_topic_heads", ()))
         self._deficiency_words = tuple(rules.lists.get("deficiency_words", ()))
         self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
@@ -1457,6 +1458,15 @@ class _CueSentence:
             and (ms[j].start, ms[j].end) != (ms[i].start, ms[i].end) for j in before)]
         objs = sorted((i for i in outer if self.fits(cue, "o", i) and i not in subs),
                       key=lambda i: (ms[i].start, ms[i].end))
+        if all(self.vocab.core(ms[m].cls) == "Institution" for m in subs):
+            # a named institution as a case of the kind of actor the sentence before gives
+            # a duty (中小银行则应……。以某农商银行为例，……)
+            kinds = self.ex._kind_actors
+            actors = sorted((i for i in outer if ms[i].label in kinds and i not in subs
+                             and self.vocab.core(ms[i].cls) == "Institution"),
+                            key=lambda i: (ms[i].start, ms[i].end))
+            if actors:
+                return subs, actors[:1]
         return subs, objs[:1]
 
     def continued_examples(self) -> list[tuple[int, str, int, str]]:
