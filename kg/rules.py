@@ -169,6 +169,7 @@ ENGINE_LISTS = {
     "reason_counts": "words near a reason word that announce several (多方面, 多种)",
     "deficiency_words": "words of deficiency: a problem item's head is split at 、 where each part holds one",
     "duty_actors": "actors opening a measure item stated as a duty (金融机构要……): cut from its label",
+    "adverbs": "adverbs between a duty actor and its modal (中小银行则应……)",
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")
