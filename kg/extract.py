@@ -250,6 +250,7 @@ class Extractor:
         self._modifier_suffixes = frozenset(rules.lists.get("modifier_suffixes", ()))
         self._concept_aspect_heads = frozenset(rules.lists.get("concept_aspect_heads", ()))
         self._generic_actors = frozenset(rules.lists.get("generic_actors", ()))
+        self._kind_actors = self._generic_actors | frozenset(rules.lists.get("duty_actors", ()))
         self._actor_topic_heads = frozenset(rules.lists.get("actor_topic_heads", ()))
         self._deficiency_words = tuple(rules.lists.get("deficiency_words", ()))
         self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
@@ -321,6 +322,21 @@ class Extractor:
                 if trace is not None:
                     trace.matches.append((0, DEMONSTRATIVE_RULE, text[start:end],
                                           [f"{ante.label}:{ante.cls}"]))
+
+    def _demonstratives_in_sentence(self, mentions: list, local: list[int]) -> None:
+        """A demonstrative whose sentence names an entity of its class before it (以某行为例，
+        该行……): that entity, not the one of an earlier sentence, is the one it names."""
+        kinds = dict(self._demonstratives)
+        for k in local:
+            d = mentions[k]
+            if d.rule != DEMONSTRATIVE_RULE or d.surface not in kinds:
+                continue
+            before = [mentions[i] for i in local if mentions[i].end <= d.start
+                      and mentions[i].rule != DEMONSTRATIVE_RULE
+                      and self.rs.vocab.is_subclass(mentions[i].cls, kinds[d.surface])]
+            ante = max(before, key=lambda m: (m.end, m.end - m.start)) if before else None
+            if ante is not None and ante.label != d.label:
+                mentions[k] = replace(d, label=ante.label, cls=ante.cls, alts=ante.alts)
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -434,7 +450,8 @@ class Extractor:
             body_start = sent.start + ctx.marker_end
             pos = body_start
             for piece in CLAUSE_SPLIT.split(text[body_start:sent.end]):
-                spans = self._head_parts(piece, pos, ctx.role, tokens)
+                cut = self._duty_actor_end(piece) if ctx.role == "Remedy" else 0
+                spans = self._head_parts(piece[cut:], pos + cut, ctx.role, tokens)
                 pos += len(piece) + 1
                 for lo, hi in spans:
                     c = clean_span(text, lo, hi, self.rs.cleanup, bounds=bounds)
@@ -532,6 +549,8 @@ class Extractor:
                             ["its entities were found by other rules first"])
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
+                if stage == 1:
+                    self._demonstratives_in_sentence(mentions, local)
                 chunks = _chunk(tokens, mentions, local)
         own = _subject(chunks, leading, skip, says, **frames)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
@@ -762,6 +781,22 @@ class Extractor:
             local.append(len(mentions) - 1)
             out.append((c, len(mentions) - 1))
         return out, lost_to
+
+    def _duty_actor_end(self, piece: str) -> int:
+        """Length of an actor and its modal opening a measure item (金融机构要加快……:
+        金融机构), which the actor undertakes rather than names; 0 when there is none."""
+        lists = self.rs.lists
+        for actor in sorted(lists.get("duty_actors", ()), key=len, reverse=True):
+            if piece.startswith(actor):
+                rest = piece[len(actor):]
+                for adv in sorted(lists.get("adverbs", ()), key=len, reverse=True):
+                    if rest.startswith(adv):
+                        rest = rest[len(adv):]
+                        break
+                if any(rest.startswith(m) for m in lists.get("aim_modals", ())):
+                    return len(actor)
+                return 0
+        return 0
 
     def _nearest(self, in_item: list[int], item_heads: list[int], role: str, target: str,
                   mentions: list[Mention]):
@@ -1307,7 +1342,7 @@ class _CueSentence:
             # an entity after a word of @recipient_marks receives, it does not act
             before_all = [m for i, m in ents if prev < i < k and clause[i] == c
                           and i not in self.receiving]
-            earlier_all = [m for i, m in ents if clause[i] < c]
+            earlier_all = [m for i, m in ents if clause[i] < c and i not in self.receiving]
             for cue in cues:
                 before = [m for m in before_all if cue.predicate not in taken.get(m, ())]
                 earlier = [m for m in earlier_all if cue.predicate not in taken.get(m, ())]
@@ -1466,6 +1501,15 @@ class _CueSentence:
             and (ms[j].start, ms[j].end) != (ms[i].start, ms[i].end) for j in before)]
         objs = sorted((i for i in outer if self.fits(cue, "o", i) and i not in subs),
                       key=lambda i: (ms[i].start, ms[i].end))
+        if all(self.vocab.core(ms[m].cls) == "Institution" for m in subs):
+            # a named institution as a case of the kind of actor the sentence before gives
+            # a duty (中小银行则应……。以某农商银行为例，……)
+            kinds = self.ex._kind_actors
+            actors = sorted((i for i in outer if ms[i].label in kinds and i not in subs
+                             and self.vocab.core(ms[i].cls) == "Institution"),
+                            key=lambda i: (ms[i].start, ms[i].end))
+            if actors:
+                return subs, actors[:1]
         return subs, objs[:1]
 
     def continued_examples(self) -> list[tuple[int, str, int, str]]:
@@ -2001,6 +2045,8 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
         leads, kind = _leads(ex, text, first_sentence[para], [mentions[i] for i in group])
         if not leads or (cue.leads and kind not in cue.leads) \
                 or any(_aim(text, m, aims) for m in leads):
+            if not cue.leads:
+                out += _item_leads(cue, text, st, para, first_sentence[para], para_of, parts, aims)
             continue
         ends = group[:len(leads)]
         end = mentions[ends[-1]].end
@@ -2017,6 +2063,27 @@ def _lead(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                     continue
                 lead = _closest(mentions[i].label, [mentions[j].label for j in ends])
                 out.append((i, cue.predicate, ends[lead], cue.id, mentions[i].sentence))
+    return out
+
+
+def _item_leads(cue, text: str, st: ArticleState, para: int, head: Sentence, para_of,
+                parts: dict, aims: tuple) -> list:
+    """In a paragraph with no lead that opens a list of measures after a preface (……，必须
+    多措并举。首先，要夯实A。应当B，C。其次，……): the head of each enumeration item after
+    its first sentence, a measure as its own clause, is detailed by the later measures of
+    its item in the paragraph."""
+    mentions, out = st.mentions, []
+    for item, local in sorted(st.heads.items(), key=lambda kv: min(kv[1])):
+        heads = [h for h in local if _allowed(cue.object, mentions[h])
+                 and para_of[mentions[h].sentence] == para and mentions[h].sentence != head.index
+                 and not _aim(text, mentions[h], aims)]
+        if not heads:
+            continue
+        h = heads[0]
+        members = set(st.item_mentions.get(item, ()))
+        for i in parts.get(para, ()):
+            if i in members and i not in local and mentions[i].start >= mentions[h].end:
+                out.append((i, cue.predicate, h, cue.id, mentions[i].sentence))
     return out
 
 

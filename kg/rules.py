@@ -169,6 +169,8 @@ ENGINE_LISTS = {
     "place_borrow_words": "words of a place's experience borrowed elsewhere (借鉴, 推广)",
     "reason_counts": "words near a reason word that announce several (多方面, 多种)",
     "deficiency_words": "words of deficiency: a problem item's head is split at 、 where each part holds one",
+    "duty_actors": "actors opening a measure item stated as a duty (金融机构要……): cut from its label",
+    "adverbs": "adverbs between a duty actor and its modal (中小银行则应……)",
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")
@@ -618,6 +620,8 @@ class ItemRoleRule:
         changed = True
         while changed:
             changed = False
+            if any(text.startswith(w) for w in self.starts_with):
+                return True  # a skip word may itself be the verb (要加快数字化转型)
             for w in self.skip:
                 if text.startswith(w):
                     text, changed = text[len(w):], True

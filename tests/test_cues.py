@@ -492,6 +492,14 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # a demonstrative (该行) names the bank last named: it acts
     ("蓝海村镇银行成立于2010年。\n\n该行推出了“禾易贷”，主要面向农户。",
      {("蓝海村镇银行", "offers", "禾易贷")}, None),
+    # ... unless its own sentence names one before it (以某行为例，该行……)
+    ("青山农商银行成立于2010年。以蓝海村镇银行为例，该行推出了“禾易贷”。",
+     {("蓝海村镇银行", "offers", "禾易贷")}, ("青山农商银行", "offers", "禾易贷")),
+    # a measure's item in a list after a preface, in a section of problems: an actor's duty
+    # (其次，金融机构要……) is a measure the actor undertakes, not a problem
+    ("当前仍面临不少突出问题。数据标准不统一。\n\n推动青禾金融发展，必须多措并举。首先，要夯实青禾征信基础。应当完善青禾信用档案。其次，金融机构要加快青禾转型。",
+     {("金融机构", "undertakes", "加快青禾转型"), ("完善青禾信用档案", "partOf", "夯实青禾征信基础")},
+     ("金融机构要加快青禾转型", "addresses", "数据标准不统一")),
     ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
     # A，B，C，防止X: the measure the sentence opens with addresses X, not every step after it
