@@ -34,6 +34,7 @@ DEMONSTRATIVE_RULE = "lists.demonstratives"
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 # words by which a frame refers back to the problems just named (针对上述问题，……)
 _BACK_REFERENCES = _DEMONSTRATIVES | {"上述", "以上", "前述", "这类", "此类", "该"}
+_PLURAL_REFERENCES = frozenset({"这些", "上述", "以上", "前述", "这类", "此类"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上，) is this short
@@ -258,6 +259,7 @@ class Extractor:
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
         self._means = frozenset(rules.lists.get("means", ()))
+        self._address_verbs = frozenset(rules.lists.get("address_verbs", ()))
         self._part_modifiers = tuple(sorted(rules.lists.get("part_modifiers", ()),
                                             key=lambda w: (-len(w), w)))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
@@ -1363,8 +1365,9 @@ class _CueSentence:
         if cue.shape == "purpose":  # 针对 A，B: B addresses A
             objs = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)]
             if not objs and self._refers_back(k):
-                # 为此，B; 针对这一问题，B: what the previous sentence of the paragraph names
-                objs = self._previous_sentence(cue)
+                # 为此，B; 针对这一问题，B: what the previous sentence of the paragraph names;
+                # 针对上述问题，B opening a paragraph: what the previous paragraph names
+                objs = self._previous_sentence(cue, self._refers_to_many(k))
             return [m for i, m in ents if clause[i] > c and fits(cue, "s", m)], objs
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
@@ -1477,15 +1480,35 @@ class _CueSentence:
             return True
         rest = [t for i, t in enumerate(self.chunks) if i > k and self.clause[i] == self.clause[k]
                 and t.text not in CLAUSE_MARKS]
+        if rest and rest[0].text in self.ex._address_verbs:
+            rest = rest[1:]  # 为了解决这些难题，: the aim's verb, then the reference
         return bool(rest) and rest[0].text in _BACK_REFERENCES and \
             all(t.mention is None for t in rest)
 
-    def _previous_sentence(self, cue) -> list[int]:
-        """Fitting objects named in the paragraph's previous sentence."""
+    def _refers_to_many(self, k: int) -> bool:
+        """Whether the back reference of the cue at chunk ``k`` names several things (这些,
+        上述, 以上 …), not one (为此, 这一)."""
+        rest = [t.text for i, t in enumerate(self.chunks) if i > k and self.clause[i] == self.clause[k]]
+        return any(w in _PLURAL_REFERENCES for w in rest[:3])
+
+    def _previous_sentence(self, cue, paragraph: bool = False) -> list[int]:
+        """Fitting objects named in the paragraph's previous sentence; with ``paragraph``,
+        for a sentence that opens its paragraph (为解决这些难题，…… after a paragraph of
+        problems), those of the whole previous paragraph."""
         idx = self.sent.index - 1
-        if idx < 0 or self.article.sentences[idx].paragraph != self.sent.paragraph:
+        if idx < 0:
             return []
-        return [i for i, m in enumerate(self.mentions) if m.sentence == idx
+        sents = self.article.sentences
+        if sents[idx].paragraph != self.sent.paragraph and not paragraph:
+            return []
+        if sents[idx].paragraph == self.sent.paragraph:
+            return [i for i, m in enumerate(self.mentions) if m.sentence == idx
+                    and self.fits(cue, "o", i)]
+        para = sents[idx].paragraph
+        first = idx
+        while first > 0 and sents[first - 1].paragraph == para:
+            first -= 1
+        return [i for i, m in enumerate(self.mentions) if first <= m.sentence <= idx
                 and self.fits(cue, "o", i)]
 
     def _previous_clause(self, cue) -> list[int]:
