@@ -1329,6 +1329,8 @@ class _CueSentence:
                     subs = self._group(own, last=False)
                 if subs and all(self.vocab.core(self.mentions[m].cls) == "Institution"
                                 for m in subs):
+                    # not one named only as the means' owner (该行借助某某行的系统，上线了A: 该行)
+                    subs = [m for m in subs if not self._means_owner(m)] or subs
                     subs = self._group(subs, last=True)
                 subs = self.fallback(cue, subs)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
@@ -1463,6 +1465,16 @@ class _CueSentence:
                 break
             group.append(m)
         return group
+
+    def _means_owner(self, m: int) -> bool:
+        """Whether mention ``m`` stands right after a word of the ``means`` list and before
+        的 (借助某某行的系统): the owner of a means, not an actor."""
+        pos = [i for i, t in enumerate(self.chunks) if t.mention == m]
+        if not pos:
+            return False
+        i = pos[0]
+        return 0 < i < len(self.chunks) - 1 and self.chunks[i - 1].text in self.ex._means \
+            and self.chunks[i + 1].text == "的"
 
     def _means_before(self, k: int) -> bool:
         """Whether the clause of the cue word at chunk ``k`` names a means before it (以高水平
