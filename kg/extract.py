@@ -1366,11 +1366,20 @@ class _CueSentence:
             return subs, objs
         if cue.shape == "purpose":  # 针对 A，B: B addresses A
             objs = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)]
+            subs = [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
             if not objs and self._refers_back(k):
                 # 为此，B; 针对这一问题，B: what the previous sentence of the paragraph names;
-                # 针对上述问题，B opening a paragraph: what the previous paragraph names
-                objs = self._previous_sentence(cue, self._refers_to_many(k))
-            return [m for i, m in ents if clause[i] > c and fits(cue, "s", m)], objs
+                # 针对上述问题，B opening a paragraph: what the previous paragraph names, for
+                # the measures and products it takes (not in a question: 针对上述问题，您认为……？)
+                idx = self.sent.index
+                crossing = self._refers_to_many(k) and idx > 0 and \
+                    self.article.sentences[idx - 1].paragraph != self.sent.paragraph and \
+                    not self.sent.text.rstrip().endswith(("？", "?"))
+                objs = self._previous_sentence(cue, crossing)
+                if crossing:
+                    subs = [m for m in subs if self.vocab.core(self.mentions[m].cls)
+                            in ("Remedy", "Product")]
+            return subs, objs
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
             # (由于A、B等C不足: the 等 of a list) does not end it
