@@ -31,6 +31,8 @@ import pytest
     ("东海银行首席经济学家英德尔米特·吉尔认为，技术有帮助。", {"英德尔米特·吉尔"}, {"吉尔"}),
     # a town jieba tags as a name is no person
     ("上海市金桥镇居民说，如今办事方便了。", set(), {"金桥镇"}),
+    # a farmer named after the kind of farm he runs, the name cut in two
+    ("养殖大户刘长河介绍，今年收入翻了一番。", {"刘长河"}, {"长河"}),
 ])
 def test_person_names(expect_labels, text, present, absent):
     expect_labels(text, "Person", present, absent)
