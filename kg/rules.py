@@ -152,6 +152,7 @@ ENGINE_LISTS = {
     "issue_verbs": "verbs that only issue a product or document",
     "build_verbs": "verbs of a measure that builds a product (what it uses, the product uses)",
     "means": "words of a means (通过): a forward cue after one takes no earlier subject",
+    "address_verbs": "verbs of solving before a back reference (为了解决这些难题，): the purpose cue points back",
     "part_modifiers": "words between 的 and 之一/组成部分 that leave the whole before 的 (的重要组成部分)",
     "owner_words": "words after an owner (旗下)",
     "partner_marks": "words joining two actors (会同)",
