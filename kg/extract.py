@@ -34,6 +34,7 @@ DEMONSTRATIVE_RULE = "lists.demonstratives"
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 # words by which a frame refers back to the problems just named (针对上述问题，……)
 _BACK_REFERENCES = _DEMONSTRATIVES | {"上述", "以上", "前述", "这类", "此类", "该"}
+_PLURAL_REFERENCES = frozenset({"这些", "上述", "以上", "前述", "这类", "此类"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上，) is this short
@@ -260,6 +261,7 @@ class Extractor:
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
         self._product_heads = tuple(rules.lists.get("product_heads", ()))
         self._means = frozenset(rules.lists.get("means", ()))
+        self._address_verbs = frozenset(rules.lists.get("address_verbs", ()))
         self._part_modifiers = tuple(sorted(rules.lists.get("part_modifiers", ()),
                                             key=lambda w: (-len(w), w)))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
@@ -1405,6 +1407,8 @@ class _CueSentence:
                     subs = self._group(own, last=False)
                 if subs and all(self.vocab.core(self.mentions[m].cls) == "Institution"
                                 for m in subs):
+                    # not one named only as the means' owner (该行借助某某行的系统，上线了A: 该行)
+                    subs = [m for m in subs if not self._means_owner(m)] or subs
                     subs = self._group(subs, last=True)
                 subs = self.fallback(cue, subs)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
@@ -1440,10 +1444,20 @@ class _CueSentence:
             return subs, objs
         if cue.shape == "purpose":  # 针对 A，B: B addresses A
             objs = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "o", m)]
+            subs = [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
             if not objs and self._refers_back(k):
-                # 为此，B; 针对这一问题，B: what the previous sentence of the paragraph names
-                objs = self._previous_sentence(cue)
-            return [m for i, m in ents if clause[i] > c and fits(cue, "s", m)], objs
+                # 为此，B; 针对这一问题，B: what the previous sentence of the paragraph names;
+                # 针对上述问题，B opening a paragraph: what the previous paragraph names, for
+                # the measures and products it takes (not in a question: 针对上述问题，您认为……？)
+                idx = self.sent.index
+                crossing = self._refers_to_many(k) and idx > 0 and \
+                    self.article.sentences[idx - 1].paragraph != self.sent.paragraph and \
+                    not self.sent.text.rstrip().endswith(("？", "?"))
+                objs = self._previous_sentence(cue, crossing)
+                if crossing:
+                    subs = [m for m in subs if self.vocab.core(self.mentions[m].cls)
+                            in ("Remedy", "Product")]
+            return subs, objs
         if cue.shape == "because":  # 由于 A，B: A causes B
             # the cause is the whole rest of the cue's clause: another cue word inside it
             # (由于A、B等C不足: the 等 of a list) does not end it
@@ -1548,6 +1562,16 @@ class _CueSentence:
             group.append(m)
         return group
 
+    def _means_owner(self, m: int) -> bool:
+        """Whether mention ``m`` stands right after a word of the ``means`` list and before
+        的 (借助某某行的系统): the owner of a means, not an actor."""
+        pos = [i for i, t in enumerate(self.chunks) if t.mention == m]
+        if not pos:
+            return False
+        i = pos[0]
+        return 0 < i < len(self.chunks) - 1 and self.chunks[i - 1].text in self.ex._means \
+            and self.chunks[i + 1].text == "的"
+
     def _means_before(self, k: int) -> bool:
         """Whether the clause of the cue word at chunk ``k`` names a means before it (以高水平
         监管防范风险; 通过某机制化解风险): what acts is that means, named in the clause, so no
@@ -1564,15 +1588,35 @@ class _CueSentence:
             return True
         rest = [t for i, t in enumerate(self.chunks) if i > k and self.clause[i] == self.clause[k]
                 and t.text not in CLAUSE_MARKS]
+        if rest and rest[0].text in self.ex._address_verbs:
+            rest = rest[1:]  # 为了解决这些难题，: the aim's verb, then the reference
         return bool(rest) and rest[0].text in _BACK_REFERENCES and \
             all(t.mention is None for t in rest)
 
-    def _previous_sentence(self, cue) -> list[int]:
-        """Fitting objects named in the paragraph's previous sentence."""
+    def _refers_to_many(self, k: int) -> bool:
+        """Whether the back reference of the cue at chunk ``k`` names several things (这些,
+        上述, 以上 …), not one (为此, 这一)."""
+        rest = [t.text for i, t in enumerate(self.chunks) if i > k and self.clause[i] == self.clause[k]]
+        return any(w in _PLURAL_REFERENCES for w in rest[:3])
+
+    def _previous_sentence(self, cue, paragraph: bool = False) -> list[int]:
+        """Fitting objects named in the paragraph's previous sentence; with ``paragraph``,
+        for a sentence that opens its paragraph (为解决这些难题，…… after a paragraph of
+        problems), those of the whole previous paragraph."""
         idx = self.sent.index - 1
-        if idx < 0 or self.article.sentences[idx].paragraph != self.sent.paragraph:
+        if idx < 0:
             return []
-        return [i for i, m in enumerate(self.mentions) if m.sentence == idx
+        sents = self.article.sentences
+        if sents[idx].paragraph != self.sent.paragraph and not paragraph:
+            return []
+        if sents[idx].paragraph == self.sent.paragraph:
+            return [i for i, m in enumerate(self.mentions) if m.sentence == idx
+                    and self.fits(cue, "o", i)]
+        para = sents[idx].paragraph
+        first = idx
+        while first > 0 and sents[first - 1].paragraph == para:
+            first -= 1
+        return [i for i, m in enumerate(self.mentions) if first <= m.sentence <= idx
                 and self.fits(cue, "o", i)]
 
     def _previous_clause(self, cue) -> list[int]:

@@ -556,6 +556,15 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("东海市数据局推出“海e办”小程序，提供在线问诊、预约挂号、报告查询等一站式服务。",
      {("在线问诊", "partOf", "海e办小程序"), ("东海市数据局", "offers", "海e办小程序")},
      ("东海市数据局", "offers", "在线问诊")),
+    # a plural reference opening a paragraph: the measures answer the previous paragraph's
+    # problems; an interviewer's question naming them answers nothing
+    ("小店普遍缺乏抵押物。银行与店主之间存在信息不对称。\n\n为了解决这些难题，某区推行整村授信。",
+     {("整村授信", "addresses", "缺乏抵押物"), ("整村授信", "addresses", "信息不对称")}, None),
+    ("小店普遍存在贷款难问题。\n\n记者：针对上述问题，您认为数字金融应如何赋能实体经济？",
+     set(), ("数字金融", "addresses", "贷款难")),
+    # the owner of a means is no actor of the next clause's launch
+    ("为此，东岭农商银行借助东海银行的科技系统，上线了手机银行。",
+     {("东岭农商银行", "offers", "手机银行")}, ("东海银行", "offers", "手机银行")),
 ])
 def test_relation_shapes(extractor, text, expected, absent):
     rels = relations(extractor, text)

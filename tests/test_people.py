@@ -33,6 +33,8 @@ import pytest
     ("上海市金桥镇居民说，如今办事方便了。", set(), {"金桥镇"}),
     # a title of two words (行长助理): the name after the second
     ("该行行长助理韦晓岚表示，将扩大信贷投放。", {"韦晓岚"}, {"助理韦晓岚"}),
+    # a farmer named after the kind of farm he runs, the name cut in two
+    ("养殖大户刘长河介绍，今年收入翻了一番。", {"刘长河"}, {"长河"}),
 ])
 def test_person_names(expect_labels, text, present, absent):
     expect_labels(text, "Person", present, absent)

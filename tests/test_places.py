@@ -47,3 +47,20 @@ def test_a_long_title_in_book_marks_is_a_document(labels, alt_labels):
     full = "临江市加快建设具有全球影响力的人工智能创新策源地实施方案（2023—2025年）"
     assert full in labels(text, "Document")
     assert "临江市加快建设具有全球影响力的人工智能创新策源地实施方案" in alt_labels(text, full)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a place at the start of a name stays a place, where the name is located
+    ("柳溪县农商银行推出了新产品。", ("柳溪县农商银行", "locatedIn", "柳溪县")),
+    ("柳溪县供销合作社搭建了电商平台。", ("柳溪县供销合作社", "locatedIn", "柳溪县")),
+    # a village body and a co-operative named by their place
+    ("在杨柳村，杨柳村党支部书记王建国说。", ("杨柳村党支部", "locatedIn", "杨柳村")),
+    ("在溪口镇，溪口镇茶叶专业合作社拿到了贷款。", ("溪口镇茶叶专业合作社", "locatedIn", "溪口镇")),
+    # a county written right before a town of it
+    ("走进清河县柳溪镇，村民正忙着采茶。", ("柳溪镇", "locatedIn", "清河县")),
+    # 该县 names the county met last
+    ("柳溪县是农业大县。该县上线了“惠农快贷”平台。", ("惠农快贷", "locatedIn", "柳溪县")),
+])
+def test_places_at_the_start_of_rural_names(triples, text, expected):
+    rels = triples(text)
+    assert expected in rels, rels
