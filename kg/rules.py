@@ -168,6 +168,8 @@ ENGINE_LISTS = {
     "place_borrow_words": "words of a place's experience borrowed elsewhere (借鉴, 推广)",
     "reason_counts": "words near a reason word that announce several (多方面, 多种)",
     "deficiency_words": "words of deficiency: a problem item's head is split at 、 where each part holds one",
+    "address_verbs": "verbs of solving: before a back reference (为了解决这一问题，) the frame still refers back",
+    "prevent_verbs": "verbs of preventing: before a back reference (为防范此类风险，) the frame still refers back",
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")
