@@ -261,7 +261,8 @@ class Extractor:
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
         self._product_heads = tuple(rules.lists.get("product_heads", ()))
         self._means = frozenset(rules.lists.get("means", ()))
-        self._address_verbs = frozenset(rules.lists.get("address_verbs", ()))
+        self._solve_verbs = frozenset(  # 解决, 防范: 为了解决这一问题 still refers back
+            w for k in ("address_verbs", "prevent_verbs") for w in rules.lists.get(k, ()))
         self._part_modifiers = tuple(sorted(rules.lists.get("part_modifiers", ()),
                                             key=lambda w: (-len(w), w)))
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
@@ -1583,13 +1584,14 @@ class _CueSentence:
 
     def _refers_back(self, k: int) -> bool:
         """Whether the cue word at chunk ``k`` points back (为此, 对此) or its clause names
-        nothing but a demonstrative (针对这一问题, 针对上述问题)."""
+        nothing but a demonstrative (针对这一问题, 针对上述问题), maybe after a verb of solving
+        or preventing (为了解决这一问题, 为了防范此类风险)."""
         if self.chunks[k].text[-1:] in _DEMONSTRATIVES:
             return True
         rest = [t for i, t in enumerate(self.chunks) if i > k and self.clause[i] == self.clause[k]
                 and t.text not in CLAUSE_MARKS]
-        if rest and rest[0].text in self.ex._address_verbs:
-            rest = rest[1:]  # 为了解决这些难题，: the aim's verb, then the reference
+        if rest and rest[0].mention is None and rest[0].text in self.ex._solve_verbs:
+            rest = rest[1:]
         return bool(rest) and rest[0].text in _BACK_REFERENCES and \
             all(t.mention is None for t in rest)
 

@@ -153,7 +153,7 @@ ENGINE_LISTS = {
     "product_heads": "heads of a product's kind after its name (推出“某贷”线上信用贷款产品)",
     "build_verbs": "verbs of a measure that builds a product (what it uses, the product uses)",
     "means": "words of a means (通过): a forward cue after one takes no earlier subject",
-    "address_verbs": "verbs of solving before a back reference (为了解决这些难题，): the purpose cue points back",
+    "address_verbs": "verbs of solving: before a back reference (为了解决这些难题，) the purpose frame still refers back",
     "part_modifiers": "words between 的 and 之一/组成部分 that leave the whole before 的 (的重要组成部分)",
     "owner_words": "words after an owner (旗下)",
     "partner_marks": "words joining two actors (会同)",
@@ -172,6 +172,7 @@ ENGINE_LISTS = {
     "deficiency_words": "words of deficiency: a problem item's head is split at 、 where each part holds one",
     "duty_actors": "actors opening a measure item stated as a duty (金融机构要……): cut from its label",
     "adverbs": "adverbs between a duty actor and its modal (中小银行则应……)",
+    "prevent_verbs": "verbs of preventing: before a back reference (为防范此类风险，) the frame still refers back",
 }
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")

@@ -165,6 +165,18 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # a white paper's recommendations are part of it (白皮书 names the last document)
     ("东海银行业协会发布《中小银行转型白皮书》。白皮书建议，中小银行应加快构建敏捷的组织架构。",
      {("构建敏捷的组织架构", "partOf", "中小银行转型白皮书")}),
+    # two concepts supported at once; an aim that names only a back reference after a verb
+    # of solving takes the problems of the sentence before
+    ("数字孪生技术可以为城市规划和应急管理提供支撑。",
+     {("数字孪生", "enables", "城市规划"), ("数字孪生", "enables", "应急管理")}),
+    ("某县长期面临护理人员短缺的问题。为了解决这一问题，某县推出“暖心护”平台。",
+     {("暖心护平台", "addresses", "护理人员短缺")}),
+    # a measure naming what the problem says is missing addresses it
+    ("与此同时，电子证照难以互认。要推进电子证照跨区域互认。",
+     {("推进电子证照跨区域互认", "addresses", "电子证照难以互认")}),
+    # a document's 明确要求 introduces its measures
+    ("《某某行动方案》也明确要求，要推动更多事项跨省通办。",
+     {("推动更多事项跨省通办", "partOf", "某某行动方案")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
@@ -173,6 +185,8 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
 @pytest.mark.parametrize("text, absent", [
     # 之一 joins a region only to a region (HermiT found 长三角 partOf 中国经济)
     ("长三角作为中国经济发展最活跃的区域之一，肩负着国家使命。", ("长三角", "partOf", "中国经济")),
+    # a recipient after 为 provides nothing
+    ("云岫银行推出线上“甲乙贷”，为辖区小微企业提供纯信用贷款。", ("辖区小微企业", "offers", "纯信用贷款")),
     # a list item ends with its paragraph: no measure of a list addresses what follows it
     ("如何破解这些难题？一是推广街乡吹哨、部门报到工作模式。\n\n当前仍存在信息孤岛和数字鸿沟。",
      ("推广街乡吹哨、部门报到工作模式", "addresses", "信息孤岛")),

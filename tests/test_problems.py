@@ -156,6 +156,11 @@ import pytest
     ("存在哪些问题？一是逾期率、不良率有所上升。", {"逾期率、不良率有所上升"}, set()),
     # a problem said to be not yet solved is no problem of its own
     ("民营企业融资难问题尚未得到根本解决。", {"融资难"}, {"尚未得到根本解决"}),
+    # the items listed after a verb of detecting; a field facing challenges; a recognised
+    # problem before 带来的风险 is named itself
+    ("巡查员能够及时发现摊贩占道、垃圾外溢等问题。", {"摊贩占道", "垃圾外溢"}, {"巡查员能够及时发现摊贩占道"}),
+    ("然而，城市数字治理仍面临不少难题。", set(), {"城市数字治理仍面临不少难题"}),
+    ("要警惕数据泄露和算法偏见带来的风险。", {"算法偏见"}, {"算法偏见带来的风险"}),
 ])
 def test_problem_labels(expect_labels, text, present, absent):
     expect_labels(text, "Problem", present, absent)
