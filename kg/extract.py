@@ -213,6 +213,9 @@ class ArticleState:
     # with ； goes on in the next sentence of the paragraph: (paragraph, cue id, predicate,
     # object)
     open_examples: list = field(default_factory=list)
+    # the speaker's turn: (paragraph of the last turn checked, the speaker's institution
+    # mention or None); lists.toml first_person
+    turn: tuple = (-1, None)
 
 
 @dataclass
@@ -275,8 +278,58 @@ class Extractor:
             and not any(v.is_subclass(c, "Institution") for c in v.ranges[p]))
         self._demonstratives = tuple(tuple(v.split(":", 1))
                                      for v in rules.lists.get("demonstratives", ()))
+        self._first_person = frozenset(rules.lists.get("first_person", ()))
+        self._question_marks = tuple(rules.lists.get("question_marks", ()))
+        self._speaker_bodies = tuple(rules.lists.get("first_person_bodies", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
+
+    def _speaker_body(self, article: Article, sent: Sentence, st: ArticleState) -> Mention | None:
+        """The institution of the speaker whose turn ``sent`` is in: a paragraph opening with
+        ``某某：`` (a person met before with a post, 周某：; 部长周某：) opens a turn, one opening
+        with a question mark word (记者：) closes it; other paragraphs go on with it."""
+        para, body = st.turn
+        if sent.paragraph == para:
+            return body
+        if sent.index and article.sentences[sent.index - 1].paragraph == sent.paragraph:
+            return body  # not the first sentence of its paragraph (met mid-paragraph)
+        head = sent.text[:MAX_SPEAKER_PREFIX]
+        colon = next((k for k, c in enumerate(head) if c in "：:"), None)
+        if colon is not None:
+            said = normalise(head[:colon].strip())
+            if said.endswith(self._question_marks):
+                body = None
+            else:
+                posts = [r.object for r in st.relations if r.predicate == "affiliatedWith"
+                         and said.endswith(normalise(r.subject.label))
+                         and any(self.rs.vocab.is_subclass(r.object.cls, c)
+                                 for c in self._speaker_bodies)]
+                if posts:
+                    body = posts[0]
+                # else a label inside the answer (关键词：……): the speaker goes on
+        st.turn = (sent.paragraph, body)
+        return body
+
+    def _first_person_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
+                               st: ArticleState, local: list[int], trace) -> None:
+        """A first-person word of lists.toml ``first_person`` (我们, 我行) in a speaker's turn
+        names the institution the speaker holds a post at (某银行行长周某：我行推出了……):
+        a mention of it, so the rules see who acts, offers and relies on what."""
+        if not self._first_person:
+            return
+        body = self._speaker_body(article, sent, st)
+        if body is None:
+            return
+        mentions = st.mentions
+        for t in tokens:
+            if t.text in self._first_person and \
+                    not any(mentions[i].start < t.end and t.start < mentions[i].end for i in local):
+                mentions.append(Mention(article.id, sent.index, t.start, t.end, t.text,
+                                        body.label, body.cls, DEMONSTRATIVE_RULE, body.alts))
+                local.append(len(mentions) - 1)
+                if trace is not None:
+                    trace.matches.append((0, DEMONSTRATIVE_RULE, t.text,
+                                          [f"{body.label}:{body.cls}"]))
 
     def _demonstrative_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
                                 st: ArticleState, local: list[int], trace) -> None:
@@ -437,6 +490,7 @@ class Extractor:
                         trace.matches.append((0, ctx.section_rule.id, text[start:end],
                                               [f"{label}:{ctx.role}"]))
         self._demonstrative_mentions(article, sent, tokens, st, local, trace)
+        self._first_person_mentions(article, sent, tokens, st, local, trace)
         chunks = _chunk(tokens, mentions, local)
 
         SIGNATURES.start()

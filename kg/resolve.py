@@ -224,7 +224,10 @@ def given_short_names(article, mentions: list[Mention], vocab: Vocabulary
             ending[m.end] = m
     short: dict[str, Mention] = {}
     for hit in _SHORT_NAME.finditer(article.text):
-        full = ending.get(hit.start())
+        at = hit.start()
+        full = ending.get(at)
+        if full is None and at and article.text[at - 1] in "》”\"":
+            full = ending.get(at - 1)  # a name whose mention leaves its closing mark out
         name = normalise(hit.group(1))
         if full is not None and name != normalise(full.label):
             short[name] = full

@@ -475,6 +475,16 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # a demonstrative (该行) names the bank last named: it acts
     ("蓝海村镇银行成立于2010年。\n\n该行推出了“禾易贷”，主要面向农户。",
      {("蓝海村镇银行", "offers", "禾易贷")}, None),
+    # in a speaker's answer the first person (我行, 我们) names the speaker's institution;
+    # not in a question, nor in an answer whose speaker holds no post
+    ("记者采访了蓝海农商银行行长王海。\n\n记者：有何新举措？\n\n王海：我行推出了“禾易贷”，主要面向农户。",
+     {("蓝海农商银行", "offers", "禾易贷")}, None),
+    ("记者采访了蓝海农商银行行长王海。\n\n王海：情况如下。\n\n今年，我们推出了“禾易贷”。",
+     {("蓝海农商银行", "offers", "禾易贷")}, None),
+    ("记者采访了蓝海农商银行行长王海。\n\n记者：我们推出了“禾易贷”，您怎么看？",
+     set(), ("蓝海农商银行", "offers", "禾易贷")),
+    ("蓝海农商银行推出多款产品。\n\n刘青：我们推出了“禾易贷”。",
+     set(), ("蓝海农商银行", "offers", "禾易贷")),
     ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
     # A，B，C，防止X: the measure the sentence opens with addresses X, not every step after it
