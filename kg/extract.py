@@ -2336,6 +2336,8 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                 and id(r.object) in index:
             affiliations.setdefault(normalise(r.subject.label), []).append(index[id(r.object)])
     done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
+    # a body that already relies on a thing otherwise (我行依托某局的平台: uses) does not get it
+    related = {(r.subject.label, r.object.label) for r in st.relations}
     first, para_of = _paragraphs(article)
     asks = tuple(ex.rs.lists.get("question_marks", ()))
     turn: dict[int, list[int]] = {}  # paragraph -> the institutions of its speaker
@@ -2356,7 +2358,8 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     for i, m in enumerate(mentions):
         if _allowed(cue.object, m) and id(m) not in done:
             out += [(a, cue.predicate, i, cue.id, m.sentence)
-                    for a in turn.get(para_of[m.sentence], ())]
+                    for a in turn.get(para_of[m.sentence], ())
+                    if (mentions[a].label, m.label) not in related]
     return out
 
 
