@@ -170,7 +170,8 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         lead = "".join(c for c in text[first:start] if c not in QUOTES and c not in EDGE_PUNCT)
         if 0 < len(lead) <= 4:
             alts.append(lead + label)
-    m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
+    # (a quoted word inside a title, 《“十四五”某某规划》, is no name of the title)
+    m = re.search(r"[“《「『‘]([^“”《》「」『』‘’]+)[”》」』’]", surface)
     if m and m.group(1) != label and m.start() == 0:
         alts.append(m.group(1))  # “浙里办”App is also 浙里办; 推广“蓉易贷”模式 is no 蓉易贷
     # drop, alt and reject patterns, length (a whole title in 《》 may be longer), stop labels

@@ -75,3 +75,15 @@ def test_a_short_name_given_in_brackets_is_the_same_entity(text, full, short, cl
     assert (len(ents) == 1) == merged
     if merged:
         assert ents[0].label == full
+
+
+@pytest.mark.parametrize("surface, alt", [
+    ("“浙里办”App", "浙里办"),              # a quoted name with its kind is the name
+    ("《“十四五”数字经济发展规划》", None),   # a quoted word inside a title is no name of it
+])
+def test_the_quoted_core_of_a_name(surface, alt):
+    from kg import rules
+    from kg.extract import clean_span
+    cleanup = rules.load(None, ontology.load()).cleanup
+    _, _, _, alts = clean_span(surface, 0, len(surface), cleanup)
+    assert (alt in alts) if alt else not any("十四五" in a for a in alts)
