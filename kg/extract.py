@@ -216,7 +216,7 @@ class ArticleState:
     open_examples: list = field(default_factory=list)
     # the speaker's turn: (paragraph of the last turn checked, the speaker's institution
     # mention or None); lists.toml first_person
-    turn: tuple = (-1, None)
+    turn: tuple = (-1, None, "")
 
 
 @dataclass
@@ -289,26 +289,33 @@ class Extractor:
         """The institution of the speaker whose turn ``sent`` is in: a paragraph opening with
         ``某某：`` (a person met before with a post, 周某：; 部长周某：) opens a turn, one opening
         with a question mark word (记者：) closes it; other paragraphs go on with it."""
-        para, body = st.turn
+        para, body, pending = st.turn
         if sent.paragraph == para:
             return body
         if sent.index and article.sentences[sent.index - 1].paragraph == sent.paragraph:
             return body  # not the first sentence of its paragraph (met mid-paragraph)
+
+        def post(said: str):
+            return next((r.object for r in st.relations if r.predicate == "affiliatedWith"
+                         and said.endswith(normalise(r.subject.label))
+                         and any(self.rs.vocab.is_subclass(r.object.cls, c)
+                                 for c in self._speaker_bodies)), None)
+
+        if pending:  # a speaker line of its own (某部部长某某：), its post read since
+            body = post(pending) or body
+            pending = ""
         head = sent.text[:MAX_SPEAKER_PREFIX]
         colon = next((k for k, c in enumerate(head) if c in "：:"), None)
         if colon is not None:
             said = normalise(head[:colon].strip())
             if said.endswith(self._question_marks):
                 body = None
-            else:
-                posts = [r.object for r in st.relations if r.predicate == "affiliatedWith"
-                         and said.endswith(normalise(r.subject.label))
-                         and any(self.rs.vocab.is_subclass(r.object.cls, c)
-                                 for c in self._speaker_bodies)]
-                if posts:
-                    body = posts[0]
-                # else a label inside the answer (关键词：……): the speaker goes on
-        st.turn = (sent.paragraph, body)
+            elif post(said) is not None:
+                body = post(said)
+            elif not sent.text[colon + 1:].strip():
+                pending = said  # the post is read in this line: known from the next paragraph
+            # else a label inside the answer (关键词：……): the speaker goes on
+        st.turn = (sent.paragraph, body, pending)
         return body
 
     def _first_person_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
