@@ -171,7 +171,8 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         lead = "".join(c for c in text[first:start] if c not in QUOTES and c not in EDGE_PUNCT)
         if 0 < len(lead) <= 4:
             alts.append(lead + label)
-    m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
+    # (a quoted word inside a title, 《“十四五”某某规划》, is no name of the title)
+    m = re.search(r"[“《「『‘]([^“”《》「」『』‘’]+)[”》」』’]", surface)
     if m and m.group(1) != label and m.start() == 0:
         alts.append(m.group(1))  # “浙里办”App is also 浙里办; 推广“蓉易贷”模式 is no 蓉易贷
     # drop, alt and reject patterns, length (a whole title in 《》 may be longer), stop labels
@@ -214,6 +215,9 @@ class ArticleState:
     # with ； goes on in the next sentence of the paragraph: (paragraph, cue id, predicate,
     # object)
     open_examples: list = field(default_factory=list)
+    # the speaker's turn: (paragraph of the last turn checked, the speaker's institution
+    # mention or None); lists.toml first_person
+    turn: tuple = (-1, None, "")
 
 
 @dataclass
@@ -280,8 +284,65 @@ class Extractor:
             and not any(v.is_subclass(c, "Institution") for c in v.ranges[p]))
         self._demonstratives = tuple(tuple(v.split(":", 1))
                                      for v in rules.lists.get("demonstratives", ()))
+        self._first_person = frozenset(rules.lists.get("first_person", ()))
+        self._question_marks = tuple(rules.lists.get("question_marks", ()))
+        self._speaker_bodies = tuple(rules.lists.get("first_person_bodies", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
+
+    def _speaker_body(self, article: Article, sent: Sentence, st: ArticleState) -> Mention | None:
+        """The institution of the speaker whose turn ``sent`` is in: a paragraph opening with
+        ``某某：`` (a person met before with a post, 周某：; 部长周某：) opens a turn, one opening
+        with a question mark word (记者：) closes it; other paragraphs go on with it."""
+        para, body, pending = st.turn
+        if sent.paragraph == para:
+            return body
+        if sent.index and article.sentences[sent.index - 1].paragraph == sent.paragraph:
+            return body  # not the first sentence of its paragraph (met mid-paragraph)
+
+        def post(said: str):
+            return next((r.object for r in st.relations if r.predicate == "affiliatedWith"
+                         and said.endswith(normalise(r.subject.label))
+                         and any(self.rs.vocab.is_subclass(r.object.cls, c)
+                                 for c in self._speaker_bodies)), None)
+
+        if pending:  # a speaker line of its own (某部部长某某：), its post read since
+            body = post(pending) or body
+            pending = ""
+        head = sent.text[:MAX_SPEAKER_PREFIX]
+        colon = next((k for k, c in enumerate(head) if c in "：:"), None)
+        if colon is not None:
+            said = normalise(head[:colon].strip())
+            if said.endswith(self._question_marks):
+                body = None
+            elif post(said) is not None:
+                body = post(said)
+            elif not sent.text[colon + 1:].strip():
+                pending = said  # the post is read in this line: known from the next paragraph
+            # else a label inside the answer (关键词：……): the speaker goes on
+        st.turn = (sent.paragraph, body, pending)
+        return body
+
+    def _first_person_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
+                               st: ArticleState, local: list[int], trace) -> None:
+        """A first-person word of lists.toml ``first_person`` (我们, 我行) in a speaker's turn
+        names the institution the speaker holds a post at (某银行行长周某：我行推出了……):
+        a mention of it, so the rules see who acts, offers and relies on what."""
+        if not self._first_person:
+            return
+        body = self._speaker_body(article, sent, st)
+        if body is None:
+            return
+        mentions = st.mentions
+        for t in tokens:
+            if t.text in self._first_person and \
+                    not any(mentions[i].start < t.end and t.start < mentions[i].end for i in local):
+                mentions.append(Mention(article.id, sent.index, t.start, t.end, t.text,
+                                        body.label, body.cls, DEMONSTRATIVE_RULE, body.alts))
+                local.append(len(mentions) - 1)
+                if trace is not None:
+                    trace.matches.append((0, DEMONSTRATIVE_RULE, t.text,
+                                          [f"{body.label}:{body.cls}"]))
 
     def _demonstrative_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
                                 st: ArticleState, local: list[int], trace) -> None:
@@ -469,6 +530,7 @@ class Extractor:
                         trace.matches.append((0, ctx.section_rule.id, text[start:end],
                                               [f"{label}:{ctx.role}"]))
         self._demonstrative_mentions(article, sent, tokens, st, local, trace)
+        self._first_person_mentions(article, sent, tokens, st, local, trace)
         chunks = _chunk(tokens, mentions, local)
 
         SIGNATURES.start()
@@ -2440,6 +2502,8 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
                 and id(r.object) in index:
             affiliations.setdefault(normalise(r.subject.label), []).append(index[id(r.object)])
     done = {id(r.object) for r in st.relations if r.predicate == cue.predicate}
+    # a body that already relies on a thing otherwise (我行依托某局的平台: uses) does not get it
+    related = {(r.subject.label, r.object.label) for r in st.relations}
     first, para_of = _paragraphs(article)
     asks = tuple(ex.rs.lists.get("question_marks", ()))
     turn: dict[int, list[int]] = {}  # paragraph -> the institutions of its speaker
@@ -2460,7 +2524,8 @@ def _speaker(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
     for i, m in enumerate(mentions):
         if _allowed(cue.object, m) and id(m) not in done:
             out += [(a, cue.predicate, i, cue.id, m.sentence)
-                    for a in turn.get(para_of[m.sentence], ())]
+                    for a in turn.get(para_of[m.sentence], ())
+                    if (mentions[a].label, m.label) not in related]
     return out
 
 

@@ -159,6 +159,8 @@ ENGINE_LISTS = {
     "partner_marks": "words joining two actors (会同)",
     "lead_verbs": "verbs of leading (牵头)",
     "demonstratives": "phrases that name the last entity of a class (该行:Bank)",
+    "first_person": "words that name the institution of the speaker of an answer (我行)",
+    "first_person_bodies": "classes of the institution a speaker's first person names",
     "time_clause_ends": "words that end an opening clause of time",
     "cue_adverbs": "manner words before a cue word",
     "encourage_verbs": "verbs of encouragement before an actor",
@@ -1302,6 +1304,11 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             else:
                 loader.lists[name] = file
                 loader.list_values[name] = values
+                if name == "first_person_bodies":
+                    for v in values:
+                        if not vocab.is_class(v):
+                            loader.err(file, f"list 'first_person_bodies': {v!r} is not an "
+                                             f"ontology class")
                 if name == "demonstratives":  # 该行:Bank — a phrase and the class it refers to
                     for v in values:
                         phrase, _, cls = v.partition(":")

@@ -514,6 +514,18 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("当前仍面临不少突出问题。数据标准不统一。\n\n推动青禾金融发展，必须多措并举。首先，要夯实青禾征信基础。应当完善青禾信用档案。其次，金融机构要加快青禾转型。",
      {("金融机构", "undertakes", "加快青禾转型"), ("完善青禾信用档案", "partOf", "夯实青禾征信基础")},
      ("金融机构要加快青禾转型", "addresses", "数据标准不统一")),
+    # in a speaker's answer the first person (我行, 我们) names the speaker's institution;
+    # not in a question, nor in an answer whose speaker holds no post
+    ("记者采访了蓝海农商银行行长王海。\n\n记者：有何新举措？\n\n王海：我行推出了“禾易贷”，主要面向农户。",
+     {("蓝海农商银行", "offers", "禾易贷")}, None),
+    ("记者采访了蓝海农商银行行长王海。\n\n王海：情况如下。\n\n今年，我们推出了“禾易贷”。",
+     {("蓝海农商银行", "offers", "禾易贷")}, None),
+    ("蓝海农商银行行长王海：\n\n今年，我们依托大数据技术审批贷款。",
+     {("蓝海农商银行", "uses", "大数据技术")}, None),
+    ("记者采访了蓝海农商银行行长王海。\n\n记者：我们推出了“禾易贷”，您怎么看？",
+     set(), ("蓝海农商银行", "offers", "禾易贷")),
+    ("蓝海农商银行推出多款产品。\n\n刘青：我们推出了“禾易贷”。",
+     set(), ("蓝海农商银行", "offers", "禾易贷")),
     ("蓝海控股集团旗下的蓝海村镇银行，利用大数据技术，向小微企业提供“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("蓝海控股集团", "offers", "禾易贷")),
     # A，B，C，防止X: the measure the sentence opens with addresses X, not every step after it

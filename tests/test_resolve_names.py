@@ -54,3 +54,36 @@ def test_a_place_written_after_its_container_is_one_entity(extractor, text, dist
     # one node, named by its own name, that also answers to the name written with its container
     assert [e.label for e in districts] == [district]
     assert full in districts[0].alt_labels
+
+
+@pytest.mark.parametrize("text, full, short, cls, merged", [
+    ("蓝海银行股份有限公司（以下简称“海行”）成立。海行推出贷款。",
+     "蓝海银行股份有限公司", "海行", "Bank", True),
+    ("《关于推进某某工作的意见》（以下简称《意见》）印发。《意见》提出。",
+     "关于推进某某工作的意见", "意见", "Document", True),
+    ("蓝海银行股份有限公司成立。海行推出贷款。",  # no bracket: two entities
+     "蓝海银行股份有限公司", "海行", "Bank", False),
+])
+def test_a_short_name_given_in_brackets_is_the_same_entity(text, full, short, cls, merged):
+    vocab = ontology.load()
+    start = text.index(full)
+    later = text.rindex(short)
+    art = Article("a", text, ())
+    ms = [Mention("a", 0, start, start + len(full), full, full, cls, "r"),
+          Mention("a", 0, later, later + len(short), short, short, cls, "r")]
+    ents, _ = resolve([Extraction(art, ms, [])], vocab, {})
+    assert (len(ents) == 1) == merged
+    if merged:
+        assert ents[0].label == full
+
+
+@pytest.mark.parametrize("surface, alt", [
+    ("“浙里办”App", "浙里办"),              # a quoted name with its kind is the name
+    ("《“十四五”数字经济发展规划》", None),   # a quoted word inside a title is no name of it
+])
+def test_the_quoted_core_of_a_name(surface, alt):
+    from kg import rules
+    from kg.extract import clean_span
+    cleanup = rules.load(None, ontology.load()).cleanup
+    _, _, _, alts = clean_span(surface, 0, len(surface), cleanup)
+    assert (alt in alts) if alt else not any("十四五" in a for a in alts)
