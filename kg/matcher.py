@@ -213,12 +213,16 @@ def _mask_base(n_bits: int) -> int:
     return 0 if n_bits <= 8 else BASE
 
 
+_CLASS_CHARS = [re.escape(chr(i)) for i in range(256)]  # as written in a class
+
+
 def _char_class(n_bits: int, bit: int) -> str:
     """A regex character class of every mask of ``n_bits`` bits with ``bit`` set."""
     step, base = 1 << bit, _mask_base(n_bits)
+    char = _CLASS_CHARS.__getitem__ if base == 0 else chr  # private-use: nothing to escape
     ranges = []
     for lo in range(base + step, base + (1 << n_bits), 2 * step):
-        a, b = re.escape(chr(lo)), re.escape(chr(lo + step - 1))
+        a, b = char(lo), char(lo + step - 1)
         ranges.append(a if a == b else f"{a}-{b}")
     return "[" + "".join(ranges) + "]"
 
@@ -310,36 +314,55 @@ def _signature_table(owner) -> list:
 
 
 class CompiledRule:
-    """One rule as a regex over mask characters."""
+    """One rule as a regex over mask characters. What only matching needs (the mask
+    function, the alphabet, the regex) is made on first use: a build tries only the rules
+    whose needs its sentences meet (``Prefilter``), which needs ``needs`` alone."""
 
     def __init__(self, rule: Rule, type_class: dict):
         self.rule = rule
-        shapes = distinct_constraints(rule.pattern)
-        bits = {shape: bit for bit, shape in enumerate(shapes)}
-        n = len(shapes)
-        if n > MAX_PREDICATES:  # the rule loader refuses such rules; be safe
+        self.type_class = type_class
+        self._shapes = distinct_constraints(rule.pattern)
+        if len(self._shapes) > MAX_PREDICATES:  # the rule loader refuses such rules; be safe
             raise ValueError(f"rule {rule.id}: more than {MAX_PREDICATES} distinct token specs")
-        self.maker = _MaskMaker(shapes, type_class)
-        self.groups: list[tuple[int, tuple]] = []
-        self.alphabet = [chr(_mask_base(n) + m) for m in range(1 << n)]
-        regex, group = [], 0
-        for spec in rule.pattern:
-            item = _char_class(n, bits[constraint(spec)]) + _quantifier(spec)
-            if spec.capture:
-                group += 1
-                self.groups.append((group, spec.capture))
-                item = f"({item})"
-            regex.append(item)
-        self.source = "".join(regex)
+        self._maker: _MaskMaker | None = None
+        self._source: str | None = None
         self._regex: re.Pattern | None = None
+        self.groups: list[tuple[int, tuple]] = []
         self.table: list[str | None] = []
         self.generation = SIGNATURES.generation
         self.needs = rule_needs(rule)
 
     @property
+    def maker(self) -> _MaskMaker:
+        if self._maker is None:
+            self._maker = _MaskMaker(self._shapes, self.type_class)
+            n = len(self._shapes)
+            self.alphabet = [chr(_mask_base(n) + m) for m in range(1 << n)]
+        return self._maker
+
+    @property
+    def source(self) -> str:
+        """The regex over mask characters: a class per token spec, its quantifier, a group
+        per capture (``groups``: group number, capture names)."""
+        if self._source is None:
+            shapes = self._shapes
+            bits = {shape: bit for bit, shape in enumerate(shapes)}
+            n = len(shapes)
+            regex, group, groups = [], 0, []
+            for spec in self.rule.pattern:
+                item = _char_class(n, bits[constraint(spec)]) + _quantifier(spec)
+                if spec.capture:
+                    group += 1
+                    groups.append((group, spec.capture))
+                    item = f"({item})"
+                regex.append(item)
+            self.groups = groups
+            self._source = "".join(regex)
+        return self._source
+
+    @property
     def regex(self) -> re.Pattern:
-        """The rule's regex over mask characters, compiled on first use: a build runs only
-        the rules whose needs its sentences meet (``Prefilter``), and compiling the
+        """The rule's regex over mask characters, compiled on first use: compiling the
         classes of every rule's masks was a fifth of the start-up time."""
         if self._regex is None:
             self._regex = re.compile(self.source)
@@ -351,7 +374,8 @@ class CompiledRule:
         out = key.translate(table)  # a None entry deletes its character
         if len(out) == len(key):
             return out
-        make, alphabet = self.maker.mask, self.alphabet
+        make = self.maker.mask
+        alphabet = self.alphabet
         for ch, tok in zip(key, tokens):
             i = ord(ch)
             if table[i] is None:

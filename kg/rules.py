@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -519,8 +519,14 @@ MAX_PREDICATES = 16  # different token constraints in one pattern (see kg/matche
 
 
 def constraint(spec: TokenSpec) -> TokenSpec:
-    """The spec without its quantifier and captures: what it asks of one token."""
-    return replace(spec, min=1, max=1, lazy=False, capture=())
+    """The spec without its quantifier and captures: what it asks of one token (the spec
+    itself if it has none). ``dataclasses.replace`` made each copy through ``__init__``,
+    several times slower: a copy of the fields does it (TokenSpec has no __post_init__)."""
+    if spec.min == 1 and spec.max == 1 and not spec.lazy and not spec.capture:
+        return spec
+    out = object.__new__(TokenSpec)
+    out.__dict__.update(spec.__dict__, min=1, max=1, lazy=False, capture=())
+    return out
 
 
 def distinct_constraints(pattern: tuple) -> list[TokenSpec]:
