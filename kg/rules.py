@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import InputError, RuleError
-from .fileio import read_input
+from .fileio import read_input, toml_loads
 from .ontology import ONTOLOGY_DIR, Vocabulary
 
 RULES_DIR = ONTOLOGY_DIR / "rules"
@@ -1260,7 +1260,7 @@ def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
     """The bytes of a rule file and its TOML (None, with the problem noted, if unusable)."""
     try:
         data = read_input(path, "rule file")
-        return data, tomllib.loads(data.decode("utf-8"))
+        return data, toml_loads(data.decode("utf-8"))
     except InputError as e:
         loader.err(str(path), str(e))
         return b"", None
