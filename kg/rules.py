@@ -363,8 +363,10 @@ class BoundedRegex:
     in time: past REGEX_TIMEOUT it raises a RuleError naming the rule, not a hang.
     ``word_match`` (the matcher's test of one token) runs a linear-enough pattern with
     the standard library's ``re`` instead, unbounded: several times faster, and a word is
-    short. A text that holds none of the pattern's ``literals`` (``required_literals``)
-    holds no match: the regex does not run on it."""
+    short. Its other uses run such a pattern on a text of up to WORD_UNBOUNDED characters
+    with the ``regex`` package, but without the time bound. A text that holds none of the
+    pattern's ``literals`` (``required_literals``) holds no match: the regex does not run
+    on it."""
 
     __slots__ = ("pattern", "where", "literals", "_rx", "_plain", "_has_literal")
 
@@ -400,6 +402,11 @@ class BoundedRegex:
         text = args[1] if method == "sub" else args[0]
         if self._has_literal is not None and self._has_literal(text) is None:
             return text if method == "sub" else None
+        if self._plain is not None and len(text) <= WORD_UNBOUNDED:
+            # linear enough, on a short text (a label): it cannot run long, and the time
+            # bound costs more than the match (the regex package reads the clock: 7 us a
+            # call on a quiet machine, up to 1 ms on a busy one, against 1 us)
+            return getattr(self._compiled(), method)(*args)
         try:
             return getattr(self._compiled(), method)(*args, timeout=REGEX_TIMEOUT)
         except TimeoutError:
