@@ -783,6 +783,7 @@ class _Loader:
         self.problems: list[str] = []
         self.lists: dict[str, tuple[str, str]] = {}  # name -> (file, ...)
         self.list_values: dict[str, list[str]] = {}
+        self._subclasses: dict[str, frozenset] = {}  # class -> it and its subclasses
 
     def err(self, where: str, msg: str) -> None:
         self.problems.append(f"{where}: {msg}")
@@ -846,7 +847,14 @@ class _Loader:
             if not self.vocab.is_class(n):
                 self.err(where, f"{key}: unknown class {n!r} (not in {self.vocab.path})")
                 continue
-            out |= {n} if exact else {c for c in self.vocab.parents if self.vocab.is_subclass(c, n)}
+            if exact:
+                out.add(n)
+                continue
+            subs = self._subclasses.get(n)
+            if subs is None:
+                subs = self._subclasses[n] = frozenset(
+                    c for c in self.vocab.parents if self.vocab.is_subclass(c, n))
+            out |= subs
         return frozenset(out)
 
     def regex(self, value, where: str, key: str) -> BoundedRegex | None:
