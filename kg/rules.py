@@ -242,17 +242,27 @@ def catastrophic(pattern: str) -> bool:
 
 def linear_enough(pattern: str) -> bool:
     """True for a regex without a repeated group that holds an alternation or a repeat
-    ((a|ab)+, (ab*)+): on a word of a few dozen characters it cannot backtrack for long,
-    so it may run without the time bound."""
+    ((a|ab)+, (ab*)+; a fixed run of one character, [^的]{2}, and an optional item are no
+    repeats here): on a word
+    of a few dozen characters it cannot backtrack for long, so it may run without the time
+    bound."""
     try:
         tree, c, repeats = _regex_tree(pattern)
     except Exception:  # noqa: BLE001 -- not parsable by re: keep the bounded regex
         return False
 
+    def one_char(items) -> bool:
+        return len(items) == 1 and items[0][0] in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY)
+
     def risky(items, in_repeat: bool) -> bool:
         for op, av in items:
             if op in repeats:
-                if in_repeat or risky(av[2], True):
+                if av[0] == av[1] and one_char(av[2]):
+                    continue  # x{2}: a fixed run of single characters, no choice to undo
+                if av[1] == 1:  # (x)?: no repeat but a choice, like (x|): as a branch
+                    if in_repeat or risky(av[2], in_repeat):
+                        return True
+                elif in_repeat or risky(av[2], True):
                     return True
             elif op == c.BRANCH:
                 if in_repeat or any(risky(b, in_repeat) for b in av[1]):
