@@ -214,3 +214,54 @@ def one_line(e: BaseException) -> str:
     """The whole message of an exception on one line (parsers put the reason on the
     second line: "at line 200 of <>:" then what is wrong)."""
     return " ".join(str(e).split()) or type(e).__name__
+
+
+# ------------------------------------------------------------ TOML, parsed once
+TOML_CACHE_VERSION = "1"
+_TOML_HEADER = f"kg-toml {TOML_CACHE_VERSION}\n".encode()
+
+
+def toml_loads(text: str) -> dict:
+    """``tomllib.loads(text)``, read from a JSON copy in the cache folder once one was
+    made: the curated files' TOML took several times longer to parse than its JSON (a
+    tenth of a build's start-up). The copy is keyed by the SHA-256 of the text and
+    Python's version (the parser's); a document JSON cannot hold exactly (dates,
+    non-finite floats) is not copied; a damaged copy is ignored and made again. Errors
+    are tomllib's, from parsing the text."""
+    import hashlib
+    import json
+    import tomllib
+
+    key = hashlib.sha256(f"{TOML_CACHE_VERSION}\0{sys.version}\0".encode()
+                         + text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    path = cache_root() / "toml" / f"{key}.json"
+    try:
+        doc = json.loads(unseal(path.read_bytes(), _TOML_HEADER))
+        if type(doc) is dict:
+            return doc
+    except (OSError, ValueError, RecursionError):
+        pass  # missing or damaged: parse the text
+    doc = tomllib.loads(text)
+    if _json_exact(doc):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, seal(_TOML_HEADER, json.dumps(
+                doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")))
+        except (OSError, OutputError, ValueError):
+            pass  # a cache is an optimisation: never fail over it
+    return doc
+
+
+def _json_exact(value) -> bool:
+    """Whether JSON gives ``value`` back as it is (tables, arrays, strings, integers,
+    booleans and finite floats only)."""
+    import math
+
+    t = type(value)
+    if t is dict:
+        return all(type(k) is str and _json_exact(v) for k, v in value.items())
+    if t is list:
+        return all(_json_exact(v) for v in value)
+    if t is float:
+        return math.isfinite(value)
+    return t in (str, int, bool)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, LexiconError
-from .fileio import read_text_input
+from .fileio import read_text_input, toml_loads
 from .ontology import ONTOLOGY_DIR, Vocabulary
 
 LEXICON_DIR = ONTOLOGY_DIR / "lexicon"
@@ -62,7 +62,7 @@ def _files(path: Path) -> tuple[Path | None, list[Path]]:
 
 def load_types(path: Path, vocab: Vocabulary, problems: list[str]) -> dict[str, LexType]:
     try:
-        data = tomllib.loads(read_text_input(path, "lexicon types file"))
+        data = toml_loads(read_text_input(path, "lexicon types file"))
     except InputError as e:
         problems.append(str(e))
         return {}

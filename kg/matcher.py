@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 from .model import Token
@@ -167,7 +167,10 @@ def rule_needs(rule: Rule) -> tuple[Need, ...]:
 
 
 # ------------------------------------------------------------ token signatures
-BASE = 0xE000  # first character of the mask alphabet (private use, above the surrogates)
+BASE = 0xE000  # first character of the mask alphabet of a rule of over 8 specs (private
+# use, above the surrogates); a rule of 8 or fewer has its masks in chr(0)..chr(255): one
+# byte a character, and classes ``re`` compiles to a 256-bit map (a private-use class
+# takes a table of the whole plane, several times slower to compile)
 MAX_SIGNATURES = 1 << 16  # interned signatures before the tables start afresh (bounds memory;
 # a sentence may add a few thousand beyond it: chr() takes ids up to 0x10FFFF)
 
@@ -205,12 +208,21 @@ class _Signatures:
 SIGNATURES = _Signatures()
 
 
+def _mask_base(n_bits: int) -> int:
+    """The code of the character of mask 0 for a rule of ``n_bits`` specs."""
+    return 0 if n_bits <= 8 else BASE
+
+
+_CLASS_CHARS = [re.escape(chr(i)) for i in range(256)]  # as written in a class
+
+
 def _char_class(n_bits: int, bit: int) -> str:
     """A regex character class of every mask of ``n_bits`` bits with ``bit`` set."""
-    step = 1 << bit
+    step, base = 1 << bit, _mask_base(n_bits)
+    char = _CLASS_CHARS.__getitem__ if base == 0 else chr  # private-use: nothing to escape
     ranges = []
-    for lo in range(step, 1 << n_bits, 2 * step):
-        a, b = chr(BASE + lo), chr(BASE + lo + step - 1)
+    for lo in range(base + step, base + (1 << n_bits), 2 * step):
+        a, b = char(lo), char(lo + step - 1)
         ranges.append(a if a == b else f"{a}-{b}")
     return "[" + "".join(ranges) + "]"
 
@@ -225,66 +237,67 @@ def _quantifier(spec: TokenSpec) -> str:
 
 
 class _MaskMaker:
-    """A rule's token specs turned into one mask per token, with the word and tag tests
-    of all its specs done at once: the specs' word lists become one dict from word to the
-    bits of the specs that accept (``in``/``text``) or refuse (``not_in``) it, their POS
-    lists one cache from tag to bits; only what is left (regex, entity, quotes, lexicon
-    type) runs spec by spec, and only for specs still standing. Negated specs and
-    alternatives (``any_of``) keep their own predicate."""
+    """A rule's token specs turned into one function of a token giving its mask, written
+    as Python source and compiled once per rule: each spec one test of the token's fields
+    (``compile_spec``'s checks, inline, cheapest first, a word regex last), its bit set
+    where the test holds. The tests' values (word sets, tag sets, regexes) are bound as
+    names of the function's namespace, never written into the source."""
 
     def __init__(self, shapes: list[TokenSpec], type_class: dict):
-        self.accept: dict[str, int] = {}   # word -> bits of specs whose word list has it
-        self.refuse: dict[str, int] = {}   # word -> bits of specs whose not_in has it
-        self.open_words = 0                 # bits of fast specs without a word list
-        self.fast = 0                       # bits of the specs decomposed here
-        self.pos_tests: list[tuple[int, Callable | None, Callable | None]] = []
-        self.pos_bits: dict[str, int] = {}
-        self.rest: list[tuple[int, Callable]] = []   # bit, remaining checks of a fast spec
-        self.slow: list[tuple[int, Callable]] = []   # bit, whole predicate
+        self._names: dict[int, str] = {}  # id(value) -> its name in the namespace
+        self._env: dict[str, object] = {"tc_get": type_class.get}
+        lines = ["def mask(t):", "    text, pos, _s, _e, ltype, quoted, ent = t[:7]", "    m = 0"]
         for bit, shape in enumerate(shapes):
-            b = 1 << bit
-            if shape.negate or shape.any_of is not None:
-                self.slow.append((b, compile_spec(shape, type_class)))
-                continue
-            self.fast |= b
-            words = shape.in_
-            if shape.text is not None:
-                words = frozenset([shape.text]) if words is None else words & {shape.text}
-            if words is None:
-                self.open_words |= b
-            else:
-                for w in words:
-                    self.accept[w] = self.accept.get(w, 0) | b
-            for w in shape.not_in or ():
-                self.refuse[w] = self.refuse.get(w, 0) | b
-            if shape.pos is not None or shape.not_pos is not None:
-                self.pos_tests.append((b, _pos_check(shape.pos) if shape.pos is not None else None,
-                                       _pos_check(shape.not_pos) if shape.not_pos is not None else None))
-            rest = replace(shape, text=None, in_=None, not_in=None, pos=None, not_pos=None)
-            if rest != TokenSpec():
-                self.rest.append((b, compile_spec(rest, type_class)))
+            lines.append(f"    if {self._expr(shape)}: m |= {1 << bit}")
+        lines.append("    return m")
+        code = compile("\n".join(lines), f"<mask of {len(shapes)} specs>", "exec")
+        exec(code, self._env)  # noqa: S102 -- our own source; values by name only
+        self.mask: Callable[[Token], int] = self._env["mask"]
 
-    def _pos(self, tag: str) -> int:
-        bits = self.fast
-        for b, ok, bad in self.pos_tests:
-            if (ok is not None and not ok(tag)) or (bad is not None and bad(tag)):
-                bits &= ~b
-        self.pos_bits[tag] = bits
-        return bits
+    def _name(self, value) -> str:
+        name = self._names.get(id(value))
+        if name is None:
+            name = self._names[id(value)] = f"v{len(self._names)}"
+            self._env[name] = value
+        return name
 
-    def mask(self, tok: Token) -> int:
-        text = tok.text
-        m = (self.open_words | self.accept.get(text, 0)) & ~self.refuse.get(text, 0)
-        if m:
-            pos = self.pos_bits.get(tok.pos)
-            m &= pos if pos is not None else self._pos(tok.pos)
-            for b, check in self.rest:
-                if m & b and not check(tok):
-                    m &= ~b
-        for b, pred in self.slow:
-            if pred(tok):
-                m |= b
-        return m
+    def _pos(self, tags: tuple) -> str:
+        exact = frozenset(t for t in tags if not t.endswith("*"))
+        prefixes = tuple(t[:-1] for t in tags if t.endswith("*"))
+        test = f"pos in {self._name(exact)}"
+        return f"({test} or pos.startswith({self._name(prefixes)}))" if prefixes else test
+
+    def _expr(self, spec: TokenSpec) -> str:
+        """``compile_spec(spec)``'s test as a Python expression over the token's fields."""
+        tests = []
+        if spec.text is not None:
+            tests.append(f"text == {self._name(spec.text)}")
+        if spec.in_ is not None:
+            tests.append(f"text in {self._name(spec.in_)}")
+        if spec.not_in is not None:
+            tests.append(f"text not in {self._name(spec.not_in)}")
+        if spec.pos is not None:
+            tests.append(self._pos(spec.pos))
+        if spec.not_pos is not None:
+            tests.append(f"not {self._pos(spec.not_pos)}")
+        if spec.types is not None:
+            tests.append("ltype is not None" if "*" in spec.types
+                         else f"ltype is not None and ltype in {self._name(spec.types)}")
+        if spec.classes is not None:
+            tests.append(f"ltype is not None and tc_get(ltype) in {self._name(spec.classes)}")
+        if spec.entity is not None:
+            tests.append("ent is not None" if "*" in spec.entity
+                         else f"ent is not None and ent in {self._name(spec.entity)}")
+        if spec.quoted is not None:
+            tests.append(f"quoted == {self._name(spec.quoted)}")
+        if spec.any_of is not None:
+            tests.append("(" + " or ".join(f"({self._expr(a)})" for a in spec.any_of) + ")")
+        if spec.regex is not None:
+            tests.append(f"{self._name(spec.regex.word_match)}(text)")
+        if not tests:
+            return "False" if spec.negate else "True"
+        expr = " and ".join(f"({x})" for x in tests)
+        return f"not ({expr})" if spec.negate else f"({expr})"
 
 
 def _signature_table(owner) -> list:
@@ -301,36 +314,55 @@ def _signature_table(owner) -> list:
 
 
 class CompiledRule:
-    """One rule as a regex over mask characters."""
+    """One rule as a regex over mask characters. What only matching needs (the mask
+    function, the alphabet, the regex) is made on first use: a build tries only the rules
+    whose needs its sentences meet (``Prefilter``), which needs ``needs`` alone."""
 
     def __init__(self, rule: Rule, type_class: dict):
         self.rule = rule
-        shapes = distinct_constraints(rule.pattern)
-        bits = {shape: bit for bit, shape in enumerate(shapes)}
-        n = len(shapes)
-        if n > MAX_PREDICATES:  # the rule loader refuses such rules; be safe
+        self.type_class = type_class
+        self._shapes = distinct_constraints(rule.pattern)
+        if len(self._shapes) > MAX_PREDICATES:  # the rule loader refuses such rules; be safe
             raise ValueError(f"rule {rule.id}: more than {MAX_PREDICATES} distinct token specs")
-        self.maker = _MaskMaker(shapes, type_class)
-        self.groups: list[tuple[int, tuple]] = []
-        self.alphabet = [chr(BASE + m) for m in range(1 << n)]
-        regex, group = [], 0
-        for spec in rule.pattern:
-            item = _char_class(n, bits[constraint(spec)]) + _quantifier(spec)
-            if spec.capture:
-                group += 1
-                self.groups.append((group, spec.capture))
-                item = f"({item})"
-            regex.append(item)
-        self.source = "".join(regex)
+        self._maker: _MaskMaker | None = None
+        self._source: str | None = None
         self._regex: re.Pattern | None = None
+        self.groups: list[tuple[int, tuple]] = []
         self.table: list[str | None] = []
         self.generation = SIGNATURES.generation
         self.needs = rule_needs(rule)
 
     @property
+    def maker(self) -> _MaskMaker:
+        if self._maker is None:
+            self._maker = _MaskMaker(self._shapes, self.type_class)
+            n = len(self._shapes)
+            self.alphabet = [chr(_mask_base(n) + m) for m in range(1 << n)]
+        return self._maker
+
+    @property
+    def source(self) -> str:
+        """The regex over mask characters: a class per token spec, its quantifier, a group
+        per capture (``groups``: group number, capture names)."""
+        if self._source is None:
+            shapes = self._shapes
+            bits = {shape: bit for bit, shape in enumerate(shapes)}
+            n = len(shapes)
+            regex, group, groups = [], 0, []
+            for spec in self.rule.pattern:
+                item = _char_class(n, bits[constraint(spec)]) + _quantifier(spec)
+                if spec.capture:
+                    group += 1
+                    groups.append((group, spec.capture))
+                    item = f"({item})"
+                regex.append(item)
+            self.groups = groups
+            self._source = "".join(regex)
+        return self._source
+
+    @property
     def regex(self) -> re.Pattern:
-        """The rule's regex over mask characters, compiled on first use: a build runs only
-        the rules whose needs its sentences meet (``Prefilter``), and compiling the
+        """The rule's regex over mask characters, compiled on first use: compiling the
         classes of every rule's masks was a fifth of the start-up time."""
         if self._regex is None:
             self._regex = re.compile(self.source)
@@ -342,7 +374,8 @@ class CompiledRule:
         out = key.translate(table)  # a None entry deletes its character
         if len(out) == len(key):
             return out
-        make, alphabet = self.maker.mask, self.alphabet
+        make = self.maker.mask
+        alphabet = self.alphabet
         for ch, tok in zip(key, tokens):
             i = ord(ch)
             if table[i] is None:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import OntologyError
+from .fileio import toml_loads
 from .model import HEADER_RULE, Entity, Extraction, Mention, Relation, header_mentions
 from .names import normalise, short_forms
 from .ontology import CORE_CLASSES, ONTOLOGY_DIR, Vocabulary
@@ -32,7 +33,7 @@ def load_aliases(path: Path | None, vocab: Vocabulary) -> dict[tuple[str, str], 
     if not path.exists():
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml_loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise OntologyError([f"{path}: invalid TOML: {e}"]) from None
     problems, table = [], {}

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import InputError, RuleError
-from .fileio import read_input
+from .fileio import read_input, toml_loads
 from .ontology import ONTOLOGY_DIR, Vocabulary
 
 RULES_DIR = ONTOLOGY_DIR / "rules"
@@ -249,17 +249,27 @@ def catastrophic(pattern: str) -> bool:
 
 def linear_enough(pattern: str) -> bool:
     """True for a regex without a repeated group that holds an alternation or a repeat
-    ((a|ab)+, (ab*)+): on a word of a few dozen characters it cannot backtrack for long,
-    so it may run without the time bound."""
+    ((a|ab)+, (ab*)+; a fixed run of one character, [^的]{2}, and an optional item are no
+    repeats here): on a word
+    of a few dozen characters it cannot backtrack for long, so it may run without the time
+    bound."""
     try:
         tree, c, repeats = _regex_tree(pattern)
     except Exception:  # noqa: BLE001 -- not parsable by re: keep the bounded regex
         return False
 
+    def one_char(items) -> bool:
+        return len(items) == 1 and items[0][0] in (c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY)
+
     def risky(items, in_repeat: bool) -> bool:
         for op, av in items:
             if op in repeats:
-                if in_repeat or risky(av[2], True):
+                if av[0] == av[1] and one_char(av[2]):
+                    continue  # x{2}: a fixed run of single characters, no choice to undo
+                if av[1] == 1:  # (x)?: no repeat but a choice, like (x|): as a branch
+                    if in_repeat or risky(av[2], in_repeat):
+                        return True
+                elif in_repeat or risky(av[2], True):
                     return True
             elif op == c.BRANCH:
                 if in_repeat or any(risky(b, in_repeat) for b in av[1]):
@@ -370,8 +380,10 @@ class BoundedRegex:
     in time: past REGEX_TIMEOUT it raises a RuleError naming the rule, not a hang.
     ``word_match`` (the matcher's test of one token) runs a linear-enough pattern with
     the standard library's ``re`` instead, unbounded: several times faster, and a word is
-    short. A text that holds none of the pattern's ``literals`` (``required_literals``)
-    holds no match: the regex does not run on it."""
+    short. Its other uses run such a pattern on a text of up to WORD_UNBOUNDED characters
+    with the ``regex`` package, but without the time bound. A text that holds none of the
+    pattern's ``literals`` (``required_literals``) holds no match: the regex does not run
+    on it."""
 
     __slots__ = ("pattern", "where", "literals", "_rx", "_plain", "_has_literal")
 
@@ -389,6 +401,12 @@ class BoundedRegex:
         self._has_literal = None if self.literals is None else \
             re.compile("|".join(map(re.escape, sorted(self.literals)))).search
 
+    @property
+    def literal_check(self):
+        """``search(text)`` of the pattern's literals (None where the text holds none, and
+        so no match), or None if the pattern has no required literals."""
+        return self._has_literal
+
     def word_match(self, word: str) -> bool:
         """Whether one token's text matches the whole pattern."""
         if self._has_literal is not None and self._has_literal(word) is None:
@@ -401,6 +419,11 @@ class BoundedRegex:
         text = args[1] if method == "sub" else args[0]
         if self._has_literal is not None and self._has_literal(text) is None:
             return text if method == "sub" else None
+        if self._plain is not None and len(text) <= WORD_UNBOUNDED:
+            # linear enough, on a short text (a label): it cannot run long, and the time
+            # bound costs more than the match (the regex package reads the clock: 7 us a
+            # call on a quiet machine, up to 1 ms on a busy one, against 1 us)
+            return getattr(self._compiled(), method)(*args)
         try:
             return getattr(self._compiled(), method)(*args, timeout=REGEX_TIMEOUT)
         except TimeoutError:
@@ -526,8 +549,14 @@ MAX_PREDICATES = 16  # different token constraints in one pattern (see kg/matche
 
 
 def constraint(spec: TokenSpec) -> TokenSpec:
-    """The spec without its quantifier and captures: what it asks of one token."""
-    return replace(spec, min=1, max=1, lazy=False, capture=())
+    """The spec without its quantifier and captures: what it asks of one token (the spec
+    itself if it has none). ``dataclasses.replace`` made each copy through ``__init__``,
+    several times slower: a copy of the fields does it (TokenSpec has no __post_init__)."""
+    if spec.min == 1 and spec.max == 1 and not spec.lazy and not spec.capture:
+        return spec
+    out = object.__new__(TokenSpec)
+    out.__dict__.update(spec.__dict__, min=1, max=1, lazy=False, capture=())
+    return out
 
 
 def distinct_constraints(pattern: tuple) -> list[TokenSpec]:
@@ -667,7 +696,9 @@ class Cleanup:
         if given in memo:
             return memo[given]
         alts = []
-        for pattern in self.drop_patterns:
+        for pattern, holds in self._drop_checks:
+            if holds is not None and holds(label) is None:
+                continue  # none of the literals its every match holds: no change
             shorter = pattern.sub("", label)
             if shorter != label and len(shorter) >= self.min_length:
                 alts.append(label)
@@ -679,7 +710,9 @@ class Cleanup:
         for _round in range(3):
             found = []
             for form in todo:
-                for pattern in self.alt_patterns:
+                for pattern, holds in self._alt_checks:
+                    if holds is not None and holds(form) is None:
+                        continue
                     shorter = pattern.sub("", form)
                     if shorter != form and len(shorter) >= self.min_length and \
                             shorter not in alts and shorter != label:
@@ -689,12 +722,28 @@ class Cleanup:
         out = None
         longest = self.title_max_length if title else self.max_length
         if self.min_length <= len(label) <= longest and label not in self.stop_labels \
-                and not any(p.search(label) for p in self.reject_patterns):
+                and not any((holds is None or holds(label) is not None) and p.search(label)
+                            for p, holds in self._reject_checks):
             out = (label, tuple(alts))
         if len(memo) >= FORMS_MEMO:
             memo.clear()
         memo[given] = out
         return out
+
+    # each pattern with its literal check (``BoundedRegex``): a label that holds none of
+    # the literals is skipped without a call through the bounded regex (most labels, most
+    # patterns: forms() tried some 100k patterns on the 20 dev articles)
+    @cached_property
+    def _drop_checks(self) -> tuple:
+        return tuple((p, p.literal_check) for p in self.drop_patterns)
+
+    @cached_property
+    def _alt_checks(self) -> tuple:
+        return tuple((p, p.literal_check) for p in self.alt_patterns)
+
+    @cached_property
+    def _reject_checks(self) -> tuple:
+        return tuple((p, p.literal_check) for p in self.reject_patterns)
 
     @cached_property
     def prefixes_by_first(self) -> dict[str, tuple]:
@@ -753,6 +802,7 @@ class _Loader:
         self.problems: list[str] = []
         self.lists: dict[str, tuple[str, str]] = {}  # name -> (file, ...)
         self.list_values: dict[str, list[str]] = {}
+        self._subclasses: dict[str, frozenset] = {}  # class -> it and its subclasses
 
     def err(self, where: str, msg: str) -> None:
         self.problems.append(f"{where}: {msg}")
@@ -816,7 +866,14 @@ class _Loader:
             if not self.vocab.is_class(n):
                 self.err(where, f"{key}: unknown class {n!r} (not in {self.vocab.path})")
                 continue
-            out |= {n} if exact else {c for c in self.vocab.parents if self.vocab.is_subclass(c, n)}
+            if exact:
+                out.add(n)
+                continue
+            subs = self._subclasses.get(n)
+            if subs is None:
+                subs = self._subclasses[n] = frozenset(
+                    c for c in self.vocab.parents if self.vocab.is_subclass(c, n))
+            out |= subs
         return frozenset(out)
 
     def regex(self, value, where: str, key: str) -> BoundedRegex | None:
@@ -1263,7 +1320,7 @@ def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
     """The bytes of a rule file and its TOML (None, with the problem noted, if unusable)."""
     try:
         data = read_input(path, "rule file")
-        return data, tomllib.loads(data.decode("utf-8"))
+        return data, toml_loads(data.decode("utf-8"))
     except InputError as e:
         loader.err(str(path), str(e))
         return b"", None

@@ -222,6 +222,8 @@ def test_word_regexes_run_by_re_agree_with_the_bounded_ones():
 @pytest.mark.parametrize("pattern, linear", [
     ("[\\u4e00-\\u9fff]{2,4}", True), (".*(大学|学院)", True), ("(?!.*(局|厅)$).{1,6}", True),
     ("(a|ab)+", False), ("(ab*)+c", False), ("(?:x(yy|z))*", False),
+    ("[^的]{2,}?(?=[^的]{2}率(、[^的]{2}率)*(有所|明显)?上升$)", True), ("x(y|z)?w", True),
+    ("(a?a?)+", False), ("(x(y|z)?)+", False), ("(a{2}|b)+", False),
 ])
 def test_which_word_regexes_may_run_unbounded(pattern, linear):
     from kg.rules import linear_enough

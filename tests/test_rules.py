@@ -305,3 +305,24 @@ def test_a_shipped_regex_skips_only_texts_it_cannot_match(extractor):
             assert rx.word_match(text) == (rx._compiled().fullmatch(text) is not None), (rx.pattern, text)
             if found is not None and rx.literals is not None:
                 assert any(lit in text for lit in rx.literals), (rx.pattern, text)
+
+
+def test_toml_is_read_from_its_cached_json_copy_and_a_damaged_copy_is_ignored(tmp_path, monkeypatch):
+    import tomllib
+
+    from kg.fileio import toml_loads
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    text = 'a = 1\nb = [1.5, -0.0, "x"]\n[t]\nc = { d = true, e = "中文" }\n[[r]]\nid = "one"\n'
+    first = toml_loads(text)
+    (copy,) = (tmp_path / "toml").glob("*.json")
+    assert first == tomllib.loads(text) and toml_loads(text) == first
+    assert [type(x) for x in toml_loads(text)["b"]] == [float, float, str]
+    for damage in (b"", b"garbage", copy.read_bytes()[:-3], copy.read_bytes().replace(b"one", b"two")):
+        copy.write_bytes(damage)
+        assert toml_loads(text) == first  # parsed again (a changed payload fails its checksum)
+    dated = "when = 2026-12-06\n"
+    assert toml_loads(dated) == tomllib.loads(dated)
+    assert len(list((tmp_path / "toml").glob("*.json"))) == 1  # a date: no JSON copy
+    with pytest.raises(tomllib.TOMLDecodeError):
+        toml_loads("a = ")
