@@ -30,6 +30,10 @@ CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 # the rule id of a demonstrative's mention (该行: the bank last named), lists.toml demonstratives
 DEMONSTRATIVE_RULE = "lists.demonstratives"
+# the rule id of a short name's mention (某某（以下简称“甲”）……甲推出了……), lists.toml short_name_marks
+SHORT_NAME_RULE = "lists.short_name_marks"
+MAX_SHORT_NAME = 12  # a short name given in brackets is at most this long
+MAX_NAME_TAIL = 8  # characters between the found name and the bracket (股份有限公司) taken into it
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 # words by which a frame refers back to the problems just named (针对上述问题，……)
@@ -170,7 +174,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         lead = "".join(c for c in text[first:start] if c not in QUOTES and c not in EDGE_PUNCT)
         if 0 < len(lead) <= 4:
             alts.append(lead + label)
-    m = re.search(r"[“《「『‘]([^”》」』’]+)[”》」』’]", surface)
+    m = re.search(r"[“《「『‘]([^“《「『‘”》」』’]+)[”》」』’]", surface)
     if m and m.group(1) != label and m.start() == 0:
         alts.append(m.group(1))  # “浙里办”App is also 浙里办; 推广“蓉易贷”模式 is no 蓉易贷
     # drop, alt and reject patterns, length (a whole title in 《》 may be longer), stop labels
@@ -213,6 +217,8 @@ class ArticleState:
     # with ； goes on in the next sentence of the paragraph: (paragraph, cue id, predicate,
     # object)
     open_examples: list = field(default_factory=list)
+    # short names the article gives (某某（以下简称“甲”）): short name -> (label, class, alts)
+    short_names: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -276,6 +282,10 @@ class Extractor:
         self._demonstratives = tuple(tuple(v.split(":", 1))
                                      for v in rules.lists.get("demonstratives", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
+        marks = sorted(rules.lists.get("short_name_marks", ()), key=lambda w: (-len(w), w))
+        self._short_name_re = re.compile(
+            "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?([“\"《])([^”\"》（）()，。；、]{1,%d})[”\"》][）)]"
+            % MAX_SHORT_NAME) if marks else None
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
 
     def _demonstrative_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
@@ -309,6 +319,94 @@ class Extractor:
                 if trace is not None:
                     trace.matches.append((0, DEMONSTRATIVE_RULE, text[start:end],
                                           [f"{ante.label}:{ante.cls}"]))
+
+    def _short_name_mentions(self, sent: Sentence, tokens: list[Token], st: ArticleState,
+                             local: list[int], trace) -> None:
+        """A short name the article gave earlier (某某（以下简称“甲”）) names that entity where
+        it comes again: a mention of the full entity, so that later sentences' relations go
+        to it (甲推出了……: 某某 offers it)."""
+        if not st.short_names:
+            return
+        mentions = st.mentions
+        starts = {t.start for t in tokens}
+        ends = {t.end for t in tokens}
+        for short in sorted(st.short_names, key=lambda w: (-len(w), w)):
+            label, cls, alts = st.short_names[short]
+            if short.startswith("《"):
+                short = short[1:-1]
+                titled = True
+            else:
+                titled = False
+            at = sent.text.find(short)
+            while at >= 0:
+                start, end = sent.start + at, sent.start + at + len(short)
+                at = sent.text.find(short, at + len(short))
+                rel = start - sent.start
+                quoted = rel > 0 and rel + len(short) < len(sent.text) and \
+                    sent.text[rel - 1] in "“\"《" and sent.text[rel + len(short)] in "”\"》"
+                if not quoted and (titled or start not in starts or end not in ends):
+                    continue
+                if titled and sent.text[rel - 1] != "《":
+                    continue
+                if any(mentions[i].start < end and start < mentions[i].end for i in local):
+                    continue
+                # the full name written out again holds the short one (东川人寿保险……)
+                held = any(sent.text.startswith(label, k - sent.start)
+                           for k in range(max(sent.start, end - len(label)), start + 1))
+                if held:
+                    continue
+                mentions.append(Mention(sent.article_id, sent.index, start, end, short, label,
+                                        cls, SHORT_NAME_RULE, alts))
+                local.append(len(mentions) - 1)
+                if trace is not None:
+                    trace.matches.append((0, SHORT_NAME_RULE, short, [f"{label}:{cls}"]))
+
+    def _register_short_names(self, article: Article, sent: Sentence, st: ArticleState,
+                              local: list[int], trace) -> None:
+        """某某（以下简称“甲”）: 甲 is 某某's short name in the rest of the article. The entity
+        is the one named right before the bracket; the short name's own mention becomes a
+        mention of it (its altLabel), and later ones are found by _short_name_mentions."""
+        if self._short_name_re is None or "（" not in sent.text and "(" not in sent.text:
+            return
+        text, mentions = article.text, st.mentions
+        for m in self._short_name_re.finditer(sent.text):
+            bracket = sent.start + m.start()
+            s_start, s_end = sent.start + m.start(2), sent.start + m.end(2)
+            short = m.group(2)
+            full = [i for i in local if mentions[i].end <= bracket
+                    and mentions[i].rule not in (DEMONSTRATIVE_RULE, SHORT_NAME_RULE)
+                    and bracket - mentions[i].end <= MAX_NAME_TAIL
+                    and not any(c in CLAUSE_MARKS or c in "（）()、" for c in
+                                text[mentions[i].end:bracket])]
+            if not full:
+                continue
+            # the nearest name, and of two ending there the longer
+            f = mentions[max(full, key=lambda i: (mentions[i].end, -mentions[i].start, -i))]
+            alts = list(f.alts)
+            whole = text[f.start:bracket].strip("“”\"《》")
+            for name in (whole, short):
+                if name != f.label and name not in alts:
+                    alts.append(name)
+            alts = tuple(alts)
+            # a short name given as a title (《规划》) is that title only where written so
+            key = "《" + short + "》" if m.group(1) == "《" else short
+            st.short_names[key] = (f.label, f.cls, alts)
+            same = [i for i in local if (mentions[i].start, mentions[i].end) in
+                    ((s_start, s_end), (s_start - 1, s_end + 1))]
+            new = Mention(article.id, sent.index, s_start, s_end, short, f.label, f.cls,
+                          SHORT_NAME_RULE, alts)
+            if same:
+                old = {id(mentions[i]): new for i in same}
+                for i in same:
+                    mentions[i] = new
+                st.relations[:] = [replace(r, subject=old.get(id(r.subject), r.subject),
+                                           object=old.get(id(r.object), r.object))
+                                   for r in st.relations]
+            else:
+                mentions.append(new)
+                local.append(len(mentions) - 1)
+            if trace is not None:
+                trace.matches.append((9, SHORT_NAME_RULE, short, [f"{f.label}:{f.cls}"]))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -437,6 +535,7 @@ class Extractor:
                         trace.matches.append((0, ctx.section_rule.id, text[start:end],
                                               [f"{label}:{ctx.role}"]))
         self._demonstrative_mentions(article, sent, tokens, st, local, trace)
+        self._short_name_mentions(sent, tokens, st, local, trace)
         chunks = _chunk(tokens, mentions, local)
 
         SIGNATURES.start()
@@ -521,6 +620,7 @@ class Extractor:
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
                 chunks = _chunk(tokens, mentions, local)
+        self._register_short_names(article, sent, st, local, trace)
         own = _subject(chunks, leading, skip, says, **frames)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
         if ctx.item is not None:
