@@ -306,11 +306,16 @@ class Extractor:
                 if start not in starts or end not in ends or \
                         any(mentions[i].start < end and start < mentions[i].end for i in local):
                     continue
-                ante = next((m for m in reversed(mentions)
-                             if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
-                             and m.rule != DEMONSTRATIVE_RULE
-                             and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                            None)
+                # the nearest one named before it earlier in its own sentence (记者从某局获悉，
+                # 该局将……: found once the sentence's names are), else the last one before
+                fits = [m for m in mentions if m.rule != DEMONSTRATIVE_RULE
+                        and self.rs.vocab.is_subclass(m.cls, cls)]
+                ante = max((m for m in fits if m.sentence == sent.index and m.end <= start),
+                           key=lambda m: (m.end, -m.start), default=None)
+                if ante is None:
+                    ante = next((m for m in reversed(fits) if m.sentence < sent.index and
+                                 sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
+                                None)
                 if ante is None:
                     continue
                 mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
@@ -546,7 +551,14 @@ class Extractor:
         frames = dict(owners=self._owner_words, time_ends=self._time_ends)
         seen_chunks = None  # the chunks the subject, needs met and key below belong to
         token_met = self._prefilter.met(token_key, tokens)
+        named = False  # demonstratives of this sentence's own names: after its first stage
         for stage, stage_rules in self._stage_rules(ctx):
+            if not named and stage > 1:
+                named = True
+                n_local = len(local)
+                self._demonstrative_mentions(article, sent, tokens, st, local, trace)
+                if len(local) != n_local:
+                    chunks = _chunk(tokens, mentions, local)
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
                 own = _subject(chunks, leading, skip, says, **frames)

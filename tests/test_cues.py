@@ -656,3 +656,16 @@ def test_addresses_aims(extractor, text, expected, absent):
     rels = relations(extractor, text)
     assert expected is None or expected in rels, rels
     assert absent is None or absent not in rels
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a demonstrative names an entity of its class named earlier in its own sentence
+    ("记者从蓝海市数据局获悉，下一步，该局将开展“数据赋能行动”。",
+     ("蓝海市数据局", "undertakes", "数据赋能行动")),
+    ("青禾科技有限公司成立于2015年。该公司推出了“禾链通”平台。",
+     ("青禾科技有限公司", "offers", "禾链通")),
+])
+def test_demonstratives_name_the_entity_before_them(extractor, text, expected):
+    from kg.pipeline import resolve_extractions
+    ents, rels = resolve_extractions([extractor.extract(article_of(text))])
+    assert expected in {(s.label, p, o.label) for s, p, o, _ in rels}
