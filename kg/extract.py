@@ -282,6 +282,7 @@ class Extractor:
         self._demonstratives = tuple(tuple(v.split(":", 1))
                                      for v in rules.lists.get("demonstratives", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
+        self._use_verbs = frozenset(rules.lists.get("use_verbs", ()))
         marks = sorted(rules.lists.get("short_name_marks", ()), key=lambda w: (-len(w), w))
         self._short_name_re = re.compile(
             "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?([“\"《])([^”\"》（）()，。；、]{1,%d})[”\"》][）)]"
@@ -1418,6 +1419,12 @@ class _CueSentence:
             if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
+                if not subs and self.chunks[k].text in self.ex._use_verbs:
+                    # 借助某平台，银行可以……: the actor that opens the next clause uses it
+                    first = next((m for i, m in ents if clause[i] == c + 1), None)
+                    if first is not None and fits(cue, "s", first) and \
+                            self.vocab.core(self.mentions[first].cls) == "Institution":
+                        subs = [first]
                 # and the product a measure there builds (借助A，打造某某管家: the product
                 # relies on A as well as the measure)
                 ms = self.mentions
