@@ -33,7 +33,6 @@ DEMONSTRATIVE_RULE = "lists.demonstratives"
 # the rule id of a short name's mention (某某（以下简称“甲”）……甲推出了……), lists.toml short_name_marks
 SHORT_NAME_RULE = "lists.short_name_marks"
 MAX_SHORT_NAME = 12  # a short name given in brackets is at most this long
-MAX_NAME_TAIL = 8  # characters between the found name and the bracket (股份有限公司) taken into it
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 # words by which a frame refers back to the problems just named (针对上述问题，……)
@@ -283,6 +282,7 @@ class Extractor:
                                      for v in rules.lists.get("demonstratives", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._use_verbs = frozenset(rules.lists.get("use_verbs", ()))
+        self._name_tails = tuple(rules.lists.get("short_name_tails", ()))
         marks = sorted(rules.lists.get("short_name_marks", ()), key=lambda w: (-len(w), w))
         self._short_name_re = re.compile(
             "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?([“\"《])([^”\"》（）()，。；、]{1,%d})[”\"》][）)]"
@@ -370,8 +370,10 @@ class Extractor:
     def _register_short_names(self, article: Article, sent: Sentence, st: ArticleState,
                               local: list[int], trace) -> None:
         """某某（以下简称“甲”）: 甲 is 某某's short name in the rest of the article. The entity
-        is the one named right before the bracket; the short name's own mention becomes a
-        mention of it (its altLabel), and later ones are found by _short_name_mentions."""
+        is the one named right before the bracket (or before a company form of
+        ``short_name_tails``); the short name's own mention becomes a mention of it (its
+        altLabel), and later ones are found by _short_name_mentions. Called once the
+        sentence's names are found and again at its end (for mentions made later)."""
         if self._short_name_re is None or "（" not in sent.text and "(" not in sent.text:
             return
         text, mentions = article.text, st.mentions
@@ -379,27 +381,31 @@ class Extractor:
             bracket = sent.start + m.start()
             s_start, s_end = sent.start + m.start(2), sent.start + m.end(2)
             short = m.group(2)
-            full = [i for i in local if mentions[i].end <= bracket
-                    and mentions[i].rule not in (DEMONSTRATIVE_RULE, SHORT_NAME_RULE)
-                    and bracket - mentions[i].end <= MAX_NAME_TAIL
-                    and not any(c in CLAUSE_MARKS or c in "（）()、" for c in
-                                text[mentions[i].end:bracket])]
-            if not full:
-                continue
-            # the nearest name, and of two ending there the longer
-            f = mentions[max(full, key=lambda i: (mentions[i].end, -mentions[i].start, -i))]
-            alts = list(f.alts)
-            whole = text[f.start:bracket].strip("“”\"《》")
-            for name in (whole, short):
-                if name != f.label and name not in alts:
-                    alts.append(name)
-            alts = tuple(alts)
             # a short name given as a title (《规划》) is that title only where written so
             key = "《" + short + "》" if m.group(1) == "《" else short
-            st.short_names[key] = (f.label, f.cls, alts)
+            entry = st.short_names.get(key)
+            if entry is None:
+                # the name right before the bracket, or before a company form (股份有限公司)
+                full = [i for i in local if mentions[i].end <= bracket
+                        and mentions[i].rule not in (DEMONSTRATIVE_RULE, SHORT_NAME_RULE)
+                        and text[mentions[i].end:bracket].strip("”\"》") in
+                        ("", *self._name_tails)]
+                if not full:
+                    continue
+                # the nearest name, and of two ending there the longer
+                f = mentions[max(full, key=lambda i: (mentions[i].end, -mentions[i].start, -i))]
+                alts = list(f.alts)
+                for name in (text[f.start:bracket].strip("“”\"《》"), short):
+                    if name != f.label and name not in alts:
+                        alts.append(name)
+                entry = st.short_names[key] = (f.label, f.cls, tuple(alts))
+                if trace is not None:
+                    trace.matches.append((9, SHORT_NAME_RULE, short, [f"{f.label}:{f.cls}"]))
+            label, cls, alts = entry
             same = [i for i in local if (mentions[i].start, mentions[i].end) in
-                    ((s_start, s_end), (s_start - 1, s_end + 1))]
-            new = Mention(article.id, sent.index, s_start, s_end, short, f.label, f.cls,
+                    ((s_start, s_end), (s_start - 1, s_end + 1))
+                    and (mentions[i].label, mentions[i].cls) != (label, cls)]
+            new = Mention(article.id, sent.index, s_start, s_end, short, label, cls,
                           SHORT_NAME_RULE, alts)
             if same:
                 old = {id(mentions[i]): new for i in same}
@@ -408,11 +414,9 @@ class Extractor:
                 st.relations[:] = [replace(r, subject=old.get(id(r.subject), r.subject),
                                            object=old.get(id(r.object), r.object))
                                    for r in st.relations]
-            else:
+            elif not any(mentions[i].start < s_end and s_start < mentions[i].end for i in local):
                 mentions.append(new)
                 local.append(len(mentions) - 1)
-            if trace is not None:
-                trace.matches.append((9, SHORT_NAME_RULE, short, [f"{f.label}:{f.cls}"]))
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -557,6 +561,9 @@ class Extractor:
             if not named and stage > 1:
                 named = True
                 n_local = len(local)
+                # short names given in this sentence and used later in it, then demonstratives
+                self._register_short_names(article, sent, st, local, trace)
+                self._short_name_mentions(sent, tokens, st, local, trace)
                 self._demonstrative_mentions(article, sent, tokens, st, local, trace)
                 if len(local) != n_local:
                     chunks = _chunk(tokens, mentions, local)
@@ -1448,6 +1455,10 @@ class _CueSentence:
                                 for m in subs):
                     subs = self._group(subs, last=True)
                 subs = self.fallback(cue, subs)
+            if not subs and c > 0 and cue.fallback and self._opens_with_back_reference():
+                # 此举有助于……，缓解……: a sentence opening with a demonstrative names no
+                # actor of its own; its later clauses go on about the previous sentence's
+                subs = self._previous_clause(cue)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
         if cue.shape == "inverse":  # X 包括 A、B: A partOf X
             subs = [m for m in after if fits(cue, "s", m)] or \
@@ -1477,6 +1488,11 @@ class _CueSentence:
                 subs = [m for i, m in ents if clause[i] == n and fits(cue, "s", m)]
             if not subs and any(self.chunks[i].text in _DEMONSTRATIVES
                                 for i in range(k) if clause[i] == c):
+                subs = self._previous_clause(cue)
+            elif not subs and c > 0 and self._opens_with_back_reference() and \
+                    not any(clause[i] < c for i, _ in ents):
+                # 此举有助于……，缓解……: a sentence opening with a demonstrative names no
+                # actor of its own; its later clauses go on about the previous sentence's
                 subs = self._previous_clause(cue)
             return subs, objs
         if cue.shape == "purpose":  # 针对 A，B: B addresses A
@@ -1606,6 +1622,11 @@ class _CueSentence:
             return []
         return [i for i, m in enumerate(self.mentions) if m.sentence == idx
                 and self.fits(cue, "o", i)]
+
+    def _opens_with_back_reference(self) -> bool:
+        """Whether the sentence opens with a demonstrative subject (此举, 这一做法)."""
+        first = next((t for t in self.chunks if t.pos != "bos"), None)
+        return first is not None and first.mention is None and first.text in _DEMONSTRATIVES
 
     def _previous_clause(self, cue) -> list[int]:
         """Fitting subjects in the last clause of the paragraph's previous sentence (the

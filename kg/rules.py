@@ -158,6 +158,7 @@ ENGINE_LISTS = {
     "lead_verbs": "verbs of leading (牵头)",
     "demonstratives": "phrases that name the last entity of a class (该行:Bank)",
     "short_name_marks": "words that give a short name in brackets (以下简称)",
+    "short_name_tails": "company forms between a name and the bracket of its short name (股份有限公司)",
     "time_clause_ends": "words that end an opening clause of time",
     "cue_adverbs": "manner words before a cue word",
     "encourage_verbs": "verbs of encouragement before an actor",

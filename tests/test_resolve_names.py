@@ -72,6 +72,9 @@ def test_a_short_name_given_in_brackets_is_the_same_entity(extractor, text, full
     named = [e for e in ents if e.label == short or short in e.alt_labels]
     # one node, the short form an altLabel of the full name's node
     assert [e.label for e in named] == [full]
+    # a company form before the bracket makes the whole name an altLabel too
+    if "股份有限公司（" in text:
+        assert full + "股份有限公司" in named[0].alt_labels
     if relation:
         assert any(s is named[0] and p == relation[0] and o.label == relation[1]
                    for s, p, o, _ in rels)
