@@ -314,9 +314,11 @@ class Extractor:
                 ante = max((m for m in fits if m.sentence == sent.index and m.end <= start),
                            key=lambda m: (m.end, -m.start), default=None)
                 if ante is None:
-                    ante = next((m for m in reversed(fits) if m.sentence < sent.index and
-                                 sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                                None)
+                    # the last named, and of names ending together the outer (东川农商行, not
+                    # the 农商行 inside it)
+                    ante = max((m for m in fits if m.sentence < sent.index and
+                                sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
+                               key=lambda m: (m.end, -m.start), default=None)
                 if ante is None:
                     continue
                 mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
