@@ -278,8 +278,10 @@ class Extractor:
             if dom and all(v.is_subclass(c, "Institution") for c in dom)
             and (v.ranges or {}).get(p)
             and not any(v.is_subclass(c, "Institution") for c in v.ranges[p]))
-        self._demonstratives = tuple(tuple(v.split(":", 1))
-                                     for v in rules.lists.get("demonstratives", ()))
+        # (phrase, classes, head noun or "")
+        self._demonstratives = tuple(
+            (phrase, tuple(spec.partition("@")[0].split("|")), spec.partition("@")[2])
+            for phrase, _, spec in (v.partition(":") for v in rules.lists.get("demonstratives", ())))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._use_verbs = frozenset(rules.lists.get("use_verbs", ()))
         self._name_tails = tuple(rules.lists.get("short_name_tails", ()))
@@ -299,7 +301,7 @@ class Extractor:
         text, mentions = article.text, st.mentions
         starts = {t.start: i for i, t in enumerate(tokens)}
         ends = {t.end for t in tokens}
-        for phrase, cls in self._demonstratives:
+        for phrase, classes, noun in self._demonstratives:
             at = sent.text.find(phrase)
             while at >= 0:
                 start, end = sent.start + at, sent.start + at + len(phrase)
@@ -310,7 +312,9 @@ class Extractor:
                 # the nearest one named before it earlier in its own sentence (记者从某局获悉，
                 # 该局将……: found once the sentence's names are), else the last one before
                 fits = [m for m in mentions if m.rule != DEMONSTRATIVE_RULE
-                        and self.rs.vocab.is_subclass(m.cls, cls)]
+                        and any(self.rs.vocab.is_subclass(m.cls, c) for c in classes)
+                        and (not noun or m.label.endswith(noun) or
+                             text.startswith(noun, m.end + (text[m.end:m.end + 1] in "”》")))]
                 ante = max((m for m in fits if m.sentence == sent.index and m.end <= start),
                            key=lambda m: (m.end, -m.start), default=None)
                 if ante is None:
