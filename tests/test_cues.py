@@ -667,8 +667,8 @@ def test_addresses_aims(extractor, text, expected, absent):
     # 这一模式 names the last entity the text calls a 模式, 此举 the last measure
     ("青禾县推行“禾信通”模式。这一模式有效缓解了农户贷款难问题。",
      ("禾信通", "addresses", "贷款难")),
-    ("青禾市将加快建设公共数据开放平台。此举有助于破解数据孤岛问题。",
-     ("加快建设公共数据开放平台", "addresses", "数据孤岛")),
+    ("青禾市数据局表示，将进一步完善数据共享机制。此举有助于破解数据孤岛问题。",
+     ("完善数据共享机制", "addresses", "数据孤岛")),
 ])
 def test_demonstratives_name_the_entity_before_them(extractor, text, expected):
     from kg.pipeline import resolve_extractions
