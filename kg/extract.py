@@ -313,7 +313,7 @@ class Extractor:
                 # 该局将……: found once the sentence's names are), else the last one before
                 fits = [m for m in mentions if m.rule != DEMONSTRATIVE_RULE
                         and any(self.rs.vocab.is_subclass(m.cls, c) for c in classes)
-                        and (not noun or m.label.endswith(noun) or
+                        and (not noun or any(n.endswith(noun) for n in (m.label, *m.alts)) or
                              text.startswith(noun, m.end + (text[m.end:m.end + 1] in "”》")))]
                 ante = max((m for m in fits if m.sentence == sent.index and m.end <= start),
                            key=lambda m: (m.end, -m.start), default=None)
