@@ -287,8 +287,9 @@ class Extractor:
         self._name_tails = tuple(rules.lists.get("short_name_tails", ()))
         marks = sorted(rules.lists.get("short_name_marks", ()), key=lambda w: (-len(w), w))
         self._short_name_re = re.compile(
-            "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?([“\"《])([^”\"》（）()，。；、]{1,%d})[”\"》][）)]"
-            % MAX_SHORT_NAME) if marks else None
+            "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?(?:([“\"《])([^”\"》（）()，。；、]{1,%d})"
+            "[”\"》]|([^“”\"《》（）()，。；、\\s]{2,%d}))[）)]"
+            % (MAX_SHORT_NAME, MAX_SHORT_NAME)) if marks else None
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
 
     def _demonstrative_mentions(self, article: Article, sent: Sentence, tokens: list[Token],
@@ -385,8 +386,9 @@ class Extractor:
         text, mentions = article.text, st.mentions
         for m in self._short_name_re.finditer(sent.text):
             bracket = sent.start + m.start()
-            s_start, s_end = sent.start + m.start(2), sent.start + m.end(2)
-            short = m.group(2)
+            g = 2 if m.group(2) else 3  # quoted (简称“甲”) or not (简称甲)
+            s_start, s_end = sent.start + m.start(g), sent.start + m.end(g)
+            short = m.group(g)
             # a short name given as a title (《规划》) is that title only where written so
             key = "《" + short + "》" if m.group(1) == "《" else short
             entry = st.short_names.get(key)

@@ -64,6 +64,9 @@ def test_a_place_written_after_its_container_is_one_entity(extractor, text, dist
      "蓝海市综合金融服务平台", "蓝金通", None),
     ("《蓝海市数据条例》（以下简称《条例》）正式施行。《条例》明确了数据安全责任。",
      "蓝海市数据条例", "条例", None),
+    # ... also unquoted (简称某某)
+    ("青禾村镇银行股份有限公司（以下简称青禾村行）成立于2010年。青禾村行推出了“禾易贷”。",
+     "青禾村镇银行", "青禾村行", ("offers", "禾易贷")),
 ])
 def test_a_short_name_given_in_brackets_is_the_same_entity(extractor, text, full, short, relation):
     from kg.pipeline import resolve_extractions
