@@ -1436,10 +1436,11 @@ class _CueSentence:
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
                 if not subs and self.chunks[k].text in self.ex._use_verbs:
                     # 借助某平台，银行可以……: the actor that opens the next clause uses it
-                    first = next((m for i, m in ents if clause[i] == c + 1), None)
-                    if first is not None and fits(cue, "s", first) and \
-                            self.vocab.core(self.mentions[first].cls) == "Institution":
-                        subs = [first]
+                    first = next(((i, m) for i, m in ents if clause[i] == c + 1), None)
+                    if first is not None and fits(cue, "s", first[1]) and \
+                            self.chunks[first[0] - 1].text in CLAUSE_MARKS and \
+                            self.vocab.core(self.mentions[first[1]].cls) == "Institution":
+                        subs = [first[1]]
                 # and the product a measure there builds (借助A，打造某某管家: the product
                 # relies on A as well as the measure)
                 ms = self.mentions
