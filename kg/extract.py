@@ -319,11 +319,14 @@ class Extractor:
                 ante = max((m for m in fits if m.sentence == sent.index and m.end <= start),
                            key=lambda m: (m.end, -m.start), default=None)
                 if ante is None:
-                    # the last named, and of names ending together the outer (东川农商行, not
-                    # the 农商行 inside it)
-                    ante = max((m for m in fits if m.sentence < sent.index and
-                                sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                               key=lambda m: (m.end, -m.start), default=None)
+                    # the last named; not a word inside a longer name that is no other name
+                    # of it (the 农商行 of 东川农商行; but the 某某 of “某某”平台)
+                    ante = next((m for m in reversed(fits) if m.sentence < sent.index and
+                                 sent.paragraph - article.sentences[m.sentence].paragraph <= 1
+                                 and not any(o.start <= m.start and m.end <= o.end and
+                                             (o.start, o.end) != (m.start, m.end) and
+                                             m.label not in (o.label, *o.alts) for o in fits)),
+                                None)
                 if ante is None:
                     continue
                 mentions.append(Mention(article.id, sent.index, start, end, text[start:end],
