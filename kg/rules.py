@@ -158,6 +158,7 @@ ENGINE_LISTS = {
     "lead_verbs": "verbs of leading (牵头)",
     "demonstratives": "phrases that name the last entity of a class (该行:Bank, 该机制:Remedy|Product@机制)",
     "short_name_marks": "words that give a short name in brackets (以下简称)",
+    "use_verbs": "verbs of use (借助): a means clause opening with one gives its means to the institution opening the next",
     "short_name_tails": "company forms between a name and the bracket of its short name (股份有限公司)",
     "time_clause_ends": "words that end an opening clause of time",
     "cue_adverbs": "manner words before a cue word",
