@@ -30,6 +30,9 @@ CLAUSE_SPLIT = re.compile(r"[，；：,;。！？!?]")
 CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 # the rule id of a demonstrative's mention (该行: the bank last named), lists.toml demonstratives
 DEMONSTRATIVE_RULE = "lists.demonstratives"
+# the rule id of a short name's mention (某某（以下简称“甲”）……甲推出了……), lists.toml short_name_marks
+SHORT_NAME_RULE = "lists.short_name_marks"
+MAX_SHORT_NAME = 12  # a short name given in brackets is at most this long
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
 # words by which a frame refers back to the problems just named (针对上述问题，……)
@@ -218,6 +221,8 @@ class ArticleState:
     # the speaker's turn: (paragraph of the last turn checked, the speaker's institution
     # mention or None); lists.toml first_person
     turn: tuple = (-1, None, "")
+    # short names the article gives (某某（以下简称“甲”）): short name -> (label, class, alts)
+    short_names: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -282,12 +287,21 @@ class Extractor:
             if dom and all(v.is_subclass(c, "Institution") for c in dom)
             and (v.ranges or {}).get(p)
             and not any(v.is_subclass(c, "Institution") for c in v.ranges[p]))
-        self._demonstratives = tuple(tuple(v.split(":", 1))
-                                     for v in rules.lists.get("demonstratives", ()))
+        # (phrase, classes, head noun or "")
+        self._demonstratives = tuple(
+            (phrase, tuple(spec.partition("@")[0].split("|")), spec.partition("@")[2])
+            for phrase, _, spec in (v.partition(":") for v in rules.lists.get("demonstratives", ())))
         self._first_person = frozenset(rules.lists.get("first_person", ()))
         self._question_marks = tuple(rules.lists.get("question_marks", ()))
         self._speaker_bodies = tuple(rules.lists.get("first_person_bodies", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
+        self._use_verbs = frozenset(rules.lists.get("use_verbs", ()))
+        self._name_tails = tuple(rules.lists.get("short_name_tails", ()))
+        marks = sorted(rules.lists.get("short_name_marks", ()), key=lambda w: (-len(w), w))
+        self._short_name_re = re.compile(
+            "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?(?:([“\"《])([^”\"》（）()，。；、]{1,%d})"
+            "[”\"》]|([^“”\"《》（）()，。；、\\s]{2,%d}))[）)]"
+            % (MAX_SHORT_NAME, MAX_SHORT_NAME)) if marks else None
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
 
     def _speaker_body(self, article: Article, sent: Sentence, st: ArticleState) -> Mention | None:
@@ -354,7 +368,7 @@ class Extractor:
         text, mentions = article.text, st.mentions
         starts = {t.start: i for i, t in enumerate(tokens)}
         ends = {t.end for t in tokens}
-        for phrase, cls in self._demonstratives:
+        for phrase, classes, noun in self._demonstratives:
             at = sent.text.find(phrase)
             while at >= 0:
                 start, end = sent.start + at, sent.start + at + len(phrase)
@@ -362,17 +376,28 @@ class Extractor:
                 if start not in starts or end not in ends or \
                         any(mentions[i].start < end and start < mentions[i].end for i in local):
                     continue
-                # the last one named in the text (mentions are listed by stage, not position;
-                # of two starting together the shorter, the quoted core of “某某”平台),
-                # one named with the demonstrative's head first (该平台: “某某”服务平台, not
-                # a product named after it)
-                head = phrase[1:] if phrase.startswith("该") else phrase
-                ante = max((m for m in mentions
-                            if m.sentence < sent.index and self.rs.vocab.is_subclass(m.cls, cls)
-                            and m.rule != DEMONSTRATIVE_RULE
-                            and sent.paragraph - article.sentences[m.sentence].paragraph <= 1),
-                           key=lambda m: (_named_as(text, m, head), m.start, -m.end),
-                           default=None)
+                # the nearest one named before it earlier in its own sentence (记者从某局获悉，
+                # 该局将……: found once the sentence's names are), else the last one named in
+                # the paragraph or the one before: by position (mentions are listed by stage),
+                # of two starting together the shorter (the quoted core of “某某”平台), one
+                # named with the demonstrative's head first (该平台: “某某”服务平台, not a product
+                # named after it); not a word inside a longer name that is no other name of it
+                # (the 农商行 of 东川农商行; but the 某某 of “某某”平台)
+                fits = [m for m in mentions if m.rule != DEMONSTRATIVE_RULE
+                        and any(self.rs.vocab.is_subclass(m.cls, c) for c in classes)
+                        and (not noun or any(n.endswith(noun) for n in (m.label, *m.alts)) or
+                             text.startswith(noun, m.end + (text[m.end:m.end + 1] in "”》")))]
+                ante = max((m for m in fits if m.sentence == sent.index and m.end <= start),
+                           key=lambda m: (m.end, -m.start), default=None)
+                if ante is None:
+                    head = noun or (phrase[1:] if phrase.startswith("该") else phrase)
+                    ante = max((m for m in fits if m.sentence < sent.index
+                                and sent.paragraph - article.sentences[m.sentence].paragraph <= 1
+                                and not any(o.start <= m.start and m.end <= o.end
+                                            and (o.start, o.end) != (m.start, m.end)
+                                            and m.label not in (o.label, *o.alts) for o in fits)),
+                               key=lambda m: (_named_as(text, m, head), m.start, -m.end),
+                               default=None)
                 if ante is None:
                     continue
                 # 某银行某省分行……该行: the branch, not the bank named at the start of its name
@@ -390,17 +415,110 @@ class Extractor:
     def _demonstratives_in_sentence(self, mentions: list, local: list[int]) -> None:
         """A demonstrative whose sentence names an entity of its class before it (以某行为例，
         该行……): that entity, not the one of an earlier sentence, is the one it names."""
-        kinds = dict(self._demonstratives)
+        kinds = {phrase: classes for phrase, classes, _ in self._demonstratives}
         for k in local:
             d = mentions[k]
             if d.rule != DEMONSTRATIVE_RULE or d.surface not in kinds:
                 continue
             before = [mentions[i] for i in local if mentions[i].end <= d.start
                       and mentions[i].rule != DEMONSTRATIVE_RULE
-                      and self.rs.vocab.is_subclass(mentions[i].cls, kinds[d.surface])]
+                      and any(self.rs.vocab.is_subclass(mentions[i].cls, c) for c in kinds[d.surface])]
             ante = max(before, key=lambda m: (m.end, m.end - m.start)) if before else None
             if ante is not None and ante.label != d.label:
                 mentions[k] = replace(d, label=ante.label, cls=ante.cls, alts=ante.alts)
+
+    def _short_name_mentions(self, sent: Sentence, tokens: list[Token], st: ArticleState,
+                             local: list[int], trace) -> None:
+        """A short name the article gave earlier (某某（以下简称“甲”）) names that entity where
+        it comes again: a mention of the full entity, so that later sentences' relations go
+        to it (甲推出了……: 某某 offers it)."""
+        if not st.short_names:
+            return
+        mentions = st.mentions
+        starts = {t.start for t in tokens}
+        ends = {t.end for t in tokens}
+        for short in sorted(st.short_names, key=lambda w: (-len(w), w)):
+            label, cls, alts = st.short_names[short]
+            if short.startswith("《"):
+                short = short[1:-1]
+                titled = True
+            else:
+                titled = False
+            at = sent.text.find(short)
+            while at >= 0:
+                start, end = sent.start + at, sent.start + at + len(short)
+                at = sent.text.find(short, at + len(short))
+                rel = start - sent.start
+                quoted = rel > 0 and rel + len(short) < len(sent.text) and \
+                    sent.text[rel - 1] in "“\"《" and sent.text[rel + len(short)] in "”\"》"
+                if not quoted and (titled or start not in starts or end not in ends):
+                    continue
+                if titled and sent.text[rel - 1] != "《":
+                    continue
+                if any(mentions[i].start < end and start < mentions[i].end for i in local):
+                    continue
+                # the full name written out again holds the short one (东川人寿保险……)
+                held = any(sent.text.startswith(label, k - sent.start)
+                           for k in range(max(sent.start, end - len(label)), start + 1))
+                if held:
+                    continue
+                mentions.append(Mention(sent.article_id, sent.index, start, end, short, label,
+                                        cls, SHORT_NAME_RULE, alts))
+                local.append(len(mentions) - 1)
+                if trace is not None:
+                    trace.matches.append((0, SHORT_NAME_RULE, short, [f"{label}:{cls}"]))
+
+    def _register_short_names(self, article: Article, sent: Sentence, st: ArticleState,
+                              local: list[int], trace) -> None:
+        """某某（以下简称“甲”）: 甲 is 某某's short name in the rest of the article. The entity
+        is the one named right before the bracket (or before a company form of
+        ``short_name_tails``); the short name's own mention becomes a mention of it (its
+        altLabel), and later ones are found by _short_name_mentions. Called once the
+        sentence's names are found and again at its end (for mentions made later)."""
+        if self._short_name_re is None or "（" not in sent.text and "(" not in sent.text:
+            return
+        text, mentions = article.text, st.mentions
+        for m in self._short_name_re.finditer(sent.text):
+            bracket = sent.start + m.start()
+            g = 2 if m.group(2) else 3  # quoted (简称“甲”) or not (简称甲)
+            s_start, s_end = sent.start + m.start(g), sent.start + m.end(g)
+            short = m.group(g)
+            # a short name given as a title (《规划》) is that title only where written so
+            key = "《" + short + "》" if m.group(1) == "《" else short
+            entry = st.short_names.get(key)
+            if entry is None:
+                # the name right before the bracket, or before a company form (股份有限公司)
+                full = [i for i in local if mentions[i].end <= bracket
+                        and mentions[i].rule not in (DEMONSTRATIVE_RULE, SHORT_NAME_RULE)
+                        and text[mentions[i].end:bracket].strip("”\"》") in
+                        ("", *self._name_tails)]
+                if not full:
+                    continue
+                # the nearest name, and of two ending there the longer
+                f = mentions[max(full, key=lambda i: (mentions[i].end, -mentions[i].start, -i))]
+                alts = list(f.alts)
+                for name in (text[f.start:bracket].strip("“”\"《》"), short):
+                    if name != f.label and name not in alts:
+                        alts.append(name)
+                entry = st.short_names[key] = (f.label, f.cls, tuple(alts))
+                if trace is not None:
+                    trace.matches.append((9, SHORT_NAME_RULE, short, [f"{f.label}:{f.cls}"]))
+            label, cls, alts = entry
+            same = [i for i in local if (mentions[i].start, mentions[i].end) in
+                    ((s_start, s_end), (s_start - 1, s_end + 1))
+                    and (mentions[i].label, mentions[i].cls) != (label, cls)]
+            new = Mention(article.id, sent.index, s_start, s_end, short, label, cls,
+                          SHORT_NAME_RULE, alts)
+            if same:
+                old = {id(mentions[i]): new for i in same}
+                for i in same:
+                    mentions[i] = new
+                st.relations[:] = [replace(r, subject=old.get(id(r.subject), r.subject),
+                                           object=old.get(id(r.object), r.object))
+                                   for r in st.relations]
+            elif not any(mentions[i].start < s_end and s_start < mentions[i].end for i in local):
+                mentions.append(new)
+                local.append(len(mentions) - 1)
 
     def _stage_rules(self, ctx: Context) -> list[tuple[int, list]]:
         """(stage, [(rule, compiled rule, its needs)]) of the rules that may apply in this
@@ -531,6 +649,7 @@ class Extractor:
                                               [f"{label}:{ctx.role}"]))
         self._demonstrative_mentions(article, sent, tokens, st, local, trace)
         self._first_person_mentions(article, sent, tokens, st, local, trace)
+        self._short_name_mentions(sent, tokens, st, local, trace)
         chunks = _chunk(tokens, mentions, local)
 
         SIGNATURES.start()
@@ -541,7 +660,17 @@ class Extractor:
         frames = dict(owners=self._owner_words, time_ends=self._time_ends)
         seen_chunks = None  # the chunks the subject, needs met and key below belong to
         token_met = self._prefilter.met(token_key, tokens)
+        named = False  # demonstratives of this sentence's own names: after its first stage
         for stage, stage_rules in self._stage_rules(ctx):
+            if not named and stage > 1:
+                named = True
+                n_local = len(local)
+                # short names given in this sentence and used later in it, then demonstratives
+                self._register_short_names(article, sent, st, local, trace)
+                self._short_name_mentions(sent, tokens, st, local, trace)
+                self._demonstrative_mentions(article, sent, tokens, st, local, trace)
+                if len(local) != n_local:
+                    chunks = _chunk(tokens, mentions, local)
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
                 own = _subject(chunks, leading, skip, says, **frames)
@@ -617,6 +746,7 @@ class Extractor:
                 if stage == 1:
                     self._demonstratives_in_sentence(mentions, local)
                 chunks = _chunk(tokens, mentions, local)
+        self._register_short_names(article, sent, st, local, trace)
         own = _subject(chunks, leading, skip, says, **frames)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
         if ctx.item is not None:
@@ -1449,6 +1579,13 @@ class _CueSentence:
             if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
+                if not subs and self.chunks[k].text in self.ex._use_verbs:
+                    # 借助某平台，银行可以……: the actor that opens the next clause uses it
+                    first = next(((i, m) for i, m in ents if clause[i] == c + 1), None)
+                    if first is not None and fits(cue, "s", first[1]) and \
+                            self.chunks[first[0] - 1].text in CLAUSE_MARKS and \
+                            self.vocab.core(self.mentions[first[1]].cls) == "Institution":
+                        subs = [first[1]]
                 # and the product a measure there builds (借助A，打造某某管家: the product
                 # relies on A as well as the measure)
                 ms = self.mentions
@@ -1474,6 +1611,10 @@ class _CueSentence:
                     subs = [m for m in subs if not self._means_owner(m)] or subs
                     subs = self._group(subs, last=True)
                 subs = self.fallback(cue, subs)
+            if not subs and c > 0 and cue.fallback and self._opens_with_back_reference():
+                # 此举有助于……，缓解……: a sentence opening with a demonstrative names no
+                # actor of its own; its later clauses go on about the previous sentence's
+                subs = self._previous_clause(cue)
             return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
         if cue.shape == "inverse":  # X 包括 A、B: A partOf X
             subs = [m for m in after if fits(cue, "s", m)] or \
@@ -1503,6 +1644,11 @@ class _CueSentence:
                 subs = [m for i, m in ents if clause[i] == n and fits(cue, "s", m)]
             if not subs and any(self.chunks[i].text in _DEMONSTRATIVES
                                 for i in range(k) if clause[i] == c):
+                subs = self._previous_clause(cue)
+            elif not subs and c > 0 and self._opens_with_back_reference() and \
+                    not any(clause[i] < c for i, _ in ents):
+                # 此举有助于……，缓解……: a sentence opening with a demonstrative names no
+                # actor of its own; its later clauses go on about the previous sentence's
                 subs = self._previous_clause(cue)
             return subs, objs
         if cue.shape == "purpose":  # 针对 A，B: B addresses A
@@ -1682,6 +1828,11 @@ class _CueSentence:
             first -= 1
         return [i for i, m in enumerate(self.mentions) if first <= m.sentence <= idx
                 and self.fits(cue, "o", i)]
+
+    def _opens_with_back_reference(self) -> bool:
+        """Whether the sentence opens with a demonstrative subject (此举, 这一做法)."""
+        first = next((t for t in self.chunks if t.pos != "bos"), None)
+        return first is not None and first.mention is None and first.text in _DEMONSTRATIVES
 
     def _previous_clause(self, cue) -> list[int]:
         """Fitting subjects in the last clause of the paragraph's previous sentence (the

@@ -158,7 +158,10 @@ ENGINE_LISTS = {
     "owner_words": "words after an owner (旗下)",
     "partner_marks": "words joining two actors (会同)",
     "lead_verbs": "verbs of leading (牵头)",
-    "demonstratives": "phrases that name the last entity of a class (该行:Bank)",
+    "demonstratives": "phrases that name the last entity of a class (该行:Bank, 该机制:Remedy|Product@机制)",
+    "short_name_marks": "words that give a short name in brackets (以下简称)",
+    "use_verbs": "verbs of use (借助): a means clause opening with one gives its means to the institution opening the next",
+    "short_name_tails": "company forms between a name and the bracket of its short name (股份有限公司)",
     "first_person": "words that name the institution of the speaker of an answer (我行)",
     "first_person_bodies": "classes of the institution a speaker's first person names",
     "time_clause_ends": "words that end an opening clause of time",
@@ -1367,11 +1370,15 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                             loader.err(file, f"list 'first_person_bodies': {v!r} is not an "
                                              f"ontology class")
                 if name == "demonstratives":  # 该行:Bank — a phrase and the class it refers to
+                    # 该机制:Remedy|Product@机制 — classes it may refer to, and a head noun
+                    # the entity's label ends with or the text writes right after it
                     for v in values:
-                        phrase, _, cls = v.partition(":")
-                        if not phrase.strip() or not vocab.is_class(cls):
+                        phrase, _, spec = v.partition(":")
+                        classes, _, noun = spec.partition("@")
+                        if not phrase.strip() or not classes or \
+                                not all(vocab.is_class(c) for c in classes.split("|")):
                             loader.err(file, f"list 'demonstratives': {v!r} is not a phrase and "
-                                             f"an ontology class (该行:Bank)")
+                                             f"an ontology class (该行:Bank, 该机制:Remedy|Product@机制)")
     if loader.lists:  # a full rule set: the lists the engine reads by name must be there
         where = next(iter(sorted(set(loader.lists.values()))))
         for name in sorted(ENGINE_LISTS.keys() - loader.lists.keys()):

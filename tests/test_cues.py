@@ -716,3 +716,21 @@ def test_addresses_aims(extractor, text, expected, absent):
     rels = relations(extractor, text)
     assert expected is None or expected in rels, rels
     assert absent is None or absent not in rels
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a demonstrative names an entity of its class named earlier in its own sentence
+    ("记者从蓝海市数据局获悉，下一步，该局将开展“数据赋能行动”。",
+     ("蓝海市数据局", "undertakes", "数据赋能行动")),
+    ("青禾科技有限公司成立于2015年。该公司推出了“禾链通”平台。",
+     ("青禾科技有限公司", "offers", "禾链通")),
+    # 这一模式 names the last entity the text calls a 模式, 此举 the last measure
+    ("青禾县推行“禾信通”模式。这一模式有效缓解了农户贷款难问题。",
+     ("禾信通", "addresses", "贷款难")),
+    ("青禾市数据局表示，将进一步完善数据共享机制。此举有助于破解数据孤岛问题。",
+     ("完善数据共享机制", "addresses", "数据孤岛")),
+])
+def test_demonstratives_name_the_entity_before_them(extractor, text, expected):
+    from kg.pipeline import resolve_extractions
+    ents, rels = resolve_extractions([extractor.extract(article_of(text))])
+    assert expected in {(s.label, p, o.label) for s, p, o, _ in rels}

@@ -87,3 +87,38 @@ def test_the_quoted_core_of_a_name(surface, alt):
     cleanup = rules.load(None, ontology.load()).cleanup
     _, _, _, alts = clean_span(surface, 0, len(surface), cleanup)
     assert (alt in alts) if alt else not any("十四五" in a for a in alts)
+@pytest.mark.parametrize("text, full, short, relation", [
+    # a short name given in brackets names the same entity later in the article
+    ("青禾农村商业银行股份有限公司（下称“青禾农商行”）成立于2008年。\n\n青禾农商行推出了“禾易贷”。",
+     "青禾农村商业银行", "青禾农商行", ("offers", "禾易贷")),
+    ("蓝海市综合金融服务平台（简称“蓝金通”）上线运行。借助“蓝金通”，蓝海银行推出了“链e贷”。",
+     "蓝海市综合金融服务平台", "蓝金通", None),
+    ("《蓝海市数据条例》（以下简称《条例》）正式施行。《条例》明确了数据安全责任。",
+     "蓝海市数据条例", "条例", None),
+    # ... also unquoted (简称某某)
+    ("青禾村镇银行股份有限公司（以下简称青禾村行）成立于2010年。青禾村行推出了“禾易贷”。",
+     "青禾村镇银行", "青禾村行", ("offers", "禾易贷")),
+])
+def test_a_short_name_given_in_brackets_is_the_same_entity(extractor, text, full, short, relation):
+    from kg.pipeline import resolve_extractions
+    from kg.ruletest import article_of
+    ents, rels = resolve_extractions([extractor.extract(article_of(text))])
+    named = [e for e in ents if e.label == short or short in e.alt_labels]
+    # one node, the short form an altLabel of the full name's node
+    assert [e.label for e in named] == [full]
+    # a company form before the bracket makes the whole name an altLabel too
+    if "股份有限公司（" in text:
+        assert full + "股份有限公司" in named[0].alt_labels
+    if relation:
+        assert any(s is named[0] and p == relation[0] and o.label == relation[1]
+                   for s, p, o, _ in rels)
+
+
+def test_a_title_short_name_needs_its_title_marks(extractor):
+    from kg.pipeline import resolve_extractions
+    from kg.ruletest import article_of
+    text = "《蓝海市发展规划》（以下简称《规划》）印发。各区要编制本区的规划。"
+    ents, _ = resolve_extractions([extractor.extract(article_of(text))])
+    doc = next(e for e in ents if e.label == "蓝海市发展规划")
+    # the plain word later is no mention of the title
+    assert [m.surface for m in doc.mentions if m.surface == "规划"] == ["规划"]
