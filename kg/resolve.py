@@ -101,9 +101,7 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
     retyped: dict[Mention, Mention] = {}
     for ex in extractions:
         ms, changed = one_class_per_label(ex.mentions, vocab)
-        ms, named = given_short_names(ex.article, ms, vocab)
-        retyped.update(named)  # an unretyped mention renamed
-        retyped.update((old, named.get(new, new)) for old, new in changed.items())
+        retyped.update(changed)
         mentions.extend(ms)
         mentions.extend(header_mentions(ex.article))
 
@@ -199,50 +197,6 @@ def one_class_per_label(mentions: list[Mention], vocab: Vocabulary
             if others:
                 cls = sorted(others, key=lambda c: (-seen[c], c))[0]
                 new = replace(m, cls=cls)
-                changed[m] = new
-                m = new
-        out.append(m)
-    return out, changed
-
-
-# 某某银行股份有限公司（以下简称“某某银行”）, 《关于……的意见》（以下简称《意见》）: the
-# bracket gives the name before it a short name for the rest of the article
-_SHORT_NAME = re.compile(r"[（(](?:以下简称|以下称|简称|下称)[“《\"]([^“”《》\"（）()]{1,16})[”》\"][）)]")
-
-
-def given_short_names(article, mentions: list[Mention], vocab: Vocabulary
-                      ) -> tuple[list[Mention], dict[Mention, Mention]]:
-    """The mentions of a short name the article gives in brackets right after a name
-    (某某银行股份有限公司（以下简称“某某银行”）) are mentions of the named entity: they take
-    its label, and its class where they were read as a mere concept (a quoted term). Only
-    in this article: another article's 《意见》 is another document. Returns the mentions
-    and the map from the renamed mentions to their new form."""
-    if "称" not in article.text:
-        return mentions, {}
-    ending: dict[int, Mention] = {}
-    for m in mentions:
-        if m.end not in ending or m.start < ending[m.end].start:
-            ending[m.end] = m
-    short: dict[str, Mention] = {}
-    for hit in _SHORT_NAME.finditer(article.text):
-        at = hit.start()
-        full = ending.get(at)
-        if full is None and at and article.text[at - 1] in "》”\"":
-            full = ending.get(at - 1)  # a name whose mention leaves its closing mark out
-        name = normalise(hit.group(1))
-        if full is not None and name != normalise(full.label):
-            short[name] = full
-    if not short:
-        return mentions, {}
-    changed: dict[Mention, Mention] = {}
-    out = []
-    for m in mentions:
-        full = short.get(normalise(m.label))
-        if full is not None and m is not full:
-            core, target = vocab.core(m.cls), vocab.core(full.cls)
-            if core == target or core == "Concept":
-                new = replace(m, label=full.label, cls=full.cls if core != target else m.cls,
-                              alts=tuple(a for a in m.alts if normalise(a) != normalise(m.label)))
                 changed[m] = new
                 m = new
         out.append(m)
