@@ -33,9 +33,9 @@ FLOORS = {
     "gold": (0.78, 0.88, 0.36, 0.55, 0.70),
     "dev": (0.73, 0.76, 0.29, 0.66, 0.58),
     "blind": (0.52, 0.52, 0.10, 0.26, 0.50),
-    # probes: relation recall 0.39 since news_policy (a whole news report, 185 relations,
-    # recall 0.17 at its start) joined the eight probes of session 10
-    "probes": (0.82, 0.81, 0.37, 0.55, 0.64),
+    # probes: the seven whole-article probes of session 11 (by text type, harder than the
+    # eight class-by-class probes of session 10) pulled the pooled figures down
+    "probes": (0.80, 0.80, 0.35, 0.54, 0.66),
 }
 
 
