@@ -299,13 +299,21 @@ def test_ctrl_c_stops_a_running_query():
     import signal
     import time
 
+    # Ctrl-C as at a terminal: a suite started in the background by a shell without job
+    # control inherits SIGINT ignored, and Python then installs no KeyboardInterrupt
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", "--graph", str(MINI),
                              "--timeout", "0", SLOW], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)  # the query is running (in the child) by now
-    assert proc.poll() is None
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=10)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        time.sleep(2.5)  # the query is running (in the child) by now
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:  # a query that does not stop must not outlive the test
+            proc.kill()
+            proc.communicate()
     assert proc.returncode == 1
     assert "Aborted!" in err and "Traceback" not in err
 
