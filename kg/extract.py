@@ -1305,7 +1305,7 @@ def _only_inside(mentions: list[Mention], vocab, core: str, holders) -> dict[int
 def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
     """Products named only inside institutions' names (大数据中心 in 成都市大数据中心): words
     of the name, not nodes of their own. Index -> a holder's label. A product named on its
-    own or inside a measure (推出“泉城链”) stays, and so do concepts named inside measures:
+    own or inside a measure (推出“某某链”) stays, and so do concepts named inside measures:
     readers annotate them (README, Quality)."""
     def holders(m: Mention) -> set[str]:
         held = [k for k in mentions if k.start <= m.start and m.end <= k.end
@@ -1361,7 +1361,7 @@ def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:
 
 def _issuing(mentions: list[Mention], vocab, verbs, heads=()) -> dict[int, Mention]:
     """Measures that only issue or launch a product or a document (设立国家创业投资引导基金,
-    推出“泉城链”, 印发《方案》), also several of them and their kind after them (推出“甲贷”
+    推出“某某链”, 印发《方案》), also several of them and their kind after them (推出“甲贷”
     “乙贷”等产品, 上线“某某通”线上服务平台: the kind ends in one of `heads`): the thing is the
     entity, named by its own mention, and no reader annotates the act. Index -> the first
     thing's mention."""
