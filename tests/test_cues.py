@@ -722,7 +722,7 @@ def test_addresses_aims(extractor, text, expected, absent):
     # a demonstrative names an entity of its class named earlier in its own sentence
     ("记者从蓝海市数据局获悉，下一步，该局将开展“数据赋能行动”。",
      ("蓝海市数据局", "undertakes", "数据赋能行动")),
-    ("青禾科技有限公司成立于2015年。该公司推出了“禾链通”平台。",
+    ("青禾科技有限公司成立于2015年。该企业推出了“禾链通”平台。",
      ("青禾科技有限公司", "offers", "禾链通")),
     # 这一模式 names the last entity the text calls a 模式, 此举 the last measure
     ("青禾县推行“禾信通”模式。这一模式有效缓解了农户贷款难问题。",
