@@ -412,20 +412,25 @@ class Extractor:
                     trace.matches.append((0, DEMONSTRATIVE_RULE, text[start:end],
                                           [f"{ante.label}:{ante.cls}"]))
 
-    def _demonstratives_in_sentence(self, mentions: list, local: list[int]) -> None:
+    def _demonstratives_in_sentence(self, mentions: list, local: list[int]) -> bool:
         """A demonstrative whose sentence names an entity of its class before it (以某行为例，
-        该行……): that entity, not the one of an earlier sentence, is the one it names."""
+        该行……): that entity, not the one of an earlier sentence, is the one it names. Whether
+        it renamed one."""
         kinds = {phrase: classes for phrase, classes, _ in self._demonstratives}
+        changed = False
         for k in local:
             d = mentions[k]
             if d.rule != DEMONSTRATIVE_RULE or d.surface not in kinds:
                 continue
             before = [mentions[i] for i in local if mentions[i].end <= d.start
                       and mentions[i].rule != DEMONSTRATIVE_RULE
-                      and any(self.rs.vocab.is_subclass(mentions[i].cls, c) for c in kinds[d.surface])]
+                      and any(self.rs.vocab.is_subclass(mentions[i].cls, c)
+                              for c in kinds[d.surface])]
             ante = max(before, key=lambda m: (m.end, m.end - m.start)) if before else None
             if ante is not None and ante.label != d.label:
                 mentions[k] = replace(d, label=ante.label, cls=ante.cls, alts=ante.alts)
+                changed = True
+        return changed
 
     def _short_name_mentions(self, sent: Sentence, tokens: list[Token], st: ArticleState,
                              local: list[int], trace) -> None:
@@ -666,10 +671,12 @@ class Extractor:
                 named = True
                 n_local = len(local)
                 # short names given in this sentence and used later in it, then demonstratives
+                # (those already made taking an antecedent named before them in the sentence)
                 self._register_short_names(article, sent, st, local, trace)
                 self._short_name_mentions(sent, tokens, st, local, trace)
+                renamed = self._demonstratives_in_sentence(mentions, local)
                 self._demonstrative_mentions(article, sent, tokens, st, local, trace)
-                if len(local) != n_local:
+                if renamed or len(local) != n_local:
                     chunks = _chunk(tokens, mentions, local)
             if chunks is not seen_chunks:
                 # the sentence's subject; without one, the topic of its section (zero anaphora)
@@ -743,8 +750,6 @@ class Extractor:
                             ["its entities were found by other rules first"])
                     trace.matches.append((stage, m.rule.id, span, emitted))
             if len(local) != n_local:  # new mentions: merge them into entity tokens
-                if stage == 1:
-                    self._demonstratives_in_sentence(mentions, local)
                 chunks = _chunk(tokens, mentions, local)
         self._register_short_names(article, sent, st, local, trace)
         own = _subject(chunks, leading, skip, says, **frames)
