@@ -587,7 +587,67 @@ class Extractor:
                      else r for r in st.relations]
         relations = [r for r in relations
                      if id(r.subject) not in dropped and id(r.object) not in dropped]
+        relations += self._nearby(article, mentions, relations, traces)
         return Extraction(article, mentions, _dedupe(relations))
+
+    def _nearby(self, article: Article, mentions: list[Mention], relations: list[Relation],
+                traces) -> list[Relation]:
+        """Cues of shape ``nearby``, last of all: in each sentence, an entity of the
+        subject classes and the nearest one of the object classes on the cue's side, where
+        no rule related the two entities (in either direction) anywhere in the article, no
+        entity of the subject classes stands between them and no cue word of the predicate
+        (the cue rules weighed it and made nothing). Of
+        nested mentions only the outer one takes part (it is what the sentence talks about);
+        an institution after a word of @recipient_marks (为, 向) in its clause acts in nothing,
+        and a place right before 的 (在某市的一家商场) says where another thing is."""
+        cues = [c for c in self.rs.cues if c.shape == "nearby"]
+        if not cues:
+            return []
+        vocab = self.rs.vocab
+        cue_words: dict[str, set] = {}
+        for c in self.rs.cues:
+            cue_words.setdefault(c.predicate, set()).update(c.words)
+        linked = {r.subject.label for r in relations} | {r.object.label for r in relations}
+        related = {(r.subject.label, r.object.label) for r in relations}
+        related |= {(b, a) for a, b in related}
+        by_sentence: dict[int, list[Mention]] = {}
+        for m in mentions:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        out = []
+        for sid, ms in sorted(by_sentence.items()):
+            ms = sorted(ms, key=lambda m: (m.start, -m.end))
+            outer = [m for m in ms if not any(
+                o is not m and o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+                for o in ms)]
+            for cue in cues:
+                for i, a in enumerate(outer):
+                    if a.cls not in cue.subject:
+                        continue
+                    if cue.predicate in self._actor_predicates and any(
+                            w in _clause_before(article.text, a.start) for w in self._recipient_marks):
+                        continue  # 为某园区一家企业发放……: a recipient does not act
+                    side = outer[i + 1:] if cue.side == "after" else outer[:i][::-1]
+                    k = next((k for k, b in enumerate(side) if b.cls in cue.object), None)
+                    if k is None or any(m.cls in cue.subject for m in side[:k]):
+                        continue  # the nearest pair only: another subject stands closer
+                    b = side[k]
+                    lo, hi = (a.end, b.start) if cue.side == "after" else (b.end, a.start)
+                    if any(w in article.text[lo:hi] for w in cue_words.get(cue.predicate, ())):
+                        continue  # a cue word of the predicate between: the cue rules decided
+                    if a.label == b.label or (a.label, b.label) in related:
+                        continue
+                    if article.text.startswith("的", b.end) and vocab.core(b.cls) == "Region":
+                        continue  # 在某市的一家商场: the place says where something else is
+                    if cue.isolated and a.label in linked and b.label in linked:
+                        continue
+                    if not vocab.fits(cue.predicate, a.cls, b.cls):
+                        continue
+                    related |= {(a.label, b.label), (b.label, a.label)}
+                    out.append(Relation(a, cue.predicate, b, cue.id, article.id, sid))
+                    if traces is not None and sid < len(traces) and traces[sid] is not None:
+                        traces[sid].matches.append((9, cue.id, article.sentences[sid].text,
+                                                    [f"{a.label} {cue.predicate} {b.label}"]))
+        return out
 
     def _discourse_relations(self, article: Article, st: ArticleState, traces) -> None:
         """Article-level cue rules, over every mention of the article: labels that hold
@@ -1402,6 +1462,12 @@ def _issuing(mentions: list[Mention], vocab, verbs, heads=()) -> dict[int, Menti
                         and not any(c in rest for c in "，、；")):
             out[i] = first
     return out
+
+
+def _clause_before(text: str, i: int) -> str:
+    """The text of the clause before offset ``i`` (from the last clause mark)."""
+    lo = max((text.rfind(c, 0, i) for c in CLAUSE_MARKS), default=-1)
+    return text[lo + 1:i]
 
 
 def _dedupe(relations: list[Relation]) -> list[Relation]:

@@ -256,7 +256,8 @@ def legend_html(pg: PageGraph, labels) -> str:
             f'<span class="kg-sym" style="color:{colour}">{SHAPE_SYMBOL.get(shape, "●")}</span>'
             f'{e(labels.zh_label(core))} {e(core)} <span class="kg-count">{counts[core]}</span></label></li>')
     return ('<section class="kg-legend"><h2>图例 Legend · 按类别筛选 filter by class</h2>'
-            f'<ul>{"".join(items)}</ul></section>')
+            f'<ul>{"".join(items)}</ul><p class="kg-note">虚线 dashed: 仅同句相邻 only the nearest '
+            'pair of a sentence, no cue word (rule default.*)</p></section>')
 
 
 def stats_html(pg: PageGraph, labels, sentences: int, mentions: int) -> str:

@@ -34,7 +34,7 @@ SCHEMA: dict[str, dict] = {
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
             "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "earlier": str,
             "earlier_subject": STRINGS, "unless": STRINGS, "single": bool, "trim": STRINGS,
-            "nesting": str, "examples": list,
+            "nesting": str, "side": str, "isolated": bool, "examples": list,
             "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
@@ -119,11 +119,14 @@ CUE_SHAPES = {
                  # header are affiliated with its institutions and their parents
     "place_subject",  # no word: a sentence whose subject is a place:
                       # its entities of the subject classes are located there
+    "nearby",    # no word, last of all: an entity of the subject classes and the nearest entity
+                 # of the object classes on its `side` in the same sentence, where no rule
+                 # related the two (a default of the class pair, by its precision on dev)
     "via_part",  # no word: a relation of the cue's predicate to a part holds for the whole
                  # too (a person affiliated with a school → with its university)
 }
 WORDLESS_SHAPES = {"actor", "nested", "contains", "acts_on", "contained", "speaker", "gazetteer",
-                   "lead", "by_parts", "heading", "place_subject", "via_part"}
+                   "lead", "by_parts", "heading", "place_subject", "via_part", "nearby"}
 # the shapes whose `openers` are single words, and what those words are (`aim` takes frames
 # of two words too; `listed` and `contained` take openers only if they have any)
 SINGLE_OPENERS = {
@@ -179,6 +182,7 @@ ENGINE_LISTS = {
     "adverbs": "adverbs between a duty actor and its modal (中小银行则应……)",
     "prevent_verbs": "verbs of preventing: before a back reference (为防范此类风险，) the frame still refers back",
 }
+SIDES = ("after", "before")  # shape nearby: where the object stands from the subject
 # shapes forward, means: which subjects the earlier clauses of the sentence supply
 EARLIER_KINDS = ("all", "first")
 NESTING_KINDS = ("inner", "outer")  # shape contains: which of two nested held labels counts
@@ -622,6 +626,10 @@ class CueRule:
     # shape contains: of two held labels one inside the other, the "inner" one (default) or
     # the "outer" one where it covers the inner one (不发生系统性金融风险 → 系统性金融风险)
     nesting: str = "inner"
+    # shape nearby: the object "after" or "before" the subject in the sentence; only where
+    # one of the two has no relation yet (isolated)
+    side: str = "after"
+    isolated: bool = False
 
 
 @dataclass(frozen=True)
@@ -1312,11 +1320,20 @@ class _Loader:
         nesting = raw.get("nesting", "inner")
         if nesting not in NESTING_KINDS:
             self.err(where, f"nesting: {nesting!r} is not one of {', '.join(NESTING_KINDS)}")
+        for key in ("side", "isolated"):
+            if key in raw and shape != "nearby":
+                self.err(where, f"{key}: only a cue of shape 'nearby' takes {key}, not {shape!r}")
+        side = raw.get("side", "after")
+        if side not in SIDES:
+            self.err(where, f"side: {side!r} is not one of {', '.join(SIDES)}")
+        if shape == "nearby" and (subj is None or obj is None):
+            self.err(where, "subject, object: a cue of shape 'nearby' names the classes of both ends")
         exs, cexs = self.examples(raw, where)
         return CueRule(str(cid), str(raw.get("description", "")), str(pred), words, shape,
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
                        file, openers, leads, frozenset(heads), str(earlier), earlier_subj,
-                       frozenset(unless), bool(raw.get("single", False)), trim, str(nesting))
+                       frozenset(unless), bool(raw.get("single", False)), trim, str(nesting),
+                       str(side), bool(raw.get("isolated", False)))
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:

@@ -87,6 +87,15 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': openers: a cue of shape 'then_now' needs the words of the present"),
     (CUE.replace('words = ["缓解"]', 'shape = "then_now"\nwords = ["以前"]\nopeners = ["如今…以后"]'),
      "cue 'cue.x': openers: '如今…以后': a cue of shape 'then_now' takes single words"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nside = "before"'),
+     "cue 'cue.x': side: only a cue of shape 'nearby' takes side, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nisolated = true'),
+     "cue 'cue.x': isolated: only a cue of shape 'nearby' takes isolated, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'shape = "nearby"\nsubject = ["Remedy"]\nobject = ["Problem"]\n'
+                 'side = "left"'),
+     "cue 'cue.x': side: 'left' is not one of after, before"),
+    (CUE.replace('words = ["缓解"]', 'shape = "nearby"\nsubject = ["Remedy"]'),
+     "cue 'cue.x': subject, object: a cue of shape 'nearby' names the classes of both ends"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
     (CUE + '\n[lists]\ndemonstratives = ["该行:Bnak"]\n',
@@ -734,3 +743,40 @@ def test_demonstratives_name_the_entity_before_them(extractor, text, expected):
     from kg.pipeline import resolve_extractions
     ents, rels = resolve_extractions([extractor.extract(article_of(text))])
     assert expected in {(s.label, p, o.label) for s, p, o, _ in rels}
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    # no cue word: the class pair's default, to the nearest entity on its side
+    ("“甲乙贷”上线三年，普惠金融成效明显。", {("甲乙贷", "enables", "普惠金融")}, set()),
+    ("截至去年底，东海银行“甲乙贷”累计放款百亿元。", {("东海银行", "offers", "甲乙贷")}, set()),
+    ("目前在临江市，“乙丙码”已覆盖全部社区。", {("乙丙码", "locatedIn", "临江市")}, set()),
+    # the side counts: a place after the product locates nothing, a concept before a measure
+    # only where the measure has no relation yet
+    ("“乙丙码”已覆盖全部社区，临江市表示满意。", set(), {("乙丙码", "locatedIn", "临江市")}),
+    # only the nearest: the measure serves the first concept after it, not the second
+    ("要加快建设算力网络，为数字经济和智慧城市打下基础。",
+     {("加快建设算力网络", "enables", "数字经济")}, {("加快建设算力网络", "enables", "智慧城市")}),
+    # a pair a rule related already gets no default edge besides (nor the other way round)
+    ("信息不对称导致融资难。", {("信息不对称", "causes", "融资难")}, {("融资难", "causes", "信息不对称")}),
+    # isolated: a measure and a problem get a default edge where one of them has no relation
+    # yet, none where both are related already (in an earlier sentence too)
+    ("要完善担保体系以应对信用风险，融资难问题才能好转。",
+     {("完善担保体系以应对信用风险", "addresses", "融资难")}, set()),
+    ("数字普惠金融缓解了融资难。要完善担保体系以应对信用风险，融资难问题才能好转。", set(),
+     {("完善担保体系以应对信用风险", "addresses", "融资难")}),
+    # a recipient (为……) offers nothing, not even by default
+    ("东岭银行为临江工业园区一家生物医药企业发放了首笔“甲乙贷”。", {("东岭银行", "offers", "甲乙贷")},
+     {("生物医药企业", "offers", "甲乙贷")}),
+    # a cue word of the predicate between the two: the cue rules weighed the pair
+    ("要加强甲类监管，以高水平监管防范化解金融风险。", set(), {("加强甲类监管", "addresses", "金融风险")}),
+])
+def test_class_pair_defaults_where_no_rule_relates(extractor, text, expected, absent):
+    got = relations(extractor, text)
+    assert expected <= got, got
+    assert not absent & got, got
+
+
+def test_default_edges_name_their_rule(extractor):
+    ex = extractor.extract(article_of("截至去年底，东海银行“甲乙贷”累计放款百亿元。"))
+    rules = {(r.subject.label, r.predicate, r.object.label): r.rule for r in ex.relations}
+    assert rules[("东海银行", "offers", "甲乙贷")] == "default.offers"

@@ -31,7 +31,9 @@ FLOORS = {
     # bundled linked share fell to 0.72 when cue.undertakes.contained stopped linking
     # the institutions a measure only acts on (wrong links)
     "gold": (0.78, 0.88, 0.36, 0.55, 0.70),
-    "dev": (0.73, 0.76, 0.29, 0.66, 0.58),
+    # session 12: the class pairs' defaults (cues.toml default.*) trade relation precision
+    # for recall and linked share
+    "dev": (0.73, 0.76, 0.31, 0.63, 0.62),
     "blind": (0.52, 0.52, 0.10, 0.26, 0.50),
     # probes: the seven whole-article probes of session 11 (by text type, harder than the
     # eight class-by-class probes of session 10) pulled the pooled figures down

@@ -112,7 +112,9 @@
   }
   function visEdge(k) {
     var e = E[k];
-    return {id: k, from: e.s, to: e.o, label: D.preds[e.p] || e.p, title: edgeTip(e), font: {size: Math.round(fontSize * 0.8)}};
+    // dashed: only a class pair's default drew it (rule ids default.*), no cue word
+    var weak = e.ev.length > 0 && e.ev.every(function (ev) { return D.rules[ev[1]].indexOf("default.") === 0; });
+    return {id: k, from: e.s, to: e.o, label: D.preds[e.p] || e.p, title: edgeTip(e), dashes: weak, font: {size: Math.round(fontSize * 0.8)}};
   }
   // as many as the canvas holds with readable labels (fewer on a phone), at most D.first
   var room = Math.max(20, Math.floor(container.clientWidth * container.clientHeight / 12000));
