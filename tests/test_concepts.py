@@ -66,6 +66,16 @@ import pytest
     ("居民办事实现“一次认证、一口登录”。", {"一次认证、一口登录"}, set()),
     ("本届大会以“数智向新、共创未来”为主题。", {"数智向新、共创未来"}, set()),
     ("本届大会以“数智向新”为抓手。", set(), {"数智向新"}),
+    # general vocabulary of the genre, by field (helper h14-wt31): monetary policy, markets
+    # and enterprise reform, energy, elderly care, rural reform, Party formulations
+    ("要完善宏观审慎政策，健全现代中央银行制度。", {"宏观审慎政策", "现代中央银行制度"}, set()),
+    ("加快构建高标准市场体系，营造亲清政商关系。", {"高标准市场体系", "亲清政商关系"}, set()),
+    ("推进源网荷储一体化。", {"源网荷储一体化"}, set()),
+    ("完善基本养老服务体系，推进医养结合。", {"基本养老服务体系", "医养结合"}, set()),
+    ("深化农村集体产权制度改革。", {"农村集体产权制度改革"}, set()),
+    ("坚持人口规模巨大的现代化。", {"人口规模巨大的现代化"}, set()),
+    # a concept word with a generic head of building is the concept, not a word of its own
+    ("加快数字政府建设。", {"数字政府"}, {"数字政府建设"}),
 ])
 def test_concept_labels(expect_labels, text, present, absent):
     expect_labels(text, "Concept", present, absent)
