@@ -76,6 +76,8 @@ import pytest
     ("坚持人口规模巨大的现代化。", {"人口规模巨大的现代化"}, set()),
     # a concept word with a generic head of building is the concept, not a word of its own
     ("加快数字政府建设。", {"数字政府"}, {"数字政府建设"}),
+    # a shorter lexicon word does not cut a named strategy with its year
+    ("深入实施中国制造2025。", {"中国制造2025"}, {"中国制造"}),
 ])
 def test_concept_labels(expect_labels, text, present, absent):
     expect_labels(text, "Concept", present, absent)
