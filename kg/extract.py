@@ -595,11 +595,11 @@ class Extractor:
         """Cues of shape ``nearby``, last of all: in each sentence, an entity of the
         subject classes and the nearest one of the object classes on the cue's side, where
         no rule related the two entities (in either direction) anywhere in the article, no
-        entity of the subject classes stands between them and no cue word of the predicate
-        (the cue rules weighed it and made nothing). Of
-        nested mentions only the outer one takes part (it is what the sentence talks about);
-        an institution after a word of @recipient_marks (为, 向) in its clause acts in nothing,
-        and a place right before 的 (在某市的一家商场) says where another thing is."""
+        entity of the subject classes stands between them, and no cue word of the predicate
+        does either (the cue rules weighed that pair and made nothing). Of nested mentions
+        only the outer one takes part (it is what the sentence talks about); an institution
+        after a word of @recipient_marks (为, 向) in its clause acts in nothing, and a place
+        right before 的 (在某市的一家商场) says where another thing is."""
         cues = [c for c in self.rs.cues if c.shape == "nearby"]
         if not cues:
             return []

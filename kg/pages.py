@@ -256,8 +256,16 @@ def legend_html(pg: PageGraph, labels) -> str:
             f'<span class="kg-sym" style="color:{colour}">{SHAPE_SYMBOL.get(shape, "●")}</span>'
             f'{e(labels.zh_label(core))} {e(core)} <span class="kg-count">{counts[core]}</span></label></li>')
     return ('<section class="kg-legend"><h2>图例 Legend · 按类别筛选 filter by class</h2>'
-            f'<ul>{"".join(items)}</ul><p class="kg-note">虚线 dashed: 仅同句相邻 only the nearest '
-            'pair of a sentence, no cue word (rule default.*)</p></section>')
+            f'<ul>{"".join(items)}</ul>{_default_note(pg)}</section>')
+
+
+def _default_note(pg: PageGraph) -> str:
+    """What a dashed edge means, where the page has one: drawn only by a class pair's
+    default (rule ids default.*, as kg-graph.js tells them), no cue word."""
+    if not any(ev and all(r.startswith("default.") for _, r, _ in ev) for ev in (e.evidence for e in pg.edges)):
+        return ""
+    return ('<p class="kg-note">虚线 dashed: 仅同句相邻 only the nearest pair of a sentence, '
+            'no cue word (rule default.*)</p>')
 
 
 def stats_html(pg: PageGraph, labels, sentences: int, mentions: int) -> str:

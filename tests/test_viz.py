@@ -204,6 +204,17 @@ def test_page_has_legend_search_and_class_filter(tmp_path):
     assert "机构 Institution" in page
 
 
+@pytest.mark.parametrize("rule, noted", [("default.offers", True), ("cue.offers", False)])
+def test_legend_explains_dashed_edges_only_where_a_default_drew_one(tmp_path, rule, noted):
+    records = make_records({"a": ["东海银行“甲乙贷”累计放款百亿元。"]},
+                           [("i", "Bank", "东海银行", set(), [("a", 0)]),
+                            ("p", "FinancialProduct", "甲乙贷", set(), [("a", 0)])],
+                           [("i", "offers", "p", "a", 0, rule)])
+    pages = write_pages(records, tmp_path / "out")
+    graph = next(p for p in pages if p.name == "graph.html").read_text("utf-8")
+    assert ("虚线 dashed" in graph) is noted
+
+
 def test_big_views_are_capped_with_advice():
     from kg.fileio import load_graph
     from kg.graphnx import ontology_labels, to_networkx
