@@ -636,7 +636,11 @@ class Extractor:
                         continue  # a cue word of the predicate between: the cue rules decided
                     if a.label == b.label or (a.label, b.label) in related:
                         continue
-                    if article.text.startswith("的", b.end) and vocab.core(b.cls) == "Region":
+                    gap = article.text[lo:hi]
+                    if cue.adjacent and gap not in ("", "的"):
+                        continue  # 我国社会主义制度, 深圳的李女士: a place as the name's modifier
+                    if article.text.startswith("的", b.end) and vocab.core(b.cls) == "Region" \
+                            and gap != "的":
                         continue  # 在某市的一家商场: the place says where something else is
                     if cue.isolated and a.label in linked and b.label in linked:
                         continue

@@ -34,7 +34,8 @@ SCHEMA: dict[str, dict] = {
             "subject": STRINGS, "object": STRINGS, "fallback": bool, "same_class": bool,
             "openers": STRINGS, "leads": STRINGS, "heads": STRINGS, "earlier": str,
             "earlier_subject": STRINGS, "unless": STRINGS, "single": bool, "trim": STRINGS,
-            "nesting": str, "side": str, "isolated": bool, "examples": list,
+            "nesting": str, "side": str, "isolated": bool, "adjacent": bool,
+            "examples": list,
             "counter_examples": list},
     "rule": {"id": str, "description": str, "priority": int, "stage": int, "when": dict,
              "pattern": list, "entities": [dict], "relations": [dict], "examples": list,
@@ -630,6 +631,8 @@ class CueRule:
     # one of the two has no relation yet (isolated)
     side: str = "after"
     isolated: bool = False
+    # shape nearby: only an object right beside the subject (nothing or 的 between)
+    adjacent: bool = False
 
 
 @dataclass(frozen=True)
@@ -1320,7 +1323,7 @@ class _Loader:
         nesting = raw.get("nesting", "inner")
         if nesting not in NESTING_KINDS:
             self.err(where, f"nesting: {nesting!r} is not one of {', '.join(NESTING_KINDS)}")
-        for key in ("side", "isolated"):
+        for key in ("side", "isolated", "adjacent"):
             if key in raw and shape != "nearby":
                 self.err(where, f"{key}: only a cue of shape 'nearby' takes {key}, not {shape!r}")
         side = raw.get("side", "after")
@@ -1333,7 +1336,8 @@ class _Loader:
                        subj, obj, bool(fallback), bool(raw.get("same_class", False)), exs, cexs,
                        file, openers, leads, frozenset(heads), str(earlier), earlier_subj,
                        frozenset(unless), bool(raw.get("single", False)), trim, str(nesting),
-                       str(side), bool(raw.get("isolated", False)))
+                       str(side), bool(raw.get("isolated", False)),
+                       bool(raw.get("adjacent", False)))
 
 
 def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:

@@ -89,6 +89,8 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': openers: '如今…以后': a cue of shape 'then_now' takes single words"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nside = "before"'),
      "cue 'cue.x': side: only a cue of shape 'nearby' takes side, not 'forward'"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nadjacent = true'),
+     "cue 'cue.x': adjacent: only a cue of shape 'nearby' takes adjacent, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nisolated = true'),
      "cue 'cue.x': isolated: only a cue of shape 'nearby' takes isolated, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'shape = "nearby"\nsubject = ["Remedy"]\nobject = ["Problem"]\n'
@@ -764,6 +766,10 @@ def test_demonstratives_name_the_entity_before_them(extractor, text, expected):
      {("完善担保体系以应对信用风险", "addresses", "融资难")}, set()),
     ("数字普惠金融缓解了融资难。要完善担保体系以应对信用风险，融资难问题才能好转。", set(),
      {("完善担保体系以应对信用风险", "addresses", "融资难")}),
+    # a place right before a name (or before 的 and the name) is where the thing is; one
+    # that modifies another noun first is not (在合肥的一家商场，……)
+    ("我国社会主义制度以公有制为基础。", {("社会主义制度", "locatedIn", "我国")}, set()),
+    ("在合肥的一家商场，“数据护照”服务已经上线。", set(), {("数据护照服务", "locatedIn", "合肥")}),
     # a recipient (为……) offers nothing, not even by default
     ("东岭银行为临江工业园区一家生物医药企业发放了首笔“甲乙贷”。", {("东岭银行", "offers", "甲乙贷")},
      {("生物医药企业", "offers", "甲乙贷")}),
