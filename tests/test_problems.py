@@ -161,6 +161,22 @@ import pytest
     ("巡查员能够及时发现摊贩占道、垃圾外溢等问题。", {"摊贩占道", "垃圾外溢"}, {"巡查员能够及时发现摊贩占道"}),
     ("然而，城市数字治理仍面临不少难题。", set(), {"城市数字治理仍面临不少难题"}),
     ("要警惕数据泄露和算法偏见带来的风险。", {"算法偏见"}, {"算法偏见带来的风险"}),
+    # set phrases of the general-knowledge lexicon (helper h14-wt32); a subject with a
+    # shortfall predicate stays whole (the lexicon keeps such phrases out)
+    ("近年来，非法采砂、私搭乱建、噪音扰民等问题时有发生。", {"非法采砂", "私搭乱建", "噪音扰民"}, set()),
+    ("当前，农民数字技能不足，小微企业融资门槛高。", {"农民数字技能不足", "小微企业融资门槛高"}, {"数字技能不足", "融资门槛高"}),
+    ("维修成本高是高赔付率的主要原因。", {"维修成本高", "高赔付率"}, set()),
+    # two shortfalls run together are one problem; with a mark between, two
+    ("商保理赔只能线下办理，手续复杂流程长，给患者带来不便。", {"手续复杂流程长"}, set()),
+    ("办理手续复杂、流程长。", {"流程长"}, {"手续复杂流程长"}),
+    # a constraint suffered by 有效需求 (有效 is no modal here); a misuse suffered
+    ("目前，有效需求受到制约。", {"有效需求受到制约"}, set()),
+    ("一些地方的专项资金被挪用。", {"专项资金被挪用"}, set()),
+    ("运营成本被压缩。", set(), {"运营成本被压缩"}),
+    # a quality not high enough after 不够; losses and outflows; a worry is no part of the problem
+    ("目前，金融服务覆盖面不够广。", {"金融服务覆盖面不够广"}, set()),
+    ("部分地方担心国有资产流失，农村劳动力大量外流。", {"国有资产流失", "农村劳动力大量外流"}, {"担心国有资产流失"}),
+    ("借款人面对超出预期的还款，可能引起纠纷。", {"纠纷"}, set()),
 ])
 def test_problem_labels(expect_labels, text, present, absent):
     expect_labels(text, "Problem", present, absent)
