@@ -93,6 +93,21 @@ def test_cli_views_draw(chromium, tmp_path, args, nodes, edges):
     assert (html_attr(dom, "data-kg-nodes"), html_attr(dom, "data-kg-edges")) == (nodes, edges)
 
 
+def test_default_edges_are_drawn_dashed(chromium, tmp_path):
+    # the same relation twice: once by a class pair's default alone, once by a cue word
+    records = make_records({"a": ["东海银行“甲乙贷”累计放款百亿元。", "西岭银行推出了“丙丁贷”。"]},
+                           [("i", "Bank", "东海银行", set(), [("a", 0)]),
+                            ("p", "FinancialProduct", "甲乙贷", set(), [("a", 0)]),
+                            ("j", "Bank", "西岭银行", set(), [("a", 1)]),
+                            ("q", "FinancialProduct", "丙丁贷", set(), [("a", 1)])],
+                           [("i", "offers", "p", "a", 0, "default.offers"),
+                            ("j", "offers", "q", "a", 1, "cue.offers")])
+    page = write_pages(records, tmp_path / "out")[0]
+    dom, log = open_page(chromium, page, tmp_path)
+    assert_drawn(dom, log)
+    assert (html_attr(dom, "data-kg-edges"), html_attr(dom, "data-kg-dashed")) == ("2", "1")
+
+
 def test_empty_view_says_so(chromium, tmp_path):
     out = tmp_path / "view.html"
     result = CliRunner().invoke(main, ["viz", "--graph", str(MINI), "--out", str(out), "--types", "Person"])

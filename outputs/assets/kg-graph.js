@@ -159,6 +159,7 @@
     var n = Object.keys(shown).length;
     mark("nodes", n);
     mark("edges", edges.length);
+    mark("dashed", edges.get({filter: function (e) { return e.dashes; }}).length);
     return n;
   }
   function say(extra) {
