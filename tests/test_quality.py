@@ -33,10 +33,11 @@ FLOORS = {
     "gold": (0.78, 0.88, 0.36, 0.55, 0.70),
     # session 12: the class pairs' defaults (cues.toml default.*) trade relation precision
     # for recall and linked share
-    "dev": (0.73, 0.76, 0.31, 0.63, 0.62),
+    "dev": (0.74, 0.77, 0.31, 0.61, 0.61),
     "blind": (0.52, 0.52, 0.10, 0.26, 0.50),
     # probes: the seven whole-article probes of session 11 (by text type, harder than the
-    # eight class-by-class probes of session 10) pulled the pooled figures down
+    # eight class-by-class probes of session 10) pulled the pooled figures down; session 12
+    # added two fresh ones (not tuned on)
     "probes": (0.80, 0.80, 0.35, 0.54, 0.66),
 }
 
