@@ -34,7 +34,7 @@ FLOORS = {
     # session 12: the class pairs' defaults (cues.toml default.*) trade relation precision
     # for recall and linked share
     "dev": (0.74, 0.77, 0.31, 0.61, 0.61),
-    "blind": (0.52, 0.52, 0.10, 0.26, 0.50),
+    "blind": (0.52, 0.52, 0.10, 0.26, 0.55),
     # probes: the seven whole-article probes of session 11 (by text type, harder than the
     # eight class-by-class probes of session 10) pulled the pooled figures down; session 12
     # added two fresh ones (not tuned on)
