@@ -303,6 +303,12 @@ class Extractor:
             "[”\"》]|([^“”\"《》（）()，。；、\\s]{2,%d}))[）)]"
             % (MAX_SHORT_NAME, MAX_SHORT_NAME)) if marks else None
         self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
+        # shape nearby: its cues, and each predicate's cue words (a pair with one between is
+        # the cue rules' to relate or not)
+        self._nearby_cues = [c for c in rules.cues if c.shape == "nearby"]
+        self._cue_words_of: dict[str, set] = {}
+        for c in rules.cues:
+            self._cue_words_of.setdefault(c.predicate, set()).update(c.words)
 
     def _speaker_body(self, article: Article, sent: Sentence, st: ArticleState) -> Mention | None:
         """The institution of the speaker whose turn ``sent`` is in: a paragraph opening with
@@ -600,13 +606,10 @@ class Extractor:
         only the outer one takes part (it is what the sentence talks about); an institution
         after a word of @recipient_marks (为, 向) in its clause acts in nothing, and a place
         right before 的 (在某市的一家商场) says where another thing is."""
-        cues = [c for c in self.rs.cues if c.shape == "nearby"]
+        cues, cue_words = self._nearby_cues, self._cue_words_of
         if not cues:
             return []
         vocab = self.rs.vocab
-        cue_words: dict[str, set] = {}
-        for c in self.rs.cues:
-            cue_words.setdefault(c.predicate, set()).update(c.words)
         linked = {r.subject.label for r in relations} | {r.object.label for r in relations}
         related = {(r.subject.label, r.object.label) for r in relations}
         related |= {(b, a) for a, b in related}
@@ -624,7 +627,8 @@ class Extractor:
                     if a.cls not in cue.subject:
                         continue
                     if cue.predicate in self._actor_predicates and any(
-                            w in _clause_before(article.text, a.start) for w in self._recipient_marks):
+                            w in article.text[_clause_start(article.text, a.start):a.start]
+                            for w in self._recipient_marks):
                         continue  # 为某园区一家企业发放……: a recipient does not act
                     side = outer[i + 1:] if cue.side == "after" else outer[:i][::-1]
                     k = next((k for k, b in enumerate(side) if b.cls in cue.object), None)
@@ -1466,12 +1470,6 @@ def _issuing(mentions: list[Mention], vocab, verbs, heads=()) -> dict[int, Menti
                         and not any(c in rest for c in "，、；")):
             out[i] = first
     return out
-
-
-def _clause_before(text: str, i: int) -> str:
-    """The text of the clause before offset ``i`` (from the last clause mark)."""
-    lo = max((text.rfind(c, 0, i) for c in CLAUSE_MARKS), default=-1)
-    return text[lo + 1:i]
 
 
 def _dedupe(relations: list[Relation]) -> list[Relation]:
