@@ -236,6 +236,12 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     # a predicate of four characters (高度重视) ends the subject: what follows is its object
     ("东岭市数据局高度重视中小企业发展。要加快建设公共数据平台。",
      ("中小企业", "undertakes", "加快建设公共数据平台")),
+    # a sentence whose subject is a place acts on its own: the actor of the sentence before
+    # neither undertakes nor offers what it sets up
+    ("中国人民银行四川省分行将运用再贷款工具。四川省将设立融资风险补偿资金池。",
+     ("中国人民银行四川省分行", "undertakes", "设立融资风险补偿资金池")),
+    ("中国人民银行四川省分行将运用再贷款工具。四川省将设立融资风险补偿资金池。",
+     ("中国人民银行四川省分行", "offers", "风险补偿资金池")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)
