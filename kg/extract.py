@@ -2517,6 +2517,8 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
     if first.sentence != head.index or first.end >= len(text):
         return [], ""
     offset = first.start - head.start
+    if text[head.start:first.start].endswith("从"):
+        return [], ""  # 从A，到B，再到C: steps of a series, none leads the others
     framed = offset <= MAX_LEAD_FRAME or _said(ex, text[head.start:first.start])
     topic = offset <= MAX_LEAD_FRAME and _topic_frame(ex, text[head.start:first.start])
     if offset <= MAX_LEAD_OFFSET and len(group) > 1 and group[1].sentence != head.index \

@@ -437,6 +437,9 @@ ITEMS = ("多措并举提升金融服务质效\n"
     (ITEMS, None, ("降低综合融资成本", "partOf", "优化信贷结构")),
     # … and under a headline, each item's head details the headline
     (ITEMS, ("降低综合融资成本", "partOf", "提升金融服务质效"), None),
+    # the steps of a series 从A，到B，再到C are siblings: the first leads nothing
+    ("从完善基本养老保险制度，到进一步扩大职业年金覆盖范围，再到丰富商业养老保险产品……改革不断深化。",
+     None, ("丰富商业养老保险产品", "partOf", "完善基本养老保险制度")),
 ])
 def test_lead_measures(extractor, text, expected, absent):
     rels = relations(extractor, text)

@@ -6,6 +6,12 @@ import pytest
 
 
 @pytest.mark.parametrize("text, present, absent", [
+    # each step of a series 从A，到B，再到C that opens with an action is a measure
+    ("从完善基本养老保险制度，到进一步扩大职业年金覆盖范围，再到丰富商业养老保险产品……改革不断深化。",
+     {"完善基本养老保险制度", "扩大职业年金覆盖范围", "丰富商业养老保险产品"}, set()),
+    # an action encouraged with no actor named is a measure, without the encouragement
+    ("意见明确，要健全数据开放政策体系，鼓励建立数据开放需求受理机制。",
+     {"建立数据开放需求受理机制"}, {"鼓励建立数据开放需求受理机制"}),
     # two actions joined by 、 are two measures
     ("要加快推进社会信用体系建设、完善社会信用体系法律法规制度。",
      {"加快推进社会信用体系建设", "完善社会信用体系法律法规制度"}, set()),
