@@ -572,13 +572,30 @@ class Extractor:
                     for i, held in _inside_events(st.mentions, self.rs.vocab).items()})
         why.update({i: f"it only issues {thing.label}, the entity readers name"
                     for i, thing in issued.items()})
+        short = _place_named_bodies(st.mentions, self.rs.vocab)
+        for i, body in short.items():  # the head inside the body's own name is a word of it
+            m = st.mentions[i]
+            if any(b.sentence == m.sentence and b.start <= m.start and m.end <= b.end
+                   for b in st.mentions if b.label == body.label):
+                why[i] = f"the generic head of {body.label}, named inside it"
+        short = {i: body for i, body in short.items() if i not in why}
         for i in sorted(why) if traces is not None else ():
             m = st.mentions[i]
             if m.sentence < len(traces) and traces[m.sentence] is not None:
                 traces[m.sentence].matches.append(
                     (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: {why[i]}"]))
         dropped = {id(st.mentions[i]) for i in why}
-        mentions = [m for m in st.mentions if id(m) not in dropped]
+        # a generic head on its own names the one place-named body of the article ending with it
+        renamed = {id(st.mentions[i]): replace(st.mentions[i], label=body.label, cls=body.cls,
+                                               alts=st.mentions[i].alts + (st.mentions[i].label,))
+                   for i, body in short.items()}
+        for i in sorted(short) if traces is not None else ():
+            m = st.mentions[i]
+            if m.sentence < len(traces) and traces[m.sentence] is not None:
+                traces[m.sentence].matches.append(
+                    (9, "(renamed)", m.surface, [f"{m.label}:{m.cls} -> {short[i].label}: the one "
+                                                 f"body of the article named by a place and this head"]))
+        mentions = [renamed.get(id(m), m) for m in st.mentions if id(m) not in dropped]
         # what a measure that only issues a product uses, the product uses (借助区块链技术，
         # 推出“某某链”: 某某链 uses 区块链技术)
         things = {id(st.mentions[i]): thing for i, thing in issued.items()}
@@ -591,8 +608,9 @@ class Extractor:
                      if r.predicate == "uses" and id(r.subject) in things
                      and self.rs.vocab.fits(r.predicate, things[id(r.subject)].cls, r.object.cls)
                      else r for r in st.relations]
-        relations = [r for r in relations
-                     if id(r.subject) not in dropped and id(r.object) not in dropped]
+        relations = [replace(r, subject=renamed.get(id(r.subject), r.subject),
+                             object=renamed.get(id(r.object), r.object))
+                     for r in relations if id(r.subject) not in dropped and id(r.object) not in dropped]
         relations += self._nearby(article, mentions, relations, traces)
         return Extraction(article, mentions, _dedupe(relations))
 
@@ -1413,6 +1431,27 @@ def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
     return _only_inside(mentions, vocab, "Institution", lambda m: {
         e.label for e in events if e.sentence == m.sentence and e.start <= m.start
         and m.end <= e.end and (e.start, e.end) != (m.start, m.end)})
+
+
+def _place_named_bodies(mentions: list[Mention], vocab) -> dict[int, Mention]:
+    """Institutions named by a generic head (卫生健康局, 政务服务中心, 供销合作社) in an article
+    that names exactly one body as a place and that head (北京市卫生健康局, 西湖区政务服务中心):
+    the head is that body, named short. Inside the full name it is a word of the name (the
+    caller drops it); on its own (卫生健康局负责统筹) it stands for the body. Index -> the
+    full name's mention."""
+    places = {(m.sentence, m.start): m.label for m in mentions if vocab.core(m.cls) == "Region"}
+    full: dict[str, set] = {}  # head -> labels of place-named bodies ending with it
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        if vocab.core(m.cls) != "Institution":
+            continue
+        place = places.get((m.sentence, m.start))
+        if place and m.label.startswith(place) and len(m.label) - len(place) >= 2:
+            head = m.label[len(place):]
+            full.setdefault(head, set()).add(m.label)
+            first.setdefault(m.label, m)
+    return {i: first[next(iter(full[m.label]))] for i, m in enumerate(mentions)
+            if vocab.core(m.cls) == "Institution" and len(full.get(m.label, ())) == 1}
 
 
 def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:

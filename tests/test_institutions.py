@@ -67,6 +67,12 @@ import pytest
     # the short name an article gives a body in brackets is that body's: a mention of it
     # (its altLabel, test_resolve_names), no node of its own
     ("临溪市城市运行管理中心（以下简称“城运中心”）是中枢。", {"临溪市城市运行管理中心"}, {"城运中心"}),
+    # a generic head (政务服务中心) in an article naming one body by a place and that head is
+    # that body: no node of its own, inside the name or on its own
+    ("西湖区政务服务中心推出帮办服务。政务服务中心还设立了专窗。", {"西湖区政务服务中心"}, {"政务服务中心"}),
+    # ... but with two such bodies it names neither
+    ("西湖区政务服务中心和上城区政务服务中心推出帮办服务。政务服务中心还设立了专窗。",
+     {"西湖区政务服务中心", "上城区政务服务中心", "政务服务中心"}, set()),
 ])
 def test_institution_names(expect_labels, text, present, absent):
     expect_labels(text, "Institution", present, absent)
