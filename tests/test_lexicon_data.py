@@ -89,6 +89,12 @@ def test_no_single_character_words():
     assert short == []
 
 
+def test_no_entry_holds_a_list_mark():
+    """jieba never keeps 、 inside one token: an entry holding it can never match."""
+    dead = [f"{p.name}:{n}: {w}" for p in FILES for n, _l, w, _f, _t in _entries(p) if "、" in w]
+    assert dead == []
+
+
 def test_no_word_listed_twice():
     seen = defaultdict(list)
     for p in FILES:
