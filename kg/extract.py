@@ -579,22 +579,21 @@ class Extractor:
                    for b in st.mentions if b.label == body.label):
                 why[i] = f"the generic head of {body.label}, named inside it"
         short = {i: body for i, body in short.items() if i not in why}
-        for i in sorted(why) if traces is not None else ():
+        def note(i: int, tag: str, what: str) -> None:  # kg explain: why a mention changed
             m = st.mentions[i]
-            if m.sentence < len(traces) and traces[m.sentence] is not None:
-                traces[m.sentence].matches.append(
-                    (9, "(dropped)", m.surface, [f"{m.label}:{m.cls}: {why[i]}"]))
+            if traces is not None and m.sentence < len(traces) and traces[m.sentence] is not None:
+                traces[m.sentence].matches.append((9, tag, m.surface, [f"{m.label}:{m.cls}{what}"]))
+
+        for i in sorted(why):
+            note(i, "(dropped)", f": {why[i]}")
         dropped = {id(st.mentions[i]) for i in why}
         # a generic head on its own names the one place-named body of the article ending with it
         renamed = {id(st.mentions[i]): replace(st.mentions[i], label=body.label, cls=body.cls,
                                                alts=st.mentions[i].alts + (st.mentions[i].label,))
                    for i, body in short.items()}
-        for i in sorted(short) if traces is not None else ():
-            m = st.mentions[i]
-            if m.sentence < len(traces) and traces[m.sentence] is not None:
-                traces[m.sentence].matches.append(
-                    (9, "(renamed)", m.surface, [f"{m.label}:{m.cls} -> {short[i].label}: the one "
-                                                 f"body of the article named by a place and this head"]))
+        for i in sorted(short):
+            note(i, "(renamed)", f" -> {short[i].label}: the one body of the article named by a "
+                                 f"place and this head")
         mentions = [renamed.get(id(m), m) for m in st.mentions if id(m) not in dropped]
         # what a measure that only issues a product uses, the product uses (借助区块链技术，
         # 推出“某某链”: 某某链 uses 区块链技术)
@@ -1570,7 +1569,8 @@ class _CueSentence:
 
     def fallback(self, cue, first: list[int]) -> list[int]:
         """The first of these groups with a fitting subject: ``first``, the sentence's
-        subject, the paragraph's actor, the section's topic."""
+        subject, the paragraph's actor (not for a sentence whose subject is a place), the
+        section's topic."""
         carried = [] if self._place_subject() else self.para_actor
         for group in (first, self.own, carried, self.topic):
             got = [m for m in group if self.fits(cue, "s", m)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.explain import explain
+
 
 @pytest.mark.parametrize("text, present, absent", [
     # a bank's branch is an institution of its own, also after the legal form of the name
@@ -98,3 +100,9 @@ def test_an_industry_association_is_no_body_of_the_bank_its_name_starts_with(tri
     # 中国银行业协会: the association of the banking industry (银行业), not of 中国银行
     rels = triples("中国银行业协会发布年度报告。")
     assert not any(s == "中国银行业协会" and p == "partOf" for s, p, _ in rels), rels
+
+
+def test_explain_says_why_a_generic_head_is_no_node():
+    out = explain("西湖区政务服务中心推出帮办服务。政务服务中心还设立了专窗。")
+    assert "(dropped): “政务服务中心” -> 政务服务中心:GovernmentBody: the generic head of 西湖区政务服务中心" in out
+    assert "(renamed): “政务服务中心” -> 政务服务中心:GovernmentBody -> 西湖区政务服务中心" in out
