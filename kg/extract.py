@@ -1541,6 +1541,9 @@ class _CueSentence:
         self.ex, self.article, self.sent, self.chunks, self.local, self.st = \
             ex, article, sent, chunks, local, st
         self.own, self.para_actor, self.topic = own, para_actor, topic
+        # a sentence whose own subject is a place (四川省将设立……) acts itself: the previous
+        # sentence's actor does not carry over to it
+        self.place_subject = any(ex.rs.vocab.is_subclass(st.mentions[m].cls, "Region") for m in own)
         self.mentions, self.vocab = st.mentions, ex.rs.vocab
         self.clause: list[int] = []
         n = 0
@@ -1571,7 +1574,7 @@ class _CueSentence:
         """The first of these groups with a fitting subject: ``first``, the sentence's
         subject, the paragraph's actor (not for a sentence whose subject is a place), the
         section's topic."""
-        carried = [] if self._place_subject() else self.para_actor
+        carried = [] if self.place_subject else self.para_actor
         for group in (first, self.own, carried, self.topic):
             got = [m for m in group if self.fits(cue, "s", m)]
             if got:
@@ -2166,16 +2169,11 @@ class _CueSentence:
             # or an actor sentences back, is too far for who acts)
             carried = [a for a in self.para_actor if fits(cue, "s", a)
                        and self.mentions[a].sentence == self.sent.index - 1] \
-                if cue.fallback and not self._place_subject() else []
+                if cue.fallback and not self.place_subject else []
             out += [(s, cue.predicate, m, cue.id)
                     for s in (self._group(near, last=True) or self._group(before, last=True)
                               or carried)]
         return out
-
-    def _place_subject(self) -> bool:
-        """Whether the sentence's own subject is one that may act but not undertake (a place:
-        四川省将设立……), so the previous sentence's actor does not carry over to it."""
-        return any(self.vocab.is_subclass(self.mentions[m].cls, "Region") for m in self.own)
 
     def _nested(self, cue) -> list[tuple[int, str, int, str]]:
         """A name and the entity at its start (a place, a parent body); a short form of the
