@@ -28,11 +28,13 @@ another, so a rule is tried only where ``needs & ~met`` is 0.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
+from . import regexcache
 from .model import Token
 from .rules import MAX_PREDICATES, Rule, TokenSpec, constraint, distinct_constraints
 
@@ -216,6 +218,7 @@ def _mask_base(n_bits: int) -> int:
 _CLASS_CHARS = [re.escape(chr(i)) for i in range(256)]  # as written in a class
 
 
+@functools.cache  # rules share their sizes: a few hundred classes, each written once
 def _char_class(n_bits: int, bit: int) -> str:
     """A regex character class of every mask of ``n_bits`` bits with ``bit`` set."""
     step, base = 1 << bit, _mask_base(n_bits)
@@ -365,7 +368,7 @@ class CompiledRule:
         """The rule's regex over mask characters, compiled on first use: compiling the
         classes of every rule's masks was a fifth of the start-up time."""
         if self._regex is None:
-            self._regex = re.compile(self.source)
+            self._regex = regexcache.compile(self.source)
         return self._regex
 
     def masks(self, key: str, tokens: list[Token]) -> str:

@@ -291,3 +291,46 @@ def test_extraction_is_the_same_without_the_prefilter(monkeypatch):
         after = ex.extract(article)
         assert after.mentions == before.mentions
         assert after.relations == before.relations
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(SPEC, min_size=1, max_size=6), st.lists(TOKEN, max_size=14))
+def test_a_rule_regex_read_from_the_cache_matches_as_one_compiled_afresh(pattern, tokens):
+    """The mask regexes come from the cache folder after the first build; read back,
+    each must find what ``re.compile`` of its source finds (both cache paths run)."""
+    import re
+
+    from kg import regexcache
+
+    c = matcher.CompiledRule(rule_of(*pattern), {})
+    text = c.masks(matcher.SIGNATURES.key(tokens), tokens)
+    fresh = re.compile(c.source)
+    for rx in (regexcache.compile(c.source), regexcache.compile(c.source)):  # made, then read
+        assert [m.span() for m in rx.finditer(text)] == [m.span() for m in fresh.finditer(text)]
+        assert rx.groups == fresh.groups and rx.pattern == c.source
+
+
+def test_the_regex_cache_survives_damage_and_refuses_nothing_re_accepts(tmp_path, monkeypatch):
+    import re
+
+    from kg import regexcache
+    from kg.fileio import seal
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    source = "([\x01\x03])+[\x02-\x03]?"
+    text = "\x00\x01\x03\x02\x01"
+    want = [m.span() for m in re.finditer(source, text)]
+    assert [m.span() for m in regexcache.compile(source).finditer(text)] == want
+    (copy,) = (tmp_path / "regex").glob("*.json")
+    good = copy.read_bytes()
+    for damage in (b"", b"garbage", good[:-2], good.replace(b"[", b"[9,", 1),
+                   seal(regexcache._HEADER, b"[0,[1,2,3],0]")):
+        copy.write_bytes(damage)  # truncated, checksum wrong, or code _sre refuses
+        assert [m.span() for m in regexcache.compile(source).finditer(text)] == want
+    named = "(?P<a>x)y"
+    assert regexcache.compile(named).groupindex == {"a": 1}  # not cached, still compiled
+    with pytest.raises(re.error):
+        regexcache.compile("(unclosed")
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("not a folder")  # cannot cache: compiles all the same
+    assert [m.span() for m in regexcache.compile(source).finditer(text)] == want
