@@ -1554,7 +1554,11 @@ class _CueSentence:
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
         # what an institution launched or carries out in an earlier clause (某行推出某贷，): an
         # earlier subject of a cue whatever its class (``earlier_subject`` does not narrow it)
-        self.launched_objs: set[int] = set()
+        # also a product launched by a verb of @issue_verbs with no institution named
+        # (该市推出“某贷”，……，缓解了首贷难: the product solves it, as an institution's would)
+        self.launched_objs: set[int] = {
+            m for i, m in self.ents if i > 0 and chunks[i - 1].text in ex._issue_verbs
+            and ex.rs.vocab.core(st.mentions[m].cls) == "Product"}
         self.receiving = _receiving(
             chunks, ex._recipient_marks, ex._recipient_joins, ex.rs.cleanup.separators,
             lambda m: self.vocab.is_subclass(self.mentions[m].cls, "Region"))
