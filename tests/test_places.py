@@ -64,3 +64,15 @@ def test_a_long_title_in_book_marks_is_a_document(labels, alt_labels):
 def test_places_at_the_start_of_rural_names(triples, text, expected):
     rels = triples(text)
     assert expected in rels, rels
+
+
+@pytest.mark.parametrize("text, country, linked", [
+    # named only inside bodies' names: a word of the names, no place of its own
+    ("中国银行业协会发布了报告，中国人民银行设立了专项再贷款。", False, False),
+    # named on its own too (also as 我国): the place readers mark, the bodies located in it
+    ("中国银行业协会发布了报告，我国消费金融市场发展迅速。", True, True),
+    ("中国银行业协会发布了报告，中国消费金融市场发展迅速。", True, True),
+])
+def test_a_country_named_only_inside_names_is_no_place(labels, triples, text, country, linked):
+    assert ("中国" in labels(text, "Region")) == country
+    assert (("中国银行业协会", "locatedIn", "中国") in triples(text)) == linked
