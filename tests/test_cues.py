@@ -222,6 +222,11 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     ("商务部门要加强协调，商务部负责统筹。", ("商务部门", "partOf", "商务部")),
     # who receives (向……) does not offer
     ("网商银行向中小科创企业提供无抵押信用贷款。", ("中小科创企业", "offers", "无抵押信用贷款")),
+    # ... nor whom a launch is aimed at (针对……问题，某行推出……)
+    ("针对小微企业缺乏抵押物等问题，东岭银行推出“甲乙贷”，运用大数据技术开展线上审批。",
+     ("小微企业", "offers", "甲乙贷")),
+    ("针对小微企业缺乏抵押物等问题，东岭银行推出“甲乙贷”，运用大数据技术开展线上审批。",
+     ("小微企业", "uses", "大数据技术")),
     # ... also after the place the receiver is in (为某园区一家企业发放……)
     ("东岭银行为临江工业园区一家生物医药企业发放了首笔“甲乙贷”。",
      ("生物医药企业", "offers", "甲乙贷")),
