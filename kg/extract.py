@@ -711,7 +711,7 @@ class Extractor:
         item_mentions, topics = st.item_mentions, st.topics
         text = article.text
         tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
-        tokens += self.segmenter.tokens(sent.text, sent.start)
+        tokens += _join_names(self.segmenter.tokens(sent.text, sent.start))
         if tokens[-1].pos != "bos" and tokens[-1].text[-1:] not in CLAUSE_MARKS:
             tokens.append(Token(SENTENCE_END, "eos", sent.end, sent.end))
         bounds = {t.start for t in tokens} | {t.end for t in tokens}
@@ -1392,6 +1392,25 @@ def _only_inside(mentions: list[Mention], vocab, core: str, holders) -> dict[int
         by_label.setdefault(m.label, []).append(i)
         held.setdefault(m.label, set()).update(holders(m) or {""})
     return {i: sorted(h)[0] for label, h in held.items() if "" not in h for i in by_label[label]}
+
+
+_GIVEN_NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})
+
+
+def _join_names(tokens: list[Token]) -> list[Token]:
+    """A three-character name jieba cut in two (李/nr 淑芬/nrt, 白光/nr 迪/nr) joined into
+    one name token (李淑芬/nr): the person rules see a name as one word, as they do
+    where jieba keeps it whole (张明/nr)."""
+    out: list[Token] = []
+    for t in tokens:
+        last = out[-1] if out else None
+        if last is not None and last.pos == "nr" and last.ltype is None and t.ltype is None \
+                and t.pos in _GIVEN_NAME_TAGS and len(last.text) + len(t.text) == 3 \
+                and last.end == t.start and last.quoted == t.quoted:
+            out[-1] = Token(last.text + t.text, "nr", last.start, t.end, None, t.quoted)
+            continue
+        out.append(t)
+    return out
 
 
 def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:

@@ -26,6 +26,9 @@ import pytest
     ("文/孔令轩", {"孔令轩"}, set()),
     ("在邵振华看来，数字化是关键。", {"邵振华"}, {"振华"}),
     ("邵振华代表建议，加快建设平台。", {"邵振华"}, set()),
+    # a three-character name jieba cuts after the surname or before the last character
+    ("家住济南市历下区的退休教师李淑芬说。", {"李淑芬"}, {"淑芬"}),
+    ("本报记者  王云杉  白光迪", {"王云杉", "白光迪"}, {"白光", "云杉"}),
     # a transliterated foreign name cut in pieces, with its middle dot
     ("东海基金组织总裁格奥尔基耶娃日前表示，全球经济面临风险。", {"格奥尔基耶娃"}, {"耶娃", "格奥尔基"}),
     ("东海银行首席经济学家英德尔米特·吉尔认为，技术有帮助。", {"英德尔米特·吉尔"}, {"吉尔"}),
