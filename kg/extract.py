@@ -711,7 +711,7 @@ class Extractor:
         item_mentions, topics = st.item_mentions, st.topics
         text = article.text
         tokens = [Token(SENTENCE_START, "bos", sent.start, sent.start)]
-        tokens += _join_names(self.segmenter.tokens(sent.text, sent.start))
+        tokens += _join_names(_drop_unit_asides(self.segmenter.tokens(sent.text, sent.start)))
         if tokens[-1].pos != "bos" and tokens[-1].text[-1:] not in CLAUSE_MARKS:
             tokens.append(Token(SENTENCE_END, "eos", sent.end, sent.end))
         bounds = {t.start for t in tokens} | {t.end for t in tokens}
@@ -1392,6 +1392,32 @@ def _only_inside(mentions: list[Mention], vocab, core: str, holders) -> dict[int
         by_label.setdefault(m.label, []).append(i)
         held.setdefault(m.label, set()).update(holders(m) or {""})
     return {i: sorted(h)[0] for label, h in held.items() if "" not in h for i in by_label[label]}
+
+
+_UNIT_WORDS = frozenset({"省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "村", "街道", "自治区",
+                         "自治州", "自治县", "、", ",", "，"})
+_ASIDE_MARKS = {"（": "）", "(": ")"}
+
+
+def _drop_unit_asides(tokens: list[Token]) -> list[Token]:
+    """Tokens without the asides of policy texts that widen a unit of government (每个市
+    （州）, 各省（区、市）, 各县（市、区）): the clause reads on across them, so a measure
+    is not cut at the bracket. Offsets stay those of the text: a label spanning the aside
+    keeps it."""
+    out: list[Token] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        close = _ASIDE_MARKS.get(tokens[i].text)
+        if close is not None and out and out[-1].text[-1:] in "省市区县州旗盟镇乡村":
+            j = i + 1
+            while j < n and j - i <= 6 and tokens[j].text in _UNIT_WORDS:
+                j += 1
+            if j < n and j > i + 1 and tokens[j].text == close:
+                i = j + 1  # the aside and its brackets
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out
 
 
 _GIVEN_NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})

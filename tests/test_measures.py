@@ -6,6 +6,12 @@ import pytest
 
 
 @pytest.mark.parametrize("text, present, absent", [
+    # an aside widening a unit of government (每个市（州）, 各省（区、市）) cuts no measure
+    ("支持每个市（州）至少建设1个民营经济产业园。", {"支持每个市（州）至少建设1个民营经济产业园"}, {"支持每个市"}),
+    ("各省（区、市）要加快推进数据共享。", {"加快推进数据共享"}, set()),
+    # measures of policy texts: an amount given to whom 对 names; funds a finance department sets aside
+    ("对符合条件的小微企业给予50%的贴息。", {"对符合条件的小微企业给予50%的贴息"}, set()),
+    ("省级财政将安排30亿元专项资金。", {"安排30亿元专项资金"}, set()),
     # each step of a series 从A，到B，再到C that opens with an action is a measure
     ("从完善基本养老保险制度，到进一步扩大职业年金覆盖范围，再到丰富商业养老保险产品……改革不断深化。",
      {"完善基本养老保险制度", "扩大职业年金覆盖范围", "丰富商业养老保险产品"}, set()),
