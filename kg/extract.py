@@ -894,15 +894,17 @@ class Extractor:
                 v.sort(key=lambda wc: -len(wc[0]))
             self._prefix_words[cue.id] = words
         same = set(short_forms(self.rs.vocab.core(outer.cls), normalise(outer.label)))
+        # the name's text may open with a mark (《四川省……若干措施》): the word starts after it
+        start = outer.start + len(outer.surface) - len(outer.surface.lstrip(_OPENING_MARKS))
         for word, cls in words.get(outer.label[:1], ()):
             if word in same:
                 return None  # a short form of the name is the same thing
             if outer.label.startswith(word) and len(word) + MIN_NAME_REST <= len(outer.label) \
                     and not outer.label.startswith(INDUSTRY, len(word)) \
                     and word not in self._generic_actors \
-                    and article.text.startswith(word, outer.start):
-                st.mentions.append(Mention(article.id, sent.index, outer.start,
-                                           outer.start + len(word), word, word, cls, cue.id))
+                    and article.text.startswith(word, start):
+                st.mentions.append(Mention(article.id, sent.index, start,
+                                           start + len(word), word, word, cls, cue.id))
                 local.append(len(st.mentions) - 1)
                 return len(st.mentions) - 1
         return None
@@ -1420,6 +1422,7 @@ def _drop_unit_asides(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_OPENING_MARKS = "《“「‘\"'"
 _GIVEN_NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})
 
 

@@ -76,3 +76,8 @@ def test_places_at_the_start_of_rural_names(triples, text, expected):
 def test_a_country_named_only_inside_names_is_no_place(labels, triples, text, country, linked):
     assert ("中国" in labels(text, "Region")) == country
     assert (("中国银行业协会", "locatedIn", "中国") in triples(text)) == linked
+
+
+def test_a_document_named_after_a_place_in_book_marks_lies_there(triples):
+    rels = triples("近日，东海省人民政府办公厅印发《东海省提振消费若干措施》。")
+    assert ("东海省提振消费若干措施", "locatedIn", "东海省") in rels, rels
