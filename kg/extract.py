@@ -1804,7 +1804,8 @@ class _CueSentence:
                 # 此举有助于……，缓解……: a sentence opening with a demonstrative names no
                 # actor of its own; its later clauses go on about the previous sentence's
                 subs = self._previous_clause(cue)
-            return subs, self._group([m for m in after if fits(cue, "o", m)], last=False)
+            return subs, self._group([m for m in after if fits(cue, "o", m)], last=False,
+                                     kinds=True)
         if cue.shape == "inverse":  # X 包括 A、B: A partOf X
             subs = [m for m in after if fits(cue, "s", m)] or \
                 [m for i, m in ents if clause[i] > c and fits(cue, "s", m)]
@@ -1940,11 +1941,12 @@ class _CueSentence:
             if ends_open else []
         return out
 
-    def _group(self, ms: list[int], last: bool) -> list[int]:
+    def _group(self, ms: list[int], last: bool, kinds: bool = False) -> list[int]:
         """The entity of ``ms`` nearest the cue (the last when ``last``, else the first) and
         those coordinated with it (only list separators between, or a word of
         ``partner_marks``: 甲会同乙推进丙): 甲和乙推动丙 has two subjects; 甲在乙中推动丙 has
-        one, 甲."""
+        one, 甲. With ``kinds`` (objects), the kind a name is given may stand before the
+        separator (推出“甲”专属存款和“乙”消费贷款: two products)."""
         if not ms:
             return []
         pos = {t.mention: i for i, t in enumerate(self.chunks) if t.mention is not None}
@@ -1955,7 +1957,13 @@ class _CueSentence:
         group = [order[0]]
         for m in order[1:]:
             lo, hi = sorted((pos[group[-1]], pos[m]))
-            if not all(self.chunks[j].text in seps for j in range(lo + 1, hi)):
+            between = [self.chunks[j] for j in range(lo + 1, hi)]
+            if kinds:  # a kind right after the earlier name, then the separator
+                while len(between) > 1 and between[0].mention is None \
+                        and between[0].pos.startswith("n") and between[0].text not in seps \
+                        and len(between) <= 3:
+                    between = between[1:]
+            if not all(t.text in seps for t in between):
                 break
             group.append(m)
         return group

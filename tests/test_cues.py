@@ -188,6 +188,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # a document's 明确要求 introduces its measures
     ("《某某行动方案》也明确要求，要推动更多事项跨省通办。",
      {("推动更多事项跨省通办", "partOf", "某某行动方案")}),
+    # names launched together, each with its kind (推出“甲”专属存款和“乙”消费贷款)
+    ("东岭银行推出“甲乙存”专属存款和“丙丁贷”消费贷款。",
+     {("东岭银行", "offers", "甲乙存"), ("东岭银行", "offers", "丙丁贷")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
