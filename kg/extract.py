@@ -1422,6 +1422,15 @@ def _drop_unit_asides(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _launched_at(chunks: list[Token], i: int, verbs: frozenset) -> bool:
+    """Whether the entity chunk at ``i`` follows a launching verb, maybe with 了 between
+    (推出“某贷”; 搭建了“某某云”)."""
+    j = i - 1
+    if j > 0 and chunks[j].text == "了":
+        j -= 1
+    return j >= 0 and chunks[j].text in verbs
+
+
 _OPENING_MARKS = "《“「‘\"'"
 _GIVEN_NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})
 
@@ -1623,10 +1632,11 @@ class _CueSentence:
         self.ents = [(i, t.mention) for i, t in enumerate(chunks) if t.mention is not None]
         # what an institution launched or carries out in an earlier clause (某行推出某贷，): an
         # earlier subject of a cue whatever its class (``earlier_subject`` does not narrow it)
-        # also a product launched by a verb of @issue_verbs with no institution named
-        # (该市推出“某贷”，……，缓解了首贷难: the product solves it, as an institution's would)
+        # also a product launched or built by a verb of @issue_verbs or @build_verbs with no
+        # institution named (该市推出“某贷”，……，缓解了首贷难: the product solves it, as an
+        # institution's would; 借助A搭建了“某某云”平台: it uses A)
         self.launched_objs: set[int] = {
-            m for i, m in self.ents if i > 0 and chunks[i - 1].text in ex._issue_verbs
+            m for i, m in self.ents if _launched_at(chunks, i, ex._issue_verbs | ex._build_verbs)
             and ex.rs.vocab.core(st.mentions[m].cls) == "Product"}
         self.receiving = _receiving(
             chunks, ex._recipient_marks, ex._recipient_joins, ex.rs.cleanup.separators,
@@ -1765,7 +1775,15 @@ class _CueSentence:
         fits, clause, ents, c = self.fits, self.clause, self.ents, self.clause[k]
         if cue.shape in ("forward", "means"):  # A 缓解了 B; A 依托 B
             subs = self._group([m for m in before if fits(cue, "s", m)], last=True)
-            if not subs and cue.shape == "means":  # 通过 B，A: the next clause's measures
+            if not subs and cue.shape == "means":
+                # 借助A搭建了“某某云”平台: the product the clause builds or launches after the
+                # means (past the building verb, a cue word of its own) relies on it
+                built = [m for i, m in ents if i > k and clause[i] == c
+                         and m in self.launched_objs and fits(cue, "s", m)]
+                if built:
+                    return built, self._group([m for m in after if m not in built
+                                               and fits(cue, "o", m)], last=False)
+                # 通过 B，A: the next clause's measures
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]
                 if not subs and self.chunks[k].text in self.ex._use_verbs:

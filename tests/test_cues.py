@@ -191,6 +191,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # names launched together, each with its kind (推出“甲”专属存款和“乙”消费贷款)
     ("东岭银行推出“甲乙存”专属存款和“丙丁贷”消费贷款。",
      {("东岭银行", "offers", "甲乙存"), ("东岭银行", "offers", "丙丁贷")}),
+    # a product built after a means relies on it and solves what the sentence names
+    ("公司借助大数据技术搭建了“甲乙云”管理平台，有效防范了虚假护理等问题。",
+     {("甲乙云", "uses", "大数据技术"), ("甲乙云", "addresses", "虚假护理")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
