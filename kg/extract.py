@@ -263,8 +263,9 @@ class Extractor:
         self._kind_actors = self._generic_actors | frozenset(rules.lists.get("duty_actors", ()))
         self._actor_topic_heads = frozenset(rules.lists.get("actor_topic_heads", ()))
         self._deficiency_words = tuple(rules.lists.get("deficiency_words", ()))
-        self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n: jieba's verbs tagged as nouns
-            w for k in ("enable_verbs", "aim_verbs", "recipient_marks") for w in rules.lists.get(k, ()))
+        self._verbs_as_nouns = frozenset(  # 助力/n, 赋能/n, 上线/n: jieba's verbs tagged as nouns
+            w for k in ("enable_verbs", "aim_verbs", "recipient_marks", "issue_verbs", "build_verbs")
+            for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
@@ -1775,14 +1776,20 @@ class _CueSentence:
         fits, clause, ents, c = self.fits, self.clause, self.ents, self.clause[k]
         if cue.shape in ("forward", "means"):  # A 缓解了 B; A 依托 B
             subs = self._group([m for m in before if fits(cue, "s", m)], last=True)
-            if not subs and cue.shape == "means":
-                # 借助A搭建了“某某云”平台: the product the clause builds or launches after the
-                # means (past the building verb, a cue word of its own) relies on it
-                built = [m for i, m in ents if i > k and clause[i] == c
-                         and m in self.launched_objs and fits(cue, "s", m)]
+            if cue.shape == "means":
+                # 借助A搭建了“某云”平台; 该行依托A上线“某版”: the product the clause builds or
+                # launches after the means (past the building verb, a cue word of its own), or
+                # the measure that builds it (whose uses pass to the product), relies on it,
+                # rather than who builds it
+                launching = self.ex._issue_verbs | self.ex._build_verbs
+                built = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "s", m)
+                         and (m in self.launched_objs or (
+                             self.vocab.core(self.mentions[m].cls) == "Remedy"
+                             and self.mentions[m].label.startswith(tuple(launching))))]
                 if built:
                     return built, self._group([m for m in after if m not in built
                                                and fits(cue, "o", m)], last=False)
+            if not subs and cue.shape == "means":
                 # 通过 B，A: the next clause's measures
                 subs = [m for i, m in ents if clause[i] == c + 1 and fits(cue, "s", m)
                         and self.vocab.core(self.mentions[m].cls) in MEANS_USERS]

@@ -194,6 +194,8 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # a product built after a means relies on it and solves what the sentence names
     ("公司借助大数据技术搭建了“甲乙云”管理平台，有效防范了虚假护理等问题。",
      {("甲乙云", "uses", "大数据技术"), ("甲乙云", "addresses", "虚假护理")}),
+    # ... also through the measure that launches it (依托A上线“某某通”平台: the platform)
+    ("该行依托大数据技术上线“甲乙通”平台。", {("甲乙通平台", "uses", "大数据技术")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
