@@ -278,6 +278,10 @@ class Extractor:
         self._recipient_marks = frozenset(rules.lists.get("recipient_marks", ()))
         self._recipient_joins = frozenset(rules.lists.get("recipient_joins", ()))
         self._owner_words = frozenset(rules.lists.get("owner_words", ()))
+        # 建设某市场，政府要……: an actor and a modal after an opening aim are the subject
+        self._aim_actors = (frozenset(c for c in rules.vocab.parents
+                                      if rules.vocab.is_subclass(c, "Institution")),
+                            frozenset(rules.lists.get("modals", ())))
         self._partner_marks = frozenset(rules.lists.get("partner_marks", ()))
         self._lead_verbs = frozenset(rules.lists.get("lead_verbs", ()))
         self._place_borrow_words = tuple(rules.lists.get("place_borrow_words", ()))
@@ -750,7 +754,8 @@ class Extractor:
         leading = self.rs.lists.get("encourage_verbs", ())
         skip = self.rs.lists.get("subject_skip", ())
         says = self._says
-        frames = dict(owners=self._owner_words, time_ends=self._time_ends)
+        frames = dict(owners=self._owner_words, time_ends=self._time_ends,
+                      aim_actors=self._aim_actors)
         seen_chunks = None  # the chunks the subject, needs met and key below belong to
         token_met = self._prefilter.met(token_key, tokens)
         named = False  # demonstratives of this sentence's own names: after its first stage
@@ -1194,24 +1199,31 @@ class Extractor:
                                                       article.id, head_sentence[(s, n)]))
 
 
-def _subject(chunks: list[Token], leading=(), skip=(), says=(), owners=(), time_ends=()
-             ) -> list[int]:
+def _subject(chunks: list[Token], leading=(), skip=(), says=(), owners=(), time_ends=(),
+             aim_actors=(frozenset(), frozenset())) -> list[int]:
     """The sentence's subject: the entity tokens (and their coordinates, 政府和行业协会)
     before the first verb, after a short leading phrase (同时，/ 例如，/ X：/ a person's X认为，),
     after an opening clause of time (某部印发《意见》以来，: a word of ``time_ends`` before
-    its comma) and after a leading verb of encouragement (鼓励科技企业……: the encouraged
-    actor); of a relative clause (成都银行推出的“蓉易贷”) or an owner's (某集团旗下的某银行:
-    a word of ``owners``), the head; never a name inside a title's 《》."""
+    its comma), after an opening aim that an actor and a modal follow (建设统一数据市场，政府
+    要……: ``aim_actors``, the actor classes and the modals) and after a leading verb of
+    encouragement (鼓励科技企业……: the encouraged actor); of a relative clause (成都银行推出的
+    “蓉易贷”) or an owner's (某集团旗下的某银行: a word of ``owners``), the head; never a name
+    inside a title's 《》."""
     start = 0
     first = _time_clause_end(chunks, time_ends)
     if first is not None:
         start = first + 1
+    actor_classes, modals = aim_actors
     for i, t in enumerate(chunks[start:start + 8], start):
         if t.text in ("，", "：", ":", ","):
             if all(c.mention is None for c in chunks[:i]) or t.text in "：:" or (
                     any(c.text in says for c in chunks[:i]) and
                     any(c.ent == "Person" for c in chunks[:i] if c.mention is not None)):
                 start = i + 1  # a person's words (X认为，……): the speaker is not the subject
+            elif i + 2 < len(chunks) and chunks[i + 1].ent in actor_classes \
+                    and chunks[i + 2].text in modals \
+                    and not any(c.ent in actor_classes for c in chunks[start:i]):
+                start = i + 1  # an opening aim, then who is to act on it
             break
     # skip pronouns and interview words (您认为 / 我认为) before the subject
     while start < len(chunks) and (chunks[start].pos in ("bos", "r", "d", "c") or

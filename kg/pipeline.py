@@ -201,7 +201,8 @@ def _article_key(article: Article, config_digest: str) -> str:
 # The modules whose code decides what is extracted from an article's text: a change to
 # any of them (or to jieba) makes every cached extraction stale.
 _EXTRACTION_MODULES = ("extract.py", "matcher.py", "segment.py", "viterbi.py", "rules.py",
-                       "lexicon.py", "model.py", "ontology.py", "curated.py", "names.py")
+                       "lexicon.py", "model.py", "ontology.py", "curated.py", "names.py",
+                       "regexcache.py")
 
 
 def _code_digest() -> str:

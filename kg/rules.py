@@ -182,6 +182,7 @@ ENGINE_LISTS = {
     "duty_actors": "actors opening a measure item stated as a duty (金融机构要……): cut from its label",
     "adverbs": "adverbs between a duty actor and its modal (中小银行则应……)",
     "prevent_verbs": "verbs of preventing: before a back reference (为防范此类风险，) the frame still refers back",
+    "modals": "modals after an actor that follows an opening aim (建设某市场，政府要……): the actor is the subject",
 }
 SIDES = ("after", "before")  # shape nearby: where the object stands from the subject
 # shapes forward, means: which subjects the earlier clauses of the sentence supply

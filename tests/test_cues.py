@@ -196,6 +196,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
      {("甲乙云", "uses", "大数据技术"), ("甲乙云", "addresses", "虚假护理")}),
     # ... also through the measure that launches it (依托A上线“某某通”平台: the platform)
     ("该行依托大数据技术上线“甲乙通”平台。", {("甲乙通平台", "uses", "大数据技术")}),
+    # an opening aim, then the actor and a modal: the actor carries the paragraph's measures
+    ("建设全国统一数据市场，政府要当好规则制定者。一方面，要加快落实数据产权制度。",
+     {("政府", "undertakes", "加快落实数据产权制度")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)

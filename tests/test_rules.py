@@ -104,7 +104,7 @@ def test_engine_lists_are_the_lists_the_engine_reads():
     package = Path(__file__).parent.parent / "kg"
     code = "".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
     read = set(re.findall(r'lists\.get\("(\w+)"', code))
-    read |= {n for group in re.findall(r'for k in \(([^)]*)\) for w in rules\.lists\.get\(k', code)
+    read |= {n for group in re.findall(r'for k in \(([^)]*)\)\s+for w in rules\.lists\.get\(k', code)
              for n in re.findall(r'"(\w+)"', group)}
     assert read == set(ENGINE_LISTS)
 
