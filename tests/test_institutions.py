@@ -25,6 +25,12 @@ from kg.explain import explain
     ("省发展改革委、省财政厅联合印发通知。", {"省发展改革委", "省财政厅"}, set()),
     # a branch named by a place word that is no known region, a numbered sub-office
     ("临江农商银行吴兴支行为企业发放贷款。", {"临江农商银行吴兴支行"}, set()),
+    # ... and a branch before 为, which jieba would cut as 分/行为
+    ("中国农业发展银行芜湖市分行为管网更新提供贷款。", {"中国农业发展银行芜湖市分行"}, set()),
+    # a government department named by its place and a generic name jieba cuts (医疗/保障局)
+    ("受潍坊市医疗保障局委托，公司开展试点。", {"潍坊市医疗保障局"}, set()),
+    # an insurer named by …人寿 and its provincial branch
+    ("齐安人寿山东分公司开展长期护理保险试点。", {"齐安人寿山东分公司", "齐安人寿"}, set()),
     ("临江市税务局第一税务分局推出新举措。", {"临江市税务局第一税务分局"}, set()),
     # an exchange and a hospital keep their place
     ("东海股权交易中心设立专板。", {"东海股权交易中心"}, {"股权交易中心"}),
