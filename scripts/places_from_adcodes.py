@@ -5,7 +5,7 @@ package, MIT: ``pip download cpca --no-deps`` and unzip; cpca/resources/adcodes.
 Run once by hand; its output was reviewed and appended to ontology/lexicon/regions.txt
 and ontology/rules/gazetteer.toml (session 14). Not a dependency of kg.
 
-Usage: python scripts/places_from_adcodes.py ADCODES.csv lexicon|gazetteer
+Usage: python scripts/places_from_adcodes.py ADCODES.csv lexicon|gazetteer|counties
 
 * prefecture-level divisions (cities, autonomous prefectures, 地区, 盟) missing from the
   lexicon, typed ``city``, with their short form (淄博市 -> 淄博, 凉山彝族自治州 -> 凉山)
@@ -16,7 +16,9 @@ Usage: python scripts/places_from_adcodes.py ADCODES.csv lexicon|gazetteer
   its suffix is a word jieba knows as no place (新建区: 要新建区域性中心); generic names
   left out;
 * gazetteer: each prefecture-level division missing from [within], in its province
-  (not 海南, a province of its own, nor 朝阳, a district of Beijing too).
+  (not 海南, a province of its own, nor 朝阳, a district of Beijing too);
+* counties: each county-level division the lexicon has, named once in the country, in its
+  prefecture-level city (镜湖区 = 芜湖).
 """
 
 from __future__ import annotations
@@ -99,6 +101,20 @@ def main(path: str, what: str) -> None:
     else:
         within = tomllib.loads((ROOT / "ontology" / "rules" / "gazetteer.toml").read_text("utf-8"))
         within = within["within"]
+        if what == "counties":
+            # a district or county in its prefecture-level city (镜湖区 = 芜湖), names the
+            # lexicon has, given once in the country (an ambiguous name, 朝阳区, left out)
+            have, count = lexicon_words(), {}
+            for r in counties:
+                count[r["name"]] = count.get(r["name"], 0) + 1
+            pref = {r["adcode"][:4]: r["name"] for r in prefectures}
+            for r in sorted(counties, key=lambda r: r["adcode"]):
+                name, parent = r["name"], pref.get(r["adcode"][:4])
+                if parent is None or count[name] > 1 or name not in have or name in within \
+                        or name in GENERIC:
+                    continue
+                print(f'"{name}" = "{short_form(parent)}"')
+            return
         for r in sorted(prefectures, key=lambda r: r["adcode"]):
             name, short = r["name"], short_form(r["name"])
             prov = short_form(province[r["adcode"][:2]]).removesuffix("省")
