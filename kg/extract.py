@@ -890,23 +890,27 @@ class Extractor:
         if cue.object is None:
             return None
         words = self._prefix_words.get(cue.id)
-        if words is None:
+        if words is None:  # word -> class, and the longest word's length
             words = {}
             for e in self.lexicon.entries:
                 cls = self.type_class.get(e.type) if e.type else None
                 if cls in cue.object and len(e.word) >= 2:
-                    words.setdefault(e.word[0], []).append((e.word, cls))
-            for v in words.values():
-                v.sort(key=lambda wc: -len(wc[0]))
-            self._prefix_words[cue.id] = words
-        same = set(short_forms(self.rs.vocab.core(outer.cls), normalise(outer.label)))
+                    words.setdefault(e.word, cls)
+            self._prefix_words[cue.id] = words = (words, max(map(len, words), default=0))
+        words, longest = words
+        label = outer.label
+        same = set(short_forms(self.rs.vocab.core(outer.cls), normalise(label)))
         # the name's text may open with a mark (《四川省……若干措施》): the word starts after it
         start = outer.start + len(outer.surface) - len(outer.surface.lstrip(_OPENING_MARKS))
-        for word, cls in words.get(outer.label[:1], ()):
+        for n in range(min(longest, len(label)), 1, -1):  # the longest word first
+            word = label[:n]
+            cls = words.get(word)
+            if cls is None:
+                continue
             if word in same:
                 return None  # a short form of the name is the same thing
-            if outer.label.startswith(word) and len(word) + MIN_NAME_REST <= len(outer.label) \
-                    and not outer.label.startswith(INDUSTRY, len(word)) \
+            if len(word) + MIN_NAME_REST <= len(label) \
+                    and not label.startswith(INDUSTRY, len(word)) \
                     and word not in self._generic_actors \
                     and article.text.startswith(word, start):
                 st.mentions.append(Mention(article.id, sent.index, start,
