@@ -269,6 +269,8 @@ class Extractor:
         self._says = frozenset(rules.lists.get("say_verbs", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
+        self._launch_verbs = self._issue_verbs | self._build_verbs  # 推出, 上线, 搭建 …
+        self._launch_prefixes = tuple(sorted(self._launch_verbs))
         self._product_heads = tuple(rules.lists.get("product_heads", ()))
         self._means = frozenset(rules.lists.get("means", ()))
         self._solve_verbs = frozenset(  # 解决, 防范: 为了解决这一问题 still refers back
@@ -1653,7 +1655,7 @@ class _CueSentence:
         # institution named (该市推出“某贷”，……，缓解了首贷难: the product solves it, as an
         # institution's would; 借助A搭建了“某某云”平台: it uses A)
         self.launched_objs: set[int] = {
-            m for i, m in self.ents if _launched_at(chunks, i, ex._issue_verbs | ex._build_verbs)
+            m for i, m in self.ents if _launched_at(chunks, i, ex._launch_verbs)
             and ex.rs.vocab.core(st.mentions[m].cls) == "Product"}
         self.receiving = _receiving(
             chunks, ex._recipient_marks, ex._recipient_joins, ex.rs.cleanup.separators,
@@ -1797,11 +1799,10 @@ class _CueSentence:
                 # launches after the means (past the building verb, a cue word of its own), or
                 # the measure that builds it (whose uses pass to the product), relies on it,
                 # rather than who builds it
-                launching = self.ex._issue_verbs | self.ex._build_verbs
                 built = [m for i, m in ents if i > k and clause[i] == c and fits(cue, "s", m)
                          and (m in self.launched_objs or (
                              self.vocab.core(self.mentions[m].cls) == "Remedy"
-                             and self.mentions[m].label.startswith(tuple(launching))))]
+                             and self.mentions[m].label.startswith(self.ex._launch_prefixes)))]
                 if built:
                     return built, self._group([m for m in after if m not in built
                                                and fits(cue, "o", m)], last=False)
