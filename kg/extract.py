@@ -1470,17 +1470,23 @@ def _join_names(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
-    """Products named only inside institutions' names (大数据中心 in 成都市大数据中心): words
-    of the name, not nodes of their own. Index -> a holder's label. A product named on its
-    own or inside a measure (推出“某某链”) stays, and so do concepts named inside measures:
-    readers annotate them (README, Quality)."""
+def _institution_holders(mentions: list[Mention], vocab):
+    """``holders(m)``: the labels of the institutions whose names hold mention ``m``, if
+    only institutions hold it (empty: named on its own, or inside something else)."""
     def holders(m: Mention) -> set[str]:
         held = [k for k in mentions if k.start <= m.start and m.end <= k.end
                 and (k.start, k.end) != (m.start, m.end)]
         inside = all(vocab.core(k.cls) == "Institution" for k in held)
         return {k.label for k in held} if held and inside else set()
-    return _only_inside(mentions, vocab, "Product", holders)
+    return holders
+
+
+def _inner_words(mentions: list[Mention], vocab) -> dict[int, str]:
+    """Products named only inside institutions' names (大数据中心 in 成都市大数据中心): words
+    of the name, not nodes of their own. Index -> a holder's label. A product named on its
+    own or inside a measure (推出“某某链”) stays, and so do concepts named inside measures:
+    readers annotate them (README, Quality)."""
+    return _only_inside(mentions, vocab, "Product", _institution_holders(mentions, vocab))
 
 
 def _countries_inside_names(mentions: list[Mention], vocab) -> dict[int, str]:
@@ -1489,12 +1495,7 @@ def _countries_inside_names(mentions: list[Mention], vocab) -> dict[int, str]:
     readers mark (probes and bundled articles: 15 such articles without it in the gold, 1
     with it). A country named on its own anywhere (中国, 我国, 美国) keeps them all: readers
     who mark the country link the bodies named after it. Index -> a holder's label."""
-    def holders(m: Mention) -> set[str]:
-        held = [k for k in mentions if k.sentence == m.sentence and k.start <= m.start
-                and m.end <= k.end and (k.start, k.end) != (m.start, m.end)]
-        inside = all(vocab.core(k.cls) == "Institution" for k in held)
-        return {k.label for k in held} if held and inside else set()
-
+    holders = _institution_holders(mentions, vocab)
     countries = {i: holders(m) for i, m in enumerate(mentions)
                  if vocab.is_subclass(m.cls, "Country")}
     if any(not held for held in countries.values()):
