@@ -75,53 +75,69 @@ def jieba_non_places() -> set[str]:
     return out
 
 
+def lexicon_lines(prefectures: list[dict], counties: list[dict]):
+    """Lexicon lines of the places the lexicon lacks."""
+    have, non_places = lexicon_words(), jieba_non_places()
+    for r in sorted(prefectures, key=lambda r: r["adcode"]):
+        name, short = r["name"], short_form(r["name"])
+        if name not in have:
+            yield f"{name} city"
+        if short != name and short not in have and short not in AMBIGUOUS \
+                and short not in non_places:
+            yield f"{short} city"
+    seen = set()
+    for r in sorted(counties, key=lambda r: r["adcode"]):
+        name = r["name"]
+        if name in have or name in seen or name in GENERIC or len(name) < 3 \
+                or not re.search(r"(县|区|市|旗)$", name) or name[:-1] in non_places:
+            continue  # 新建区: 新建 is a word (要新建区域性中心), so is 平湖 …
+        seen.add(name)
+        yield f"{name} district"
+
+
+def within_table() -> dict:
+    return tomllib.loads((ROOT / "ontology" / "rules" / "gazetteer.toml").read_text("utf-8"))["within"]
+
+
+def gazetteer_lines(prefectures: list[dict], province: dict):
+    """[within] lines: each prefecture-level division the table lacks, in its province."""
+    within = within_table()
+    for r in sorted(prefectures, key=lambda r: r["adcode"]):
+        name, short = r["name"], short_form(r["name"])
+        prov = short_form(province[r["adcode"][:2]]).removesuffix("省")
+        prov = re.sub(r"(壮族|回族|维吾尔)?自治区$", "", prov)
+        if name in within or short in within or short in NOT_WITHIN:
+            continue
+        yield f'"{short}" = "{prov}"'
+
+
+def county_lines(prefectures: list[dict], counties: list[dict]):
+    """[within] lines: a district or county in its prefecture-level city (镜湖区 = 芜湖), names
+    the lexicon has, given once in the country (an ambiguous name, 朝阳区, left out)."""
+    within, have = within_table(), lexicon_words()
+    count: dict[str, int] = {}
+    for r in counties:
+        count[r["name"]] = count.get(r["name"], 0) + 1
+    pref = {r["adcode"][:4]: r["name"] for r in prefectures}
+    for r in sorted(counties, key=lambda r: r["adcode"]):
+        name, parent = r["name"], pref.get(r["adcode"][:4])
+        if parent is None or count[name] > 1 or name not in have or name in within \
+                or name in GENERIC:
+            continue
+        yield f'"{name}" = "{short_form(parent)}"'
+
+
 def main(path: str, what: str) -> None:
     rows = [r for r in csv.DictReader(open(path, encoding="utf-8"))
             if not r["name"].endswith(("直辖县级行政区划", "市辖区")) and r["name"] != "县"]
     province = {r["adcode"][:2]: r["name"] for r in rows if r["adcode"][2:] == "0" * 10}
     prefectures = [r for r in rows if r["adcode"][2:4] != "00" and r["adcode"][4:] == "0" * 8]
     counties = [r for r in rows if r["adcode"][4:6] != "00" and r["adcode"][6:] == "0" * 6]
-    if what == "lexicon":
-        have, non_places = lexicon_words(), jieba_non_places()
-        for r in sorted(prefectures, key=lambda r: r["adcode"]):
-            name, short = r["name"], short_form(r["name"])
-            if name not in have:
-                print(f"{name} city")
-            if short != name and short not in have and short not in AMBIGUOUS \
-                    and short not in non_places:
-                print(f"{short} city")
-        seen = set()
-        for r in sorted(counties, key=lambda r: r["adcode"]):
-            name = r["name"]
-            if name in have or name in seen or name in GENERIC or len(name) < 3 \
-                    or not re.search(r"(县|区|市|旗)$", name) or name[:-1] in non_places:
-                continue  # 新建区: 新建 is a word (要新建区域性中心), so is 平湖 …
-            seen.add(name)
-            print(f"{name} district")
-    else:
-        within = tomllib.loads((ROOT / "ontology" / "rules" / "gazetteer.toml").read_text("utf-8"))
-        within = within["within"]
-        if what == "counties":
-            # a district or county in its prefecture-level city (镜湖区 = 芜湖), names the
-            # lexicon has, given once in the country (an ambiguous name, 朝阳区, left out)
-            have, count = lexicon_words(), {}
-            for r in counties:
-                count[r["name"]] = count.get(r["name"], 0) + 1
-            pref = {r["adcode"][:4]: r["name"] for r in prefectures}
-            for r in sorted(counties, key=lambda r: r["adcode"]):
-                name, parent = r["name"], pref.get(r["adcode"][:4])
-                if parent is None or count[name] > 1 or name not in have or name in within \
-                        or name in GENERIC:
-                    continue
-                print(f'"{name}" = "{short_form(parent)}"')
-            return
-        for r in sorted(prefectures, key=lambda r: r["adcode"]):
-            name, short = r["name"], short_form(r["name"])
-            prov = short_form(province[r["adcode"][:2]]).removesuffix("省")
-            prov = re.sub(r"(壮族|回族|维吾尔)?自治区$", "", prov)
-            if name in within or short in within or short in NOT_WITHIN:
-                continue
-            print(f'"{short}" = "{prov}"')
+    lines = {"lexicon": lambda: lexicon_lines(prefectures, counties),
+             "gazetteer": lambda: gazetteer_lines(prefectures, province),
+             "counties": lambda: county_lines(prefectures, counties)}[what]()
+    for line in lines:
+        print(line)
 
 
 if __name__ == "__main__":
