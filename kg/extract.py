@@ -2001,10 +2001,9 @@ class _CueSentence:
         for m in order[1:]:
             lo, hi = sorted((pos[group[-1]], pos[m]))
             between = [self.chunks[j] for j in range(lo + 1, hi)]
-            if kinds:  # a kind right after the earlier name, then the separator
+            if kinds and len(between) <= 3:  # the earlier name's kind, then the separator
                 while len(between) > 1 and between[0].mention is None \
-                        and between[0].pos.startswith("n") and between[0].text not in seps \
-                        and len(between) <= 3:
+                        and between[0].pos.startswith("n") and between[0].text not in seps:
                     between = between[1:]
             if not all(t.text in seps for t in between):
                 break
