@@ -15,6 +15,7 @@ reason to fail or to match differently.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -36,8 +37,8 @@ except (ImportError, AttributeError):  # pragma: no cover - other interpreters
     _ENGINE = None
 
 
-def compile(source: str) -> re.Pattern:  # noqa: A001 - the re.compile of this module
-    """``re.compile(source)``, from the cache when it holds it (flags: none)."""
+def read_or_compile(source: str) -> re.Pattern:
+    """``re.compile(source)``, from the cache folder when it holds it (flags: none)."""
     if _ENGINE is None:
         return re.compile(source)
     key = hashlib.sha256(f"{REGEX_CACHE_VERSION}\0{_ENGINE}\0{source}".encode(
@@ -63,3 +64,7 @@ def compile(source: str) -> re.Pattern:  # noqa: A001 - the re.compile of this m
     except (OSError, OutputError, ValueError):
         pass  # a cache is an optimisation: never fail over it
     return compiled
+
+
+# once per pattern and process: a rule's regex is checked at load, then used
+compile = functools.lru_cache(maxsize=None)(read_or_compile)  # noqa: A001 - this module's re.compile

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from . import regexcache
 from .errors import InputError, RuleError
 from .fileio import read_input, toml_loads
 from .ontology import ONTOLOGY_DIR, Vocabulary
@@ -403,12 +404,12 @@ class BoundedRegex:
         # compiling every rule's regex twice at load was a sixth of the start-up time
         self._rx = None
         try:
-            self._plain = re.compile(pattern) if linear_enough(pattern) else None
+            self._plain = regexcache.compile(pattern) if linear_enough(pattern) else None
         except re.error:
             self._plain = None
         self.literals = required_literals(pattern)
         self._has_literal = None if self.literals is None else \
-            re.compile("|".join(map(re.escape, sorted(self.literals)))).search
+            regexcache.compile("|".join(map(re.escape, sorted(self.literals)))).search
 
     @property
     def literal_check(self):
@@ -896,7 +897,7 @@ class _Loader:
             self.err(where, f"{key}: expected a string")
             return None
         try:
-            re.compile(value)  # re's messages, and re's syntax: the regex package's is wider
+            regexcache.compile(value)  # re's messages and syntax: the regex package's is wider
         except (re.error, OverflowError) as e:
             self.err(where, f"{key}: bad regex {value!r}: {e}")
             return None

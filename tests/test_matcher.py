@@ -305,7 +305,7 @@ def test_a_rule_regex_read_from_the_cache_matches_as_one_compiled_afresh(pattern
     c = matcher.CompiledRule(rule_of(*pattern), {})
     text = c.masks(matcher.SIGNATURES.key(tokens), tokens)
     fresh = re.compile(c.source)
-    for rx in (regexcache.compile(c.source), regexcache.compile(c.source)):  # made, then read
+    for rx in (regexcache.read_or_compile(c.source), regexcache.read_or_compile(c.source)):  # made, then read
         assert [m.span() for m in rx.finditer(text)] == [m.span() for m in fresh.finditer(text)]
         assert rx.groups == fresh.groups and rx.pattern == c.source
 
@@ -320,17 +320,27 @@ def test_the_regex_cache_survives_damage_and_refuses_nothing_re_accepts(tmp_path
     source = "([\x01\x03])+[\x02-\x03]?"
     text = "\x00\x01\x03\x02\x01"
     want = [m.span() for m in re.finditer(source, text)]
-    assert [m.span() for m in regexcache.compile(source).finditer(text)] == want
+    assert [m.span() for m in regexcache.read_or_compile(source).finditer(text)] == want
     (copy,) = (tmp_path / "regex").glob("*.json")
     good = copy.read_bytes()
     for damage in (b"", b"garbage", good[:-2], good.replace(b"[", b"[9,", 1),
                    seal(regexcache._HEADER, b"[0,[1,2,3],0]")):
         copy.write_bytes(damage)  # truncated, checksum wrong, or code _sre refuses
-        assert [m.span() for m in regexcache.compile(source).finditer(text)] == want
+        assert [m.span() for m in regexcache.read_or_compile(source).finditer(text)] == want
     named = "(?P<a>x)y"
-    assert regexcache.compile(named).groupindex == {"a": 1}  # not cached, still compiled
+    assert regexcache.read_or_compile(named).groupindex == {"a": 1}  # not cached, still compiled
     with pytest.raises(re.error):
-        regexcache.compile("(unclosed")
+        regexcache.read_or_compile("(unclosed")
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "file"))
     (tmp_path / "file").write_text("not a folder")  # cannot cache: compiles all the same
-    assert [m.span() for m in regexcache.compile(source).finditer(text)] == want
+    assert [m.span() for m in regexcache.read_or_compile(source).finditer(text)] == want
+
+
+def test_a_rule_regex_is_read_once_per_process(tmp_path, monkeypatch):
+    """The rule loader checks a regex and the matcher uses it: one pattern object."""
+    from kg import regexcache
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    source = "[\x01-\x04]+\x05"
+    assert regexcache.compile(source) is regexcache.compile(source)
+    assert regexcache.compile(source).fullmatch("\x01\x04\x05")
