@@ -33,6 +33,8 @@ import pytest
     ("推动未来制造、未来信息、未来材料等取得新突破。", {"未来制造", "未来信息", "未来材料"}, set()),
     # two items, or a prefix alone, are no such list
     ("数字和未来都很重要。", set(), {"数字", "未来"}),
+    # a bare 新模式 names nothing once the words that made it a name are cut off
+    ("将提供可借鉴的区域联防联控新模式。", set(), {"新模式"}),
     ("提升数字能力和数字素养。", set(), {"数字能力"}),
     # a coined quoted term is a concept; a quoted epithet after 是, or a quoted name of a
     # problem before 问题, is not

@@ -6,6 +6,11 @@ import pytest
 
 
 @pytest.mark.parametrize("text, present, absent", [
+    # 在 + a verb + 过程中 sets the scene: the problems after it are no measure; a measure
+    # named by its weight (关键举措) is no named policy
+    ("数字金融有效解决了科技创新企业在创新过程中的融资难、融资贵等问题。", set(),
+     {"创新过程中的融资难、融资贵"}),
+    ("这是探索城市现代化路径的关键举措。", set(), {"路径的关键举措", "关键举措"}),
     # an aside widening a unit of government (每个市（州）, 各省（区、市）) cuts no measure
     ("支持每个市（州）至少建设1个民营经济产业园。", {"支持每个市（州）至少建设1个民营经济产业园"}, {"支持每个市"}),
     ("各省（区、市）要加快推进数据共享。", {"加快推进数据共享"}, set()),
