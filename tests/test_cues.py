@@ -800,6 +800,9 @@ def test_demonstratives_name_the_entity_before_them(extractor, text, expected):
      {("生物医药企业", "offers", "甲乙贷")}),
     # a cue word of the predicate between the two: the cue rules weighed the pair
     ("要加强甲类监管，以高水平监管防范化解金融风险。", set(), {("加强甲类监管", "addresses", "金融风险")}),
+    # items of one list are no pair (培育智能网联汽车、数字健康等产业)
+    ("重点培育智能网联汽车、数字健康、数字安防等智慧城市相关产业新增长点，打造具有国际竞争力的解决方案。",
+     set(), {("智能网联汽车", "enables", "数字健康")}),
 ])
 def test_class_pair_defaults_where_no_rule_relates(extractor, text, expected, absent):
     got = relations(extractor, text)
