@@ -35,8 +35,9 @@ FURNITURE = (
     re.compile(r"^[-—_=*·•\s]{3,}$"),                     # rules and separators
 )
 
-# A Latin-only line standing alone (Finance): a column label, unless it continues a sentence.
-LATIN_LABEL = re.compile(r"^[A-Za-z][A-Za-z &.-]{0,30}$")
+# A Latin-only line standing alone (Finance, A3): a column or page label, unless it
+# continues a sentence.
+LATIN_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9 &.-]{0,30}$")
 
 SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’」』）)】》\"'"
@@ -127,6 +128,48 @@ def one_paragraph_per_line(lines: list[str]) -> bool:
     return ends >= 0.5 * len(full)
 
 
+def _blank_separated(lines: list[str]) -> bool:
+    """Whether the text separates its paragraphs with blank lines: about every line that
+    ends a paragraph is followed by one."""
+    full = [n for n, ln in enumerate(lines) if ln.strip()]
+    lines = lines[full[0]:full[-1] + 1] if full else []  # blank lines at the ends separate nothing
+    ends = sum(1 for ln in lines if ln.strip().endswith(PARA_END_TUPLE))
+    blanks = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and not b.strip())
+    return ends > 0 and blanks >= 0.5 * ends
+
+
+def _line_paragraphs(lines: list[str]) -> list[str]:
+    """Paragraphs of a text laid out one per line. In a text that separates its
+    paragraphs by blank lines as well, a line that ends no sentence and is followed
+    directly by another was hard-wrapped mid-sentence (……该行依托大数据风控 / 模型), not a
+    heading: it is joined to the next, unless that one is a subtitle (——访……). Without
+    blank lines, such a line is a heading or a deck, however wide (web copies)."""
+    blank_separated = _blank_separated(lines)
+    paras: list[str] = []
+    parts: list[str] = []
+    for n, raw in enumerate(lines):
+        line = clean_line(raw).strip()
+        if not line or is_furniture(line):
+            if parts and not line:
+                paras.append("".join(parts))
+                parts = []
+            continue
+        if parts:
+            joiner = _joiner(parts[-1], line)
+            if joiner:
+                parts.append(joiner)
+        parts.append(line)
+        following = lines[n + 1].strip() if n + 1 < len(lines) else ""
+        wrapped = blank_separated and following and not line.endswith(PARA_END_TUPLE) \
+            and not following.startswith(("——", "—", "－－")) and not is_furniture(following)
+        if not wrapped:
+            paras.append("".join(parts))
+            parts = []
+    if parts:
+        paras.append("".join(parts))
+    return paras
+
+
 def paragraphs(body: str) -> list[str]:
     """Join column-width lines into paragraphs (linear in the size of ``body``); in a
     text laid out one paragraph per line, each line is a paragraph (a heading line
@@ -136,11 +179,7 @@ def paragraphs(body: str) -> list[str]:
     pending_break = False
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if one_paragraph_per_line(lines):
-        for raw in lines:
-            line = clean_line(raw).strip()
-            if line and not is_furniture(line):
-                paras.append(line)
-        return paras
+        return _line_paragraphs(lines)
     for n, raw in enumerate(lines):
         indented = raw[:1] in (" ", "\t", "\u3000") and raw.strip() != ""
         line = clean_line(raw).strip()

@@ -14,6 +14,7 @@ from kg.normalize import normalize, paragraphs, split_sentences
     ("第一段。\n\u3000\u3000第二段。", ["第一段。", "第二段。"]),
     # page furniture is dropped
     ("【理论】\n□本报记者 江英华\n正文在此。\n\nFinance\n", ["正文在此。"]),
+    ("杭州银行推出科创贷产品。\n\nA3\n\n余杭区推出一码通办服务。", ["杭州银行推出科创贷产品。", "余杭区推出一码通办服务。"]),
     # CRLF line ends
     ("离\r\n不开。\r\n\r\n下一段。", ["离不开。", "下一段。"]),
     # full-width Latin letters and digits become ASCII; Chinese punctuation stays
@@ -25,6 +26,17 @@ from kg.normalize import normalize, paragraphs, split_sentences
      "李乐成：我们将实施新一轮十大重点行业稳增长工作方案，推动重点行业和重点地区稳定增长，挖潜扩大有效需求。\n",
      ["保持工业经济行稳致远", "记者：今年工业经济运行总体平稳，请问下一步将采取哪些措施推动工业稳增长？",
       "李乐成：我们将实施新一轮十大重点行业稳增长工作方案，推动重点行业和重点地区稳定增长，挖潜扩大有效需求。"]),
+    # one paragraph per line with blank lines between: a line ending no sentence was wrapped
+    # mid-sentence, however long the others are; a subtitle (——访……) is no continuation
+    ("近日，杭州银行面向科技型中小企业推出“科创贷”信贷产品，单户授信额度最高可达1000万元。该产品以企业的知识产权和研发投入为主要评\n"
+     "价依据，有效缓解了融资难的问题。\n\n杭州银行相关负责人表示，该行依托大数据风控\n模型，建立了评价体系。\n",
+     ["近日，杭州银行面向科技型中小企业推出“科创贷”信贷产品，单户授信额度最高可达1000万元。该产品以企业的知识产权和研发投入为主要评"
+      "价依据，有效缓解了融资难的问题。", "杭州银行相关负责人表示，该行依托大数据风控模型，建立了评价体系。"]),
+    ("以数字化转型提升普惠金融服务质效\n——访某银行行长\n\n记者：今年工业经济运行总体平稳，请问下一步将采取哪些措施推动工业稳增长？\n\n"
+     "李乐成：我们将实施新一轮十大重点行业稳增长工作方案，推动重点行业和重点地区稳定增长。\n",
+     ["以数字化转型提升普惠金融服务质效", "——访某银行行长",
+      "记者：今年工业经济运行总体平稳，请问下一步将采取哪些措施推动工业稳增长？",
+      "李乐成：我们将实施新一轮十大重点行业稳增长工作方案，推动重点行业和重点地区稳定增长。"]),
 ])
 def test_paragraphs(body, expected):
     assert paragraphs(body) == expected
