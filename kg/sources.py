@@ -13,7 +13,13 @@ from .resolve import safe_id
 
 HEADER = re.compile(r"^#\s*([A-Za-z_][A-Za-z0-9_-]*)\s*[:：]\s*(.*?)\s*$")
 HEADER_KEYS = ("id", "title", "author", "source", "date", "topic", "genre")  # genre: for kg eval
-AUTHOR_SEPARATORS = re.compile(r"\s*[、,，;；/]\s*|\s+(?:和|与|及)\s*|\s{1,}")
+AUTHOR_SEPARATORS = re.compile(r"\s*[、,，;；/｜|]\s*|\s+(?:和|与|及|and)\s+|\s{1,}")
+# a Latin name keeps its spaces (Zhang San, Li Si): only marks and "and" separate them
+LATIN_AUTHOR_SEPARATORS = re.compile(r"\s*[、,，;；/｜|]\s*|\s+(?:和|与|及|and)\s+")
+# what a byline says of a name, not a name (本报记者 王芳 通讯员 李明; 文/王芳)
+# (文, 图, 摄 alone only: 文静 is a name)
+AUTHOR_ROLES = re.compile(r"^(?:(?:本报|新华社|人民网|央视网|特约|见习|实习|首席)?(?:记者|通讯员|实习生|"
+                          r"撰稿人|评论员|编辑|责任编辑|作者|撰文|整理|摄影)[:：]?|(?:文|图|摄)[:：]?$)")
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,80}$")
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -173,20 +179,48 @@ def read_article(path: Path, encoding: str | None = None) -> Article | None:
     for key in ("title", "author", "source", "topic"):
         if meta.get(key) and looks_traditional(meta[key]):
             meta[key] = to_simplified(meta[key])
-    article_id = meta.get("id") or path.stem
+    article_id = meta.get("id") or file_id(path)
     if not ARTICLE_ID.match(article_id):
-        raise SourceError(f"{path}: bad article id {article_id!r} (letters, digits, _ . - only)")
+        where = "its '# id:' line" if meta.get("id") else "the file name (give it an '# id:' line)"
+        raise SourceError(f"{path}: bad article id {article_id!r} from {where}: letters (Chinese "
+                          "too), digits, _ . - only, at most 80")
     if article_id.startswith("."):
         raise SourceError(f"{path}: bad article id {article_id!r} (must not start with '.': "
                           "its page would be a hidden file, or name a folder)")
     text, sentences = normalize(body, article_id)
     if not sentences:
         return None
-    authors = tuple(a for a in AUTHOR_SEPARATORS.split(meta.get("author", "")) if a)
+    authors = parse_authors(meta.get("author", ""))
     title = meta.get("title") or headline(sentences)
     return Article(id=article_id, text=text, sentences=sentences, title=title,
                    authors=authors, source=meta.get("source", ""), date=meta.get("date", ""),
                    topic=meta.get("topic", ""), path=str(path))
+
+
+def file_id(path: Path) -> str:
+    """The id of an article without an ``# id:`` line: its file name without the suffix,
+    each run of characters an id cannot hold made one _ (数字金融 (1).txt: 数字金融_1)."""
+    return re.sub(r"[^A-Za-z0-9_.\-\u4e00-\u9fff]+", "_", path.stem).strip("_")
+
+
+def parse_authors(byline: str) -> tuple[str, ...]:
+    """The names of an ``# author:`` line: separated by marks, 和/与/and or spaces (a
+    Latin name keeps its spaces); the words of a byline that are no name (本报记者,
+    通讯员, 文/) dropped; a two-character name padded with a space (李  扬) joined."""
+    latin = re.search(r"[A-Za-z]{2}", byline) is not None
+    parts = (LATIN_AUTHOR_SEPARATORS if latin else AUTHOR_SEPARATORS).split(byline.strip())
+    names: list[str] = []
+    for part in parts:
+        part = part.strip()
+        while part and AUTHOR_ROLES.match(part):
+            part = AUTHOR_ROLES.sub("", part, count=1).strip()
+        if not part:
+            continue
+        if names and len(names[-1]) == 1 and len(part) == 1 and not latin:
+            names[-1] += part  # 李 扬: one name padded to the width of the others
+        else:
+            names.append(part)
+    return tuple(names)
 
 
 class ArticleIds:

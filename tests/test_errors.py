@@ -140,7 +140,8 @@ def test_empty_and_blank_files_warn_and_the_build_goes_on(tmp_path):
     ({"a.txt": ("# id: a\n# colour: red\n" + BODY).encode()}, ("{src}",),
      "{src}/a.txt:2: unknown header key 'colour' (known: id, title, author, source, date, topic, genre)"),
     ({"a.txt": ("# id: a/b\n" + BODY).encode()}, ("{src}",),
-     "{src}/a.txt: bad article id 'a/b' (letters, digits, _ . - only)"),
+     "{src}/a.txt: bad article id 'a/b' from its '# id:' line: letters (Chinese too), digits, _ . - "
+     "only, at most 80"),
 ], ids=["binary", "binary-in-folder", "undecodable", "big5-undetected", "wrong-encoding",
         "unknown-encoding", "only-empty", "missing-path", "no-txt", "duplicate-id",
         "malformed-header", "unknown-header-key", "bad-id"])

@@ -112,7 +112,10 @@ def test_same_file_named_twice_is_read_once(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("x.txt", "# id: a b\n正文。", "{p}: bad article id 'a b' (letters, digits, _ . - only)"),
+    ("x.txt", "# id: a b\n正文。", "{p}: bad article id 'a b' from its '# id:' line: letters (Chinese "
+     "too), digits, _ . - only, at most 80"),
+    ("（）.txt", "正文。", "{p}: bad article id '' from the file name (give it an '# id:' line): letters "
+     "(Chinese too), digits, _ . - only, at most 80"),
 ])
 def test_bad_article_id(tmp_path, name, content, message):
     p = tmp_path / name
@@ -351,3 +354,32 @@ def test_an_english_only_file_is_said_to_have_no_chinese(tmp_path):
     r = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--no-pages"])
     assert r.exit_code == 0
     assert f"Warning: {src}: no Chinese text (kg reads Chinese articles): nothing to extract" in r.output
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("刘锡良 王之扬", ("刘锡良", "王之扬")),
+    ("吕秋慧、钱志权", ("吕秋慧", "钱志权")),
+    # the words of a byline that are no name
+    ("本报记者 王芳 通讯员 李明", ("王芳", "李明")),
+    ("本报记者王芳", ("王芳",)),
+    ("图/李明 文/王芳", ("李明", "王芳")),
+    ("文静", ("文静",)),
+    # a Latin name keeps its spaces; a name padded to the others' width is one name
+    ("Zhang San, Li Si", ("Zhang San", "Li Si")),
+    ("李  扬", ("李扬",)),
+])
+def test_author_lines_name_people(byline, names, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text(f"# author: {byline}\n\n正文在此。\n", "utf-8")
+    assert read_article(p).authors == names
+
+
+@pytest.mark.parametrize("name, article_id", [
+    ("数字金融 (1).txt", "数字金融_1"),
+    ("report 2024.txt", "report_2024"),
+    ("a.txt", "a"),
+])
+def test_an_article_without_id_is_named_by_its_file(tmp_path, name, article_id):
+    p = tmp_path / name
+    p.write_text(BODY, encoding="utf-8")
+    assert read_article(p).id == article_id
