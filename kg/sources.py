@@ -25,12 +25,14 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """The .txt files named by ``paths`` (files, or folders searched recursively), sorted."""
+    """The .txt files named by ``paths`` (files, or folders searched recursively, the
+    suffix in any case: .TXT too), sorted."""
     found: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*.txt") if f.is_file() and not f.name.startswith("."))
+            files = sorted(f for f in p.rglob("*") if f.suffix.lower() == ".txt" and f.is_file()
+                           and not f.name.startswith("."))
             if not files:
                 raise SourceError(f"no .txt files in folder {p}")
             found.extend(files)

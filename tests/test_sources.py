@@ -98,10 +98,11 @@ def test_discover_and_read_sources(tmp_path):
     (tmp_path / ".hidden.txt").write_text(BODY, encoding="utf-8")
     (tmp_path / "notes.md").write_text(BODY, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b" \n\t\n")
-    assert [p.name for p in discover([tmp_path])] == ["b.txt", "empty.txt", "a.txt"]
+    (tmp_path / "C.TXT").write_text(BODY, encoding="utf-8")  # a suffix in capitals too
+    assert [p.name for p in discover([tmp_path])] == ["C.TXT", "b.txt", "empty.txt", "a.txt"]
     warnings = []
     articles = read_sources([tmp_path], warn=warnings.append)
-    assert [a.id for a in articles] == ["a", "b"]
+    assert [a.id for a in articles] == ["C", "a", "b"]
     assert warnings == [f"{tmp_path / 'empty.txt'}: empty source, skipped"]
 
 
