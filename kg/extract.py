@@ -136,6 +136,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     changed = True
     stripped: list[str] = []  # suffixes cut off: label + suffixes is kept as an alternative label
     first = None  # where the span starts once edge punctuation is gone (before prefixes)
+    marked = False  # a marker prefix (二是, 此外) was cut: what stood in front is no name
     while changed and start < end:
         changed = False
         while start < end and text[start] in EDGE_PUNCT:
@@ -150,6 +151,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
         for p in cleanup.prefixes_by_first.get(s[0], ()):
             if s.startswith(p) and len(s) > len(p) and (bounds is None or start + len(p) in bounds):
                 start, changed = start + len(p), True
+                marked = marked or p in cleanup.marker_prefixes
                 break
         s = text[start:end]
         for p in cleanup.suffixes_by_last.get(s[-1], ()):
@@ -170,7 +172,7 @@ def clean_span(text: str, start: int, end: int, cleanup: Cleanup,
     alts = []
     if stripped and label:
         alts.append(label + "".join(reversed(stripped)))  # 数据孤岛 also answers to 数据孤岛问题
-    if first is not None and first < start and label:
+    if first is not None and first < start and label and not marked:
         # the words cut in front (prefixes of [cleanup]) are part of the phrase as written:
         # the label with them is kept as an alternative label
         lead = "".join(c for c in text[first:start] if c not in QUOTES and c not in EDGE_PUNCT)
@@ -524,9 +526,11 @@ class Extractor:
                 if trace is not None:
                     trace.matches.append((9, SHORT_NAME_RULE, short, [f"{f.label}:{f.cls}"]))
             label, cls, alts = entry
+            # the short name's own mention (a word of the lexicon, 宁波银行, too: it takes the
+            # full name, 宁波银行股份有限公司, as an alternative label)
             same = [i for i in local if (mentions[i].start, mentions[i].end) in
                     ((s_start, s_end), (s_start - 1, s_end + 1))
-                    and (mentions[i].label, mentions[i].cls) != (label, cls)]
+                    and (mentions[i].label, mentions[i].cls, mentions[i].alts) != (label, cls, alts)]
             new = Mention(article.id, sent.index, s_start, s_end, short, label, cls,
                           SHORT_NAME_RULE, alts)
             if same:
@@ -583,7 +587,7 @@ class Extractor:
                     for i, held in _inside_events(st.mentions, self.rs.vocab).items()})
         why.update({i: f"it only issues {thing.label}, the entity readers name"
                     for i, thing in issued.items()})
-        short = _place_named_bodies(st.mentions, self.rs.vocab)
+        short = _place_named_bodies(st.mentions, self.rs.vocab, self._generic_actors)
         for i, body in short.items():  # the head inside the body's own name is a word of it
             m = st.mentions[i]
             if any(b.sentence == m.sentence and b.start <= m.start and m.end <= b.end
@@ -1534,12 +1538,14 @@ def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
         and m.end <= e.end and (e.start, e.end) != (m.start, m.end)})
 
 
-def _place_named_bodies(mentions: list[Mention], vocab) -> dict[int, Mention]:
+def _place_named_bodies(mentions: list[Mention], vocab, kinds: frozenset = frozenset()
+                        ) -> dict[int, Mention]:
     """Institutions named by a generic head (卫生健康局, 政务服务中心, 供销合作社) in an article
     that names exactly one body as a place and that head (北京市卫生健康局, 西湖区政务服务中心):
     the head is that body, named short. Inside the full name it is a word of the name (the
-    caller drops it); on its own (卫生健康局负责统筹) it stands for the body. Index -> the
-    full name's mention."""
+    caller drops it); on its own (卫生健康局负责统筹) it stands for the body. Not a head that
+    names a kind of actor (``kinds``, the generic actors: 导致银行不敢贷 is about banks, not
+    about 宁波银行). Index -> the full name's mention."""
     places = {(m.sentence, m.start): m.label for m in mentions if vocab.core(m.cls) == "Region"}
     full: dict[str, set] = {}  # head -> labels of place-named bodies ending with it
     first: dict[str, Mention] = {}
@@ -1552,7 +1558,8 @@ def _place_named_bodies(mentions: list[Mention], vocab) -> dict[int, Mention]:
             full.setdefault(head, set()).add(m.label)
             first.setdefault(m.label, m)
     return {i: first[next(iter(full[m.label]))] for i, m in enumerate(mentions)
-            if vocab.core(m.cls) == "Institution" and len(full.get(m.label, ())) == 1}
+            if vocab.core(m.cls) == "Institution" and len(full.get(m.label, ())) == 1
+            and m.label not in kinds}
 
 
 def _generic_modifiers(st: ArticleState, text: str, vocab) -> dict[int, str]:

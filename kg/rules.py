@@ -53,7 +53,8 @@ SCHEMA: dict[str, dict] = {
     "relate": {"predicate": str, "to": str, "scope": str},
     "cleanup": {"strip_prefixes": [str], "strip_suffixes": [str], "separators": [str],
                 "min_length": int, "max_length": int, "title_max_length": int, "stop_labels": [str],
-                "drop_patterns": [str], "reject_patterns": [str], "alt_patterns": [str]},
+                "drop_patterns": [str], "reject_patterns": [str], "alt_patterns": [str],
+                "marker_prefixes": [str]},
     "item_role": {"id": str, "description": str, "role": str, "starts_with": STRINGS,
                   "skip": STRINGS, "contains": STRINGS, "override": bool, "relate": [dict],
                   "examples": list, "counter_examples": list},
@@ -696,6 +697,9 @@ class Cleanup:
     drop_patterns: tuple = ()  # regexes cut out of labels (the surface stays an alt label)
     reject_patterns: tuple = ()  # a label one of these regexes finds is no entity
     alt_patterns: tuple = ()  # what they find cut out of a label gives an alternative label
+    # prefixes that mark a list item or a link (二是, 此外), not words of the phrase: the
+    # label with them is no alternative label
+    marker_prefixes: frozenset = frozenset()
 
     @cached_property
     def _forms_memo(self) -> dict:
@@ -731,7 +735,8 @@ class Cleanup:
                         continue
                     shorter = pattern.sub("", form)
                     if shorter != form and len(shorter) >= self.min_length and \
-                            shorter not in alts and shorter != label:
+                            shorter not in alts and shorter != label and \
+                            shorter not in self.stop_labels:  # 某某等难题 is no 难题
                         alts.append(shorter)
                         found.append(shorter)
             todo = found
@@ -1461,7 +1466,12 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                                                                "reject_patterns")
                                                   for x in c.get("reject_patterns", [])) if p),
                 alt_patterns=tuple(p for p in (loader.regex(x, f"{file}: [cleanup]", "alt_patterns")
-                                               for x in c.get("alt_patterns", [])) if p))
+                                               for x in c.get("alt_patterns", [])) if p),
+                marker_prefixes=frozenset(c.get("marker_prefixes", [])))
+            unknown = cleanup.marker_prefixes - set(cleanup.strip_prefixes)
+            if unknown:
+                loader.err(file, f"[cleanup]: marker_prefixes {', '.join(sorted(unknown))} are not "
+                                 "strip_prefixes (only a prefix that is cut can be a marker)")
     seen: dict[str, str] = {}
     for item in [*rules, *sections, *enums, *item_roles, *cues]:
         if item.id in seen:

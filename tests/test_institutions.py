@@ -112,3 +112,16 @@ def test_explain_says_why_a_generic_head_is_no_node():
     out = explain("西湖区政务服务中心推出帮办服务。政务服务中心还设立了专窗。")
     assert "(dropped): “政务服务中心” -> 政务服务中心:GovernmentBody: the generic head of 西湖区政务服务中心" in out
     assert "(renamed): “政务服务中心” -> 政务服务中心:GovernmentBody -> 西湖区政务服务中心" in out
+
+
+def test_a_short_name_keeps_the_full_name_and_a_kind_is_no_short_name(extractor):
+    """宁波银行股份有限公司（以下简称“宁波银行”）: the bank is also named by its legal name;
+    银行 later on (导致银行不敢贷) names banks in general, not the article's bank."""
+    from kg.ruletest import article_of
+
+    x = extractor.extract(article_of(
+        "宁波银行股份有限公司（以下简称“宁波银行”）日前推出“专精特新贷”。"
+        "宁波银行普惠金融部总经理赵明介绍，担保不足等问题导致银行不敢贷。"))
+    alts = {a for m in x.mentions if m.label == "宁波银行" for a in m.alts}
+    assert "宁波银行股份有限公司" in alts
+    assert "银行" not in alts

@@ -236,6 +236,12 @@ def test_measure_labels(expect_labels, text, present, absent):
     # a measure reported with its count (N余场) or a package of N measures issued for an aim
     ("东岭市以产业链为纽带，组织银企对接会40余场。", "组织银企对接会40余场", "组织银企对接会", True),
     ("近日，东岭市出台新政，推出十条措施支持民营企业发展。", "推出十条措施支持民营企业发展", "支持民营企业发展", True),
+    # a word that marks a list item or links a sentence is no word of the name; a stop label
+    # (难题) left when a list is cut out is no name either
+    ("平台建设也面临一些挑战：一是数据质量参差不齐，二是基层人员数字素养不高，三是运维资金投入不足。", "基层人员数字素养不高",
+     "二是基层人员数字素养不高", False),
+    ("要着力破解基层治理中信息孤岛、多头管理、响应迟缓等难题。", "破解基层治理中信息孤岛、多头管理、响应迟缓等难题",
+     "难题", False),
 ])
 def test_quoted_names_as_alternative_labels(alt_labels, text, label, alt, has):
     alts = alt_labels(text, label)
