@@ -184,6 +184,8 @@ WRONG_TYPES = [
     (GOOD + '\n[cleanup]\nstrip_prefixes = [1, 2]\n',
      "[cleanup]: strip_prefixes: expected a list of strings, got list [1, 2]"),
     ('cleanup = 3\n' + GOOD, "cleanup: expected a table, got int 3"),
+    (GOOD + '\n[cleanup]\nstrip_prefixes = ["一是"]\nmarker_prefixes = ["一是", "二是"]\n',
+     "[cleanup]: marker_prefixes 二是 are not strip_prefixes (only a prefix that is cut can be a marker)"),
 ]
 
 
