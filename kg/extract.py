@@ -609,6 +609,11 @@ class Extractor:
         for i in sorted(short):
             note(i, "(renamed)", f" -> {short[i].label}: the one body of the article named by a "
                                  f"place and this head")
+        for i, name in _kinds_of_quoted_names(st.mentions, article.text, self.rs.vocab).items():
+            if i not in why and id(st.mentions[i]) not in renamed:
+                renamed[id(st.mentions[i])] = replace(st.mentions[i], label=name.label,
+                                                      cls=name.cls, alts=name.alts)
+                note(i, "(renamed)", f" -> {name.label}: the kind written after its quoted name")
         mentions = [renamed.get(id(m), m) for m in st.mentions if id(m) not in dropped]
         # what a measure that only issues a product uses, the product uses (借助区块链技术，
         # 推出“某某链”: 某某链 uses 区块链技术)
@@ -1536,6 +1541,29 @@ def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
     return _only_inside(mentions, vocab, "Institution", lambda m: {
         e.label for e in events if e.sentence == m.sentence and e.start <= m.start
         and m.end <= e.end and (e.start, e.end) != (m.start, m.end)})
+
+
+def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab) -> dict[int, Mention]:
+    """A product's kind written right after its quoted name (“一网统管”城市运行管理平台,
+    “社区云”基层治理数字化平台): one thing, which readers name by the quoted name (the whole
+    as its alternative name), not two. Index of the kind's mention -> the name's mention,
+    with the whole as an alternative label."""
+    names = {}  # (sentence, where the closing quote mark ends) -> the quoted name
+    for m in mentions:
+        if vocab.core(m.cls) != "Product":
+            continue
+        if text[m.start:m.start + 1] == "“" and text[m.end - 1:m.end] == "”":
+            names[m.sentence, m.end] = m  # the span holds its quote marks
+        elif text[m.start - 1:m.start] == "“" and text[m.end:m.end + 1] == "”":
+            names[m.sentence, m.end + 1] = m
+    out = {}
+    for i, k in enumerate(mentions):
+        q = names.get((k.sentence, k.start))
+        if q is not None and q is not k and vocab.core(k.cls) == "Product" \
+                and text[k.start] != "“":  # “苏科贷”“苏农贷”: two names, no kind
+            whole = q.label + k.label
+            out[i] = replace(q, alts=q.alts + (whole,) if whole not in q.alts else q.alts)
+    return out
 
 
 def _place_named_bodies(mentions: list[Mention], vocab, kinds: frozenset = frozenset()

@@ -10,6 +10,10 @@ import pytest
     ("居民常用“临江通达”便民服务小程序办事。", {"临江通达便民服务小程序"}, set()),
     ("市民可以咨询“临江智能管家”。", {"临江智能管家"}, set()),
     ("它已成为群众身边的“管家”。", set(), {"管家"}),
+    # the kind written after a quoted name is the same thing, not a second one; two quoted
+    # names side by side are two
+    ("鄞州区建设了“一网统管”城市运行管理平台。", {"一网统管"}, {"城市运行管理平台"}),
+    ("推出“苏科贷”“苏农贷”等系列产品。", {"苏科贷", "苏农贷"}, set()),
     # a quoted line of a policy is a measure, not a product name ending in 系统
     ("方案提出“加快构建完善充电桩运维生态系统”等要求。", set(), {"加快构建完善充电桩运维生态系统"}),
     # a kind of financial product, not a manner, plain money, a policy's tool or a loan's terms
