@@ -94,6 +94,20 @@ def article_key(article_id: str) -> str:
     return f"article-{safe_id(article_id)}"
 
 
+def _not_preferred_form(core: str, label: str, labels) -> bool:
+    """False if ``label`` is the form its class is named by among ``labels``, of a pair of
+    forms (names.SHORT_FORMS): a place's full name (杭州市 beside 杭州), a problem's short
+    one (融资难 beside 融资难题)."""
+    if core == "Region":
+        shorts = set(short_forms(core, normalise(label)))
+        return not any(normalise(other) in shorts for other in labels if other != label)
+    if core == "Problem":
+        mine = normalise(label)
+        return not any(mine in short_forms(core, normalise(other)) for other in labels
+                       if other != label)
+    return False
+
+
 def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
             ) -> tuple[list[Entity], list[tuple[Entity, str, Entity, Relation]]]:
     """Merge the mentions of all articles into entities; map relations onto them."""
@@ -145,8 +159,12 @@ def resolve(extractions: list[Extraction], vocab: Vocabulary, aliases: dict
         if preferred:
             label = sorted(preferred)[0]
         else:
-            # the most frequent label; ties go to the shorter, then the first in code order
-            label = sorted(counts, key=lambda lb: (-counts[lb], len(lb), lb))[0]
+            # a place by its full name (杭州市, not 杭州), a problem by its short one (融资难, not
+            # 融资难题), whichever was met more often: the label (and so the IRI) must not
+            # depend on which other articles are built with this one; else the most frequent
+            # label, ties to the shorter, then the first in code order
+            label = sorted(counts, key=lambda lb: (_not_preferred_form(core, lb, counts),
+                                                   -counts[lb], len(lb), lb))[0]
         cls = _most_specific([m.cls for m in ms], vocab)
         alts = {n for m in ms for n in (m.label, *m.alts)} - {label}
         alts = {a for a in alts if normalise(a) != normalise(label)}

@@ -34,6 +34,25 @@ def test_short_forms_merge_into_one_entity():
     assert [(e.label, sorted(e.alt_labels)) for e in ents] in ([("成都", ["成都市"])], [("成都市", ["成都"])])
 
 
+@pytest.mark.parametrize("mentions, label", [
+    # a place by its full name, however often the short one was met: 杭州 three times beside
+    # 杭州市 once is still 杭州市 (the IRI does not depend on the other articles of a build)
+    ([("杭州市", "City"), ("杭州", "City"), ("杭州", "City"), ("杭州", "City")], "杭州市"),
+    ([("杭州", "City")], "杭州"),
+    # a problem by its short name
+    ([("融资难题", "Problem"), ("融资难题", "Problem"), ("融资难", "Problem")], "融资难"),
+])
+def test_the_label_of_merged_names(mentions, label):
+    vocab = ontology.load()
+    ms, at = [], 0
+    for name, cls in mentions:
+        ms.append(_m(name, cls, at))
+        at += len(name) + 1
+    ents, _ = resolve([Extraction(Article("a", " ".join(n for n, _ in mentions), ()), ms, [])],
+                      vocab, {})
+    assert [e.label for e in ents] == [label]
+
+
 def test_a_concept_reading_yields_to_a_more_specific_class():
     vocab = ontology.load()
     ms, changed = one_class_per_label([_m("蓉易贷", "Concept"), _m("蓉易贷", "FinancialProduct", 5),
