@@ -1486,8 +1486,12 @@ def _join_names(tokens: list[Token]) -> list[Token]:
 def _institution_holders(mentions: list[Mention], vocab):
     """``holders(m)``: the labels of the institutions whose names hold mention ``m``, if
     only institutions hold it (empty: named on its own, or inside something else)."""
+    by_sentence: dict[int, list[Mention]] = {}  # a holder is in the mention's sentence
+    for k in mentions:
+        by_sentence.setdefault(k.sentence, []).append(k)
+
     def holders(m: Mention) -> set[str]:
-        held = [k for k in mentions if k.start <= m.start and m.end <= k.end
+        held = [k for k in by_sentence.get(m.sentence, ()) if k.start <= m.start and m.end <= k.end
                 and (k.start, k.end) != (m.start, m.end)]
         inside = all(vocab.core(k.cls) == "Institution" for k in held)
         return {k.label for k in held} if held and inside else set()
