@@ -104,12 +104,14 @@ def refuse_foreign(out_dir: Path, names=OUTPUTS[:-1]) -> None:
     if not found:
         return
     first = found[0]
-    top = first.split("/")[0]
     more = f" (and {len(found) - 1} more file{'s' if len(found) > 2 else ''})" if found[1:] else ""
-    what = f"{out_dir / top}/ as a whole" if (out_dir / top).is_dir() and first != top \
-        else "it"
+    places = [f"{out_dir / top}/" if (out_dir / top).is_dir() and any(
+        f != top for f in found if f.split("/")[0] == top) else str(out_dir / top)
+        for top in dict.fromkeys(f.split("/")[0] for f in found)]
+    whole = " as a whole" if any(p.endswith("/") for p in places) else ""
     raise OutputError(f"{out_dir}/{first}{more} was not written by kg build, which replaces "
-                      f"{what}: move such files out of it, or choose another --out")
+                      f"{' and '.join(places)}{whole}: move such files out of "
+                      f"{'it' if len(places) == 1 else 'them'}, or choose another --out")
 
 
 def foreign(out_dir: Path, names=OUTPUTS[:-1]) -> list[str]:

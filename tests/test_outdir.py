@@ -267,6 +267,7 @@ def foreign_files_case(tmp_path: Path, case: str) -> tuple[Path, Path, list[str]
         return out, out, [], "articles/a.txt"
     if case == "no build before":
         write(out / "articles" / "mynotes.html", "<p>my notes</p>")
+        write(out / "assets" / "custom.css", "body { color: #333 }")
         return sources(tmp_path, "src", "a"), out, [], "articles/mynotes.html"
     src = sources(tmp_path, "src", "a", "b")
     assert build(src, out).exit_code == 0
@@ -292,11 +293,15 @@ def test_a_build_refuses_to_replace_files_it_did_not_write(tmp_path, monkeypatch
     before = files(out)
     no_extraction(monkeypatch)
     result = build(src, out, *options)
-    folder = where.split("/")[0]
-    more = " (and 1 more file)" if case == "sources in out/articles" else ""
+    folders, more = f"{out}/{where.split('/')[0]}/", ""
+    if case == "sources in out/articles":
+        more = " (and 1 more file)"
+    if case == "no build before":
+        folders, more = f"{out}/articles/ and {out}/assets/", " (and 1 more file)"
     assert (result.exit_code, result.output) == (1, (
-        f"Error: {out}/{where}{more} was not written by kg build, which replaces {out}/{folder}/ "
-        f"as a whole: move such files out of it, or choose another --out\n"))
+        f"Error: {out}/{where}{more} was not written by kg build, which replaces {folders} as a "
+        f"whole: move such files out of {'them' if ' and ' in folders else 'it'}, or choose "
+        f"another --out\n"))
     assert files(out) == before
 
 
