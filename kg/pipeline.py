@@ -398,6 +398,7 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
     check_out_dir(out_dir)
     with outdir.locked(out_dir):
         outdir.tidy(out_dir, warn)
+        outdir.refuse_foreign(out_dir)  # before any work: a build never removes a user's file
         extractor = load_extractor(rules_dir, lexicon_path)
         articles, extractions, n_extracted = extract_sources(
             sources, extractor, jobs=jobs, use_cache=use_cache, encoding=encoding, warn=warn,

@@ -86,12 +86,12 @@ def test_a_build_killed_while_writing_pages_changes_nothing(tmp_path, previous, 
     r = kg("-c", KILL_AT_PAGE, sig, "build", str(new), "--out", str(out))
     assert r.returncode == -getattr(signal, sig), r.stderr
     assert "Traceback" not in r.stderr
-    visible = {k: v for k, v in files(out).items() if not k.startswith(".")}
-    assert visible == before  # kg.ttl written already, but not swapped in
+    left = {k: v for k, v in files(out).items() if not k.startswith(".kg-build-")}
+    assert left == before  # kg.ttl written already, but not swapped in
     # the next build cleans what the killed one left, and drops the pages of a and b
     assert build(new, out).exit_code == 0
     assert [f for f in sorted(files(out)) if not f.startswith("assets/")] == [
-        "articles/c.html", "graph.html", "kg.ttl", "view.html"]
+        ".kg-outputs", "articles/c.html", "graph.html", "kg.ttl", "view.html"]
 
 
 SWAP_CUT_SHORT = r"""
@@ -152,7 +152,7 @@ def test_pages_of_articles_no_longer_in_the_sources_are_removed(tmp_path, previo
     result = build(tmp_path / "old" / "a.txt", out)
     assert result.exit_code == 0, result.output
     assert [f for f in sorted(files(out)) if not f.startswith("assets/")] == [
-        "articles/a.html", "graph.html", "kg.ttl", "view.html"]
+        ".kg-outputs", "articles/a.html", "graph.html", "kg.ttl", "view.html"]
 
 
 class FullDisk:
@@ -242,4 +242,176 @@ def test_disk_full_on_the_command_line(tmp_path, previous):
     r = kg("-c", FULL_DISK, "build", str(tmp_path / "old"), "--out", str(out))
     assert (r.returncode, r.stdout) == (1, "")
     assert r.stderr == f"Error: cannot write {out}/kg.ttl: No space left on device\n"
+    assert files(out) == before
+
+
+# ---------------------------------------------------------------- files kg did not write
+def no_extraction(monkeypatch):
+    """A build that reaches extraction fails the test: a refused folder must be refused
+    before any work (and before anything is written)."""
+    import kg.pipeline as pipeline
+
+    def load_extractor(*a, **kw):
+        raise AssertionError("the build went on to extract")
+
+    monkeypatch.setattr(pipeline, "load_extractor", load_extractor)
+
+
+def foreign_files_case(tmp_path: Path, case: str) -> tuple[Path, Path, list[str], str]:
+    """An output folder holding a user's file where kg writes: (sources, out, extra build
+    options, the file the error must name, relative to out)."""
+    out = tmp_path / "proj"
+    if case == "sources in out/articles":  # kg build proj --out proj
+        for i in ("a", "b"):
+            write(out / "articles" / f"{i}.txt", f"# id: {i}\n# title: 文章{i}\n\n{BODY}")
+        return out, out, [], "articles/a.txt"
+    if case == "no build before":
+        write(out / "articles" / "mynotes.html", "<p>my notes</p>")
+        write(out / "assets" / "custom.css", "body { color: #333 }")
+        return sources(tmp_path, "src", "a"), out, [], "articles/mynotes.html"
+    src = sources(tmp_path, "src", "a", "b")
+    assert build(src, out).exit_code == 0
+    options = {"--no-pages": ["--no-pages"], "--single-file": ["--single-file"]}.get(case, [])
+    where = {"in assets/": "assets/custom.css", "--single-file": "assets/custom.css",
+             "a folder in articles/": "articles/drafts/"}.get(case, "articles/mynotes.html")
+    if where.endswith("/"):
+        write(out / where / "draft.txt", "my draft")
+    else:
+        write(out / where, "the user's own file")
+    if case == "old-style folder (no manifest)":  # made by a kg without the list
+        (out / ".kg-outputs").unlink(missing_ok=True)
+    return src, out, options, where
+
+
+@pytest.mark.parametrize("case", [
+    "sources in out/articles", "no build before", "in articles/", "in assets/",
+    "a folder in articles/", "--no-pages", "--single-file", "old-style folder (no manifest)"])
+def test_a_build_refuses_to_replace_files_it_did_not_write(tmp_path, monkeypatch, case):
+    """kg build replaces articles/ and assets/ whole: a file there that no kg build wrote
+    stops the build before it extracts anything, with the folder as it was."""
+    src, out, options, where = foreign_files_case(tmp_path, case)
+    before = files(out)
+    no_extraction(monkeypatch)
+    result = build(src, out, *options)
+    folders, more = f"{out}/{where.split('/')[0]}/", ""
+    if case == "sources in out/articles":
+        more = " (and 1 more file)"
+    if case == "no build before":
+        folders, more = f"{out}/articles/ and {out}/assets/", " (and 1 more file)"
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: {out}/{where}{more} was not written by kg build, which replaces {folders} as a "
+        f"whole: move such files out of {'them' if ' and ' in folders else 'it'}, or choose "
+        f"another --out\n"))
+    assert files(out) == before
+
+
+def test_a_file_put_in_articles_during_a_build_is_kept(tmp_path, previous, monkeypatch):
+    """The check is made again just before the swap: a file that appeared while the
+    build was extracting is not swept away with the previous pages."""
+    import kg.pipeline as pipeline
+
+    out, _ = previous
+    real = pipeline.write_outputs
+
+    def write_outputs(*a, **kw):
+        write(out / "articles" / "late.txt", "written while kg was building")
+        return real(*a, **kw)
+
+    monkeypatch.setattr(pipeline, "write_outputs", write_outputs)
+    result = build(sources(tmp_path, "new", "c"), out)
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: {out}/articles/late.txt was not written by kg build, which replaces "
+        f"{out}/articles/ as a whole: move such files out of it, or choose another --out\n"))
+    assert (out / "articles" / "late.txt").read_text() == "written while kg was building"
+    assert sorted(f for f in files(out) if not f.startswith("assets/")) == [
+        ".kg-outputs", "articles/a.html", "articles/b.html", "articles/late.txt", "graph.html",
+        "kg.ttl", "view.html"]
+
+
+@pytest.mark.parametrize("options", [[], ["--no-pages"], ["--single-file"]])
+@pytest.mark.parametrize("manifest", ["kept", "absent (an older kg's folder)"])
+def test_a_second_build_replaces_its_own_outputs_and_removes_stale_ones(tmp_path, previous,
+                                                                        manifest, options):
+    """What a build wrote the next one may replace or remove (stale pages, and all pages
+    with --no-pages, assets with --single-file); the folder lists what it holds. A folder
+    of an older kg (no list) is taken as kg's where its graph.html links the pages."""
+    out, _ = previous
+    if manifest != "kept":
+        (out / ".kg-outputs").unlink(missing_ok=True)
+    result = build(tmp_path / "old" / "a.txt", out, *options)
+    assert result.exit_code == 0, result.output
+    written = sorted(f for f in files(out) if f not in (".kg-outputs", "view.html"))
+    assert [f for f in written if not f.startswith("assets/")] == {
+        (): ["articles/a.html", "graph.html", "kg.ttl"], ("--no-pages",): ["kg.ttl"],
+        ("--single-file",): ["articles/a.html", "graph.html", "kg.ttl"]}[tuple(options)]
+    assert any(f.startswith("assets/") for f in written) == (not options)
+    listed = (out / ".kg-outputs").read_text(encoding="utf-8").splitlines()
+    assert [line for line in listed if not line.startswith("#")] == written
+
+
+# ---------------------------------------------------------------- a swap that fails
+def fail_renames(monkeypatch, fails) -> None:
+    """os.rename(src, dst) fails with EPERM (as on an immutable folder) where
+    ``fails(src, dst)``."""
+    real = os.rename
+
+    def rename(src, dst, *a, **kw):
+        if fails(str(src), str(dst)):
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM), str(src))
+        return real(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "rename", rename)
+
+
+def test_a_swap_that_fails_restores_the_previous_outputs(tmp_path, previous, monkeypatch):
+    """kg.ttl and graph.html are in already when articles/ cannot be moved: they are put
+    back, and the folder is exactly the previous build's."""
+    out, before = previous
+    fail_renames(monkeypatch, lambda src, dst: src == str(out / "articles"))
+    result = build(sources(tmp_path, "new", "c"), out)
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: cannot replace {out}/articles: Operation not permitted; {out} keeps the "
+        f"previous outputs\n"))
+    assert files(out) == before
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".kg-outputs", "articles", "assets", "graph.html", "kg.ttl", "view.html"]
+
+
+def test_a_swap_that_cannot_be_undone_says_the_folder_is_mixed(tmp_path, previous,
+                                                               monkeypatch):
+    """If putting the previous outputs back fails too, the error says so plainly, and the
+    next build finishes the swap once the cause is gone."""
+    out, _ = previous
+    new = sources(tmp_path, "new", "c")
+    reference = tmp_path / "reference"
+    assert build(new, reference).exit_code == 0
+    with monkeypatch.context() as m:
+        # articles/ cannot be moved aside, nor the new graph.html back out
+        fail_renames(m, lambda src, dst: src == str(out / "articles") or (
+            src == str(out / "graph.html") and "/.old/" not in dst))
+        result = build(new, out)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: cannot replace {out}/articles: Operation not permitted; putting the previous "
+        f"outputs back failed too ({out}/graph.html: Operation not permitted), so {out} holds "
+        f"some new outputs and some previous ones: remove the cause and run kg build into it "
+        f"again, which finishes this swap first\n")
+    result = build(tmp_path / "missing", out)  # fails, but finishes the swap first
+    assert result.stderr.startswith("Warning: finishing the swap of outputs a killed build began")
+    assert files(out) == {**files(reference), "view.html": b"the user's own file"}
+
+
+def test_an_immutable_articles_folder_leaves_the_previous_outputs_whole(tmp_path, previous):
+    """The QA reproduction: chattr +i on articles/ (root, on a file system that has it)."""
+    out, before = previous
+    if os.geteuid() != 0 or subprocess.run(["chattr", "+i", str(out / "articles")],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root and chattr on a file system with the immutable flag")
+    try:
+        r = kg("-m", "kg.cli", "build", str(sources(tmp_path, "new", "c")), "--out", str(out))
+    finally:
+        subprocess.run(["chattr", "-i", str(out / "articles")], check=True)
+    assert (r.returncode, r.stderr) == (1, (
+        f"Error: cannot replace {out}/articles: Operation not permitted; {out} keeps the "
+        f"previous outputs\n"))
     assert files(out) == before

@@ -160,7 +160,7 @@ def test_no_pages_writes_the_same_graph_and_no_page(builds_by_jobs, tmp_path):
     result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out),
                                                        "--no-pages", "--no-cache"])
     assert result.exit_code == 0, result.output
-    assert sorted(output_files(out)) == ["kg.ttl"]
+    assert sorted(output_files(out)) == [".kg-outputs", "kg.ttl"]
     assert output_files(out)["kg.ttl"] == builds_by_jobs[1][0]["kg.ttl"]
     assert result.stderr == ""
 
@@ -174,7 +174,7 @@ def test_no_pages_removes_the_pages_of_an_earlier_build(tmp_path):
     result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out),
                                                        "--no-pages"])
     assert result.exit_code == 0, result.output
-    assert sorted(output_files(out)) == ["kg.ttl"]  # no page of another build beside it
+    assert sorted(output_files(out)) == [".kg-outputs", "kg.ttl"]  # no page of another build beside it
     assert result.stderr == ""
 
 
