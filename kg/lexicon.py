@@ -51,13 +51,19 @@ class Lexicon:
 
 
 def _files(path: Path) -> tuple[Path | None, list[Path]]:
+    """The types file and the word files of a lexicon folder or file. The types are those
+    of a types.toml beside the words, else the bundled ones (a lexicon file of one's own,
+    ``--lexicon mine.txt``, uses the types every lexicon has: 科创贷 finprod)."""
     if path.is_dir():
-        types = path / "types.toml"
-        return (types if types.exists() else None), sorted(path.glob("*.txt"))
-    if path.is_file():
-        types = path.parent / "types.toml"
-        return (types if types.exists() else None), [path]
-    raise LexiconError([f"{path}: lexicon not found"])
+        folder, files = path, sorted(path.glob("*.txt"))
+    elif path.is_file():
+        folder, files = path.parent, [path]
+    else:
+        raise LexiconError([f"{path}: lexicon not found"])
+    types = folder / "types.toml"
+    if not types.exists():
+        types = LEXICON_DIR / "types.toml"
+    return (types if types.exists() else None), files
 
 
 def load_types(path: Path, vocab: Vocabulary, problems: list[str]) -> dict[str, LexType]:

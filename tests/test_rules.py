@@ -126,6 +126,19 @@ def test_bad_lexicon_lines_name_file_and_line(tmp_path, line, expected):
                                 if "unknown" in expected else f"{f}:3: {expected}, got {line!r}"]
 
 
+def test_a_lexicon_file_of_ones_own_uses_the_bundled_types(tmp_path):
+    """--lexicon mine.txt, no types.toml beside it: the types every lexicon has."""
+    f = tmp_path / "mine.txt"
+    f.write_text("科创贷 finprod\n杭州银行 10 bank\n", encoding="utf-8")
+    lex = load_lexicon(f, ontology.load())
+    assert [(e.word, e.type) for e in lex.entries] == [("科创贷", "finprod"), ("杭州银行", "bank")]
+    f.write_text("科创贷 nosuch\n", encoding="utf-8")
+    with pytest.raises(LexiconError) as e:
+        load_lexicon(f, ontology.load())
+    assert e.value.problems == [f"{f}:1: unknown type 'nosuch' (declare it in "
+                                f"{ONTOLOGY / 'lexicon' / 'types.toml'})"]
+
+
 # ---------------------------------------------------------------- examples
 def _items():
     rs = load_rules(None, ontology.load())
