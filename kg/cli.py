@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .errors import DataFileError, KgError
+from .errors import DataFileError, KgError, counted
 from .fileio import DEFAULT_GRAPH, is_stream
 
 
@@ -63,8 +63,8 @@ def one_line(e: DataFileError) -> str:
     """The first problem of a data file, and how many more there are."""
     if len(e.problems) <= 1:
         return str(e)
-    return (f"{e.problems[0]} (and {len(e.problems) - 1} more problem"
-            f"{'s' * (len(e.problems) > 2)}: `kg rules check` lists them all)")
+    return (f"{e.problems[0]} (and {counted(len(e.problems) - 1, 'more problem')}: "
+            "`kg rules check` lists them all)")
 
 
 def curated_options(fn):
@@ -186,7 +186,7 @@ def rules_check(rules_dir, lexicon_path):
         for problem in e.problems:
             click.echo(problem)
         n = len(e.problems)
-        raise click.ClickException(f"{n} problem{'s' * (n > 1)} in the rule and lexicon files") \
+        raise click.ClickException(f"{counted(n, 'problem')} in the rule and lexicon files") \
             from e
 
 

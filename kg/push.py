@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .errors import GraphError, PushError
+from .errors import GraphError, PushError, counted
 
 ENV_USER = "KG_PUSH_USER"
 ENV_PASSWORD = "KG_PUSH_PASSWORD"
@@ -59,8 +59,7 @@ def push(graph_path: str | Path, endpoint: str, graph_iri: str | None = None,
         return _push_shards(path, url, endpoint, where, headers, timeout)
     body, media_type, size, count = _read_body(path)
     status, reason = _send("PUT", url, body, media_type, size, headers, endpoint, timeout)
-    noun = "triple" if count == 1 else "triples"
-    return f"Pushed {count} {noun} to {endpoint} ({where}): HTTP {status} {reason}".rstrip()
+    return f"Pushed {counted(count, 'triple')} to {endpoint} ({where}): HTTP {status} {reason}".rstrip()
 
 
 def _push_shards(folder: Path, url: str, endpoint: str, where: str, headers: dict,
@@ -83,8 +82,7 @@ def _push_shards(folder: Path, url: str, endpoint: str, where: str, headers: dic
         status, reason = _send("PUT" if i == 0 else "POST", url, open(path, "rb"), media_type,
                                size, headers, endpoint, timeout, done=i)
         count += n
-    noun = "triple" if count == 1 else "triples"
-    return (f"Pushed {count} {noun} from {len(paths)} shards to {endpoint} ({where}): "
+    return (f"Pushed {counted(count, 'triple')} from {counted(len(paths), 'shard')} to {endpoint} ({where}): "
             f"HTTP {status} {reason}").rstrip()
 
 
@@ -94,7 +92,8 @@ def _send(method: str, url: str, body, media_type: str, size: int, headers: dict
     were sent already, when ``done``)."""
     headers = {**headers, "Content-Type": media_type, "Content-Length": str(size)}
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    after = f" (after {done} shards were sent; push again)" if done else ""
+    after = (f" (after {counted(done, 'shard')} {'was' if done == 1 else 'were'} sent; push again)"
+             if done else "")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read(64 * 1024)

@@ -33,7 +33,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import GraphError, InputError, KgError, QueryError
+from .errors import GraphError, InputError, KgError, QueryError, counted
 from .fileio import DEFAULT_GRAPH, check_regular_file, one_line, read_text_input
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
 from .process import ChildFailed, Timeout, run_in_child
@@ -342,10 +342,10 @@ def table(header: list[str], rows: list[list[str]], more: bool = False) -> str:
              "  ".join("-" * s for s in sizes)]
     lines += ["  ".join(_pad(c, s) for c, s in zip(row, sizes)).rstrip() for row in rows]
     if more:
-        lines.append(f"(first {len(rows)} rows shown; --limit 0 shows all, "
+        lines.append(f"(first {counted(len(rows), 'row')} shown; --limit 0 shows all, "
                      f"--format csv or json never cut)")
     else:
-        lines.append(f"({len(rows)} row{'s' * (len(rows) != 1)})")
+        lines.append(f"({counted(len(rows), 'row')})")
     return "\n".join(lines) + "\n"
 
 
