@@ -35,6 +35,43 @@ def test_rdf_export_reparses_to_the_same_graph(tmp_path, fmt, parser):
     assert isomorphic(rdflib.Graph().parse(out, format=parser), rdflib.Graph().parse(MINI))
 
 
+def shared_relation_graph(tmp_path) -> Path:
+    """Two articles that both say 网商银行 offers 网商贷: TriG writes that triple in the
+    graph of each."""
+    from test_viz import make_graph
+
+    g = make_graph({"a1": ["网商银行推出网商贷。"], "a2": ["网商银行推出网商贷。"]},
+                   [("institution-bank", "Bank", "网商银行", set(), [("a1", 0), ("a2", 0)]),
+                    ("product-loan", "FinancialProduct", "网商贷", set(), [("a1", 0), ("a2", 0)])],
+                   [("institution-bank", "offers", "product-loan", "a1", 0, "fixture.relation"),
+                    ("institution-bank", "offers", "product-loan", "a2", 0, "fixture.relation")])
+    path = tmp_path / "shared.ttl"
+    path.write_text(serialize(g, "ttl"), encoding="utf-8")
+    return path
+
+
+def what_the_file_holds(path: Path, fmt: str) -> str:
+    """The counts of an exported file, read back by a parser."""
+    if fmt == "graphml":
+        g = nx.read_graphml(path)
+        return f"{g.number_of_nodes():,} nodes and {g.number_of_edges():,} edges"
+    if fmt == "trig":
+        ds = rdflib.Dataset()
+        ds.parse(path, format="trig")
+        quads = list(ds.quads((None, None, None, None)))
+        return f"{len(quads):,} triples in {len({q[3] for q in quads})} graphs"
+    parser = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "owl": "xml"}[fmt]
+    return f"{len(rdflib.Graph().parse(path, format=parser)):,} triples"
+
+
+@pytest.mark.parametrize("graph", ["mini", "shared"])
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_export_reports_what_the_written_file_holds(tmp_path, fmt, graph):
+    out, summary = export(tmp_path, fmt, MINI if graph == "mini" else shared_relation_graph(tmp_path))
+    assert summary.startswith(f"Wrote {what_the_file_holds(out, fmt)} "), summary
+    assert f" to {out} (" in summary
+
+
 def test_jsonld_has_a_context():
     import json
 
@@ -198,13 +235,13 @@ def test_an_output_fifo_is_written_into_not_replaced(tmp_path):
     assert fifo.is_fifo()
 
 
-def test_graphml_export_reports_entities_and_relations(tmp_path):
+def test_graphml_export_reports_nodes_and_edges(tmp_path):
     result = CliRunner().invoke(main, ["export", "--graph", str(MINI), "--format", "graphml",
                                        "--out", str(tmp_path / "g.graphml")])
     assert result.exit_code == 0, result.output
     g = nx.read_graphml(tmp_path / "g.graphml")
-    assert result.output == (f"Wrote {g.number_of_nodes()} entities and {g.number_of_edges()} "
-                             f"relations to {tmp_path / 'g.graphml'} (GraphML of entities and "
+    assert result.output == (f"Wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} "
+                             f"edges to {tmp_path / 'g.graphml'} (GraphML of entities and "
                              "relations (networkx; opens in Gephi and Cytoscape))\n")
 
 
