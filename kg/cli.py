@@ -289,24 +289,22 @@ def reason(graph_path, out_path, reasoner):
     summary(run_reason(graph_path, out_path), out_path)
 
 
-@main.command()
+def _export_formats() -> tuple[str, str]:
+    """The export formats' names ("ttl, nt, ... or owl") and one line for each, from the
+    registry (importing kg.export loads no writer)."""
+    from .export import WRITERS, formats
+
+    names = list(WRITERS)
+    return ", ".join(names[:-1]) + " or " + names[-1], formats()
+
+
+@main.command(help="Export the graph in another format.\n\n\b\nFormats:\n" + _export_formats()[1])
 @graph_option
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
-              help="Export format: ttl, nt, jsonld, trig or graphml (described below).")
+              help=f"Export format: {_export_formats()[0]} (described below).")
 @out_file_option(None, "the exported graph")
 @handle_errors
 def export(graph_path, fmt, out_path):
-    """Export the graph in another format.
-
-    \b
-    Formats:
-    ttl      Turtle, sorted and deterministic
-    nt       N-Triples, sorted lines
-    jsonld   JSON-LD with an @context
-    trig     TriG: one named graph per article, shared entity data in the default graph
-    graphml  GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)
-    owl      OWL 2 DL in RDF/XML: ontology + entities as named individuals, no provenance (opens in Protégé and owlready2)
-    """
     from .export import export_file
 
     summary(export_file(graph_path, fmt, out_path), out_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -243,6 +244,13 @@ def test_graphml_export_reports_nodes_and_edges(tmp_path):
     assert result.output == (f"Wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} "
                              f"edges to {tmp_path / 'g.graphml'} (GraphML of entities and "
                              "relations (networkx; opens in Gephi and Cytoscape))\n")
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_export_format_option_names_every_format(name):
+    text = CliRunner().invoke(main, ["export", "--help"]).output
+    option = " ".join(text[text.index("--format FORMAT"):text.index("--out FILE")].split())
+    assert re.search(rf"Export format: [a-z, ]*\b{name}\b[a-z, ]* \(described below\)", option), option
 
 
 def test_export_help_lists_every_format():

@@ -66,8 +66,8 @@ register("owl", "kg.export.owl", "write_owl",
 
 
 def formats() -> str:
-    """One line per format, for help texts."""
-    return "\n".join(f"{w.name:8} {w.description}" for w in sorted(WRITERS.values(), key=lambda w: w.name))
+    """One line per format, in the order of the registry, for help texts."""
+    return "\n".join(f"{w.name:8} {w.description}" for w in WRITERS.values())
 
 
 def get_writer(fmt: str) -> Writer:
