@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import GraphError, InputError, KgError, QueryError, counted
-from .fileio import DEFAULT_GRAPH, check_regular_file, one_line, read_text_input
+from .fileio import (DEFAULT_GRAPH, check_regular_file, one_line, read_text_input, syntax_error_text,
+                     xml_error)
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
 from .process import ChildFailed, Timeout, run_in_child
 from .triples import PREFIXES, PREFIXES_BY_LENGTH, XSD_STRING
@@ -201,6 +202,10 @@ def load_store(graph_path: str | Path, with_ontology: bool = True):
 
 
 def _bulk_load(store, path: Path, fmt) -> None:
+    import pyoxigraph as ox
+
+    if fmt == ox.RdfFormat.RDF_XML and (problem := xml_error(path)):
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {problem}")
     try:
         with open(path, "rb") as f:
             bom = f.read(3) == b"\xef\xbb\xbf"
@@ -208,8 +213,10 @@ def _bulk_load(store, path: Path, fmt) -> None:
                 store.bulk_load(input=f, format=fmt)
         if not bom:
             store.bulk_load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError, OSError) as e:
-        raise GraphError(f"cannot parse {path}: {one_line(e)}") from e
+    except SyntaxError as e:
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {syntax_error_text(e, path)}") from e
+    except (ValueError, OSError) as e:
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {one_line(e)}") from e
 
 
 def _copy_store(store, path: Path) -> None:

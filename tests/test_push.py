@@ -325,7 +325,7 @@ def test_bad_endpoint_or_graph_iri(endpoint, graph_iri, message):
 @pytest.mark.parametrize("name, content, message", [
     ("missing.ttl", None, "graph file not found: {path} (run `kg build` first?)"),
     ("broken.ttl", "<https://example.org/a> <https://example.org/b> .\n",
-     "cannot parse {path}: Parser error at line 1 column 49: "),  # then the parser's words
+     "cannot parse {path} as Turtle: line 1, column 49: . is not a valid RDF object"),
     ("data.trig", "", "{path} holds a dataset; push takes one graph "
                       "(Turtle, N-Triples, RDF/XML or JSON-LD)"),
 ], ids=["missing", "unparsable", "dataset"])
