@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .errors import DataFileError, KgError, counted
-from .fileio import DEFAULT_GRAPH, is_stream
+from .fileio import DEFAULT_GRAPH, graph_input, is_stream
 
 
 def handle_errors(fn):
@@ -59,6 +59,33 @@ class OutputPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+class GraphPath(click.Path):
+    """``--graph``: a graph file, or a folder that kg build wrote, read as its kg.ttl (so
+    that messages name the file); ``folders`` names the other folders the command reads
+    as they are ("store": an Oxigraph store, "shards": kg build --shards). Any other
+    folder is one ``Error: ...`` line."""
+
+    def __init__(self, folders: tuple[str, ...] = ()):
+        super().__init__(path_type=Path)
+        self.folders = folders
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        kinds = []
+        if "store" in self.folders:
+            from .store import STORE_FOLDER
+
+            kinds.append(STORE_FOLDER)
+        if "shards" in self.folders:
+            from .shards import SHARDS_FOLDER
+
+            kinds.append(SHARDS_FOLDER)
+        try:
+            return graph_input(path, tuple(kinds))
+        except KgError as e:
+            raise click.ClickException(str(e)) from None
+
+
 def one_line(e: DataFileError) -> str:
     """The first problem of a data file, and how many more there are."""
     if len(e.problems) <= 1:
@@ -87,8 +114,8 @@ def summary(text: str, out_path) -> None:
 
 
 graph_option = click.option(
-    "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_GRAPH, show_default=True, help="Graph file (Turtle) to read.")
+    "--graph", "graph_path", type=GraphPath(), default=DEFAULT_GRAPH, show_default=True,
+    help="Graph file (Turtle) to read, or a folder that kg build wrote (its kg.ttl).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -220,9 +247,9 @@ def rules_stats(sources, rules_dir, lexicon_path):
 @click.argument("query", required=False)
 @click.option("--file", "query_file", type=InputPath(), default=None,
               help="Read the query from a .rq file (- reads stdin).")
-@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
-              show_default=True,
-              help="Graph file to read, or the folder of an Oxigraph store (kg build --store).")
+@click.option("--graph", "graph_path", type=GraphPath(("store",)), default=DEFAULT_GRAPH,
+              show_default=True, help="Graph file to read, a folder that kg build wrote (its "
+              "kg.ttl), or the folder of an Oxigraph store (kg build --store).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="csv and json are the SPARQL 1.1 results formats; "
               "CONSTRUCT/DESCRIBE always print Turtle.")
@@ -348,9 +375,9 @@ def stats(graph_path, fmt):
 @click.option("--gold", "gold_paths", multiple=True, required=True,
               type=click.Path(path_type=Path),
               help="Gold JSON file, or a folder of them (repeatable).")
-@click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Score this built graph (Turtle) instead of building one "
-              "afresh from each gold file's text.")
+@click.option("--graph", "graph_path", type=GraphPath(), default=None,
+              help="Score this built graph (Turtle, or a folder that kg build wrote) instead "
+              "of building one afresh from each gold file's text.")
 @click.option("--texts", "texts_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder of the gold files' texts (default: beside the gold "
               "file, sources/, then $KG_CORPUS or ../shared/corpus).")
@@ -382,9 +409,9 @@ def eval_(gold_paths, graph_path, texts_dir, rules_dir, lexicon_path, fmt, detai
 
 @main.command()
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
-@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
-              show_default=True, help="Graph file to push, or a folder of shards "
-              "(kg build --shards).")
+@click.option("--graph", "graph_path", type=GraphPath(("shards",)), default=DEFAULT_GRAPH,
+              show_default=True, help="Graph file to push, a folder of shards "
+              "(kg build --shards), or a folder that kg build wrote (its kg.ttl).")
 @click.option("--graph-iri", default=None, help="Named graph to replace (default: the dataset's).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds to wait on each network operation.")

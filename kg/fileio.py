@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .errors import GraphError, InputError, OutputError
 
-DEFAULT_GRAPH = Path("outputs") / "kg.ttl"
+BUILT_GRAPH = "kg.ttl"  # the graph file of a folder that kg build wrote
+DEFAULT_GRAPH = Path("outputs") / BUILT_GRAPH
 STDIO = "-"  # as a path: stdout for outputs, stdin for inputs
 MAX_INPUT = 64 * 1024 * 1024  # bytes of a query, gold, rule or lexicon file
 
@@ -99,6 +100,24 @@ def check_regular_file(path: Path, what: str, error=GraphError) -> None:
         raise error(f"{what} {path} is a folder, not a file")
     if not stat.S_ISREG(st.st_mode):
         raise error(f"{what} {path} is not a regular file")
+
+
+def graph_input(path: str | Path, folders: tuple = ()) -> Path:
+    """What ``--graph PATH`` reads: a file as it is; a folder that kg build wrote (it
+    holds kg.ttl) as its kg.ttl. ``folders``: (what, test) of the folders a command
+    reads as folders (an Oxigraph store, shards), which come first. Any other folder is
+    a GraphError that says what the command takes."""
+    path = Path(path)
+    if not path.is_dir():
+        return path
+    for _, test in folders:
+        if test(path):
+            return path
+    if (path / BUILT_GRAPH).is_file():
+        return path / BUILT_GRAPH
+    takes = ["a graph file", "a folder that `kg build` wrote"] + [what for what, _ in folders]
+    raise GraphError(f"{path} is a folder with no {BUILT_GRAPH} in it: give "
+                     f"{', '.join(takes[:-1])} or {takes[-1]}")
 
 
 # ------------------------------------------------------------------ outputs
@@ -201,7 +220,7 @@ def load_graph(path: str | Path = DEFAULT_GRAPH, fmt: str | None = None):
     import rdflib
     from rdflib.util import guess_format
 
-    path = Path(path)
+    path = graph_input(path)
     check_regular_file(path, "graph file")
     fmt = fmt or guess_format(str(path)) or "turtle"
     g = rdflib.Graph()

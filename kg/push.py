@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from .errors import GraphError, PushError, counted
-from .fileio import syntax_error_text, xml_error
+from .fileio import graph_input, syntax_error_text, xml_error
 
 ENV_USER = "KG_PUSH_USER"
 ENV_PASSWORD = "KG_PUSH_PASSWORD"
@@ -54,8 +54,10 @@ def push(graph_path: str | Path, endpoint: str, graph_iri: str | None = None,
     url, where = _target_url(endpoint, graph_iri)
     if not timeout > 0:
         raise PushError(f"timeout must be a positive number of seconds, not {timeout:g}")
+    from .shards import SHARDS_FOLDER
+
     headers = _auth_headers()
-    path = Path(graph_path)
+    path = graph_input(graph_path, (SHARDS_FOLDER,))
     if path.is_dir():
         return _push_shards(path, url, endpoint, where, headers, timeout)
     body, media_type, size, count = _read_body(path)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import GraphError, InputError, KgError, QueryError, counted
-from .fileio import (DEFAULT_GRAPH, check_regular_file, one_line, read_text_input, syntax_error_text,
+from .fileio import (DEFAULT_GRAPH, check_regular_file, graph_input, one_line, read_text_input, syntax_error_text,
                      xml_error)
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
 from .process import ChildFailed, Timeout, run_in_child
@@ -188,8 +188,10 @@ def load_store(graph_path: str | Path, with_ontology: bool = True):
     store that ``kg build --store`` wrote) and the ontology."""
     import pyoxigraph as ox
 
+    from .store import STORE_FOLDER
+
     store = ox.Store()
-    path = Path(graph_path)
+    path = graph_input(graph_path, (STORE_FOLDER,))
     if path.is_dir():
         _copy_store(store, path)
     else:

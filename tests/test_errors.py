@@ -380,6 +380,49 @@ def test_an_unparsable_graph_is_named_with_its_line_and_why(tmp_path, command, n
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+FOLDER_COMMANDS = [
+    ("stats",), ("validate",), ("reason", "--out", "{tmp}/r.ttl"), ("viz", "--out", "{tmp}/v.html"),
+    ("export", "--format", "nt", "--out", "{tmp}/x.nt"),
+    ("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), ("eval", "--gold", str(GOLD)),
+]
+
+
+def same_but_timing(text: str) -> str:
+    import re
+
+    return re.sub(r"\bin \d+\.\d s\b", "in _ s", text)
+
+
+@pytest.mark.parametrize("command", FOLDER_COMMANDS, ids=[c[0] for c in FOLDER_COMMANDS])
+def test_a_folder_that_kg_build_wrote_is_read_as_its_kg_ttl(tmp_path, command):
+    folder = tmp_path / "built"
+    folder.mkdir()
+    shutil.copy(MINI, folder / "kg.ttl")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    by_file = kg(*args, "--graph", folder / "kg.ttl")
+    by_folder = kg(*args, "--graph", folder)
+    assert by_file.exit_code in (0, 1) and "Error" not in by_file.output, by_file.output
+    assert by_folder.exit_code == by_file.exit_code
+    assert same_but_timing(by_folder.output) == same_but_timing(by_file.output)
+
+
+@pytest.mark.parametrize("command, takes", [
+    *[(c, "a graph file or a folder that `kg build` wrote") for c in FOLDER_COMMANDS if c[0] != "query"],
+    (("query", "ASK {}"), "a graph file, a folder that `kg build` wrote or an Oxigraph store "
+                          "(kg build --store)"),
+    (("push", "--endpoint", "http://127.0.0.1:9/store"),
+     "a graph file, a folder that `kg build` wrote or a folder of shards (kg build --shards)"),
+], ids=[c[0] for c in FOLDER_COMMANDS if c[0] != "query"] + ["query", "push"])
+def test_another_folder_as_a_graph_is_one_line_saying_what_is_taken(tmp_path, command, takes):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("not a graph", encoding="utf-8")
+    r = kg(*[a.replace("{tmp}", str(tmp_path)) for a in command], "--graph", folder)
+    assert r.exit_code == 1
+    assert error_lines(r) == [f"Error: {folder} is a folder with no kg.ttl in it: give {takes}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]  # nothing written
+
+
 HUGE = ("SELECT ?a ?b ?c ?d ?e WHERE { VALUES ?a {0 1 2 3 4 5 6 7 8 9} VALUES ?b {0 1 2 3 4 5 6 7 8 9} "
         "VALUES ?c {0 1 2 3 4 5 6 7 8 9} VALUES ?d {0 1 2 3 4 5 6 7 8 9} "
         "VALUES ?e {0 1 2 3 4 5 6 7 8 9} }")
