@@ -105,7 +105,8 @@ def curated_options(fn):
 def out_file_option(default: Path | None, what: str):
     return click.option("--out", "out_path", type=OutputPath(), default=default,
                         required=default is None, show_default=default is not None,
-                        help=f"File to write {what} to (- writes to stdout).")
+                        help=f"File to write {what} to (- writes to stdout; missing folders "
+                        "are created).")
 
 
 def summary(text: str, out_path) -> None:
@@ -129,7 +130,8 @@ def main():
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=OutputPath(file=False),
               default=Path("outputs"), show_default=True,
-              help="Output folder: kg.ttl, graph.html and articles/ are replaced together.")
+              help="Output folder (created if missing): kg.ttl, graph.html and articles/ are "
+              "replaced together.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for extraction.")
 @curated_options

@@ -209,6 +209,22 @@ def test_dash_is_stdout_for_every_out_option(tmp_path):
         assert list(tmp_path.iterdir()) == []  # no file named "-"
 
 
+OUT_COMMANDS = [
+    ("build", str(Path(__file__).parent.parent / "sources" / "digital_finance.txt"), "--no-pages"),
+    ("viz", "--graph", MINI), ("export", "--graph", MINI, "--format", "nt"), ("reason", "--graph", MINI),
+]
+
+
+@pytest.mark.parametrize("args", OUT_COMMANDS, ids=[c[0] for c in OUT_COMMANDS])
+def test_every_out_creates_its_missing_folders_and_says_so(tmp_path, args):
+    out = tmp_path / "new" / "dir" / ("out" if args[0] == "build" else "result")
+    help_text = " ".join(CliRunner().invoke(main, [args[0], "--help"]).output.split())
+    assert "created" in help_text[help_text.index("--out"):].split("--", 2)[1]
+    r = kg_cli(*args, "--out", out, env={**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr
+    assert (out / "kg.ttl" if args[0] == "build" else out).is_file()
+
+
 def test_an_output_symlink_is_written_through(tmp_path):
     target = tmp_path / "real" / "graph.nt"
     target.parent.mkdir()
