@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from .errors import DataFileError, KgError
-from .fileio import DEFAULT_GRAPH, is_stream
+from .errors import DataFileError, KgError, counted
+from .fileio import DEFAULT_GRAPH, graph_input, is_stream
 
 
 def handle_errors(fn):
@@ -59,12 +59,39 @@ class OutputPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+class GraphPath(click.Path):
+    """``--graph``: a graph file, or a folder that kg build wrote, read as its kg.ttl (so
+    that messages name the file); ``folders`` names the other folders the command reads
+    as they are ("store": an Oxigraph store, "shards": kg build --shards). Any other
+    folder is one ``Error: ...`` line."""
+
+    def __init__(self, folders: tuple[str, ...] = ()):
+        super().__init__(path_type=Path)
+        self.folders = folders
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        kinds = []
+        if "store" in self.folders:
+            from .store import STORE_FOLDER
+
+            kinds.append(STORE_FOLDER)
+        if "shards" in self.folders:
+            from .shards import SHARDS_FOLDER
+
+            kinds.append(SHARDS_FOLDER)
+        try:
+            return graph_input(path, tuple(kinds))
+        except KgError as e:
+            raise click.ClickException(str(e)) from None
+
+
 def one_line(e: DataFileError) -> str:
     """The first problem of a data file, and how many more there are."""
     if len(e.problems) <= 1:
         return str(e)
-    return (f"{e.problems[0]} (and {len(e.problems) - 1} more problem"
-            f"{'s' * (len(e.problems) > 2)}: `kg rules check` lists them all)")
+    return (f"{e.problems[0]} (and {counted(len(e.problems) - 1, 'more problem')}: "
+            "`kg rules check` lists them all)")
 
 
 def curated_options(fn):
@@ -78,7 +105,8 @@ def curated_options(fn):
 def out_file_option(default: Path | None, what: str):
     return click.option("--out", "out_path", type=OutputPath(), default=default,
                         required=default is None, show_default=default is not None,
-                        help=f"File to write {what} to (- writes to stdout).")
+                        help=f"File to write {what} to (- writes to stdout; missing folders "
+                        "are created).")
 
 
 def summary(text: str, out_path) -> None:
@@ -87,8 +115,8 @@ def summary(text: str, out_path) -> None:
 
 
 graph_option = click.option(
-    "--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_GRAPH, show_default=True, help="Graph file (Turtle) to read.")
+    "--graph", "graph_path", type=GraphPath(), default=DEFAULT_GRAPH, show_default=True,
+    help="Graph file (Turtle) to read, or a folder that kg build wrote (its kg.ttl).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,7 +130,8 @@ def main():
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=OutputPath(file=False),
               default=Path("outputs"), show_default=True,
-              help="Output folder: kg.ttl, graph.html and articles/ are replaced together.")
+              help="Output folder (created if missing): kg.ttl, graph.html and articles/ are "
+              "replaced together.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for extraction.")
 @curated_options
@@ -186,7 +215,7 @@ def rules_check(rules_dir, lexicon_path):
         for problem in e.problems:
             click.echo(problem)
         n = len(e.problems)
-        raise click.ClickException(f"{n} problem{'s' * (n > 1)} in the rule and lexicon files") \
+        raise click.ClickException(f"{counted(n, 'problem')} in the rule and lexicon files") \
             from e
 
 
@@ -220,9 +249,9 @@ def rules_stats(sources, rules_dir, lexicon_path):
 @click.argument("query", required=False)
 @click.option("--file", "query_file", type=InputPath(), default=None,
               help="Read the query from a .rq file (- reads stdin).")
-@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
-              show_default=True,
-              help="Graph file to read, or the folder of an Oxigraph store (kg build --store).")
+@click.option("--graph", "graph_path", type=GraphPath(("store",)), default=DEFAULT_GRAPH,
+              show_default=True, help="Graph file to read, a folder that kg build wrote (its "
+              "kg.ttl), or the folder of an Oxigraph store (kg build --store).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="csv and json are the SPARQL 1.1 results formats; "
               "CONSTRUCT/DESCRIBE always print Turtle.")
@@ -289,24 +318,22 @@ def reason(graph_path, out_path, reasoner):
     summary(run_reason(graph_path, out_path), out_path)
 
 
-@main.command()
+def _export_formats() -> tuple[str, str]:
+    """The export formats' names ("ttl, nt, ... or owl") and one line for each, from the
+    registry (importing kg.export loads no writer)."""
+    from .export import WRITERS, formats
+
+    names = list(WRITERS)
+    return ", ".join(names[:-1]) + " or " + names[-1], formats()
+
+
+@main.command(help="Export the graph in another format.\n\n\b\nFormats:\n" + _export_formats()[1])
 @graph_option
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
-              help="Export format: ttl, nt, jsonld, trig or graphml (described below).")
+              help=f"Export format: {_export_formats()[0]} (described below).")
 @out_file_option(None, "the exported graph")
 @handle_errors
 def export(graph_path, fmt, out_path):
-    """Export the graph in another format.
-
-    \b
-    Formats:
-    ttl      Turtle, sorted and deterministic
-    nt       N-Triples, sorted lines
-    jsonld   JSON-LD with an @context
-    trig     TriG: one named graph per article, shared entity data in the default graph
-    graphml  GraphML of entities and relations (networkx; opens in Gephi and Cytoscape)
-    owl      OWL 2 DL in RDF/XML: ontology + entities as named individuals, no provenance (opens in Protégé and owlready2)
-    """
     from .export import export_file
 
     summary(export_file(graph_path, fmt, out_path), out_path)
@@ -350,9 +377,9 @@ def stats(graph_path, fmt):
 @click.option("--gold", "gold_paths", multiple=True, required=True,
               type=click.Path(path_type=Path),
               help="Gold JSON file, or a folder of them (repeatable).")
-@click.option("--graph", "graph_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Score this built graph (Turtle) instead of building one "
-              "afresh from each gold file's text.")
+@click.option("--graph", "graph_path", type=GraphPath(), default=None,
+              help="Score this built graph (Turtle, or a folder that kg build wrote) instead "
+              "of building one afresh from each gold file's text.")
 @click.option("--texts", "texts_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder of the gold files' texts (default: beside the gold "
               "file, sources/, then $KG_CORPUS or ../shared/corpus).")
@@ -384,9 +411,9 @@ def eval_(gold_paths, graph_path, texts_dir, rules_dir, lexicon_path, fmt, detai
 
 @main.command()
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
-@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=DEFAULT_GRAPH,
-              show_default=True, help="Graph file to push, or a folder of shards "
-              "(kg build --shards).")
+@click.option("--graph", "graph_path", type=GraphPath(("shards",)), default=DEFAULT_GRAPH,
+              show_default=True, help="Graph file to push, a folder of shards "
+              "(kg build --shards), or a folder that kg build wrote (its kg.ttl).")
 @click.option("--graph-iri", default=None, help="Named graph to replace (default: the dataset's).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
               show_default=True, help="Seconds to wait on each network operation.")

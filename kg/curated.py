@@ -10,7 +10,7 @@ import re
 
 from . import lexicon as lexicon_mod
 from . import ontology, rules as rules_mod
-from .errors import DataFileError, RuleError
+from .errors import DataFileError, RuleError, counted
 from .extract import Extractor
 from .matcher import compiled
 
@@ -50,7 +50,7 @@ def check(rules_dir=None, lexicon_path=None) -> str:
             problems.append(f"{r.file}: rule {r.id!r}: cannot be compiled: {e}")
     if problems:
         raise RuleError(problems)
-    return (f"OK: {len(rs.rules)} rules, {len(rs.sections)} section rules, "
-            f"{len(rs.enumerations)} enumeration rules, {len(rs.item_roles)} item roles, "
-            f"{len(rs.cues)} cue rules, "
-            f"{len(rs.lists)} lists, {len(lex.entries)} lexicon entries")
+    return (f"OK: {counted(len(rs.rules), 'rule')}, {counted(len(rs.sections), 'section rule')}, "
+            f"{counted(len(rs.enumerations), 'enumeration rule')}, "
+            f"{counted(len(rs.item_roles), 'item role')}, {counted(len(rs.cues), 'cue rule')}, "
+            f"{counted(len(rs.lists), 'list')}, {counted(len(lex.entries), 'lexicon entry')}")

@@ -1,4 +1,6 @@
-"""The error hierarchy. The CLI turns any KgError into one line ``Error: ...``."""
+"""The error hierarchy. The CLI turns any KgError into one line ``Error: ...``.
+
+``counted`` puts a number and its noun in the same number, for every message."""
 
 
 class KgError(Exception):
@@ -61,3 +63,19 @@ class EvalError(KgError):
 
 class ReasonerError(KgError):
     """A reasoner cannot run (missing Java or owlready2) or failed."""
+
+
+def counted(n: int, noun: str, plural: str | None = None, thousands: bool = False) -> str:
+    """``n`` and ``noun``, singular for one: "1 article", "2 articles", "3 entities"
+    (``plural`` for another plural form; ``thousands``: "7,603 triples")."""
+    if n == 1:
+        word = noun
+    elif plural is not None:
+        word = plural
+    elif noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u"):
+        word = noun[:-1] + "ies"
+    elif noun.endswith(("s", "x", "ch", "sh")):
+        word = noun + "es"
+    else:
+        word = noun + "s"
+    return f"{n:,} {word}" if thousands else f"{n} {word}"

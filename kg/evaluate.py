@@ -44,7 +44,7 @@ import rdflib  # kg eval reads or builds an rdflib graph whatever it is asked
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from . import ontology, pipeline
-from .errors import EvalError, InputError
+from .errors import EvalError, InputError, counted
 from .fileio import load_graph, read_input
 from .rdf import article_iri
 from .names import normalise
@@ -757,7 +757,7 @@ def render_text(reports: list[FileReport], total: Score, graph_path, details: bo
                 out.append(_ROW_HEAD)
                 out.extend(_row(name, sc) for name, sc in rows)
                 out.append("")
-        out.append(f"== Total, micro-averaged over {len(reports)} gold files (graph counts "
+        out.append(f"== Total, micro-averaged over {counted(len(reports), 'gold file')} (graph counts "
                    f"are per article: an entity of two articles counts in both)")
         out.extend(_table(total))
     elif totals_only:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .errors import GraphError, InputError, OutputError
 
-DEFAULT_GRAPH = Path("outputs") / "kg.ttl"
+BUILT_GRAPH = "kg.ttl"  # the graph file of a folder that kg build wrote
+DEFAULT_GRAPH = Path("outputs") / BUILT_GRAPH
 STDIO = "-"  # as a path: stdout for outputs, stdin for inputs
 MAX_INPUT = 64 * 1024 * 1024  # bytes of a query, gold, rule or lexicon file
 
@@ -99,6 +100,24 @@ def check_regular_file(path: Path, what: str, error=GraphError) -> None:
         raise error(f"{what} {path} is a folder, not a file")
     if not stat.S_ISREG(st.st_mode):
         raise error(f"{what} {path} is not a regular file")
+
+
+def graph_input(path: str | Path, folders: tuple = ()) -> Path:
+    """What ``--graph PATH`` reads: a file as it is; a folder that kg build wrote (it
+    holds kg.ttl) as its kg.ttl. ``folders``: (what, test) of the folders a command
+    reads as folders (an Oxigraph store, shards), which come first. Any other folder is
+    a GraphError that says what the command takes."""
+    path = Path(path)
+    if not path.is_dir():
+        return path
+    for _, test in folders:
+        if test(path):
+            return path
+    if (path / BUILT_GRAPH).is_file():
+        return path / BUILT_GRAPH
+    takes = ["a graph file", "a folder that `kg build` wrote"] + [what for what, _ in folders]
+    raise GraphError(f"{path} is a folder with no {BUILT_GRAPH} in it: give "
+                     f"{', '.join(takes[:-1])} or {takes[-1]}")
 
 
 # ------------------------------------------------------------------ outputs
@@ -196,18 +215,108 @@ def unseal(data: bytes, header: bytes) -> bytes:
 
 
 def load_graph(path: str | Path = DEFAULT_GRAPH, fmt: str | None = None):
-    """Parse an RDF file into an rdflib Graph, with a one-line error on failure."""
+    """Parse an RDF file into an rdflib Graph; a file it cannot parse is a one-line
+    GraphError naming the file, the line and column and why (``parse_error``)."""
     import rdflib
     from rdflib.util import guess_format
 
-    path = Path(path)
+    path = graph_input(path)
     check_regular_file(path, "graph file")
+    fmt = fmt or guess_format(str(path)) or "turtle"
     g = rdflib.Graph()
     try:
-        g.parse(path, format=fmt or guess_format(str(path)) or "turtle")
+        g.parse(path, format=fmt)
     except Exception as e:  # parser errors come in many classes
-        raise GraphError(f"cannot parse {path}: {one_line(e)}") from e
+        raise parse_error(path, fmt, e) from e
     return g
+
+
+# rdflib's format names -> (pyoxigraph's RdfFormat, the name a user knows)
+RDF_FORMATS = {"turtle": ("TURTLE", "Turtle"), "ttl": ("TURTLE", "Turtle"),
+               "nt": ("N_TRIPLES", "N-Triples"), "nt11": ("N_TRIPLES", "N-Triples"),
+               "ntriples": ("N_TRIPLES", "N-Triples"), "n3": ("N3", "N3"),
+               "xml": ("RDF_XML", "RDF/XML"), "json-ld": ("JSON_LD", "JSON-LD"),
+               "trig": ("TRIG", "TriG"), "nquads": ("N_QUADS", "N-Quads")}
+_MAX_REASON = 160  # characters of a parser's reason kept in a message
+
+
+def parse_error(path: Path, fmt: str, e: BaseException) -> GraphError:
+    """One line for a graph file that ``fmt``'s parser refused: the file, the line and
+    column, and why ("cannot parse x.ttl as Turtle: line 336, column 1: k is not a valid
+    subject or graph name"). rdflib's messages are of many kinds (an IndexError, a
+    repr of bytes), so the place and reason are those of Oxigraph's parser, run over
+    the file again; rdflib's own message is the fallback."""
+    ox_format, name = RDF_FORMATS.get(fmt, (None, fmt))
+    where = xml_error(path) if ox_format == "RDF_XML" else None
+    if ox_format is not None and where is None:
+        try:
+            import pyoxigraph as ox
+
+            for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, ox_format)):
+                pass
+        except SyntaxError as found:
+            where = syntax_error_text(found, path)
+        except (OSError, ValueError):
+            pass
+    if where is None:
+        where = _rdflib_reason(e)
+    return GraphError(f"cannot parse {path} as {name}: {where}")
+
+
+def syntax_error_text(e: SyntaxError, path: str | Path | None = None) -> str:
+    """Oxigraph's SyntaxError as "line 4, columns 1-15: reason" (its message starts
+    "Parser error at line 4 between columns 1 and 16: " and may end "(file, line 4)").
+    Its RDF/XML errors have no place: that of the first XML error in ``path``, if any."""
+    import re
+
+    reason = re.sub(r"^Parser error (?:at|between) [^:]*: ", "", " ".join(str(e.msg or "").split()))
+    reason = re.sub(r" \([^()]*, line \d+\)$", "", reason) or "not valid"
+    if reason.startswith("Invalid UTF-8"):  # its details count bytes from an inner buffer
+        reason = "a byte that is not UTF-8 (graph files are UTF-8 text)"
+    if len(reason) > _MAX_REASON:
+        reason = reason[:_MAX_REASON - 1] + "…"
+    if not e.lineno:
+        return (xml_error(path) if path is not None else None) or reason
+    place = f"line {e.lineno}"
+    end = getattr(e, "end_offset", None)
+    if e.offset and end and getattr(e, "end_lineno", None) == e.lineno and end > e.offset + 1:
+        place += f", columns {e.offset}-{end - 1}"
+    elif e.offset:
+        place += f", column {e.offset}"
+    return f"{place}: {reason}"
+
+
+def xml_error(path: str | Path) -> str | None:
+    """Where and why ``path`` is not well-formed XML ("line 5, column 3: unclosed
+    token"); None if it is, or cannot be read. (Oxigraph takes an RDF/XML file cut
+    short for a whole one.)"""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        with open(path, "rb") as f:
+            parser.ParseFile(f)
+    except expat.ExpatError as e:
+        return f"line {e.lineno}, column {e.offset + 1}: {expat.ErrorString(e.code)}"
+    except OSError:
+        return None
+    return None
+
+
+def _rdflib_reason(e: BaseException) -> str:
+    """rdflib's reason, readable: its line and why for a syntax error (never the repr
+    of the bytes around it), the offset of a byte that is not UTF-8."""
+    why, line = getattr(e, "_why", None), getattr(e, "lines", None)
+    if isinstance(why, str) and isinstance(line, int):
+        return f"line {line + 1}: {' '.join(why.split())}"
+    if isinstance(e, UnicodeDecodeError):
+        return f"a byte that is not UTF-8 (graph files are UTF-8 text; byte {e.start})"
+    if callable(getattr(e, "getLineNumber", None)):  # the XML parser's SAXParseException
+        return f"line {e.getLineNumber()}, column {e.getColumnNumber() + 1}: {e.getMessage()}"
+    text = one_line(e)
+    if "\\x" in text or len(text) > _MAX_REASON:
+        return f"not valid ({type(e).__name__})"
+    return text
 
 
 def one_line(e: BaseException) -> str:

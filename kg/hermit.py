@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReasonerError
+from .errors import ReasonerError, counted
 from .fileio import load_graph
 from .ontology import ONTOLOGY_FILE
 
@@ -38,12 +38,14 @@ class DLReport:
         return self.consistent and not self.unsatisfiable
 
     def render(self, graph_path) -> str:
-        head = (f"HermiT (OWL 2 DL): ontology + {self.individuals:,} individuals of {graph_path} "
+        head = (f"HermiT (OWL 2 DL): ontology + {counted(self.individuals, 'individual', thousands=True)} "
+                f"of {graph_path} "
                 f"in {self.seconds:.1f} s: ")
         if not self.consistent:
             out = [head + "INCONSISTENT"]
             if self.lines:
-                out.append(f"{len(self.findings)} contradiction(s), with the evidence of each class:")
+                out.append(f"{counted(len(self.findings), 'contradiction')}, with the evidence of "
+                           "each class:")
                 out += self.lines
             else:
                 out.append("  no single entity explains it with the axioms kg diagnoses (disjoint "

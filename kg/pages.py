@@ -215,9 +215,11 @@ def article_payload(article, entities, relations, node_index: dict, labels,
     """The JSON an article page reads: its text, sentences, mentions and relations.
     Entities are numbers in ``node_index`` (the graph payload's nodes, or ``nodes``
     given here for a page standing alone)."""
+    # by start, the longer of two that start together first: the page nests each
+    # mention in the one before it that holds it (杭州 inside 杭州银行)
     spans = sorted({(m.start, m.end, node_index[e.key]) for e in entities for m in e.mentions
                     if m.article_id == article.id and m.sentence >= 0 and m.end > m.start
-                    and e.key in node_index})
+                    and e.key in node_index}, key=lambda x: (x[0], -x[1], x[2]))
     rules = _Table()
     rels = sorted({(r.sentence, node_index[s.key], p, node_index[o.key], rules(r.rule))
                    for s, p, o, r in relations if r.article_id == article.id

@@ -26,7 +26,7 @@ import click
 
 from . import ontology, outdir, rdf, resolve, store as store_mod
 from .curated import load_curated, load_extractor  # noqa: F401  (kg.pipeline.load_extractor)
-from .errors import OutputError, SourceError
+from .errors import OutputError, SourceError, counted
 from .fileio import atomic_write, cache_root, seal, unseal
 from .model import Article, Extraction, Mention, Relation
 from .pages import Records, write_pages
@@ -54,8 +54,8 @@ class Summary:
     files: list = field(default_factory=list)
 
     def render(self) -> str:
-        lines = [f"Built {self.triples} triples from {self.articles} articles "
-                 f"({self.sentences} sentences, {self.characters} characters) "
+        lines = [f"Built {counted(self.triples, 'triple')} from {counted(self.articles, 'article')} "
+                 f"({counted(self.sentences, 'sentence')}, {counted(self.characters, 'character')}) "
                  f"in {self.seconds:.1f} s; {self.extracted} extracted, "
                  f"{self.articles - self.extracted} from cache."]
         lines.append(f"Entities: {sum(self.entities.values())}")
@@ -78,7 +78,7 @@ def written(files: list) -> str:
     assets = [f for f in files if f.parent == out / "assets"]
     top = [str(f) for f in files if f not in pages and f not in assets]
     if pages:
-        top.append(f"{len(pages)} article page{'s' if len(pages) != 1 else ''} in {out / 'articles'}/")
+        top.append(f"{counted(len(pages), 'article page')} in {out / 'articles'}/")
     line = "Wrote " + (", ".join(top[:-1]) + " and " + top[-1] if len(top) > 1 else top[0])
     return line + (f" (scripts and data in {out / 'assets'}/)" if assets else "")
 

@@ -23,7 +23,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .errors import GraphError, PushError
+from .errors import GraphError, PushError, counted
+from .fileio import graph_input, syntax_error_text, xml_error
 
 ENV_USER = "KG_PUSH_USER"
 ENV_PASSWORD = "KG_PUSH_PASSWORD"
@@ -53,14 +54,15 @@ def push(graph_path: str | Path, endpoint: str, graph_iri: str | None = None,
     url, where = _target_url(endpoint, graph_iri)
     if not timeout > 0:
         raise PushError(f"timeout must be a positive number of seconds, not {timeout:g}")
+    from .shards import SHARDS_FOLDER
+
     headers = _auth_headers()
-    path = Path(graph_path)
+    path = graph_input(graph_path, (SHARDS_FOLDER,))
     if path.is_dir():
         return _push_shards(path, url, endpoint, where, headers, timeout)
     body, media_type, size, count = _read_body(path)
     status, reason = _send("PUT", url, body, media_type, size, headers, endpoint, timeout)
-    noun = "triple" if count == 1 else "triples"
-    return f"Pushed {count} {noun} to {endpoint} ({where}): HTTP {status} {reason}".rstrip()
+    return f"Pushed {counted(count, 'triple')} to {endpoint} ({where}): HTTP {status} {reason}".rstrip()
 
 
 def _push_shards(folder: Path, url: str, endpoint: str, where: str, headers: dict,
@@ -83,8 +85,7 @@ def _push_shards(folder: Path, url: str, endpoint: str, where: str, headers: dic
         status, reason = _send("PUT" if i == 0 else "POST", url, open(path, "rb"), media_type,
                                size, headers, endpoint, timeout, done=i)
         count += n
-    noun = "triple" if count == 1 else "triples"
-    return (f"Pushed {count} {noun} from {len(paths)} shards to {endpoint} ({where}): "
+    return (f"Pushed {counted(count, 'triple')} from {counted(len(paths), 'shard')} to {endpoint} ({where}): "
             f"HTTP {status} {reason}").rstrip()
 
 
@@ -94,7 +95,8 @@ def _send(method: str, url: str, body, media_type: str, size: int, headers: dict
     were sent already, when ``done``)."""
     headers = {**headers, "Content-Type": media_type, "Content-Length": str(size)}
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    after = f" (after {done} shards were sent; push again)" if done else ""
+    after = (f" (after {counted(done, 'shard')} {'was' if done == 1 else 'were'} sent; push again)"
+             if done else "")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read(64 * 1024)
@@ -190,6 +192,8 @@ def _read_body(path: Path):
                          f"(Turtle, N-Triples, RDF/XML or JSON-LD)")
     fmt_name, media_type, as_is = _FORMATS.get(suffix, _FORMATS[".ttl"])
     fmt = getattr(pyoxigraph.RdfFormat, fmt_name)
+    if fmt == pyoxigraph.RdfFormat.RDF_XML and (problem := xml_error(path)):
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {problem}")
     try:
         if as_is:
             count = sum(1 for _ in pyoxigraph.parse(path=path, format=fmt,
@@ -206,8 +210,7 @@ def _read_body(path: Path):
         data = pyoxigraph.serialize(counted(), format=pyoxigraph.RdfFormat.N_TRIPLES)
         return data, media_type, len(data), count
     except SyntaxError as e:
-        first = (str(e.msg or "").strip().splitlines() or [type(e).__name__])[0]
-        raise GraphError(f"cannot parse {path}: {first}") from e
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {syntax_error_text(e, path)}") from e
     except OSError as e:
         raise GraphError(f"cannot read {path}: {e.strerror or e}") from e
 

@@ -33,8 +33,9 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import GraphError, InputError, KgError, QueryError
-from .fileio import DEFAULT_GRAPH, check_regular_file, one_line, read_text_input
+from .errors import GraphError, InputError, KgError, QueryError, counted
+from .fileio import (DEFAULT_GRAPH, check_regular_file, graph_input, one_line, read_text_input, syntax_error_text,
+                     xml_error)
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
 from .process import ChildFailed, Timeout, run_in_child
 from .triples import PREFIXES, PREFIXES_BY_LENGTH, XSD_STRING
@@ -187,8 +188,10 @@ def load_store(graph_path: str | Path, with_ontology: bool = True):
     store that ``kg build --store`` wrote) and the ontology."""
     import pyoxigraph as ox
 
+    from .store import STORE_FOLDER
+
     store = ox.Store()
-    path = Path(graph_path)
+    path = graph_input(graph_path, (STORE_FOLDER,))
     if path.is_dir():
         _copy_store(store, path)
     else:
@@ -201,6 +204,10 @@ def load_store(graph_path: str | Path, with_ontology: bool = True):
 
 
 def _bulk_load(store, path: Path, fmt) -> None:
+    import pyoxigraph as ox
+
+    if fmt == ox.RdfFormat.RDF_XML and (problem := xml_error(path)):
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {problem}")
     try:
         with open(path, "rb") as f:
             bom = f.read(3) == b"\xef\xbb\xbf"
@@ -208,8 +215,10 @@ def _bulk_load(store, path: Path, fmt) -> None:
                 store.bulk_load(input=f, format=fmt)
         if not bom:
             store.bulk_load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError, OSError) as e:
-        raise GraphError(f"cannot parse {path}: {one_line(e)}") from e
+    except SyntaxError as e:
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {syntax_error_text(e, path)}") from e
+    except (ValueError, OSError) as e:
+        raise GraphError(f"cannot parse {path} as {fmt.name}: {one_line(e)}") from e
 
 
 def _copy_store(store, path: Path) -> None:
@@ -342,10 +351,10 @@ def table(header: list[str], rows: list[list[str]], more: bool = False) -> str:
              "  ".join("-" * s for s in sizes)]
     lines += ["  ".join(_pad(c, s) for c, s in zip(row, sizes)).rstrip() for row in rows]
     if more:
-        lines.append(f"(first {len(rows)} rows shown; --limit 0 shows all, "
+        lines.append(f"(first {counted(len(rows), 'row')} shown; --limit 0 shows all, "
                      f"--format csv or json never cut)")
     else:
-        lines.append(f"({len(rows)} row{'s' * (len(rows) != 1)})")
+        lines.append(f"({counted(len(rows), 'row')})")
     return "\n".join(lines) + "\n"
 
 

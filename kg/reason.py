@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, counted
 from .export.rdftext import compact, turtle
 from .fileio import atomic_write, load_graph
 from .ontology import DATA_NS, NS, ONTOLOGY_FILE, parse_turtle
@@ -99,7 +99,8 @@ def reason(graph_path: str | Path, out_path: str | Path,
     elapsed = time.perf_counter() - started
 
     by_pred = Counter(compact(str(p)) or str(p) for _, p, _ in inferred)
-    lines = [f"Inferred {len(inferred):,} triples from {layer:,} entity-layer triples + the ontology "
+    lines = [f"Inferred {counted(len(inferred), 'triple', thousands=True)} from "
+             f"{counted(layer, 'entity-layer triple', thousands=True)} + the ontology "
              f"in {elapsed:.1f} s; wrote {out_path}"]
     lines += [f"  {n:6,}  {p}" for p, n in sorted(by_pred.items(), key=lambda kv: (-kv[1], kv[0]))]
     for m in errors:

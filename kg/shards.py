@@ -130,3 +130,6 @@ def build_shards(sources: list[Path], shards_dir: Path, count: int = DEFAULT_COU
 def shard_files(folder: Path) -> list[Path]:
     """The shards of ``folder``, in order."""
     return sorted(Path(folder).glob(SHARD_GLOB))
+
+
+SHARDS_FOLDER = ("a folder of shards (kg build --shards)", lambda path: bool(shard_files(path)))

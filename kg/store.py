@@ -34,6 +34,14 @@ class StoreSpec:
     path: Path | None = None
 
 
+def is_oxigraph_store(path: Path) -> bool:
+    """Whether the folder ``path`` holds an on-disk Oxigraph store (RocksDB's CURRENT)."""
+    return (Path(path) / "CURRENT").is_file()
+
+
+STORE_FOLDER = ("an Oxigraph store (kg build --store)", is_oxigraph_store)  # for graph_input
+
+
 def check_spec(spec: str | None) -> StoreSpec:
     """Parse ``memory`` (or None) / ``oxigraph:PATH``; an OutputError names a bad one."""
     if spec is None or spec.strip() in ("", "memory"):

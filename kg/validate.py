@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import OntologyError
+from .errors import OntologyError, counted
 from .fileio import load_graph
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, parse_turtle
 from .triples import DATA_NS, NS, PREFIXES_BY_LENGTH, SH_NS as SH
@@ -184,16 +184,16 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
 
 
 def format_report(conforms: bool, problems: list[dict], graph_path, counts: dict) -> str:
-    checked = ", ".join(f"{n} {what}" for what, n in counts.items())
+    checked = ", ".join(counted(n, what) for what, n in counts.items())
     errors = sum(p["severity"] == "Violation" for p in problems)
     warnings = len(problems) - errors
     if conforms:
         head = f"{graph_path} conforms to the shapes ({checked})."
         if warnings:
-            head += f" {warnings} warning{'s' * (warnings != 1)}:"
+            head += f" {counted(warnings, 'warning')}:"
     else:
-        head = (f"{graph_path} does not conform: {errors} violation{'s' * (errors != 1)}"
-                + (f", {warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+        head = (f"{graph_path} does not conform: {counted(errors, 'violation')}"
+                + (f", {counted(warnings, 'warning')}" if warnings else "")
                 + f" ({checked}):")
     lines = [head]
     for p in problems:
@@ -214,8 +214,8 @@ def _counts(data) -> dict:
     statements = set(data.subjects(RDF.type, RDF.Statement))
     entities = {s for s in data.subjects(RDF.type, None)
                 if str(s).startswith(DATA_NS)} - sentences - articles - statements
-    return {"entities": len(entities), "articles": len(articles),
-            "statements": len(statements), "sentences": len(sentences)}
+    return {"entity": len(entities), "article": len(articles),
+            "statement": len(statements), "sentence": len(sentences)}
 
 
 def validate(graph_path: str | Path, shapes_path: str | Path = SHAPES_FILE,

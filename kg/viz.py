@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KgError
+from .errors import KgError, counted
 from .fileio import atomic_write, load_graph
 from .graphnx import PROVENANCE_CLASSES, ontology_labels, to_networkx
 from .pages import CLASS_STYLE, OTHER_STYLE  # noqa: F401  (re-exported: tests and bench)
@@ -140,7 +140,8 @@ def select_view(nxg, labels, *, focus: str | None = None, depth: int = 1,
 
 # ---------------------------------------------------------------- entry point
 def _summary(out_path: Path, view: View) -> str:
-    line = f"Wrote {out_path}: {len(view.nodes)} entities, {len(view.edges)} relations ({view.description})"
+    line = (f"Wrote {out_path}: {counted(len(view.nodes), 'entity')}, "
+            f"{counted(len(view.edges), 'relation')} ({view.description})")
     return line + (f"\n{view.notice}" if view.notice else "")
 
 

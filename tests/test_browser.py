@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.viz import CLASS_STYLE, browser_command, find_chromium, screenshot
-from test_viz import make_records, mini_records, write_pages
+from test_viz import make_records, mini_records, payload, write_pages
 
 MINI = Path(__file__).parent / "data" / "mini.ttl"
 _profiles = itertools.count()
@@ -258,6 +258,61 @@ def test_article_page_shows_the_text_with_mentions_by_class_and_relations_beside
     assert plain.startswith("例如，蚂蚁金服旗下的网商银行")
     assert "网商银行 —提供→ 无抵押信用贷款" in plain and "无抵押信用贷款 —应对→ 融资难" in plain
     assert "数字金融 —赋能→ 新质生产力" not in plain  # that is sentence 0's
+
+
+NESTED = ["杭州银行面向科技型中小企业推出“科创贷”。", "杭州市科技局、余杭区数据资源管理局参与。",
+          "民营企业融资渠道较窄。"]
+# (outer, its class, inner, its class, sentence): the first four start where the inner
+# mention starts, the last starts before it
+NESTINGS = [("杭州银行", "Bank", "杭州", "City", 0),
+            ("杭州市科技局", "GovernmentBody", "杭州市", "City", 1),
+            ("余杭区数据资源管理局", "GovernmentBody", "余杭区", "District", 1),
+            ("民营企业融资渠道较窄", "Problem", "民营企业", "Company", 2),
+            ("科技型中小企业", "Company", "中小企业", "Company", 0)]
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["assets", "single-file"])
+def nested_page(request, tmp_path_factory):
+    """An article page whose mentions hold other mentions, and the node index of each
+    label: ``(page, {label: data-e})``."""
+    entities = []
+    for outer, oc, inner, ic, i in NESTINGS:
+        entities += [(f"e-{outer}", oc, outer, set(), [("t1", i)]),
+                     (f"e-{inner}", ic, inner, set(), [("t1", i)])]
+    entities.append(("e-科创贷", "FinancialProduct", "科创贷", set(), [("t1", 0)]))
+    records = make_records({"t1": NESTED}, entities,
+                           [("e-杭州银行", "offers", "e-科创贷", "t1", 0, "fixture.relation")],
+                           titles={"t1": "测试"})
+    page = write_pages(records, tmp_path_factory.mktemp("nested"), single_file=request.param)[1]
+    data = payload(page)
+    return page, {n["l"]: i for i, n in enumerate(data["nodes"])}
+
+
+@pytest.mark.parametrize("outer, inner", [(o, i) for o, _, i, _, _ in NESTINGS])
+def test_a_mention_holding_another_is_marked_and_clickable(chromium, nested_page, tmp_path,
+                                                          outer, inner):
+    page, index = nested_page
+    # click the outer mark on a character outside the inner one
+    probe = with_probe(page, f"""
+        var m = document.querySelector('#kg-text mark[data-e="{index[outer]}"]');
+        probe('outer', m ? m.textContent : '');
+        var inner = m && m.querySelector('mark[data-e="{index[inner]}"]');
+        probe('inner', inner ? inner.textContent : '');
+        var rest = [].slice.call(m ? m.childNodes : []).filter(function (c) {{ return c.nodeType === 3; }});
+        if (rest.length) {{
+          var ev = new MouseEvent('click', {{bubbles: true}});
+          rest[0].parentNode.dispatchEvent(ev);
+        }}
+        probe('title', (document.querySelector('#kg-details .kg-d-title') || {{}}).textContent);
+        probe('lit', document.querySelectorAll('#kg-text mark.kg-on').length);
+    """)
+    dom, log = open_page(chromium, probe, tmp_path)
+    assert_drawn(dom, log)
+    assert html_attr(dom, "data-kg-mentions") == str(len(index))  # every mention is marked
+    assert html_attr(dom, "data-kg-probe-outer") == outer
+    assert html_attr(dom, "data-kg-probe-inner") == inner  # nested inside the outer mark
+    assert html_attr(dom, "data-kg-probe-title") == outer  # a click on it selects it
+    assert html_attr(dom, "data-kg-probe-lit") == "1"
 
 
 def test_click_from_text_to_node_and_back(chromium, mini_pages, tmp_path):

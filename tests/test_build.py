@@ -52,6 +52,48 @@ def test_build_prints_a_summary(built):
         assert re.search(rf"^  {cls}\s+\d+$", out, re.M), cls
 
 
+@pytest.fixture(scope="module")
+def one_article(tmp_path_factory):
+    """A build of one article of one sentence: (its folder, the build's summary)."""
+    root = tmp_path_factory.mktemp("one")
+    (root / "one.txt").write_text("# id: one\n# title: 一篇\n\n杭州银行推出科创贷。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root / "one.txt"), "--out", str(root / "out")],
+                                env={"KG_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
+    assert result.exit_code == 0, result.output
+    return root / "out", result.output
+
+
+@pytest.mark.parametrize("args, line", [
+    ([], r"Built \d+ triples from 1 article \(1 sentence, 10 characters\) in [\d.]+ s; "
+         r"1 extracted, 0 from cache\."),
+    (["validate"], r".*kg\.ttl conforms to the shapes \(\d+ entities, 1 article, \d+ statements?, "
+                   r"1 sentence\)\..*"),
+    (["viz", "--focus", "杭州银行", "--depth", "0"],
+     r"Wrote .*v\.html: 1 entity, 0 relations \(focus 杭州银行, depth 0\)"),
+    (["query", "--limit", "1", "SELECT ?s WHERE { ?s a ?class }"],
+     r"\(first 1 row shown; --limit 0 shows all, --format csv or json never cut\)"),
+])
+def test_counts_of_one_are_singular(one_article, tmp_path, args, line):
+    out, summary = one_article
+    if args:
+        extra = ["--out", str(tmp_path / "v.html")] if args[0] == "viz" else []
+        result = CliRunner().invoke(main, [*args, "--graph", str(out / "kg.ttl"), *extra])
+        assert result.exit_code == 0, result.output
+        summary = result.output
+    assert any(re.fullmatch(line, text) for text in summary.splitlines()), summary
+
+
+@pytest.mark.parametrize("n, noun, text", [
+    (0, "article", "0 articles"), (1, "article", "1 article"), (2, "sentence", "2 sentences"),
+    (1, "entity", "1 entity"), (3, "entity", "3 entities"), (2, "lexicon entry", "2 lexicon entries"),
+    (2, "day", "2 days"), (1, "triple", "1 triple"), (7603, "triple", "7603 triples"),
+])
+def test_counted_puts_a_noun_in_the_number_of_its_count(n, noun, text):
+    from kg.errors import counted
+
+    assert counted(n, noun) == text
+
+
 def test_outputs_folder_is_in_sync_with_a_fresh_build(built):
     """outputs/ is committed: it must be exactly what `kg build` makes of sources/."""
     fresh, committed = built[0], ROOT / "outputs"

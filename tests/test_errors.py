@@ -343,7 +343,85 @@ def test_unparsable_graph_is_one_line(tmp_path):
     r = kg("query", "SELECT * WHERE { ?s ?p ?o }", "--graph", graph)
     assert r.exit_code == 1
     lines = error_lines(r)
-    assert len(lines) == 1 and lines[0].startswith(f"Error: cannot parse {graph}: ")
+    assert lines == [f"Error: cannot parse {graph} as Turtle: line 2, column 11: . is not a valid RDF object"]
+
+
+GOLD = REPO / "tests" / "gold" / "digital_finance.json"
+# Broken graph files: (name, how it is made, the line that must name it)
+BROKEN = [
+    ("cut.ttl", lambda: MINI.read_bytes()[:247],  # ends in "@" (rdflib: string index out of range)
+     "as Turtle: line 6, column 1: Unexpected end of file"),
+    ("cut-in-a-character.ttl", lambda: MINI.read_bytes()[:654],  # half of a UTF-8 character
+     "as Turtle: line 15, column 19: Unexpected end of file"),
+    ("article.txt", lambda: "# id: t1\n# title: 测试\n\n杭州银行面向科技型中小企业推出“科创贷”。\n".encode(),
+     "as Turtle: line 4, columns 1-15: 杭州银行面向科技型中小企业推出 is not a valid subject or graph name"),
+    ("latin1.ttl", lambda: b"@prefix ex: <http://example.org/> .\nex:a ex:b \"caf\xe9\" .\n",
+     "as Turtle: line 2, column 15: a byte that is not UTF-8 (graph files are UTF-8 text)"),
+    ("cut.nt", lambda: b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+                       b"<http://example.org/a> <http://example.org/b> \"open\n",
+     "as N-Triples: line 2, column 47: Unexpected end of file"),
+    ("cut.owl", lambda: b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+                        b'<rdf:Description rdf:about="http://example.org/a"',
+     "as RDF/XML: line 3, column 1: unclosed token"),
+]
+GRAPH_COMMANDS = [
+    ("stats",), ("validate",), ("reason", "--out", "{tmp}/out/x.ttl"), ("viz", "--out", "{tmp}/out/x.html"),
+    ("export", "--format", "nt", "--out", "{tmp}/out/x.nt"), ("query", "ASK {}"),
+    ("eval", "--gold", str(GOLD)), ("push", "--endpoint", "http://127.0.0.1:9/store"),
+]
+
+
+@pytest.mark.parametrize("name, content, where", BROKEN, ids=[b[0] for b in BROKEN])
+@pytest.mark.parametrize("command", GRAPH_COMMANDS, ids=[c[0] for c in GRAPH_COMMANDS])
+def test_an_unparsable_graph_is_named_with_its_line_and_why(tmp_path, command, name, content, where):
+    graph = write(tmp_path / name, content())
+    r = kg(*[a.replace("{tmp}", str(tmp_path)) for a in command], "--graph", graph)
+    assert r.exit_code == 1
+    assert error_lines(r) == [f"Error: cannot parse {graph} {where}"]
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+FOLDER_COMMANDS = [
+    ("stats",), ("validate",), ("reason", "--out", "{tmp}/r.ttl"), ("viz", "--out", "{tmp}/v.html"),
+    ("export", "--format", "nt", "--out", "{tmp}/x.nt"),
+    ("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), ("eval", "--gold", str(GOLD)),
+]
+
+
+def same_but_timing(text: str) -> str:
+    import re
+
+    return re.sub(r"\bin \d+\.\d s\b", "in _ s", text)
+
+
+@pytest.mark.parametrize("command", FOLDER_COMMANDS, ids=[c[0] for c in FOLDER_COMMANDS])
+def test_a_folder_that_kg_build_wrote_is_read_as_its_kg_ttl(tmp_path, command):
+    folder = tmp_path / "built"
+    folder.mkdir()
+    shutil.copy(MINI, folder / "kg.ttl")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    by_file = kg(*args, "--graph", folder / "kg.ttl")
+    by_folder = kg(*args, "--graph", folder)
+    assert by_file.exit_code in (0, 1) and "Error" not in by_file.output, by_file.output
+    assert by_folder.exit_code == by_file.exit_code
+    assert same_but_timing(by_folder.output) == same_but_timing(by_file.output)
+
+
+@pytest.mark.parametrize("command, takes", [
+    *[(c, "a graph file or a folder that `kg build` wrote") for c in FOLDER_COMMANDS if c[0] != "query"],
+    (("query", "ASK {}"), "a graph file, a folder that `kg build` wrote or an Oxigraph store "
+                          "(kg build --store)"),
+    (("push", "--endpoint", "http://127.0.0.1:9/store"),
+     "a graph file, a folder that `kg build` wrote or a folder of shards (kg build --shards)"),
+], ids=[c[0] for c in FOLDER_COMMANDS if c[0] != "query"] + ["query", "push"])
+def test_another_folder_as_a_graph_is_one_line_saying_what_is_taken(tmp_path, command, takes):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("not a graph", encoding="utf-8")
+    r = kg(*[a.replace("{tmp}", str(tmp_path)) for a in command], "--graph", folder)
+    assert r.exit_code == 1
+    assert error_lines(r) == [f"Error: {folder} is a folder with no kg.ttl in it: give {takes}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]  # nothing written
 
 
 HUGE = ("SELECT ?a ?b ?c ?d ?e WHERE { VALUES ?a {0 1 2 3 4 5 6 7 8 9} VALUES ?b {0 1 2 3 4 5 6 7 8 9} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -33,6 +34,43 @@ def test_rdf_export_reparses_to_the_same_graph(tmp_path, fmt, parser):
     out, summary = export(tmp_path, fmt)
     assert summary.startswith("Wrote ") and f" triples to {out} " in summary
     assert isomorphic(rdflib.Graph().parse(out, format=parser), rdflib.Graph().parse(MINI))
+
+
+def shared_relation_graph(tmp_path) -> Path:
+    """Two articles that both say 网商银行 offers 网商贷: TriG writes that triple in the
+    graph of each."""
+    from test_viz import make_graph
+
+    g = make_graph({"a1": ["网商银行推出网商贷。"], "a2": ["网商银行推出网商贷。"]},
+                   [("institution-bank", "Bank", "网商银行", set(), [("a1", 0), ("a2", 0)]),
+                    ("product-loan", "FinancialProduct", "网商贷", set(), [("a1", 0), ("a2", 0)])],
+                   [("institution-bank", "offers", "product-loan", "a1", 0, "fixture.relation"),
+                    ("institution-bank", "offers", "product-loan", "a2", 0, "fixture.relation")])
+    path = tmp_path / "shared.ttl"
+    path.write_text(serialize(g, "ttl"), encoding="utf-8")
+    return path
+
+
+def what_the_file_holds(path: Path, fmt: str) -> str:
+    """The counts of an exported file, read back by a parser."""
+    if fmt == "graphml":
+        g = nx.read_graphml(path)
+        return f"{g.number_of_nodes():,} nodes and {g.number_of_edges():,} edges"
+    if fmt == "trig":
+        ds = rdflib.Dataset()
+        ds.parse(path, format="trig")
+        quads = list(ds.quads((None, None, None, None)))
+        return f"{len(quads):,} triples in {len({q[3] for q in quads})} graphs"
+    parser = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "owl": "xml"}[fmt]
+    return f"{len(rdflib.Graph().parse(path, format=parser)):,} triples"
+
+
+@pytest.mark.parametrize("graph", ["mini", "shared"])
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_export_reports_what_the_written_file_holds(tmp_path, fmt, graph):
+    out, summary = export(tmp_path, fmt, MINI if graph == "mini" else shared_relation_graph(tmp_path))
+    assert summary.startswith(f"Wrote {what_the_file_holds(out, fmt)} "), summary
+    assert f" to {out} (" in summary
 
 
 def test_jsonld_has_a_context():
@@ -171,6 +209,22 @@ def test_dash_is_stdout_for_every_out_option(tmp_path):
         assert list(tmp_path.iterdir()) == []  # no file named "-"
 
 
+OUT_COMMANDS = [
+    ("build", str(Path(__file__).parent.parent / "sources" / "digital_finance.txt"), "--no-pages"),
+    ("viz", "--graph", MINI), ("export", "--graph", MINI, "--format", "nt"), ("reason", "--graph", MINI),
+]
+
+
+@pytest.mark.parametrize("args", OUT_COMMANDS, ids=[c[0] for c in OUT_COMMANDS])
+def test_every_out_creates_its_missing_folders_and_says_so(tmp_path, args):
+    out = tmp_path / "new" / "dir" / ("out" if args[0] == "build" else "result")
+    help_text = " ".join(CliRunner().invoke(main, [args[0], "--help"]).output.split())
+    assert "created" in help_text[help_text.index("--out"):].split("--", 2)[1]
+    r = kg_cli(*args, "--out", out, env={**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr
+    assert (out / "kg.ttl" if args[0] == "build" else out).is_file()
+
+
 def test_an_output_symlink_is_written_through(tmp_path):
     target = tmp_path / "real" / "graph.nt"
     target.parent.mkdir()
@@ -198,14 +252,21 @@ def test_an_output_fifo_is_written_into_not_replaced(tmp_path):
     assert fifo.is_fifo()
 
 
-def test_graphml_export_reports_entities_and_relations(tmp_path):
+def test_graphml_export_reports_nodes_and_edges(tmp_path):
     result = CliRunner().invoke(main, ["export", "--graph", str(MINI), "--format", "graphml",
                                        "--out", str(tmp_path / "g.graphml")])
     assert result.exit_code == 0, result.output
     g = nx.read_graphml(tmp_path / "g.graphml")
-    assert result.output == (f"Wrote {g.number_of_nodes()} entities and {g.number_of_edges()} "
-                             f"relations to {tmp_path / 'g.graphml'} (GraphML of entities and "
+    assert result.output == (f"Wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} "
+                             f"edges to {tmp_path / 'g.graphml'} (GraphML of entities and "
                              "relations (networkx; opens in Gephi and Cytoscape))\n")
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_export_format_option_names_every_format(name):
+    text = CliRunner().invoke(main, ["export", "--help"]).output
+    option = " ".join(text[text.index("--format FORMAT"):text.index("--out FILE")].split())
+    assert re.search(rf"Export format: [a-z, ]*\b{name}\b[a-z, ]* \(described below\)", option), option
 
 
 def test_export_help_lists_every_format():

@@ -82,6 +82,21 @@ def test_push_named_graph_round_trips(oxigraph_server):
     assert isomorphic(graph_on_server(oxigraph_server, iri), expected)
 
 
+def test_push_of_a_folder_that_kg_build_wrote_sends_its_kg_ttl(oxigraph_server, tmp_path):
+    iri = "https://example.org/graph/built-folder"
+    store = f"{oxigraph_server}/store"
+    (tmp_path / "built").mkdir()
+    (tmp_path / "built" / "kg.ttl").write_bytes(MINI.read_bytes())
+
+    result = CliRunner().invoke(main, ["push", "--endpoint", store, "--graph-iri", iri,
+                                       "--graph", str(tmp_path / "built")])
+
+    expected = rdflib.Graph().parse(MINI)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Pushed {len(expected)} triples to {store} (graph <{iri}>): HTTP 201 Created\n"
+    assert isomorphic(graph_on_server(oxigraph_server, iri), expected)
+
+
 def test_second_push_replaces_the_named_graph(oxigraph_server, tmp_path):
     iri = "https://example.org/graph/replaced"
     store = f"{oxigraph_server}/store"
@@ -325,7 +340,7 @@ def test_bad_endpoint_or_graph_iri(endpoint, graph_iri, message):
 @pytest.mark.parametrize("name, content, message", [
     ("missing.ttl", None, "graph file not found: {path} (run `kg build` first?)"),
     ("broken.ttl", "<https://example.org/a> <https://example.org/b> .\n",
-     "cannot parse {path}: Parser error at line 1 column 49: "),  # then the parser's words
+     "cannot parse {path} as Turtle: line 1, column 49: . is not a valid RDF object"),
     ("data.trig", "", "{path} holds a dataset; push takes one graph "
                       "(Turtle, N-Triples, RDF/XML or JSON-LD)"),
 ], ids=["missing", "unparsable", "dataset"])

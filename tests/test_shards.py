@@ -104,8 +104,8 @@ def test_push_of_a_shard_folder_replaces_the_graph(built, oxigraph_server):
 def test_push_of_a_folder_without_shards_is_a_one_line_error(tmp_path):
     r = run("push", "--endpoint", "http://127.0.0.1:9/store", "--graph", str(tmp_path))
     assert r.exit_code == 1
-    assert r.output == (f"Error: {tmp_path} is a folder with no shards (kg-*.nt from "
-                        f"`kg build --shards {tmp_path}`)\n")
+    assert r.output == (f"Error: {tmp_path} is a folder with no kg.ttl in it: give a graph file, "
+                        "a folder that `kg build` wrote or a folder of shards (kg build --shards)\n")
 
 
 def test_shards_and_store_are_alternatives(tmp_path):

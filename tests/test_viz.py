@@ -150,7 +150,8 @@ def test_view_holds_exactly_the_selected_entities(tmp_path, args, expected):
     result, out = run_viz(tmp_path, *args)
     assert result.exit_code == 0, result.output
     assert labels_of(out) == expected
-    assert f"Wrote {out}: {len(expected)} entities" in result.output
+    noun = "entity" if len(expected) == 1 else "entities"
+    assert f"Wrote {out}: {len(expected)} {noun}, " in result.output
 
 
 @pytest.mark.parametrize("args, message", [

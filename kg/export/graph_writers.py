@@ -7,8 +7,9 @@ from collections import defaultdict
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
+from ..errors import counted
 from ..triples import DATA_NS as KGD_NS, NS as KG_NS, Triples, from_rdflib
-from . import rdftext
+from . import Rendered, rdftext, triples
 
 KG_ARTICLE = URIRef(KG_NS + "Article")
 KG_SENTENCE = URIRef(KG_NS + "Sentence")
@@ -64,9 +65,13 @@ def split_by_article(graph) -> tuple[list, dict]:
     return default, dict(named)
 
 
-def write_trig(graph) -> str:
+def write_trig(graph) -> Rendered:
+    """A triple that two articles assert is written in the graph of each."""
     default, named = split_by_article(_rdflib(graph))
-    return rdftext.trig(default, named)
+    n = len(default) + sum(len(ts) for ts in named.values())
+    graphs = len(named) + bool(default)
+    return Rendered(rdftext.trig(default, named),
+                    f"{triples(n)} in {counted(graphs, 'graph', thousands=True)}")
 
 
 # -------------------------------------------------------------------- GraphML
@@ -99,11 +104,14 @@ def to_networkx(graph):
     return g
 
 
-def write_graphml(graph) -> bytes:
+def write_graphml(graph) -> Rendered:
+    """Nodes (entities and articles) and edges (relations and kg:mentions)."""
     import io
 
     import networkx as nx
 
+    g = to_networkx(_rdflib(graph))
     buf = io.BytesIO()
-    nx.write_graphml(to_networkx(_rdflib(graph)), buf, encoding="utf-8", prettyprint=True)
-    return buf.getvalue()
+    nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
+    return Rendered(buf.getvalue(), f"{counted(g.number_of_nodes(), 'node', thousands=True)} and "
+                                    f"{counted(g.number_of_edges(), 'edge', thousands=True)}")

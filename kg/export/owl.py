@@ -24,7 +24,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..ontology import DATA_NS, NS, ONTOLOGY_FILE
 from ..triples import BNODE, IRI, LITERAL, RDF_NS, RDF_TYPE, iri, literal
-from . import rdftext
+from ..errors import counted
+from . import Rendered, rdftext, triples
 
 OWL_NS = "http://www.w3.org/2002/07/owl#"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -168,6 +169,8 @@ def rdfxml(triples: list) -> str:
     return "\n".join(head + body + ["</rdf:RDF>", ""])
 
 
-def write_owl(graph) -> str:
-    """The ``owl`` export format."""
-    return rdfxml(dl_document(graph).triples)
+def write_owl(graph) -> Rendered:
+    """The ``owl`` export format: the ontology and the individuals, no provenance."""
+    doc = dl_document(graph)
+    return Rendered(rdfxml(doc.triples), f"{triples(len(doc.triples))} (the ontology and "
+                                         f"{counted(doc.individuals, 'individual', thousands=True)})")

@@ -1,4 +1,4 @@
-"""The text writers (Turtle, N-Triples, JSON-LD): ``fn(graph) -> str``, deterministic.
+"""The text writers (Turtle, N-Triples, JSON-LD): ``fn(graph) -> Rendered``, deterministic.
 
 They take plain triples (``kg.triples.Triples``) or any rdflib graph, and import no
 rdflib for the former: ``kg build`` writes kg.ttl without loading rdflib."""
@@ -9,15 +9,16 @@ import json
 from collections import defaultdict
 
 from ..triples import BNODE, LITERAL, PREFIXES, RDF_TYPE
-from . import rdftext
+from . import Rendered, rdftext, triples
 
 
-def write_turtle(graph) -> str:
-    return rdftext.turtle(graph)
+def write_turtle(graph) -> Rendered:
+    return Rendered(rdftext.turtle(graph), triples(len(graph)))
 
 
-def write_ntriples(graph) -> str:
-    return rdftext.ntriples(graph)
+def write_ntriples(graph) -> Rendered:
+    text = rdftext.ntriples(graph)
+    return Rendered(text, triples(text.count("\n")))  # one line a triple
 
 
 # -------------------------------------------------------------------- JSON-LD
@@ -38,13 +39,13 @@ def _jsonld_value(o: tuple, used: set):
     return {"@id": _jsonld_term(o, used)}
 
 
-def write_jsonld(graph) -> str:
+def write_jsonld(graph) -> Rendered:
     """Flattened JSON-LD: an @context of the prefixes used and a sorted @graph."""
     used: set = set()
     by_subject: dict = defaultdict(lambda: defaultdict(list))
     for s, p, o in sorted(rdftext.plain_triples(graph)):
         by_subject[s][p].append(o)
-    nodes = []
+    nodes, n = [], 0
     for s, props in by_subject.items():
         node = {"@id": _jsonld_term(s, used)}
         if RDF_TYPE in props:
@@ -56,6 +57,8 @@ def write_jsonld(graph) -> str:
                 continue
             values = [_jsonld_value(o, used) for o in objs]
             node[_jsonld_term(p, used)] = values[0] if len(values) == 1 else values
+        n += sum(len(objs) for objs in props.values())
         nodes.append(node)
     context = {p: PREFIXES[p] for p in sorted(used)}
-    return json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps({"@context": context, "@graph": nodes}, ensure_ascii=False, indent=2) + "\n"
+    return Rendered(text, triples(n))

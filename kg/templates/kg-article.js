@@ -31,7 +31,8 @@
     var row = el("div", "kg-sent");
     row.id = "s" + si;
     var st = el("div", "kg-stext");
-    // mentions of this sentence, nested when one holds another; a crossing one is skipped
+    // mentions of this sentence (by start, the longer of two that start together first),
+    // nested when one holds another; a crossing one is skipped
     while (m < A.ments.length && A.ments[m][0] < s[0]) { m += 1; }
     var stack = [{end: s[1], node: st}], pos = s[0];
     function closeTo(limit) {
