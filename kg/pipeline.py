@@ -411,7 +411,9 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
                           sentences=sum(len(a.sentences) for a in articles),
                           characters=sum(len(a.text) for a in articles), extracted=n_extracted)
         summary.entities = Counter(ontology.load().core(e.cls) for e in entities)
-        summary.relations = Counter(p for _, p, _, _ in rels)
+        # relations as the graph holds them: one per (subject, predicate, object), however
+        # many sentences state it (as kg stats and the page count them)
+        summary.relations = Counter(p for _, p, _ in {(a.key, p, b.key) for a, p, b, _ in rels})
         summary.triples = n_triples
         more = () if in_memory else rdf.statement_triples(rest)
         with store_mod.persisted(graph, store, more) as stored, outdir.staged(out_dir) as staging:

@@ -129,7 +129,7 @@ def render_text(st: Stats, title: str | None = None) -> str:
     lines = []
     if title:
         lines.append(title)
-    lines.append(f"Articles: {len(st.articles)} · sentences: {st.sentences} · entities: {st.entities}"
+    lines.append(f"Articles: {len(st.articles)} · evidence sentences: {st.sentences} · entities: {st.entities}"
                  f" · relations: {st.relations} · mentions: {st.mentions}")
     lines += ["", "Entities by class"]
     rows = []

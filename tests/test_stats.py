@@ -50,7 +50,7 @@ def test_stats_lines(mini_stats, heading, line):
 
 
 def test_totals_line(mini_stats):
-    assert "Articles: 2 · sentences: 2 · entities: 12 · relations: 9 · mentions: 13" in mini_stats
+    assert "Articles: 2 · evidence sentences: 2 · entities: 12 · relations: 9 · mentions: 13" in mini_stats
 
 
 def test_only_shared_entities_bridge(mini_stats):
