@@ -371,3 +371,18 @@ def test_hostile_text_stays_text_in_the_page(tmp_path, single_file):
     escaped = "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"
     assert f"<td>{escaped} (Bank)</td>" in paths[0].read_text("utf-8").replace("&#x27;", "&#39;")
     assert f"<title>{escaped} (evil)</title>" in paths[1].read_text("utf-8")
+
+
+@pytest.mark.parametrize("header, byline", [
+    ("# author: 张伟\n# source: 宁波日报\n# date: 2024-06-10\n", "张伟 · 宁波日报 · 2024-06-10 · a"),
+    ("# source: 市政府办公室\n", "市政府办公室 · a"),  # no author: no empty field before a ·
+    ("", "a"),
+])
+def test_an_article_page_byline_holds_only_what_the_header_gives(tmp_path, header, byline):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(f"# id: a\n{header}\n杭州银行推出科创贷产品。\n", "utf-8")
+    r = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "o" / "articles" / "a.html").read_text("utf-8")
+    assert re.search(r'class="kg-byline">([^<]*)<', page).group(1) == byline
