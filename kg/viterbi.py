@@ -23,40 +23,69 @@ from __future__ import annotations
 MIN_FLOAT = -3.14e100  # jieba's score of an emission the model never saw
 MIN_INF = float("-inf")  # ... and of a transition it never saw
 
-_predecessors: dict[int, tuple[dict, dict]] = {}
+class _Tables:
+    """What the Viterbi derives from one set of jieba's tables, made once: each state's
+    predecessors, and per character of the model its first-character scores and its
+    candidate states with their emission probabilities (looked up in ~250 large dicts
+    per character otherwise: most of the cost). A character the model lacks (whose
+    candidates are all the states) is not kept: it is rare, and would keep ~250 of them."""
 
-
-def predecessors(trans_p: dict) -> dict:
-    """state -> {a state with a transition into it: that transition's log probability}."""
-    hit = _predecessors.get(id(trans_p))
-    if hit is None or hit[0] is not trans_p:
-        preds: dict = {}
+    def __init__(self, states: dict, start_p: dict, trans_p: dict, emit_p: dict):
+        self.key = (states, start_p, trans_p, emit_p)
+        self.preds: dict = {}  # state -> {a state with a transition into it: its log prob}
         for y0, successors in trans_p.items():
             for y, p in successors.items():
-                preds.setdefault(y, {})[y0] = p
-        hit = _predecessors[id(trans_p)] = (trans_p, preds)
-    return hit[1]
+                self.preds.setdefault(y, {})[y0] = p
+        self.firsts: dict[str, dict] = {}  # char -> {state: start + emission}
+        self.steps: dict[str, tuple] = {}  # char -> ((state, emission, its preds), ...)
+
+    def first(self, char: str) -> dict:
+        """{state: score} of ``char`` opening the run: jieba's first column."""
+        hit = self.firsts.get(char)
+        if hit is None:
+            states, start_p, trans_p, emit_p = self.key
+            hit = {y: start_p[y] + emit_p[y].get(char, MIN_FLOAT)
+                   for y in states.get(char, trans_p.keys())}
+            if char in states:
+                self.firsts[char] = hit
+        return hit
+
+    def step(self, char: str) -> tuple:
+        """(state, emission, {predecessor: transition}) of each of ``char``'s candidate
+        states that some state has a transition into, in jieba's order."""
+        hit = self.steps.get(char)
+        if hit is None:
+            states, _, trans_p, emit_p = self.key
+            hit = tuple((y, emit_p[y].get(char, MIN_FLOAT), self.preds[y])
+                        for y in states.get(char, trans_p.keys()) if y in self.preds)
+            if char in states:
+                self.steps[char] = hit
+        return hit
+
+
+_tables: dict[tuple, _Tables] = {}
+
+
+def tables(states: dict, start_p: dict, trans_p: dict, emit_p: dict) -> _Tables:
+    """The derived tables of these tables (made on first use)."""
+    key = (id(states), id(start_p), id(trans_p), id(emit_p))
+    hit = _tables.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit.key, (states, start_p, trans_p, emit_p))):
+        hit = _tables[key] = _Tables(states, start_p, trans_p, emit_p)
+    return hit
 
 
 def viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict
             ) -> tuple[float, list]:
     """(probability, state per character): ``jieba.posseg.viterbi.viterbi``'s result."""
-    preds = predecessors(trans_p)
-    all_states = trans_p.keys()
-    V = {}
-    for y in states.get(obs[0], all_states):
-        V[y] = start_p[y] + emit_p[y].get(obs[0], MIN_FLOAT)
+    derived = tables(states, start_p, trans_p, emit_p)
+    V = derived.first(obs[0])  # never changed: each column is a new dict
     paths = [dict.fromkeys(V, "")]
     for t in range(1, len(obs)):
-        char = obs[t]
         new_v, path = {}, {}
         # jieba's candidates: the character's states that a state of V has a transition
         # into, i.e. those with a predecessor in V (the others are skipped below)
-        for y in states.get(char, all_states):
-            into = preds.get(y)
-            if into is None:
-                continue
-            e = emit_p[y].get(char, MIN_FLOAT)
+        for y, e, into in derived.step(obs[t]):
             # (score, state) as jieba compares them: the higher score, then the higher
             # state; the score summed in jieba's order (the same floats)
             if len(into) < len(V):
@@ -70,7 +99,7 @@ def viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict
                 best = max((V[y0] + trans_p[y0].get(y, MIN_INF) + e, y0) for y0 in V if trans_p[y0])
             new_v[y], path[y] = best
         if not new_v:  # none of the character's states follows V: jieba's fallback
-            new_v, path = _fallback(char, V, all_states, trans_p, emit_p)
+            new_v, path = _fallback(obs[t], V, trans_p.keys(), trans_p, emit_p)
         V = new_v
         paths.append(path)
     prob, state = max((V[y], y) for y in paths[-1])
