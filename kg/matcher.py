@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
@@ -178,6 +179,8 @@ MAX_SIGNATURES = 1 << 16  # interned signatures before the tables start afresh (
 
 
 _generations = itertools.count()
+# a token's signature: (text, pos, ltype, quoted, ent), the fields predicates read
+_signature = operator.itemgetter(*map(Token._fields.index, ("text", "pos", "ltype", "quoted", "ent")))
 
 
 class _Signatures:
@@ -197,13 +200,18 @@ class _Signatures:
     def key(self, tokens: list[Token]) -> str:
         """One character (``chr(id)``) per token."""
         ids = self.ids
-        out = []
-        for t in tokens:
-            sig = (t.text, t.pos, t.ltype, t.quoted, t.ent)
-            i = ids.get(sig)
-            if i is None:
-                i = ids[sig] = len(ids)
-            out.append(i)
+        # the signatures and their ids looked up by map() (no Python loop per token);
+        # then the new ones numbered in token order (one seen twice gets one id)
+        sigs = list(map(_signature, tokens))
+        out = list(map(ids.get, sigs))
+        if None in out:
+            for n, i in enumerate(out):
+                if i is None:
+                    sig = sigs[n]
+                    i = ids.get(sig)
+                    if i is None:
+                        i = ids[sig] = len(ids)
+                    out[n] = i
         return "".join(map(chr, out))
 
 
@@ -446,7 +454,8 @@ class Prefilter:
             bits = table[ord(ch)]
             if bits is None:
                 bits = table[ord(ch)] = self._token_bits(tok)
-            met |= bits
+            if bits:  # most tokens meet no need: spare the (long) integer's copy
+                met |= bits
         return met
 
     def _token_bits(self, tok: Token) -> int:
