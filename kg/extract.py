@@ -785,7 +785,9 @@ class Extractor:
                 seen_chunks = chunks
             matches = []
             for r, c, needs in stage_rules:
-                if not needs & ~met and \
+                # all its needs met (written without ~met: inverting a long integer per
+                # rule copied it twice)
+                if needs & met == needs and \
                         (r.subject is None or not r.subject.isdisjoint(own_classes)):
                     found = c.find(tokens, token_key) if r.nested else c.find(chunks, chunk_key)
                     if found:
