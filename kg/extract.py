@@ -298,6 +298,9 @@ class Extractor:
         self._demonstratives = tuple(
             (phrase, tuple(spec.partition("@")[0].split("|")), spec.partition("@")[2])
             for phrase, _, spec in (v.partition(":") for v in rules.lists.get("demonstratives", ())))
+        # whether a sentence holds any of them, in one search (most sentences hold none)
+        self._demonstrative_search = re.compile(
+            "|".join(re.escape(phrase) for phrase, _, _ in self._demonstratives)).search
         self._first_person = frozenset(rules.lists.get("first_person", ()))
         self._question_marks = tuple(rules.lists.get("question_marks", ()))
         self._speaker_bodies = tuple(rules.lists.get("first_person_bodies", ()))
@@ -376,7 +379,7 @@ class Extractor:
         """A demonstrative of lists.toml ``demonstratives`` (该行, 该平台) names the last entity
         of its class in this paragraph or the one before: a mention of that entity, so the
         rules see who acts (该行推出了……) where the article does not repeat the name."""
-        if not self._demonstratives:
+        if not self._demonstratives or self._demonstrative_search(sent.text) is None:
             return
         text, mentions = article.text, st.mentions
         starts = {t.start: i for i, t in enumerate(tokens)}
