@@ -312,7 +312,9 @@ class Extractor:
             "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?(?:([“\"《])([^”\"》（）()，。；、]{1,%d})"
             "[”\"》]|([^“”\"《》（）()，。；、\\s]{2,%d}))[）)]"
             % (MAX_SHORT_NAME, MAX_SHORT_NAME)) if marks else None
-        self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
+        # a tuple: str.startswith takes it whole
+        self._cue_adverbs = tuple(sorted(rules.lists.get("cue_adverbs", ()),
+                                         key=lambda w: (-len(w), w)))
         # shape nearby: its cues, and each predicate's cue words (a pair with one between is
         # the cue rules' to relate or not)
         self._nearby_cues = [c for c in rules.cues if c.shape == "nearby"]
@@ -1727,8 +1729,9 @@ class _CueSentence:
 
     def _opening_word(self, m: Mention) -> str | None:
         """The cue word a mention opens with, also after a manner word (坚决防范……)."""
-        head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
-                     if m.surface.startswith(a)), m.surface)
+        head = m.surface
+        if head.startswith(self.ex._cue_adverbs):  # one test first: most open with none
+            head = next(head[len(a):] for a in self.ex._cue_adverbs if head.startswith(a))
         return next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
                      if head.startswith(w)), None)
 
