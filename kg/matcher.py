@@ -326,7 +326,7 @@ def _signature_table(owner) -> list:
 
 class CompiledRule:
     """One rule as a regex over mask characters. What only matching needs (the mask
-    function, the alphabet, the regex) is made on first use: a build tries only the rules
+    function, the regex) is made on first use: a build tries only the rules
     whose needs its sentences meet (``Prefilter``), which needs ``needs`` alone."""
 
     def __init__(self, rule: Rule, type_class: dict):
@@ -347,8 +347,9 @@ class CompiledRule:
     def maker(self) -> _MaskMaker:
         if self._maker is None:
             self._maker = _MaskMaker(self._shapes, self.type_class)
-            n = len(self._shapes)
-            self.alphabet = [chr(_mask_base(n) + m) for m in range(1 << n)]
+            # a mask's character is chr(base + mask), made when a signature is first seen
+            # (a list of every mask's character was 65,536 strings for a rule of 16 specs)
+            self.base = _mask_base(len(self._shapes))
         return self._maker
 
     @property
@@ -386,11 +387,11 @@ class CompiledRule:
         if len(out) == len(key):
             return out
         make = self.maker.mask
-        alphabet = self.alphabet
+        base = self.base
         for ch, tok in zip(key, tokens):
             i = ord(ch)
             if table[i] is None:
-                table[i] = alphabet[make(tok)]
+                table[i] = chr(base + make(tok))
         return key.translate(table)
 
     def find(self, tokens: list[Token], key: str | None = None) -> list[Match]:
