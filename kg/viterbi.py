@@ -13,7 +13,9 @@ then jieba's fallback runs as jieba wrote it). A pair without a transition score
 minus infinity, so it can only matter when no pair with a transition scores better;
 then the full comparison of jieba's version decides, ties included, so the result is
 always jieba's (tests/test_segment.py compares both on every run of the bundled and
-test articles and on random text).
+test articles and on random text). What depends on a character alone (its candidate
+states, their emission probabilities, its scores as the first character) is found once
+per character and kept (``_Tables``).
 
 No jieba import here: the model tables are passed in, as jieba passes them.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 MIN_FLOAT = -3.14e100  # jieba's score of an emission the model never saw
 MIN_INF = float("-inf")  # ... and of a transition it never saw
+
 
 class _Tables:
     """What the Viterbi derives from one set of jieba's tables, made once: each state's
@@ -64,6 +67,7 @@ class _Tables:
 
 
 _tables: dict[tuple, _Tables] = {}
+MAX_TABLES = 4  # sets of tables kept (each keeps its HMM alive): a process uses one or two
 
 
 def tables(states: dict, start_p: dict, trans_p: dict, emit_p: dict) -> _Tables:
@@ -71,6 +75,8 @@ def tables(states: dict, start_p: dict, trans_p: dict, emit_p: dict) -> _Tables:
     key = (id(states), id(start_p), id(trans_p), id(emit_p))
     hit = _tables.get(key)
     if hit is None or any(a is not b for a, b in zip(hit.key, (states, start_p, trans_p, emit_p))):
+        if len(_tables) >= MAX_TABLES:
+            _tables.clear()
         hit = _tables[key] = _Tables(states, start_p, trans_p, emit_p)
     return hit
 
