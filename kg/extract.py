@@ -302,6 +302,9 @@ class Extractor:
         self._demonstratives = tuple(
             (phrase, tuple(spec.partition("@")[0].split("|")), spec.partition("@")[2])
             for phrase, _, spec in (v.partition(":") for v in rules.lists.get("demonstratives", ())))
+        # whether a sentence holds any of them, in one search (most sentences hold none)
+        self._demonstrative_search = re.compile(
+            "|".join(re.escape(phrase) for phrase, _, _ in self._demonstratives)).search
         self._first_person = frozenset(rules.lists.get("first_person", ()))
         self._question_marks = tuple(rules.lists.get("question_marks", ()))
         self._speaker_bodies = tuple(rules.lists.get("first_person_bodies", ()))
@@ -313,7 +316,9 @@ class Extractor:
             "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?(?:([“\"《])([^”\"》（）()，。；、]{1,%d})"
             "[”\"》]|([^“”\"《》（）()，。；、\\s]{2,%d}))[）)]"
             % (MAX_SHORT_NAME, MAX_SHORT_NAME)) if marks else None
-        self._cue_adverbs = sorted(rules.lists.get("cue_adverbs", ()), key=lambda w: (-len(w), w))
+        # a tuple: str.startswith takes it whole
+        self._cue_adverbs = tuple(sorted(rules.lists.get("cue_adverbs", ()),
+                                         key=lambda w: (-len(w), w)))
         # shape nearby: its cues, and each predicate's cue words (a pair with one between is
         # the cue rules' to relate or not)
         self._nearby_cues = [c for c in rules.cues if c.shape == "nearby"]
@@ -380,7 +385,7 @@ class Extractor:
         """A demonstrative of lists.toml ``demonstratives`` (该行, 该平台) names the last entity
         of its class in this paragraph or the one before: a mention of that entity, so the
         rules see who acts (该行推出了……) where the article does not repeat the name."""
-        if not self._demonstratives:
+        if not self._demonstratives or self._demonstrative_search(sent.text) is None:
             return
         text, mentions = article.text, st.mentions
         starts = {t.start: i for i, t in enumerate(tokens)}
@@ -798,7 +803,9 @@ class Extractor:
                 seen_chunks = chunks
             matches = []
             for r, c, needs in stage_rules:
-                if not needs & ~met and \
+                # all its needs met (written without ~met: inverting a long integer per
+                # rule copied it twice)
+                if needs & met == needs and \
                         (r.subject is None or not r.subject.isdisjoint(own_classes)):
                     found = c.find(tokens, token_key) if r.nested else c.find(chunks, chunk_key)
                     if found:
@@ -1765,8 +1772,9 @@ class _CueSentence:
 
     def _opening_word(self, m: Mention) -> str | None:
         """The cue word a mention opens with, also after a manner word (坚决防范……)."""
-        head = next((m.surface[len(a):] for a in self.ex._cue_adverbs
-                     if m.surface.startswith(a)), m.surface)
+        head = m.surface
+        if head.startswith(self.ex._cue_adverbs):  # one test first: most open with none
+            head = next(head[len(a):] for a in self.ex._cue_adverbs if head.startswith(a))
         return next((w for w in self.ex._cue_words_by_first.get(head[:1], ())
                      if head.startswith(w)), None)
 

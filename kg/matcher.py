@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
@@ -178,6 +179,8 @@ MAX_SIGNATURES = 1 << 16  # interned signatures before the tables start afresh (
 
 
 _generations = itertools.count()
+# a token's signature: (text, pos, ltype, quoted, ent), the fields predicates read
+_signature = operator.itemgetter(*map(Token._fields.index, ("text", "pos", "ltype", "quoted", "ent")))
 
 
 class _Signatures:
@@ -197,13 +200,18 @@ class _Signatures:
     def key(self, tokens: list[Token]) -> str:
         """One character (``chr(id)``) per token."""
         ids = self.ids
-        out = []
-        for t in tokens:
-            sig = (t.text, t.pos, t.ltype, t.quoted, t.ent)
-            i = ids.get(sig)
-            if i is None:
-                i = ids[sig] = len(ids)
-            out.append(i)
+        # the signatures and their ids looked up by map() (no Python loop per token);
+        # then the new ones numbered in token order (one seen twice gets one id)
+        sigs = list(map(_signature, tokens))
+        out = list(map(ids.get, sigs))
+        if None in out:
+            for n, i in enumerate(out):
+                if i is None:
+                    sig = sigs[n]
+                    i = ids.get(sig)
+                    if i is None:
+                        i = ids[sig] = len(ids)
+                    out[n] = i
         return "".join(map(chr, out))
 
 
@@ -318,7 +326,7 @@ def _signature_table(owner) -> list:
 
 class CompiledRule:
     """One rule as a regex over mask characters. What only matching needs (the mask
-    function, the alphabet, the regex) is made on first use: a build tries only the rules
+    function, the regex) is made on first use: a build tries only the rules
     whose needs its sentences meet (``Prefilter``), which needs ``needs`` alone."""
 
     def __init__(self, rule: Rule, type_class: dict):
@@ -339,8 +347,9 @@ class CompiledRule:
     def maker(self) -> _MaskMaker:
         if self._maker is None:
             self._maker = _MaskMaker(self._shapes, self.type_class)
-            n = len(self._shapes)
-            self.alphabet = [chr(_mask_base(n) + m) for m in range(1 << n)]
+            # a mask's character is chr(base + mask), made when a signature is first seen
+            # (a list of every mask's character was 65,536 strings for a rule of 16 specs)
+            self.base = _mask_base(len(self._shapes))
         return self._maker
 
     @property
@@ -378,11 +387,11 @@ class CompiledRule:
         if len(out) == len(key):
             return out
         make = self.maker.mask
-        alphabet = self.alphabet
+        base = self.base
         for ch, tok in zip(key, tokens):
             i = ord(ch)
             if table[i] is None:
-                table[i] = alphabet[make(tok)]
+                table[i] = chr(base + make(tok))
         return key.translate(table)
 
     def find(self, tokens: list[Token], key: str | None = None) -> list[Match]:
@@ -446,7 +455,8 @@ class Prefilter:
             bits = table[ord(ch)]
             if bits is None:
                 bits = table[ord(ch)] = self._token_bits(tok)
-            met |= bits
+            if bits:  # most tokens meet no need: spare the (long) integer's copy
+                met |= bits
         return met
 
     def _token_bits(self, tok: Token) -> int:

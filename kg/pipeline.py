@@ -11,7 +11,6 @@ import gc
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 import sys
 import time
@@ -29,7 +28,6 @@ from .curated import load_curated, load_extractor  # noqa: F401  (kg.pipeline.lo
 from .errors import OutputError, SourceError, counted
 from .fileio import atomic_write, cache_root, seal, unseal
 from .model import Article, Extraction, Mention, Relation
-from .pages import Records, write_pages
 from .process import die_with_parent
 from .sources import ArticleIds, discover, read_article
 
@@ -179,6 +177,8 @@ def worker_pool(jobs: int, extractor) -> Iterator:
     if jobs <= 1:
         yield None
         return
+    import multiprocessing  # only here: a build with one job never imports it
+
     extractor.segmenter  # loaded before the fork
     pool = multiprocessing.get_context("fork").Pool(jobs, _init_worker, (extractor,))
     try:
@@ -416,9 +416,13 @@ def _build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, use_cache,
         summary.relations = Counter(p for _, p, _ in {(a.key, p, b.key) for a, p, b, _ in rels})
         summary.triples = n_triples
         more = () if in_memory else rdf.statement_triples(rest)
+        records = None
+        if pages:
+            from .pages import Records  # imported by builds with pages only (a fiftieth of a second)
+
+            records = Records(articles, entities, rels, single_file=single_file)
         with store_mod.persisted(graph, store, more) as stored, outdir.staged(out_dir) as staging:
-            written = write_outputs(stored, staging, turtle=turtle, pages=pages and Records(
-                articles, entities, rels, single_file=single_file))
+            written = write_outputs(stored, staging, turtle=turtle, pages=records)
         summary.files = [out_dir / p.relative_to(staging) for p in written]
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -444,5 +448,7 @@ def write_outputs(graph, out_dir: Path, turtle: str, pages=None) -> list[Path]:
     atomic_write(ttl, turtle)
     files = [ttl]
     if pages:
+        from .pages import write_pages
+
         files += write_pages(out_dir, pages)
     return files

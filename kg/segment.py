@@ -30,8 +30,6 @@ from array import array
 from dataclasses import dataclass
 from itertools import chain, repeat
 from math import log
-from typing import Iterator
-
 from .errors import OutputError
 from .fileio import atomic_write, cache_root, seal, unseal
 from .lexicon import Lexicon
@@ -288,23 +286,28 @@ class Segmenter:
         return out
 
     # -------------------------------------------- jieba.posseg.POSTokenizer.cut
-    def cut(self, sentence: str) -> Iterator[tuple[str, str]]:
+    # Written as functions that append (word, tag) pairs to one list rather than as
+    # jieba's nested generators: a word from the HMM passed up through four of them.
+    def cut(self, sentence: str) -> list[tuple[str, str]]:
         """(word, tag) pairs: ``POSTokenizer.cut(sentence, HMM=True)``."""
+        out: list[tuple[str, str]] = []
+        append = out.append
         for blk in _HAN_INTERNAL.split(sentence):
             if _HAN_INTERNAL.match(blk):
-                yield from self._cut_dag(blk)
+                self._cut_dag(blk, out)
                 continue
             for x in _SKIP_INTERNAL.split(blk):
                 if _SKIP_INTERNAL.match(x):
-                    yield x, "x"
+                    append((x, "x"))
                     continue
                 for xx in x:
                     if _NUM.match(xx):
-                        yield xx, "m"
+                        append((xx, "m"))
                     elif _ENG.match(x):  # sic: jieba tests the whole run here
-                        yield xx, "eng"
+                        append((xx, "eng"))
                     else:
-                        yield xx, "x"
+                        append((xx, "x"))
+        return out
 
     def _route(self, sentence: str) -> list:
         """jieba's ``Tokenizer.get_DAG`` and ``calc``: the best (score, end) per position,
@@ -330,49 +333,47 @@ class Segmenter:
             route[k] = best or (log(1) - logtotal + route[k + 1][0], k)
         return route
 
-    def _cut_dag(self, sentence: str) -> Iterator[tuple[str, str]]:
+    def _cut_dag(self, sentence: str, out: list) -> None:
         route, tags = self._route(sentence), self._tags
-        x, n, buf = 0, len(sentence), ""
+        x, n = 0, len(sentence)
+        buf = 0  # where the run of single characters before x starts
         while x < n:
             y = route[x][1] + 1
-            word = sentence[x:y]
-            if y - x == 1:
-                buf += word
-            else:
-                if buf:
-                    yield from self._cut_buffer(buf)
-                    buf = ""
-                yield word, tags.get(word, "x")
+            if y - x > 1:
+                if buf < x:
+                    self._cut_buffer(sentence[buf:x], out)
+                word = sentence[x:y]
+                out.append((word, tags.get(word, "x")))
+                buf = y
             x = y
-        if buf:
-            yield from self._cut_buffer(buf)
+        if buf < n:
+            self._cut_buffer(sentence[buf:], out)
 
-    def _cut_buffer(self, buf: str) -> Iterator[tuple[str, str]]:
+    def _cut_buffer(self, buf: str, out: list) -> None:
         """A run of single characters: a word of the dictionary, or the HMM's words."""
         tags = self._tags
         if len(buf) == 1:
-            yield buf, tags.get(buf, "x")
+            out.append((buf, tags.get(buf, "x")))
         elif not self._freq.get(buf):
-            yield from self._cut_detail(buf)
+            self._cut_detail(buf, out)
         else:
-            for ch in buf:
-                yield ch, tags.get(ch, "x")
+            out.extend((ch, tags.get(ch, "x")) for ch in buf)
 
-    def _cut_detail(self, sentence: str) -> Iterator[tuple[str, str]]:
+    def _cut_detail(self, sentence: str, out: list) -> None:
         for blk in _HAN_DETAIL.split(sentence):
             if _HAN_DETAIL.match(blk):
-                yield from self._cut_hmm(blk)
+                self._cut_hmm(blk, out)
                 continue
             for x in _SKIP_DETAIL.split(blk):
                 if x:
                     if _NUM.match(x):
-                        yield x, "m"
+                        out.append((x, "m"))
                     elif _ENG.match(x):
-                        yield x, "eng"
+                        out.append((x, "eng"))
                     else:
-                        yield x, "x"
+                        out.append((x, "x"))
 
-    def _cut_hmm(self, sentence: str) -> Iterator[tuple[str, str]]:
+    def _cut_hmm(self, sentence: str, out: list) -> None:
         m = self.model
         _, pos_list = viterbi(sentence, m.char_states, m.start, m.trans, m.emit)
         begin, nexti = 0, 0
@@ -381,13 +382,13 @@ class Segmenter:
             if pos == "B":
                 begin = i
             elif pos == "E":
-                yield sentence[begin:i + 1], pos_list[i][1]
+                out.append((sentence[begin:i + 1], pos_list[i][1]))
                 nexti = i + 1
             elif pos == "S":
-                yield char, pos_list[i][1]
+                out.append((char, pos_list[i][1]))
                 nexti = i + 1
         if nexti < len(sentence):
-            yield sentence[nexti:], pos_list[nexti][1]
+            out.append((sentence[nexti:], pos_list[nexti][1]))
 
 
 _cache: dict[str, Segmenter] = {}
