@@ -10,7 +10,7 @@ from .curated import load_extractor
 from .extract import Extractor
 from .model import Article
 from .normalize import normalize
-from .sources import AUTHOR_SEPARATORS, parse_header, read_sources
+from .sources import parse_authors, parse_header, read_sources
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def article_of(text: str, article_id: str = "example") -> Article:
 
     meta, text = parse_header(text, Path(article_id)) if text.startswith("#") else ({}, text)
     body, sentences = normalize(text, article_id)
-    authors = tuple(a for a in AUTHOR_SEPARATORS.split(meta.get("author", "")) if a)
+    authors = parse_authors(meta.get("author", ""))
     return Article(article_id, body, sentences, title=meta.get("title", ""), authors=authors)
 
 

@@ -277,6 +277,18 @@ def test_explain_gives_the_true_reason_nothing_was_made():
                    for line in out.splitlines())
 
 
+@pytest.mark.parametrize("text", ["", "   ", "hello world"])
+def test_explain_of_no_sentence_is_an_error(text):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    r = CliRunner().invoke(main, ["explain", text])
+    assert r.exit_code == 1
+    assert r.output == ("Error: no sentence to explain: the text is empty, or only a Latin line, "
+                        "which a page reads as a column label\n")
+
+
 def test_an_example_made_only_by_another_rule_fails_its_rule(extractor):
     """Rule examples are checked against their own rule: an expected relation that another
     rule makes does not count."""
