@@ -1362,6 +1362,20 @@ def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
     return data, None
 
 
+def _one_file_lists(problems: list[str], path: Path) -> list[str]:
+    """A rule file read alone (``--rules FILE``) uses lists another file of its folder
+    defines: one line saying so, not one per use."""
+    unknown = re.compile(r": unknown list '@(\w+)'$")
+    lists = sorted({m.group(1) for p in problems if (m := unknown.search(p))})
+    if not lists:
+        return problems
+    shown = ", ".join("@" + n for n in lists[:5]) + (", …" if len(lists) > 5 else "")
+    return [p for p in problems if not unknown.search(p)] + [
+        f"{path}: uses {len(lists)} list{'s' if len(lists) > 1 else ''} it does not define ({shown}): "
+        f"read alone, a rule file has only its own lists; check its folder instead "
+        f"(--rules {path.parent}), or define them in the file"]
+
+
 def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
     """Load, validate and compile every rule file of ``rules_dir``."""
     rules_dir = Path(rules_dir) if rules_dir else RULES_DIR
@@ -1478,7 +1492,8 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             loader.err(item.file, f"duplicate rule id {item.id!r} (also in {seen[item.id]})")
         seen[item.id] = item.file
     if loader.problems:
-        raise RuleError(loader.problems)
+        raise RuleError(_one_file_lists(loader.problems, rules_dir) if rules_dir.is_file()
+                        else loader.problems)
     return RuleSet(tuple(rules), tuple(sorted(sections, key=lambda s: (-s.priority, s.id))),
                    tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab,
                    tuple(item_roles), tuple(cues), within)

@@ -126,6 +126,23 @@ def test_bad_lexicon_lines_name_file_and_line(tmp_path, line, expected):
                                 if "unknown" in expected else f"{f}:3: {expected}, got {line!r}"]
 
 
+def test_a_rule_file_read_alone_says_once_that_its_folder_defines_its_lists(tmp_path):
+    """--rules FILE: the lists another file of the folder defines are unknown; one line says
+    so (a folder read whole still names each use of a list nobody defines)."""
+    text = GOOD.replace('{ text = "银行", capture = "b" }',
+                        '{ not_in = "@clause_breaks" }, { in = "@modals" }, { text = "银行", capture = "b" }')
+    d = write_rules(tmp_path, text)
+    with pytest.raises(RuleError) as e:
+        load_rules(d / "r.toml", ontology.load())
+    assert e.value.problems == [
+        f"{d / 'r.toml'}: uses 2 lists it does not define (@clause_breaks, @modals): read alone, "
+        f"a rule file has only its own lists; check its folder instead (--rules {d}), or define "
+        "them in the file"]
+    with pytest.raises(RuleError) as e:
+        load_rules(d, ontology.load())
+    assert len(e.value.problems) == 2 and all("unknown list" in p for p in e.value.problems)
+
+
 def test_a_lexicon_file_of_ones_own_uses_the_bundled_types(tmp_path):
     """--lexicon mine.txt, no types.toml beside it: the types every lexicon has."""
     f = tmp_path / "mine.txt"
