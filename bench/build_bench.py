@@ -15,7 +15,8 @@ so peak memory (ru_maxrss) belongs to one measurement only:
 
 The ratio is build time / raw time (both from a cold interpreter). Targets:
 ratio <= 1.5; time(100x) <= 110 x time(1x); --jobs 2 >= 1.6x faster than
---jobs 1 on the 100x corpus. Each figure is the median of ``--repeat`` runs
+--jobs 1 on the 100x corpus; the middle corpus's text as one article at most 1.5x the time
+of the same text as separate articles (work per article stays linear in its length). Each figure is the median of ``--repeat`` runs
 (default 3, build and raw alternating), since a shared machine drifts by 10 %
 and more from one minute to the next; the spread is printed beside it. ``--profile N`` instead profiles one jobs=1
 build of the Nx corpus with cProfile and prints where the time goes. ``--texts DIR`` also
@@ -41,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 TARGET_RATIO, TARGET_LINEAR, TARGET_SPEEDUP = 1.5, 110.0, 1.6
+TARGET_LONG = 1.5  # one article of N copies costs at most this times the N copies as articles
 
 
 # --------------------------------------------------------------------- corpora
@@ -54,6 +56,20 @@ def write_corpus(folder: Path, copies: int) -> Path:
             new_id = base if n == 0 else f"{base}_{n}"
             (folder / f"{new_id}.txt").write_text(
                 re.sub(r"^# id: *\S+", f"# id: {new_id}", text, count=1, flags=re.M), "utf-8")
+    return folder
+
+
+def write_long(folder: Path, copies: int) -> Path:
+    """One article holding ``copies`` copies of the bundled articles' text: what a build
+    does per article must not grow faster than the article (a scan of all of an article's
+    mentions per mention once made one long article quadratic)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    bodies = []
+    for src in sorted(SOURCES.glob("*.txt")):
+        text = src.read_text("utf-8")
+        bodies.append(re.sub(r"\A(?:#[^\n]*\n)+", "", text).strip())
+    body = "\n\n".join(bodies * copies)
+    (folder / "long.txt").write_text(f"# id: long\n# title: long\n\n{body}\n", "utf-8")
     return folder
 
 
@@ -271,6 +287,16 @@ def bench(base: Path, sizes: list[int], repeat: int = 3, texts: Path | None = No
               f"build {b['seconds']:.2f} s ({b['spread'][0]:.2f}-{b['spread'][1]:.2f}), raw posseg "
               f"{r['seconds']:.2f} s ({r['spread'][0]:.2f}-{r['spread'][1]:.2f}): ratio {ratio:.2f} "
               f"(target <= {TARGET_RATIO}) {'OK' if ratio <= TARGET_RATIO else 'MISSED'}")
+    mid = sorted(sizes)[len(sizes) // 2]
+    if mid > 1:  # the same text as one article: per-article passes stay linear
+        long_runs = [run_worker("build", str(write_long(base / f"long-{mid}x", mid)),
+                                str(base / "out-long"), "1", "0") for _ in range(repeat)]
+        lg = median_run(long_runs)
+        ratio = lg["seconds"] / build[mid]["seconds"]
+        print(f"one article of {mid}x the text ({lg['chars']:,} chars): {lg['seconds']:.2f} s "
+              f"({lg['spread'][0]:.2f}-{lg['spread'][1]:.2f}) vs {build[mid]['seconds']:.2f} s as "
+              f"{build[mid]['articles']} articles: {ratio:.2f}x (target <= {TARGET_LONG}) "
+              f"{'OK' if ratio <= TARGET_LONG else 'MISSED'}")
     worst_cpu = max(build[k]["cpu"] / raw[k]["cpu"] for k in sizes)
     print(f"ratio build / raw posseg (CPU time, less sensitive to a busy machine): worst "
           f"{worst_cpu:.2f} {'OK' if worst_cpu <= TARGET_RATIO else 'MISSED'}")
