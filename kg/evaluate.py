@@ -575,30 +575,54 @@ def corpus_dir() -> Path:
 
 def find_text(gold: Gold, texts_dir: Path | None = None) -> Path:
     """The text a gold file annotates: in ``texts_dir``, beside the gold file, in
-    ``sources/`` or in the corpus folder (``$KG_CORPUS``)."""
-    if not gold.text:
-        raise EvalError(f"{gold.path}: names no text (add a \"text\" key, or score a built "
-                        f"graph with --graph FILE)")
+    ``sources/`` or in the corpus folder (``$KG_CORPUS``). A gold file in the spec's form
+    names no text, only its article: the text is then ``<article>.txt`` there, or the
+    .txt of ``texts_dir``, the gold file's folder or ``sources/`` whose ``# id:`` is the
+    article."""
     places = [texts_dir] if texts_dir is not None else []
     places += [Path(gold.path).parent, Path("sources"), corpus_dir()]
+    name = gold.text or f"{gold.article}.txt"
     for folder in places:
-        if (folder / gold.text).is_file():
-            return folder / gold.text
+        if (folder / name).is_file():
+            return folder / name
+    if not gold.text:
+        for folder in places[:-1]:  # not the whole corpus: its files are named by the text key
+            for path in sorted(folder.glob("*.txt")) if folder.is_dir() else ():
+                if _header_id(path) == gold.article:
+                    return path
+        raise EvalError(f"{gold.path}: no text of article {gold.article!r} (no {name}, and no "
+                        f"text whose '# id:' is {gold.article}) in "
+                        f"{', '.join(str(f) for f in places[:-1])}: add a \"text\" key, give "
+                        f"--texts DIR, or score a built graph with --graph FILE")
     raise EvalError(f"{gold.path}: text {gold.text} not found in "
                     f"{', '.join(str(f) for f in places)} (set KG_CORPUS or --texts DIR)")
+
+
+def _header(path: Path) -> dict[str, str]:
+    """The ``# key: value`` lines that open a text (read leniently: only looked at)."""
+    found: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                key, _, value = line[1:].partition(":")
+                found[key.strip()] = value.strip()
+    except OSError:
+        pass
+    return found
+
+
+def _header_id(path: Path) -> str:
+    """The ``# id:`` of a text's header ('' if it has none)."""
+    return _header(path).get("id", "")
 
 
 def _with_header(gold: Gold, text: Path) -> Gold:
     """The gold file's genre and topic, taken from its text's header where it has none."""
     if gold.genre and gold.topic:
         return gold
-    found: dict[str, str] = {}
-    with open(text, encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                break
-            key, _, value = line[1:].partition(":")
-            found[key.strip()] = value.strip()
+    found = _header(text)
     return replace(gold, genre=gold.genre or found.get("genre", ""),
                    topic=gold.topic or found.get("topic", ""))
 

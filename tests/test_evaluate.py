@@ -396,3 +396,24 @@ def test_a_folder_marked_totals_only_is_never_shown_per_article(tmp_path):
 
 def test_the_blind_set_is_marked_totals_only():
     assert (Path(__file__).parent / "blind" / ".totals-only").is_file()
+
+
+@pytest.mark.parametrize("named_by", ["file", "id"])
+def test_a_gold_file_of_the_spec_names_its_article_only(tmp_path, named_by):
+    """SPEC's gold form has no "text" key: the text is <article>.txt, or the text whose
+    '# id:' is the article, in --texts DIR (or beside the gold file, or sources/)."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    name = "a1.txt" if named_by == "file" else "whatever.txt"
+    (texts / name).write_text("# id: a1\n\n网商银行推出信用贷款。\n", "utf-8")
+    gold = tmp_path / "g.json"
+    gold.write_text(json.dumps({"article": "a1", "entities": [
+        {"id": "e1", "label": "网商银行", "types": ["Institution"], "aliases": []}],
+        "relations": []}, ensure_ascii=False), "utf-8")
+    r = CliRunner().invoke(main, ["eval", "--gold", str(gold), "--texts", str(texts), "--totals-only"])
+    assert r.exit_code == 0, r.output
+    assert "Entities" in r.output
+    r = CliRunner().invoke(main, ["eval", "--gold", str(gold), "--totals-only"])
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {gold}: no text of article 'a1' (no a1.txt, and no text whose "
+                               f"'# id:' is a1) in {tmp_path}, sources: ")
