@@ -191,11 +191,7 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
 def explain(sentence, rules_dir, lexicon_path):
     """Show how SENTENCE is segmented and which rules fire on it."""
     from .explain import explain as run_explain
-    from .ruletest import article_of
 
-    if not article_of(sentence).sentences:  # before loading rules: nothing to explain
-        raise click.ClickException("no sentence to explain: the text is empty, or only a Latin "
-                                   "line, which a page reads as a column label")
     click.echo(run_explain(sentence, rules_dir=rules_dir, lexicon_path=lexicon_path))
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from .curated import load_extractor
+from .errors import InputError
 from .extract import contexts
 from .ruletest import article_of
 
 
 def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
-    extractor = load_extractor(rules_dir, lexicon_path)
     art = article_of(text)
+    if not art.sentences:  # before loading the rules: nothing to explain
+        raise InputError("no sentence to explain: the text is empty, or only a Latin line, "
+                         "which a page reads as a column label")
+    extractor = load_extractor(rules_dir, lexicon_path)
     traces: list = []
     ex = extractor.extract(art, traces=traces)
     ctxs = contexts(art, extractor.rs)
