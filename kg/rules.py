@@ -818,9 +818,13 @@ def ordinal(text: str) -> int | None:
 class _Loader:
     """Collects problems while compiling; raises once at the end."""
 
-    def __init__(self, vocab: Vocabulary):
+    def __init__(self, vocab: Vocabulary, one_file: bool = False):
         self.vocab = vocab
         self.problems: list[str] = []
+        # a rule file read alone (--rules FILE): the lists it uses and no file read defines
+        # are gathered for one line (another file of its folder defines them), not one each
+        self.one_file = one_file
+        self.missing_lists: set[str] = set()
         self.lists: dict[str, tuple[str, str]] = {}  # name -> (file, ...)
         self.list_values: dict[str, list[str]] = {}
         self._subclasses: dict[str, frozenset] = {}  # class -> it and its subclasses
@@ -856,7 +860,10 @@ class _Loader:
             if value.startswith("@"):
                 name = value[1:]
                 if name not in self.list_values:
-                    self.err(where, f"{key}: unknown list {value!r}")
+                    if self.one_file:
+                        self.missing_lists.add(name)
+                    else:
+                        self.err(where, f"{key}: unknown list {value!r}")
                     return frozenset()
                 return frozenset(self.list_values[name])
             return frozenset([value])
@@ -1362,20 +1369,6 @@ def _read(path: Path, loader: _Loader) -> tuple[bytes, dict | None]:
     return data, None
 
 
-def _one_file_lists(problems: list[str], path: Path) -> list[str]:
-    """A rule file read alone (``--rules FILE``) uses lists another file of its folder
-    defines: one line saying so, not one per use."""
-    unknown = re.compile(r": unknown list '@(\w+)'$")
-    lists = sorted({m.group(1) for p in problems if (m := unknown.search(p))})
-    if not lists:
-        return problems
-    shown = ", ".join("@" + n for n in lists[:5]) + (", …" if len(lists) > 5 else "")
-    return [p for p in problems if not unknown.search(p)] + [
-        f"{path}: uses {len(lists)} list{'s' if len(lists) > 1 else ''} it does not define ({shown}): "
-        f"read alone, a rule file has only its own lists; check its folder instead "
-        f"(--rules {path.parent}), or define them in the file"]
-
-
 def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
     """Load, validate and compile every rule file of ``rules_dir``."""
     rules_dir = Path(rules_dir) if rules_dir else RULES_DIR
@@ -1387,7 +1380,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
             raise RuleError([f"{rules_dir}: no .toml rule files"])
     else:
         raise RuleError([f"{rules_dir}: rules folder not found"])
-    loader = _Loader(vocab)
+    loader = _Loader(vocab, one_file=rules_dir.is_file())
     h = hashlib.sha256()
     docs = []
     for f in files:
@@ -1491,9 +1484,15 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
         if item.id in seen:
             loader.err(item.file, f"duplicate rule id {item.id!r} (also in {seen[item.id]})")
         seen[item.id] = item.file
+    if loader.missing_lists:
+        lists = sorted(loader.missing_lists)
+        shown = ", ".join("@" + n for n in lists[:5]) + (", …" if len(lists) > 5 else "")
+        loader.err(str(rules_dir), f"uses {len(lists)} list{'s' if len(lists) > 1 else ''} it does "
+                                   f"not define ({shown}): read alone, a rule file has only its own "
+                                   f"lists; check its folder instead (--rules {rules_dir.parent}), "
+                                   "or define them in the file")
     if loader.problems:
-        raise RuleError(_one_file_lists(loader.problems, rules_dir) if rules_dir.is_file()
-                        else loader.problems)
+        raise RuleError(loader.problems)
     return RuleSet(tuple(rules), tuple(sorted(sections, key=lambda s: (-s.priority, s.id))),
                    tuple(enums), cleanup or Cleanup(), loader.list_values, h.hexdigest(), vocab,
                    tuple(item_roles), tuple(cues), within)
