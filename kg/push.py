@@ -201,13 +201,13 @@ def _read_body(path: Path):
             return open(path, "rb"), media_type, path.stat().st_size, count
         count = 0
 
-        def counted():
+        def counting():  # the triples, counted as they are serialised
             nonlocal count
             for quad in pyoxigraph.parse(path=path, format=fmt, without_named_graphs=True):
                 count += 1
                 yield quad.triple
 
-        data = pyoxigraph.serialize(counted(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        data = pyoxigraph.serialize(counting(), format=pyoxigraph.RdfFormat.N_TRIPLES)
         return data, media_type, len(data), count
     except SyntaxError as e:
         raise GraphError(f"cannot parse {path} as {fmt.name}: {syntax_error_text(e, path)}") from e
