@@ -38,8 +38,6 @@ _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此
 # words by which a frame refers back to the problems just named (针对上述问题，……)
 _BACK_REFERENCES = _DEMONSTRATIVES | {"上述", "以上", "前述", "这类", "此类", "该"}
 _PLURAL_REFERENCES = frozenset({"这些", "上述", "以上", "前述", "这类", "此类"})
-# what joins the items of one list (the gap between two of them)
-_LIST_JOINS = frozenset({"、", "和", "与", "及", "以及", "或", "或者", "，以及"})
 MAX_LEAD_OFFSET = 4  # a paragraph's lead measure starts within this many characters
 MAX_LEAD_FRAME = 20  # or within this many, when it ends the paragraph's first sentence
 MAX_TOPIC_FRAME = 10  # the topic of a frame before a lead (在政策传导上，) is this short
@@ -683,7 +681,7 @@ class Extractor:
                     if a.label == b.label or (a.label, b.label) in related:
                         continue
                     gap = article.text[lo:hi]
-                    if gap in _LIST_JOINS:
+                    if gap in self.rs.cleanup.separators:
                         continue  # 培育智能网联汽车、数字健康等产业: items of one list, not a pair
                     if cue.adjacent and gap not in ("", "的"):
                         continue  # 我国社会主义制度, 深圳的李女士: a place as the name's modifier
