@@ -22,8 +22,8 @@ from .model import Article, Entity, Mention, Relation
 from .export import rdftext
 from .resolve import article_key, safe_id
 from .triples import (DATA_NS, DCTERMS_NS as DCTERMS, NS, PREFIXES, PROV_NS as PROV,
-                      RDF_NS, RDF_TYPE, RDFS_NS as RDFS, SKOS_NS as SKOS, Triples, integer, iri,
-                      literal)
+                      RDF_NS, RDF_TYPE, RDFS_NS as RDFS, SKOS_NS as SKOS, XSD_NS, Triples,
+                      integer, iri, literal)
 
 _STATEMENT = iri(RDF_NS + "Statement")
 _SUBJECT, _PREDICATE, _OBJECT = (iri(RDF_NS + x) for x in ("subject", "predicate", "object"))
@@ -31,6 +31,8 @@ _LABEL, _ALT_LABEL = iri(RDFS + "label"), iri(SKOS + "altLabel")
 _DERIVED = iri(PROV + "wasDerivedFrom")
 _TITLE, _CREATOR, _SOURCE, _DATE, _IDENTIFIER = (
     iri(DCTERMS + x) for x in ("title", "creator", "source", "date", "identifier"))
+# the header date (sources.parse_date): a year, a month or a day, by its count of "-"
+_DATE_TYPES = tuple(XSD_NS + x for x in ("gYear", "gYearMonth", "date"))
 _K = {name: iri(NS + name) for name in (
     "Article", "Sentence", "mentions", "rule", "subjectText", "objectText", "text",
     "inArticle", "beginOffset", "endOffset")}
@@ -113,7 +115,7 @@ def assertions(articles: list[Article], entities: list[Entity], statements: list
         if a.source:
             add((node, _SOURCE, _zh(a.source)))
         if a.date:
-            add((node, _DATE, literal(a.date)))
+            add((node, _DATE, literal(a.date, datatype=_DATE_TYPES[a.date.count("-")])))
 
     for e in entities:
         if e.cls == "Article":

@@ -159,9 +159,32 @@ def parse_header(text: str, path: Path) -> tuple[dict[str, str], str]:
         if key in meta:
             raise SourceError(f"{path}:{lineno}: header key {key!r} given twice "
                               f"(first on line {lines[key]})")
+        if key == "date" and value:
+            value = parse_date(value, f"{path}:{lineno}")
         meta[key], lines[key] = value, lineno
         pos = nxt
     return meta, text[pos:]
+
+
+DATE_FORMS = re.compile(
+    r"^(?P<y>\d{4})(?:(?:[-/.]|年)(?P<m>\d{1,2})月?(?:(?:[-/.]|(?<=月))(?P<d>\d{1,2})日?)?)?年?$")
+
+
+def parse_date(value: str, where: str) -> str:
+    """A header date in ISO form: 2025-05-06, 2025/5/6, 2025.5.6 and 2025年5月6日 give
+    2025-05-06; a month (2025-05, 2025年5月) or a year (2025, 2025年) stays one. Anything
+    else, or a day the calendar lacks, is an error naming the header line."""
+    import datetime
+    m = DATE_FORMS.match(value.strip())
+    try:
+        if not m:
+            raise ValueError
+        y, mo, d = m.group("y"), m.group("m"), m.group("d")
+        datetime.date(int(y), int(mo or 1), int(d or 1))
+    except ValueError:
+        raise SourceError(f"{where}: date {value!r} is not a date (expected 2025-05-06, "
+                          "2025年5月6日, 2025-05 or 2025)") from None
+    return "-".join([f"{int(y):04d}"] + [f"{int(x):02d}" for x in (mo, d) if x])
 
 
 def read_article(path: Path, encoding: str | None = None) -> Article | None:

@@ -56,7 +56,7 @@ def test_build_prints_a_summary(built):
 def one_article(tmp_path_factory):
     """A build of one article of one sentence: (its folder, the build's summary)."""
     root = tmp_path_factory.mktemp("one")
-    (root / "one.txt").write_text("# id: one\n# title: 一篇\n\n杭州银行推出科创贷。\n", encoding="utf-8")
+    (root / "one.txt").write_text("# id: one\n# title: 一篇\n# date: 2025年5月6日\n\n杭州银行推出科创贷。\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(root / "one.txt"), "--out", str(root / "out")],
                                 env={"KG_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
     assert result.exit_code == 0, result.output
@@ -72,6 +72,9 @@ def one_article(tmp_path_factory):
      r"Wrote .*v\.html: 1 entity, 0 relations \(focus 杭州银行, depth 0\)"),
     (["query", "--limit", "1", "SELECT ?s WHERE { ?s a ?class }"],
      r"\(first 1 row shown; --limit 0 shows all, --format csv or json never cut\)"),
+    # the header date is an xsd:date: a query compares it as a date
+    (["query", 'SELECT ?d WHERE { ?a dcterms:date ?d FILTER (?d > "2025-05-01"^^xsd:date) }'],
+     r"2025-05-06"),
 ])
 def test_counts_of_one_are_singular(one_article, tmp_path, args, line):
     out, summary = one_article

@@ -90,6 +90,23 @@ def test_bad_header_lines_name_file_and_line(text, message):
     assert str(e.value) == message
 
 
+@pytest.mark.parametrize("value, iso", [
+    ("2025-05-06", "2025-05-06"), ("2025/5/6", "2025-05-06"), ("2025.5.6", "2025-05-06"),
+    ("2025年5月6日", "2025-05-06"), ("２０２５年５月６日", "2025-05-06"), ("2025-05", "2025-05"),
+    ("2025年5月", "2025-05"), ("2025", "2025"), ("2025年", "2025"),
+])
+def test_header_dates_are_read_in_iso_form(value, iso):
+    assert parse_header(f"# date: {value}\n正文。", Path("a.txt"))[0] == {"date": iso}
+
+
+@pytest.mark.parametrize("value", ["2025-13-01", "2025-02-30", "昨天", "20250506", "5月6日"])
+def test_a_header_date_that_is_no_date_names_file_and_line(value):
+    with pytest.raises(SourceError) as e:
+        parse_header(f"# id: a\n# date: {value}\n正文。", Path("a.txt"))
+    assert str(e.value) == (f"a.txt:2: date {value!r} is not a date (expected 2025-05-06, "
+                            "2025年5月6日, 2025-05 or 2025)")
+
+
 # --------------------------------------------------------- files and folders
 def test_discover_and_read_sources(tmp_path):
     (tmp_path / "b.txt").write_text("# id: b\n" + BODY, encoding="utf-8")

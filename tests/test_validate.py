@@ -144,6 +144,10 @@ def region_part_of_problem(g):
     _add_reified(g, HANGZHOU, KG.partOf, FIN_DIFFICULTY)
 
 
+def untyped_date(g):
+    g.add((ARTICLE, DCTERMS.date, Literal("2025年5月")))
+
+
 BROKEN = [
     (two_types, "Violation: 网商银行 (kgd:institution-7d126eb4c850) rdf:type: an entity has exactly one rdf:type"),
     (no_label, "Violation: kgd:problem-567cc631762d rdfs:label: an entity has exactly one rdfs:label"),
@@ -169,6 +173,8 @@ BROKEN = [
     (self_cause, "Violation: 融资难 (kgd:problem-567cc631762d): a problem kg:causes itself (kg:causes is irreflexive)"),
     (subsidiary_cycle, "kgd:institution-7d126eb4c850 and this institution are kg:subsidiaryOf each other "
                        "(kg:subsidiaryOf is asymmetric)"),
+    (untyped_date, "Violation: 构建长三角便捷高效智慧城市共同体 (kgd:article-smart_city) dcterms:date: an article "
+                   "has at most one dcterms:date, an xsd:date, xsd:gYearMonth or xsd:gYear [value '2025年5月']"),
     (region_part_of_problem, "Violation: 杭州 (kgd:region-c2d2d67e9afb) kg:partOf: a region is part only of a "
                              "kg:Region (kg:partOf) [value kgd:problem-567cc631762d]"),
 ]
