@@ -109,6 +109,14 @@ def select_view(nxg, labels, *, focus: str | None = None, depth: int = 1,
     centres: list[str] = []
     if focus is not None:
         centres = find_entities(nxg, focus)
+        if article is not None:
+            inside = [n for n in centres if n in nodes]
+            if not inside:
+                elsewhere = sorted({a for n in centres for a in nxg.nodes[n]["articles"]})
+                raise KgError(f"{focus!r} is not mentioned in article {article!r} (it is in: "
+                              f"{', '.join(elsewhere) or 'no article'}); drop --article or "
+                              "focus on an entity of that article")
+            centres = inside
         nodes = _neighbourhood(nxg, centres, depth, nodes | set(centres))
         title = f"{focus} · 邻域 depth {depth}" + (f" · {article}" if article else "")
         parts.append(f"focus {focus}, depth {depth}")

@@ -159,6 +159,9 @@ def test_view_holds_exactly_the_selected_entities(tmp_path, args, expected):
     (["--focus", "量子计算"], "Error: no entity labelled '量子计算' in the graph"),
     (["--types", "Bnk"], "Error: unknown class Bnk in --types (did you mean: Bank?)"),
     (["--article", "nope"], "Error: unknown article 'nope' (articles in the graph: digital_finance, smart_city)"),
+    (["--article", "smart_city", "--focus", "网商银行"],
+     "Error: '网商银行' is not mentioned in article 'smart_city' (it is in: digital_finance); "
+     "drop --article or focus on an entity of that article"),
 ])
 def test_view_errors_are_one_line(tmp_path, args, message):
     result, out = run_viz(tmp_path, *args)
