@@ -32,6 +32,10 @@ CLAUSE_MARKS = frozenset("，；：,;。！？!?")
 DEMONSTRATIVE_RULE = "lists.demonstratives"
 # the rule id of a short name's mention (某某（以下简称“甲”）……甲推出了……), lists.toml short_name_marks
 SHORT_NAME_RULE = "lists.short_name_marks"
+# the rule id of a place named by its stem after its full name (余姚市……余姚), lists.toml
+# place_stem_suffixes
+PLACE_STEM_RULE = "lists.place_stem_suffixes"
+ADMIN_SUFFIXES = "省市县区州"  # a stem written with two of these names no one place
 MAX_SHORT_NAME = 12  # a short name given in brackets is at most this long
 # words by which a clause refers back to the sentence before it (这导致……, 由此引发……)
 _DEMONSTRATIVES = frozenset({"这", "此", "这些", "这一", "这种", "由此", "此举"})
@@ -223,7 +227,8 @@ class ArticleState:
     # the speaker's turn: (paragraph of the last turn checked, the speaker's institution
     # mention or None); lists.toml first_person
     turn: tuple = (-1, None, "")
-    # short names the article gives (某某（以下简称“甲”）): short name -> (label, class, alts)
+    # short names the article gives (某某（以下简称“甲”）) and the stems of its places named with
+    # a suffix (余姚市: 余姚): short name -> (label, class, alts, rule)
     short_names: dict = field(default_factory=dict)
 
 
@@ -241,6 +246,7 @@ class Extractor:
         self.rs = rules
         self.lexicon = lexicon
         self.type_class = {name: t.cls for name, t in lexicon.types.items() if t.cls}
+        self._lexicon_words = frozenset(e.word for e in lexicon.entries)
         self._seg = segmenter
         pairs = [(r, compiled(r, self.type_class)) for r in rules.rules]
         self._prefilter = Prefilter([c for _, c in pairs], self.type_class)
@@ -309,6 +315,10 @@ class Extractor:
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
         self._use_verbs = frozenset(rules.lists.get("use_verbs", ()))
         self._name_tails = tuple(rules.lists.get("short_name_tails", ()))
+        suffixes = rules.lists.get("place_stem_suffixes", ())
+        self._place_stem = re.compile(
+            "([\u4e00-\u9fff]{2,})(?:" + "|".join(map(re.escape, suffixes)) + ")").fullmatch \
+            if suffixes else None
         marks = sorted(rules.lists.get("short_name_marks", ()), key=lambda w: (-len(w), w))
         self._short_name_re = re.compile(
             "[（(](?:" + "|".join(map(re.escape, marks)) + ")[为:：]?(?:([“\"《])([^”\"》（）()，。；、]{1,%d})"
@@ -453,17 +463,22 @@ class Extractor:
         return changed
 
     def _short_name_mentions(self, sent: Sentence, tokens: list[Token], st: ArticleState,
-                             local: list[int], trace) -> None:
+                             local: list[int], trace, places: bool = False) -> None:
         """A short name the article gave earlier (某某（以下简称“甲”）) names that entity where
         it comes again: a mention of the full entity, so that later sentences' relations go
-        to it (甲推出了……: 某某 offers it)."""
+        to it (甲推出了……: 某某 offers it). With ``places`` (once the sentence's names are
+        found: 余姚农商银行 holds no place stem), a place's stem too, where no noun follows it
+        (余姚力量 is no place)."""
         if not st.short_names:
             return
         mentions = st.mentions
         starts = {t.start for t in tokens}
         ends = {t.end for t in tokens}
+        noun_after = {t.start for t in tokens if t.pos.startswith("n") or t.pos in ("vn", "j")}
         for short in sorted(st.short_names, key=lambda w: (-len(w), w)):
-            label, cls, alts = st.short_names[short]
+            label, cls, alts, rule = st.short_names[short]
+            if rule == PLACE_STEM_RULE and not places:
+                continue
             if short.startswith("《"):
                 short = short[1:-1]
                 titled = True
@@ -478,6 +493,10 @@ class Extractor:
                     sent.text[rel - 1] in "“\"《" and sent.text[rel + len(short)] in "”\"》"
                 if not quoted and (titled or start not in starts or end not in ends):
                     continue
+                if rule == PLACE_STEM_RULE and (
+                        end in noun_after or  # 余姚力量
+                        sent.text.count("“", 0, rel) > sent.text.count("”", 0, rel)):  # “余姚e贷”
+                    continue
                 if titled and sent.text[rel - 1] != "《":
                     continue
                 if any(mentions[i].start < end and start < mentions[i].end for i in local):
@@ -488,10 +507,32 @@ class Extractor:
                 if held:
                     continue
                 mentions.append(Mention(sent.article_id, sent.index, start, end, short, label,
-                                        cls, SHORT_NAME_RULE, alts))
+                                        cls, rule, alts))
                 local.append(len(mentions) - 1)
                 if trace is not None:
-                    trace.matches.append((0, SHORT_NAME_RULE, short, [f"{label}:{cls}"]))
+                    trace.matches.append((0, rule, short, [f"{label}:{cls}"]))
+
+    def _register_place_stems(self, text: str, st: ArticleState, local: list[int]) -> None:
+        """A place the article names with a suffix of ``place_stem_suffixes`` (余姚市, 临溪县)
+        is named by its stem in the later sentences (余姚): a mention of that place where the
+        stem is a word of its own, as for a short name given in brackets. Not a stem that is a
+        word of the lexicon (an entity of its own there), a short name already, or the stem
+        of another place of the article (江东市 and 江东省: 江东 names neither)."""
+        if self._place_stem is None:
+            return
+        mentions = st.mentions
+        for i in local:
+            m = mentions[i]
+            named = None if m.rule in (SHORT_NAME_RULE, PLACE_STEM_RULE, DEMONSTRATIVE_RULE) or \
+                self.rs.vocab.core(m.cls) != "Region" else self._place_stem(m.label)
+            if named is None:
+                continue
+            stem = named.group(1)
+            if stem in st.short_names or stem in self._lexicon_words or \
+                    any(stem + c in text for c in ADMIN_SUFFIXES if c != m.label[len(stem)]):
+                continue
+            alts = m.alts if stem in m.alts else (*m.alts, stem)
+            st.short_names[stem] = (m.label, m.cls, alts, PLACE_STEM_RULE)
 
     def _register_short_names(self, article: Article, sent: Sentence, st: ArticleState,
                               local: list[int], trace) -> None:
@@ -525,10 +566,10 @@ class Extractor:
                 for name in (text[f.start:bracket].strip("“”\"《》"), short):
                     if name != f.label and name not in alts:
                         alts.append(name)
-                entry = st.short_names[key] = (f.label, f.cls, tuple(alts))
+                entry = st.short_names[key] = (f.label, f.cls, tuple(alts), SHORT_NAME_RULE)
                 if trace is not None:
                     trace.matches.append((9, SHORT_NAME_RULE, short, [f"{f.label}:{f.cls}"]))
-            label, cls, alts = entry
+            label, cls, alts, _ = entry
             # the short name's own mention (a word of the lexicon, 宁波银行, too: it takes the
             # full name, 宁波银行股份有限公司, as an alternative label)
             same = [i for i in local if (mentions[i].start, mentions[i].end) in
@@ -784,7 +825,7 @@ class Extractor:
                 # short names given in this sentence and used later in it, then demonstratives
                 # (those already made taking an antecedent named before them in the sentence)
                 self._register_short_names(article, sent, st, local, trace)
-                self._short_name_mentions(sent, tokens, st, local, trace)
+                self._short_name_mentions(sent, tokens, st, local, trace, places=True)
                 renamed = self._demonstratives_in_sentence(mentions, local)
                 self._demonstrative_mentions(article, sent, tokens, st, local, trace)
                 if renamed or len(local) != n_local:
@@ -865,6 +906,7 @@ class Extractor:
             if len(local) != n_local:  # new mentions: merge them into entity tokens
                 chunks = _chunk(tokens, mentions, local)
         self._register_short_names(article, sent, st, local, trace)
+        self._register_place_stems(article.text, st, local)
         own = _subject(chunks, leading, skip, says, **frames)
         self._cue_relations(article, sent, ctx, chunks, local, st, own, trace)
         if ctx.item is not None:

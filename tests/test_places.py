@@ -81,3 +81,23 @@ def test_a_country_named_only_inside_names_is_no_place(labels, triples, text, co
 def test_a_document_named_after_a_place_in_book_marks_lies_there(triples):
     rels = triples("近日，河南省人民政府办公厅印发《河南省提振消费若干措施》。")
     assert ("河南省提振消费若干措施", "locatedIn", "河南省") in rels, rels
+
+
+@pytest.mark.parametrize("text, named, not_named", [
+    # a city or county named with its suffix is named by its stem in the later sentences
+    ("余姚市推出“姚惠贷”。去年，余姚新增贷款120亿元。", {("余姚", "余姚市")}, set()),
+    ("临溪县推广助农服务。临溪是产茶大县。", {("临溪", "临溪县")}, set()),
+    # not inside the names of other things, not as a modifier, not in quotes
+    ("余姚市推出新举措。余姚农商银行推出“余姚e贷”，汇聚余姚力量。", set(), {"余姚"}),
+    # not before the full name is met, nor a stem of two places (江东市 and 江东省)
+    ("余姚新增贷款。余姚市推出新举措。", set(), {"余姚"}),
+    ("江东市推出新举措。江东省发布规划。江东是制造业大省。", set(), {"江东"}),
+])
+def test_a_place_is_named_by_its_stem_after_its_full_name(extractor, text, named, not_named):
+    from kg.ruletest import article_of
+
+    vocab = extractor.rs.vocab
+    got = {(m.surface, m.label) for m in extractor.extract(article_of(text)).mentions
+           if vocab.core(m.cls) == "Region"}
+    assert named <= got, got
+    assert not {s for s, _ in got} & not_named, got
