@@ -380,6 +380,9 @@ def stats(graph_path, fmt):
 @click.option("--graph", "graph_path", type=GraphPath(), default=None,
               help="Score this built graph (Turtle, or a folder that kg build wrote) instead "
               "of building one afresh from each gold file's text.")
+@click.option("--reader", "reader_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Score a second reader's gold files of the same articles (file or folder, "
+              "repeatable) instead of a graph: how far two readers agree.")
 @click.option("--texts", "texts_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder of the gold files' texts (default: beside the gold "
               "file, sources/, then $KG_CORPUS or ../shared/corpus).")
@@ -395,18 +398,19 @@ def stats(graph_path, fmt):
 @click.option("--totals-only", is_flag=True,
               help="Print only the total (for the blind set: never read its misses).")
 @handle_errors
-def eval_(gold_paths, graph_path, texts_dir, rules_dir, lexicon_path, fmt, details, totals_only):
+def eval_(gold_paths, graph_path, reader_paths, texts_dir, rules_dir, lexicon_path, fmt, details,
+          totals_only):
     """Precision, recall and F1 of extraction against gold annotations.
 
     Each gold file is scored against a graph built afresh from its own text (or
-    against --graph), with rows per article, genre and topic, per class and per
-    predicate, and a micro-averaged total.
+    against --graph, or a second reader's annotation with --reader), with rows per
+    article, genre and topic, per class and per predicate, and a micro-averaged total.
     """
     from .evaluate import evaluate_files
 
     click.echo(evaluate_files(list(gold_paths), graph_path, fmt=fmt, texts_dir=texts_dir,
                               rules_dir=rules_dir, lexicon_path=lexicon_path, details=details,
-                              totals_only=totals_only))
+                              totals_only=totals_only, reader_paths=list(reader_paths)))
 
 
 @main.command()

@@ -649,15 +649,52 @@ def _built_views(golds: list[Gold], texts_dir, rules_dir, lexicon_path, onto: _O
     return [_with_header(g, path) for g, path in zip(golds, paths)], views
 
 
+def reader_view(gold: Gold, onto: _Ontology) -> _ArticleView:
+    """A second reader's annotation of an article in the place of its graph: scored
+    against the gold, it measures how far two careful readers agree (``kg eval --reader``)."""
+    view = _ArticleView(exists=True)
+    for e in gold.entities:
+        iri = f"reader:{e.id}"
+        ancestors = frozenset().union(*(onto.ancestors(t) for t in e.types))
+        view.entities[iri] = GraphEntity(iri, e.label, e.types, onto.core(e.types[0]), e.keys,
+                                         ancestors)
+    view.relations = {GraphRelation(f"reader:{r.s}", r.p, f"reader:{r.o}") for r in gold.relations}
+    return view
+
+
+def _reader_views(golds: list[Gold], reader_paths, ontology_path, onto) -> list[_ArticleView]:
+    readers: dict[str, Gold] = {}
+    for path in gold_files(reader_paths):
+        other = load_gold(path, ontology_path)
+        if other.article in readers:
+            raise EvalError(f"{path}: article {other.article!r} is annotated twice among the "
+                            f"reader's files (also {readers[other.article].path})")
+        readers[other.article] = other
+    views = []
+    for gold in golds:
+        if gold.article not in readers:
+            raise EvalError(f"{gold.path}: article {gold.article!r} has no annotation among the "
+                            f"reader's files ({', '.join(map(str, reader_paths))})")
+        views.append(reader_view(readers[gold.article], onto))
+    return views
+
+
 def evaluate(gold_paths: list[str | Path], graph_path: str | Path | None = None,
              ontology_path: str | None = None, texts_dir: Path | None = None,
-             rules_dir=None, lexicon_path=None) -> tuple[list[FileReport], Score]:
+             rules_dir=None, lexicon_path=None, reader_paths=None
+             ) -> tuple[list[FileReport], Score]:
     """Score each gold file (files or folders) against ``graph_path``, or, without one,
-    against a graph built afresh from the gold file's own text; return the per-file
-    reports and the total."""
+    against a graph built afresh from the gold file's own text, or, with ``reader_paths``
+    (gold files of the same articles by a second reader), against those; return the
+    per-file reports and the total."""
     golds = [load_gold(p, ontology_path) for p in gold_files(gold_paths)]  # bad gold fails first
     onto = _ontology(ontology_path)
-    if graph_path is None:
+    if reader_paths:
+        if graph_path is not None:
+            raise EvalError("--reader and --graph cannot be given together: a gold file is "
+                            "scored against a second reader's annotation or against a graph")
+        views = _reader_views(golds, reader_paths, ontology_path, onto)
+    elif graph_path is None:
         golds, views = _built_views(golds, texts_dir, rules_dir, lexicon_path, onto)
     else:
         index = _GraphIndex(load_graph(graph_path), onto)
@@ -808,16 +845,19 @@ def render_json(reports: list[FileReport], total: Score, graph_path, totals_only
 
 def evaluate_files(gold_paths: list[str | Path], graph_path: str | Path | None = None,
                    fmt: str = "text", texts_dir: Path | None = None, rules_dir=None,
-                   lexicon_path=None, details: bool | None = None, totals_only: bool = False) -> str:
+                   lexicon_path=None, details: bool | None = None, totals_only: bool = False,
+                   reader_paths=None) -> str:
     """Entry point of ``kg eval``: the report as text or JSON."""
     if fmt not in ("text", "json"):
         raise EvalError(f"unknown format {fmt!r} (expected text or json)")
     reports, total = evaluate(gold_paths, graph_path, texts_dir=texts_dir, rules_dir=rules_dir,
-                              lexicon_path=lexicon_path)
+                              lexicon_path=lexicon_path, reader_paths=reader_paths)
     # a blind set (a folder holding TOTALS_ONLY) is only ever read in totals
     totals_only = totals_only or any(Path(p).is_dir() and (Path(p) / TOTALS_ONLY).is_file()
                                      for p in gold_paths)
-    shown = graph_path if graph_path is not None else "a graph built from each gold file's text"
+    shown = graph_path if graph_path is not None else \
+        f"a second reader's annotation ({', '.join(map(str, reader_paths))})" if reader_paths else \
+        "a graph built from each gold file's text"
     if fmt == "json":
         return render_json(reports, total, shown, totals_only)
     return render_text(reports, total, shown, details, totals_only)

@@ -417,3 +417,59 @@ def test_a_gold_file_of_the_spec_names_its_article_only(tmp_path, named_by):
     assert r.exit_code == 1
     assert r.output.startswith(f"Error: {gold}: no text of article 'a1' (no a1.txt, and no text whose "
                                f"'# id:' is a1) in {tmp_path}, sources: ")
+
+
+# ------------------------------------------------------- a second reader (--reader)
+def _second_reader() -> dict:
+    """TINY as a second reader saw it: 微业贷 missed, 数字金融 read as a Concept, one more
+    entity (人工智能), one relation reversed (e3 causes e4 read as e4 causes e3) and
+    蚂蚁金服集团 → 网商银行 named by the short name alone."""
+    other = json.loads(json.dumps(TINY))
+    other["entities"] = [e for e in other["entities"] if e["id"] != "e6"]
+    other["entities"][1] = {"id": "e2", "label": "蚂蚁金服", "types": ["Institution"]}
+    other["entities"][4]["types"] = ["Concept"]
+    other["entities"].append({"id": "e7", "label": "人工智能", "types": ["Concept"]})
+    other["relations"] = [{"s": "e1", "p": "partOf", "o": "e2"}, {"s": "e1", "p": "offers", "o": "e3"},
+                          {"s": "e4", "p": "causes", "o": "e3"}, {"s": "e1", "p": "uses", "o": "e7"}]
+    return other
+
+
+def test_a_reader_agrees_with_itself_entirely(tmp_path):
+    gold = write_gold(tmp_path, TINY)
+    total = json.loads(evaluate_files([gold], fmt="json", reader_paths=[gold]))["total"]
+    for key in ("entities", "relations"):
+        assert (total[key]["precision"], total[key]["recall"]) == (1.0, 1.0), key
+
+
+def test_a_second_reader_is_scored_like_a_graph(tmp_path):
+    gold = write_gold(tmp_path, TINY)
+    (tmp_path / "reader").mkdir()
+    write_gold(tmp_path / "reader", _second_reader(), "mine.json")
+    doc = json.loads(evaluate_files([gold], fmt="json", reader_paths=[tmp_path / "reader"]))
+    total = doc["total"]
+    # found: e1-e4 of six (e5 has another type, e6 is missed); correct: 4 of the reader's 6
+    assert (total["entities"]["recall"], total["entities"]["precision"]) == (approx(Fraction(4, 6)),
+                                                                           approx(Fraction(4, 6)))
+    # found: e1 partOf e2, e1 offers e3 and e4 causes e3, of five; correct: 3 of 4
+    assert (total["relations"]["recall"], total["relations"]["precision"]) == (approx(Fraction(3, 5)),
+                                                                             approx(Fraction(3, 4)))
+    assert doc["graph"].startswith("a second reader's annotation (")
+    assert [e["label"] for e in doc["files"][0]["extra_entities"]] == ["人工智能", "数字金融"]
+
+
+@pytest.mark.parametrize("case, message", [
+    ("graph too", "Error: --reader and --graph cannot be given together: a gold file is scored "
+                  "against a second reader's annotation or against a graph"),
+    ("other article", "Error: {gold}: article 'digital_finance' has no annotation among the "
+                      "reader's files ({reader})"),
+])
+def test_reader_errors_are_one_line(tmp_path, case, message):
+    gold = write_gold(tmp_path, TINY)
+    other = dict(_second_reader(), article="smart_city") if case == "other article" else _second_reader()
+    reader = write_gold(tmp_path, other, "reader.json")
+    args = ["eval", "--gold", str(gold), "--reader", str(reader)]
+    if case == "graph too":
+        args += ["--graph", str(MINI)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.output == message.format(gold=gold, reader=reader) + "\n"

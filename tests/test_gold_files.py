@@ -11,11 +11,11 @@ import goldcheck
 from kg.evaluate import load_gold
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = {"gold": 2, "dev": 20, "blind": 10, "probes": 31}
+SETS = {"gold": 2, "dev": 20, "blind": 10, "probes": 31, "agreement": 6}
 FILES = sorted(p for name in SETS for p in (ROOT / "tests" / name).glob("*.json"))
 # the probes (tests/probes/README.md) test constructions of the genre, each text beside its
 # gold: they are annotated completely but not as densely as a reader's article
-READERS = {"gold", "dev", "blind"}
+READERS = {"gold", "dev", "blind", "agreement"}
 
 
 @pytest.mark.parametrize("name,count", sorted(SETS.items()))
