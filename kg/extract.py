@@ -999,8 +999,8 @@ class Extractor:
                         cands.append(_Candidate(seq[lo].start, seq[hi - 1].end, "", (), e.cls,
                                                 m.rule, m, e.capture, block=True))
                     continue
-                groups = (_split(seq[lo:hi], cleanup.separators, e.split_before, e.split_after)
-                          if e.split else [seq[lo:hi]])
+                groups = (_split(seq[lo:hi], cleanup.separators, e.split_before, e.split_after,
+                                 cleanup.verbal_nouns) if e.split else [seq[lo:hi]])
                 lead = ""
                 if e.lead is not None and e.lead in m.captures and len(groups) > 1:
                     vlo, vhi = m.captures[e.lead]
@@ -1377,7 +1377,8 @@ def _applies(rule: Rule, ctx: Context) -> bool:
     return True
 
 
-def _split(tokens: list[Token], separators, before=None, after=None) -> list[list[Token]]:
+def _split(tokens: list[Token], separators, before=None, after=None, nouns=frozenset()
+           ) -> list[list[Token]]:
     """Items of a list (also adjacent quoted names, “甲贷”“乙贷”, when neither ``before`` nor
     ``after`` is given); with ``before``, split only where the next word is in it and both
     sides are phrases of two words or more (巩固和提升X is one measure), and not at 与/或,
@@ -1396,7 +1397,7 @@ def _split(tokens: list[Token], separators, before=None, after=None) -> list[lis
                 prev.endswith(after) and (len(groups[-1]) >= 2 or groups[-1][-1].mention is not None))) and (before is None or (
                 nxt in before and t.text not in OBJECT_JOINERS and len(groups[-1]) >= 2
                 and _phrase_length(tokens, i + 1, separators) >= 2
-                and not _shared_head(tokens, i, separators))):
+                and not _shared_head(tokens, i, separators, nouns))):
             groups.append([])
         else:
             groups[-1].append(t)
@@ -1419,11 +1420,17 @@ def _first_object(group: list[Token], verbs) -> int | None:
     return None
 
 
-def _shared_head(tokens: list[Token], i: int, separators) -> bool:
+def _shared_head(tokens: list[Token], i: int, separators, nouns=frozenset()) -> bool:
     """X的监测和化解能力: a verbal noun after 的, then a verb and a single noun after the
-    joiner, modify that noun together (the capacity to monitor and to defuse X): one measure."""
-    return i >= 2 and tokens[i - 2].text == "的" and tokens[i - 1].pos == "vn" \
-        and _phrase_length(tokens, i + 1, separators) == 2
+    joiner, modify that noun together (the capacity to monitor and to defuse X): one measure.
+    Likewise a word ending with a verbal noun (or one) and a verbal noun of ``nouns`` after the
+    joiner (城市运行和治理智能中枢: the hub of running and governing the city)."""
+    if i >= 2 and tokens[i - 2].text == "的" and tokens[i - 1].pos == "vn" \
+            and _phrase_length(tokens, i + 1, separators) == 2:
+        return True
+    return 1 <= i < len(tokens) - 1 and tokens[i + 1].text in nouns \
+        and tokens[i + 1].mention is None \
+        and (tokens[i - 1].pos == "vn" or tokens[i - 1].text[-2:] in nouns)
 
 
 def _phrase_length(tokens: list[Token], i: int, separators) -> int:

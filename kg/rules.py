@@ -54,7 +54,7 @@ SCHEMA: dict[str, dict] = {
     "cleanup": {"strip_prefixes": [str], "strip_suffixes": [str], "separators": [str],
                 "min_length": int, "max_length": int, "title_max_length": int, "stop_labels": [str],
                 "drop_patterns": [str], "reject_patterns": [str], "alt_patterns": [str],
-                "marker_prefixes": [str]},
+                "marker_prefixes": [str], "verbal_nouns": [str]},
     "item_role": {"id": str, "description": str, "role": str, "starts_with": STRINGS,
                   "skip": STRINGS, "contains": STRINGS, "override": bool, "relate": [dict],
                   "examples": list, "counter_examples": list},
@@ -698,6 +698,9 @@ class Cleanup:
     drop_patterns: tuple = ()  # regexes cut out of labels (the surface stays an alt label)
     reject_patterns: tuple = ()  # a label one of these regexes finds is no entity
     alt_patterns: tuple = ()  # what they find cut out of a label gives an alternative label
+    # verbs that are also nouns: after one and a joiner, one modifies a head with it
+    # (城市运行和治理智能中枢): no split of a measure there
+    verbal_nouns: frozenset = frozenset()
     # prefixes that mark a list item or a link (二是, 此外), not words of the phrase: the
     # label with them is no alternative label
     marker_prefixes: frozenset = frozenset()
@@ -1465,6 +1468,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                 strip_prefixes=tuple(sorted(c.get("strip_prefixes", []), key=len, reverse=True)),
                 strip_suffixes=tuple(sorted(c.get("strip_suffixes", []), key=len, reverse=True)),
                 separators=frozenset(c.get("separators", Cleanup.separators)),
+                verbal_nouns=frozenset(c.get("verbal_nouns", [])),
                 min_length=int(c.get("min_length", 2)), max_length=int(c.get("max_length", 30)),
                 title_max_length=int(c.get("title_max_length", 60)),
                 stop_labels=frozenset(c.get("stop_labels", [])),

@@ -26,6 +26,11 @@ import pytest
     # an action encouraged with no actor named is a measure, without the encouragement
     ("意见明确，要健全数据开放政策体系，鼓励建立数据开放需求受理机制。",
      {"建立数据开放需求受理机制"}, {"鼓励建立数据开放需求受理机制"}),
+    # two verbal nouns joined before one head modify it together: one measure; two actions
+    # joined by 和 are two
+    ("在重庆，强调构建城市运行和治理智能中枢。", {"构建城市运行和治理智能中枢"},
+     {"构建城市运行", "治理智能中枢"}),
+    ("要加强数据共享和完善标准体系。", {"加强数据共享", "完善标准体系"}, set()),
     # two actions joined by 、 are two measures
     ("要加快推进社会信用体系建设、完善社会信用体系法律法规制度。",
      {"加快推进社会信用体系建设", "完善社会信用体系法律法规制度"}, set()),
