@@ -186,13 +186,17 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
 
 @main.command()
 @click.argument("sentence")
+@click.option("--expect", multiple=True, metavar="TEXT",
+              help="An entity (a phrase of SENTENCE) or a relation (\"A offers B\") you "
+              "expected: says whether it was made and, if not, why (repeatable).")
 @curated_options
 @handle_errors
-def explain(sentence, rules_dir, lexicon_path):
+def explain(sentence, expect, rules_dir, lexicon_path):
     """Show how SENTENCE is segmented and which rules fire on it."""
     from .explain import explain as run_explain
 
-    click.echo(run_explain(sentence, rules_dir=rules_dir, lexicon_path=lexicon_path))
+    click.echo(run_explain(sentence, rules_dir=rules_dir, lexicon_path=lexicon_path,
+                           expect=expect))
 
 
 @main.group()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from .curated import load_extractor
 from .errors import InputError
 from .extract import contexts
+from .names import normalise
 from .ruletest import article_of
 
 
-def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
+def explain(text: str, rules_dir=None, lexicon_path=None, expect: tuple = ()) -> str:
     art = article_of(text)
     if not art.sentences:  # before loading the rules: nothing to explain
         raise InputError("no sentence to explain: the text is empty, or only a Latin line, "
@@ -45,4 +46,103 @@ def explain(text: str, rules_dir=None, lexicon_path=None) -> str:
     rels = sorted({f"{r.subject.label} {r.predicate} {r.object.label} ({r.rule})"
                    for r in ex.relations})
     lines.append("Relations: " + ("; ".join(rels) if rels else "none"))
+    for phrase in expect:
+        lines.extend(_expected(phrase, art, ex, traces, extractor))
     return "\n".join(lines)
+
+
+def _expected(phrase: str, art, ex, traces, extractor) -> list[str]:
+    """Why an entity (a phrase of the text) or a relation (``A predicate B``) the user
+    expected is or is not in the result, as far as the pipeline can tell."""
+    parts = phrase.split()
+    if len(parts) == 3 and parts[1] in extractor.rs.vocab.properties:
+        return _expected_relation(*parts, ex)
+    return _expected_entity(phrase.strip(), art, ex, traces, extractor)
+
+
+def _named(ex, label: str) -> list:
+    key = normalise(label)
+    return [m for m in ex.mentions
+            if key in (normalise(m.label), normalise(m.surface), *map(normalise, m.alts))]
+
+
+def _expected_entity(phrase: str, art, ex, traces, extractor) -> list[str]:
+    head = f"Expected “{phrase}”:"
+    found = _named(ex, phrase)
+    if found:
+        m = found[0]
+        how = "" if normalise(m.label) == normalise(phrase) else f" (as {m.label})"
+        return [f"{head} found{how}: {m.label}:{m.cls}, rule {m.rule}"]
+    at = art.text.find(phrase)
+    if at < 0:
+        return [f"{head} not extracted; it is not in the text as written (quote marks and "
+                "spaces count)"]
+    end = at + len(phrase)
+    sent = next(s for s in art.sentences if s.start <= at < s.end)
+    lines = [f"{head} not extracted. In sentence {sent.index}:"]
+    tokens = [t for t in traces[sent.index].tokens if t.pos != "bos" and t.start < end and at < t.end]
+    cut = " ".join(f"{t.text}/{t.pos}" for t in tokens)
+    if tokens and (tokens[0].start != at or tokens[-1].end != end):
+        lines.append(f"  - jieba's words cross its edges ({cut}): a rule matches whole words, "
+                     "so no rule can give exactly this span (a lexicon entry of it would)")
+    else:
+        lines.append(f"  - jieba cuts it as {cut}")
+    for m in sorted({(m.start, m.end, m.label, m.cls, m.rule) for m in ex.mentions
+                     if m.start < end and at < m.end}):
+        where = "holds it" if m[0] <= at and end <= m[1] else \
+            "lies inside it" if at <= m[0] and m[1] <= end else "overlaps it"
+        lines.append(f"  - the entity {m[2]}:{m[3]} (rule {m[4]}) {where}")
+    words = extractor.type_class
+    typed = [e for e in extractor.lexicon.entries if e.word == phrase]
+    if typed:
+        kinds = ", ".join(f"{e.type} ({words.get(e.type, 'no class')})" for e in typed)
+        lines.append(f"  - the lexicon has it: {kinds}")
+    lines.append("  - " + _cleanup_verdict(phrase, extractor.rs.cleanup))
+    spans = [(rule, span) for stage, rule, span, _ in traces[sent.index].matches
+             if phrase in span and rule[0] != "("]
+    if spans:
+        lines.append("  - rules that matched words holding it: "
+                     + "; ".join(f"{r} (“{s}”)" for r, s in spans[:6]))
+    else:
+        lines.append("  - no rule matched words holding it")
+    return lines
+
+
+def _cleanup_verdict(label: str, cleanup) -> str:
+    """What the label clean-up of ontology/rules/lists.toml would make of ``label``."""
+    if len(label) < cleanup.min_length:
+        return f"[cleanup] rejects it: shorter than min_length {cleanup.min_length}"
+    if len(label) > cleanup.max_length:
+        return f"[cleanup] rejects it: longer than max_length {cleanup.max_length}"
+    if label in cleanup.stop_labels:
+        return "[cleanup] rejects it: a stop label (stop_labels)"
+    forms = cleanup.forms(label)
+    if forms is None:
+        hit = next((p.pattern for p in cleanup.reject_patterns if p.search(label)), None)
+        if hit is None:  # what drop_patterns left of it is rejected
+            return "[cleanup] rejects it once drop_patterns have cut it"
+        return f"[cleanup] rejects it: reject_patterns {hit}"
+    if forms[0] != label:
+        return f"[cleanup] would label it {forms[0]} (drop_patterns)"
+    return "[cleanup] keeps it as a label"
+
+
+def _expected_relation(s: str, p: str, o: str, ex) -> list[str]:
+    head = f"Expected {s} {p} {o}:"
+    same = [r for r in ex.relations if (normalise(r.subject.label), r.predicate,
+            normalise(r.object.label)) == (normalise(s), p, normalise(o))]
+    if same:
+        return [f"{head} found, rule {same[0].rule}"]
+    ends = [(x, _named(ex, x)) for x in (s, o)]
+    missing = [x for x, found in ends if not found]
+    if missing:
+        return [f"{head} not made: no entity " + " or ".join(f"“{x}”" for x in missing)
+                + f" (kg explain --expect {missing[0]} says why)"]
+    pair = {normalise(s), normalise(o)}
+    other = sorted({f"{r.subject.label} {r.predicate} {r.object.label} ({r.rule})"
+                    for r in ex.relations
+                    if {normalise(r.subject.label), normalise(r.object.label)} == pair})
+    if other:
+        return [f"{head} not made; the two are related otherwise: " + "; ".join(other)]
+    return [f"{head} not made: both entities are found, but no rule or cue relates them "
+            "(their relations are listed above)"]

@@ -826,3 +826,36 @@ def test_default_edges_name_their_rule(extractor):
     ex = extractor.extract(article_of("截至去年底，东海银行“甲乙贷”累计放款百亿元。"))
     rules = {(r.subject.label, r.predicate, r.object.label): r.rule for r in ex.relations}
     assert rules[("东海银行", "offers", "甲乙贷")] == "default.offers"
+
+
+@pytest.mark.parametrize("expect, lines", [
+    # found, under its own label or another
+    ("科技企业", ["Expected “科技企业”: found: 科技企业:Company, rule institution.enterprise_kind"]),
+    # jieba glues a name to the verb after it: no rule can give the span
+    ("张明", ["Expected “张明”: not extracted. In sentence 1:",
+              "  - jieba's words cross its edges (张/q 明说/v): a rule matches whole words, so no "
+              "rule can give exactly this span (a lexicon entry of it would)"]),
+    # a stop label, and a shorter entity inside the phrase
+    ("问题", ["  - [cleanup] rejects it: a stop label (stop_labels)"]),
+    ("实体经济发展基础不够牢固", ["  - the entity 实体经济:Concept (rule lexicon.typed_word) lies inside it",
+                       "  - no rule matched words holding it"]),
+    ("在降低成本的前提下", ["  - [cleanup] rejects it: reject_patterns "
+                    "^在[^，。；]{2,}(前提下|情况下|背景下|条件下|基础上)$"]),
+    ("北京", ["Expected “北京”: not extracted; it is not in the text as written (quote marks and "
+            "spaces count)"]),
+    # relations: made, made otherwise, an end missing, both ends but no rule
+    ("杭州银行 offers 科创贷", ["Expected 杭州银行 offers 科创贷: found, rule offers.institution_provides"]),
+    ("科创贷 offers 杭州银行", ["Expected 科创贷 offers 杭州银行: not made; the two are related otherwise: "
+                          "杭州银行 offers 科创贷 (offers.institution_provides)"]),
+    ("科创贷 uses 大数据", ["Expected 科创贷 uses 大数据: not made: no entity “大数据” "
+                      "(kg explain --expect 大数据 says why)"]),
+    ("实体经济 enables 科创贷", ["Expected 实体经济 enables 科创贷: not made: both entities are found, "
+                          "but no rule or cue relates them (their relations are listed above)"]),
+])
+def test_explain_says_why_an_expected_entity_or_relation_is_or_is_not_made(expect, lines):
+    out = explain("“现在小程序太方便了！”张明说。群众跑腿多的问题得到解决。实体经济发展基础不够牢固。"
+                  "在降低成本的前提下推进改革。杭州银行推出“科创贷”，缓解科技企业融资难问题。",
+                  expect=(expect,)).splitlines()
+    tail = out[out.index(next(x for x in out if x.startswith("Expected"))):]
+    for line in lines:
+        assert line in tail, "\n".join(tail)
