@@ -310,6 +310,7 @@ class Extractor:
         self._demonstrative_search = re.compile(
             "|".join(re.escape(phrase) for phrase, _, _ in self._demonstratives)).search
         self._first_person = frozenset(rules.lists.get("first_person", ()))
+        self._indefinite_marks = tuple(rules.lists.get("indefinite_marks", ()))
         self._question_marks = tuple(rules.lists.get("question_marks", ()))
         self._speaker_bodies = tuple(rules.lists.get("first_person_bodies", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
@@ -415,6 +416,7 @@ class Extractor:
                 # (the 农商行 of 东川农商行; but the 某某 of “某某”平台)
                 fits = [m for m in mentions if m.rule != DEMONSTRATIVE_RULE
                         and any(self.rs.vocab.is_subclass(m.cls, c) for c in classes)
+                        and not self._kind_named(text, m)
                         and (not noun or any(n.endswith(noun) for n in (m.label, *m.alts)) or
                              text.startswith(noun, m.end + (text[m.end:m.end + 1] in "”》")))]
                 ante = max((m for m in fits if m.sentence == sent.index and m.end <= start),
@@ -441,6 +443,16 @@ class Extractor:
                 if trace is not None:
                     trace.matches.append((0, DEMONSTRATIVE_RULE, text[start:end],
                                           [f"{ante.label}:{ante.cls}"]))
+
+    def _kind_named(self, text: str, m: Mention) -> bool:
+        """临江银行是一家扎根本地的城市商业银行: a kind, said of a name (a word of
+        ``indefinite_marks`` earlier in its clause), is no thing a demonstrative (该行)
+        refers to."""
+        if not self._indefinite_marks:
+            return False
+        clause = text[max(0, m.start - 24):m.start]
+        clause = clause[max(clause.rfind(c) for c in "，。；：！？") + 1:]
+        return any(w in clause for w in self._indefinite_marks)
 
     def _demonstratives_in_sentence(self, mentions: list, local: list[int]) -> bool:
         """A demonstrative whose sentence names an entity of its class before it (以某行为例，

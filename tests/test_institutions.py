@@ -125,3 +125,22 @@ def test_a_short_name_keeps_the_full_name_and_a_kind_is_no_short_name(extractor)
     alts = {a for m in x.mentions if m.label == "宁波银行" for a in m.alts}
     assert "宁波银行股份有限公司" in alts
     assert "银行" not in alts
+
+
+@pytest.mark.parametrize("text, body, place", [
+    # jieba cuts an unknown county or city from its unit: the institution keeps the place,
+    # so two counties' banks are two nodes, not one 农商银行
+    ("青溪县农商银行推出“整村授信”模式。", "青溪县农商银行", "青溪县"),
+    ("东港县农商银行推出新产品。", "东港县农商银行", "东港县"),
+    ("北川市科技局发布通知。", "北川市科技局", "北川市"),
+])
+def test_an_institution_keeps_the_place_jieba_cuts_off(labels, triples, text, body, place):
+    assert body in labels(text, "Institution")
+    assert (body, "locatedIn", place) in triples(text)
+    assert not {"农商银行", "科技局", "东港"} & (labels(text, "Institution") | labels(text, "Product"))
+
+
+def test_a_demonstrative_names_the_bank_and_not_the_kind_said_of_it(triples):
+    rels = triples("临江银行是一家扎根本地的城市商业银行。该行行长王建国表示，将加大对小微企业的支持。")
+    assert ("王建国", "affiliatedWith", "临江银行") in rels, rels
+    assert ("王建国", "affiliatedWith", "城市商业银行") not in rels, rels

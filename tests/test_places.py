@@ -101,3 +101,16 @@ def test_a_place_is_named_by_its_stem_after_its_full_name(extractor, text, named
            if vocab.core(m.cls) == "Region"}
     assert named <= got, got
     assert not {s for s, _ in got} & not_named, got
+
+
+@pytest.mark.parametrize("text, label, cls", [
+    ("江山市的村民来了。", "江山市", "City"),      # one word with its unit
+    ("北川市科技局发布通知。", "北川市", "City"),   # cut from its unit by jieba
+    ("平湖县的村民来了。", "平湖县", "District"),
+    ("临近中午，江山区的村民来了。", "江山区", "District"),
+])
+def test_a_place_named_with_shi_is_a_city(extractor, text, label, cls):
+    from kg.ruletest import article_of
+
+    got = {m.label: m.cls for m in extractor.extract(article_of(text)).mentions}
+    assert got.get(label) == cls, got
