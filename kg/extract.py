@@ -281,6 +281,7 @@ class Extractor:
         self._launch_prefixes = tuple(sorted(self._launch_verbs))
         self._product_heads = tuple(rules.lists.get("product_heads", ()))
         self._means = frozenset(rules.lists.get("means", ()))
+        self._prevent_verbs = frozenset(rules.lists.get("prevent_verbs", ()))
         self._solve_verbs = frozenset(  # 解决, 防范: 为了解决这一问题 still refers back
             w for k in ("address_verbs", "prevent_verbs") for w in rules.lists.get(k, ()))
         self._part_modifiers = tuple(sorted(rules.lists.get("part_modifiers", ()),
@@ -311,6 +312,7 @@ class Extractor:
             "|".join(re.escape(phrase) for phrase, _, _ in self._demonstratives)).search
         self._first_person = frozenset(rules.lists.get("first_person", ()))
         self._indefinite_marks = tuple(rules.lists.get("indefinite_marks", ()))
+        self._face_verbs = frozenset(rules.lists.get("face_verbs", ()))
         self._question_marks = tuple(rules.lists.get("question_marks", ()))
         self._speaker_bodies = tuple(rules.lists.get("first_person_bodies", ()))
         self._time_ends = frozenset(rules.lists.get("time_clause_ends", ()))
@@ -1416,6 +1418,9 @@ def _split(tokens: list[Token], separators, before=None, after=None, nouns=froze
     return [g for g in groups if g]
 
 
+# predicates whose objects a clause's face verb ends (面临A风险 is no object of 治理, 推动,
+# 依托); a cause leads to what comes up (导致出现A)
+_FACED_PREDICATES = frozenset({"addresses", "enables", "uses"})
 OBJECT_JOINERS = frozenset({"与", "或"})  # join the objects of one action, not two actions
 
 
@@ -1852,6 +1857,14 @@ class _CueSentence:
         for k in cue_at:
             c = clause[k]
             stop = next((j for j in cue_at if j > k and clause[j] == c), len(chunks))
+            # 数字金融治理仍面临A、B等风险: what the clause faces after the cue word is faced,
+            # not solved, enabled or used: those objects end at a word of @face_verbs (not
+            # one of a relative clause, 乡村治理面临的A: what is solved, nor one right after
+            # a verb of preventing, 防止出现A)
+            first = k + 2 if chunks[k].text in self.ex._prevent_verbs else k + 1
+            faced = next((j for j in range(first, stop) if chunks[j].mention is None
+                          and chunks[j].text in self.ex._face_verbs
+                          and (j + 1 == len(chunks) or chunks[j + 1].text != "的")), stop)
             prev = max((j for j in cue_at if j < k and clause[j] == c), default=-1)
             cues = by_word[word_of[k]]
             if k in inside:
@@ -1868,6 +1881,10 @@ class _CueSentence:
                           and i not in self.receiving]
             earlier_all = [m for i, m in ents if clause[i] < c and i not in self.receiving]
             for cue in cues:
+                if faced < stop and cue.predicate in _FACED_PREDICATES and k not in inside:
+                    after_cue = [m for i, m in ents if k < i < faced and clause[i] == c]
+                else:
+                    after_cue = after
                 before = [m for m in before_all if cue.predicate not in taken.get(m, ())]
                 earlier = [m for m in earlier_all if cue.predicate not in taken.get(m, ())]
                 if cue.shape == "forward" and cue.predicate in self.ex._actor_predicates \
@@ -1881,7 +1898,7 @@ class _CueSentence:
                 if k in inside and cue.shape == "consequence":
                     ends = self._ends(cue, k, named, before, earlier)
                 else:
-                    ends = self._ends(cue, k, after, before, earlier)
+                    ends = self._ends(cue, k, after_cue, before, earlier)
                 if ends is None:
                     continue
                 subs, objs = ends

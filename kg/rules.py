@@ -166,6 +166,7 @@ ENGINE_LISTS = {
     "lead_verbs": "verbs of leading (牵头)",
     "demonstratives": "phrases that name the last entity of a class (该行:Bank, 该机制:Remedy|Product@机制)",
     "short_name_marks": "words that give a short name in brackets (以下简称)",
+    "face_verbs": "verbs of facing a problem: a cue's objects end there (治理仍面临A风险)",
     "indefinite_marks": "words of a kind said of a name (是一家): no antecedent of a demonstrative",
     "use_verbs": "verbs of use (借助): a means clause opening with one gives its means to the institution opening the next",
     "place_stem_suffixes": "suffixes of a place also named by its stem later (余姚市: 余姚)",

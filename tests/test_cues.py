@@ -199,6 +199,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # an opening aim, then the actor and a modal: the actor carries the paragraph's measures
     ("建设全国统一数据市场，政府要当好规则制定者。一方面，要加快落实数据产权制度。",
      {("政府", "undertakes", "加快落实数据产权制度")}),
+    # what a relative clause faces is what the cue solves; 出现 after a verb of preventing
+    ("数字技术有效解决了乡村治理面临的信息不对称问题。", {("数字技术", "addresses", "信息不对称")}),
+    ("要加强部门协同，防止出现资金空转。", {("加强部门协同", "addresses", "资金空转")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
@@ -258,6 +261,9 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
      ("中国人民银行四川省分行", "undertakes", "设立融资风险补偿资金池")),
     ("中国人民银行四川省分行将运用再贷款工具。四川省将设立融资风险补偿资金池。",
      ("中国人民银行四川省分行", "offers", "风险补偿资金池")),
+    # what a subject faces after a noun that is a cue word (治理) is faced, not addressed
+    ("数字金融治理仍面临数据泄露、算法歧视等风险。", ("数字金融", "addresses", "数据泄露")),
+    ("乡村数字化治理面临人才短缺、资金不足等问题。", ("乡村数字化", "addresses", "人才短缺")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)
