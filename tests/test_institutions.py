@@ -144,3 +144,10 @@ def test_a_demonstrative_names_the_bank_and_not_the_kind_said_of_it(triples):
     rels = triples("临江银行是一家扎根本地的城市商业银行。该行行长王建国表示，将加大对小微企业的支持。")
     assert ("王建国", "affiliatedWith", "临江银行") in rels, rels
     assert ("王建国", "affiliatedWith", "城市商业银行") not in rels, rels
+
+
+def test_a_verb_of_use_tagged_as_a_noun_is_no_part_of_a_name(labels):
+    text = "青溪县农商银行推出“整村授信”模式，利用农户信用信息评价体系，为农户建立信用档案。"
+    assert "利用农户" not in labels(text, "Institution")
+    assert "农户信用信息评价体系" in labels(text, "Concept")
+    assert not any(x.startswith("利用") for x in labels(text, "Concept"))
