@@ -247,6 +247,7 @@ class Extractor:
         self.lexicon = lexicon
         self.type_class = {name: t.cls for name, t in lexicon.types.items() if t.cls}
         self._lexicon_words = frozenset(e.word for e in lexicon.entries)
+        self._typed_words = {w: self.type_class[t] for w, t in lexicon.type_of().items()}
         self._seg = segmenter
         pairs = [(r, compiled(r, self.type_class)) for r in rules.rules]
         self._prefilter = Prefilter([c for _, c in pairs], self.type_class)
@@ -667,11 +668,13 @@ class Extractor:
         for i in sorted(short):
             note(i, "(renamed)", f" -> {short[i].label}: the one body of the article named by a "
                                  f"place and this head")
-        for i, name in _kinds_of_quoted_names(st.mentions, article.text, self.rs.vocab).items():
+        for i, name in _kinds_of_quoted_names(st.mentions, article.text, self.rs.vocab,
+                                              self._typed_words).items():
             if i not in why and id(st.mentions[i]) not in renamed:
                 renamed[id(st.mentions[i])] = replace(st.mentions[i], label=name.label,
                                                       cls=name.cls, alts=name.alts)
-                note(i, "(renamed)", f" -> {name.label}: the kind written after its quoted name")
+                note(i, "(renamed)", f" -> {name.label}:{name.cls}: the quoted name and the kind "
+                                     f"written after it are one thing")
         mentions = [renamed.get(id(m), m) for m in st.mentions if id(m) not in dropped]
         # what a measure that only issues a product uses, the product uses (借助区块链技术，
         # 推出“某某链”: 某某链 uses 区块链技术)
@@ -1618,11 +1621,15 @@ def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
         and m.end <= e.end and (e.start, e.end) != (m.start, m.end)})
 
 
-def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab) -> dict[int, Mention]:
+def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
+                           ) -> dict[int, Mention]:
     """A product's kind written right after its quoted name (“一网统管”城市运行管理平台,
     “社区云”基层治理数字化平台): one thing, which readers name by the quoted name (the whole
     as its alternative name), not two. Index of the kind's mention -> the name's mention,
-    with the whole as an alternative label."""
+    with the whole as an alternative label; ``typed`` (word -> class) gives the lexicon's
+    class of the name where it is finer than the rule's."""
+    typed = typed or {}
+    index = {id(m): i for i, m in enumerate(mentions)}
     names = {}  # (sentence, where the closing quote mark ends) -> the quoted name
     for m in mentions:
         if vocab.core(m.cls) != "Product":
@@ -1633,11 +1640,24 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab) -> dict[in
             names[m.sentence, m.end + 1] = m
     out = {}
     for i, k in enumerate(mentions):
+        if vocab.core(k.cls) != "Product":
+            continue
         q = names.get((k.sentence, k.start))
-        if q is not None and q is not k and vocab.core(k.cls) == "Product" \
-                and text[k.start] != "“":  # “苏科贷”“苏农贷”: two names, no kind
+        if q is not None and q is not k and text[k.start] != "“":  # “苏科贷”“苏农贷”: no kind
             whole = q.label + k.label
-            out[i] = replace(q, alts=q.alts + (whole,) if whole not in q.alts else q.alts)
+        elif text[k.start] == "“" and 0 < text.find("”", k.start) < k.end - 1:
+            # the whole, “一网统管”平台, found as one product beside its quoted name
+            q = names.get((k.sentence, text.find("”", k.start) + 1))
+            if q is None or q is k or not k.start <= q.start < q.end <= k.end:
+                continue
+            whole = k.label
+        else:
+            continue
+        cls = typed.get(q.label, q.cls)  # the lexicon's finer class (一网统管: Platform)
+        cls = cls if vocab.is_subclass(cls, q.cls) else q.cls
+        out[i] = replace(q, cls=cls, alts=q.alts + (whole,) if whole not in q.alts else q.alts)
+        if cls != q.cls:  # the name's own mention too: one class for the one thing
+            out.setdefault(index[id(q)], replace(q, cls=cls))
     return out
 
 

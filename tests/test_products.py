@@ -6,8 +6,9 @@ import pytest
 
 
 @pytest.mark.parametrize("text, present, absent", [
-    # a quoted name before a service and a mini-program, a quoted digital assistant
-    ("居民常用“临江通达”便民服务小程序办事。", {"临江通达便民服务小程序"}, set()),
+    # a quoted name before a service and a mini-program (one node: the name, the whole its
+    # alternative name), a quoted digital assistant
+    ("居民常用“临江通达”便民服务小程序办事。", {"临江通达"}, {"临江通达便民服务小程序"}),
     ("市民可以咨询“临江智能管家”。", {"临江智能管家"}, set()),
     ("它已成为群众身边的“管家”。", set(), {"管家"}),
     # the kind written after a quoted name is the same thing, not a second one; two quoted
@@ -107,3 +108,19 @@ def test_who_offers_a_product(triples, text, present, absent):
     got = triples(text)
     assert present <= got, (text, present - got)
     assert not (absent & got), (text, absent & got)
+
+
+@pytest.mark.parametrize("text, label, cls, alt", [
+    # a quoted name with its kind, found whole and as the name: one node, of the lexicon's
+    # class (一网统管 is a platform there), the whole an alternative name
+    ("下一步将推动“一网统管”平台与各部门系统融合。", "一网统管", "Platform", "一网统管平台"),
+    ("上海市大数据中心表示，“一网通办”平台已接入3600余项事项。", "一网通办", "Platform", "一网通办平台"),
+])
+def test_a_quoted_name_and_its_kind_are_one_node(extractor, text, label, cls, alt):
+    from kg.ruletest import article_of
+
+    products = [m for m in extractor.extract(article_of(text)).mentions
+                if extractor.rs.vocab.core(m.cls) == "Product"]
+    assert {m.label for m in products} == {label}, products
+    assert {m.cls for m in products} == {cls}, products
+    assert any(alt in m.alts for m in products), products  # the whole is another name of it
