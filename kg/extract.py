@@ -805,7 +805,7 @@ class Extractor:
             body_start = sent.start + ctx.marker_end
             pos = body_start
             for piece in CLAUSE_SPLIT.split(text[body_start:sent.end]):
-                cut = self._duty_actor_end(piece) if ctx.role == "Remedy" else 0
+                cut = self._duty_actor_end(piece, pos, tokens) if ctx.role == "Remedy" else 0
                 spans = self._head_parts(piece[cut:], pos + cut, ctx.role, tokens)
                 pos += len(piece) + 1
                 for lo, hi in spans:
@@ -1160,21 +1160,43 @@ class Extractor:
             out.append((c, len(mentions) - 1))
         return out, lost_to
 
-    def _duty_actor_end(self, piece: str) -> int:
+    def _duty_actor_end(self, piece: str, at: int = 0, tokens: list[Token] = ()) -> int:
         """Length of an actor and its modal opening a measure item (金融机构要加快……:
-        金融机构), which the actor undertakes rather than names; 0 when there is none."""
+        金融机构; 中国人民银行和国家金融监督管理总局应加强协同: both institutions, words the
+        lexicon types as institutions joined by list separators), which the actor undertakes
+        rather than names; 0 when there is none. ``at`` is where the piece starts in the
+        text, ``tokens`` the sentence's words."""
         lists = self.rs.lists
-        for actor in sorted(lists.get("duty_actors", ()), key=len, reverse=True):
-            if piece.startswith(actor):
-                rest = piece[len(actor):]
-                for adv in sorted(lists.get("adverbs", ()), key=len, reverse=True):
-                    if rest.startswith(adv):
-                        rest = rest[len(adv):]
-                        break
-                if any(rest.startswith(m) for m in lists.get("aim_modals", ())):
-                    return len(actor)
-                return 0
-        return 0
+        actor = next((a for a in sorted(lists.get("duty_actors", ()), key=len, reverse=True)
+                      if piece.startswith(a)), "") or self._named_actors(piece, at, tokens)
+        if not actor:
+            return 0
+        rest = piece[len(actor):]
+        for adv in sorted(lists.get("adverbs", ()), key=len, reverse=True):
+            if rest.startswith(adv):
+                rest = rest[len(adv):]
+                break
+        return len(actor) if any(rest.startswith(m) for m in lists.get("aim_modals", ())) else 0
+
+    def _named_actors(self, piece: str, at: int, tokens: list[Token]) -> str:
+        """The institutions of the lexicon that open ``piece``, joined by list separators
+        (中国人民银行和国家金融监督管理总局), or ""."""
+        words = [t for t in tokens if at <= t.start < at + len(piece)]
+        end, expect_name = at, True
+        for t in words:
+            if t.start != end:
+                break
+            if expect_name and t.ltype and self.rs.vocab.is_subclass(
+                    self.type_class.get(t.ltype, ""), "Institution"):
+                end, expect_name = t.end, False
+            elif not expect_name and t.text in self.rs.cleanup.separators:
+                end, expect_name = t.end, True
+            else:
+                break
+        if expect_name:  # nothing, or a separator with no name after it
+            end = max((t.end for t in words if t.end <= end and t.text not in
+                       self.rs.cleanup.separators), default=at)
+        return piece[:end - at]
 
     def _nearest(self, in_item: list[int], item_heads: list[int], role: str, target: str,
                   mentions: list[Mention]):

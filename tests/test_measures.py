@@ -188,8 +188,8 @@ def test_measure_labels(expect_labels, text, present, absent):
 
 
 @pytest.mark.parametrize("text, label, alt, has", [
-    # a quoted name that opens a label is an alternative label of it
-    ("浙江上线了“浙里办”App。", "浙里办App", "浙里办", True),
+    # a quoted name and its kind are one node: the name, the whole its alternative label
+    ("浙江上线了“浙里办”App。", "浙里办", "浙里办App", True),
     # a quoted name inside a measure is no label of the measure
     ("要推广“蓉易贷”模式。", "推广蓉易贷模式", "蓉易贷", False),
     # setting up a mechanism or a system is also named by the thing set up
@@ -254,3 +254,25 @@ def test_measure_labels(expect_labels, text, present, absent):
 def test_quoted_names_as_alternative_labels(alt_labels, text, label, alt, has):
     alts = alt_labels(text, label)
     assert (alt in alts) is has, alts
+
+
+TURN = ("记者：针对这些风险，监管部门应该如何应对？\n\n林涛：首先，要加快完善金融科技监管规则。其次，要推广“监管沙盒”机制。"
+        "再次，中国人民银行和国家金融监督管理总局应加强协同，运用监管科技提升穿透式监管能力。")
+
+
+def test_an_answer_lists_its_measures_from_its_first_marker(extractor):
+    """首先 right after the speaker's name opens item 1: 其次 is item 2, 再次 item 3."""
+    from kg.extract import contexts
+    from kg.ruletest import article_of
+
+    art = article_of(TURN)
+    items = [ctx.item[1] for ctx in contexts(art, extractor.rs) if ctx.head]
+    assert items == [1, 2, 3]
+
+
+def test_named_actors_opening_a_measure_item_undertake_it(labels, triples):
+    assert "加强协同" in labels(TURN, "Remedy")
+    assert not any(x.startswith("中国人民银行") for x in labels(TURN, "Remedy"))
+    rels = triples(TURN)
+    assert {("中国人民银行", "undertakes", "加强协同"),
+            ("国家金融监督管理总局", "undertakes", "加强协同")} <= rels, rels
