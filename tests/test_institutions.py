@@ -151,3 +151,12 @@ def test_a_verb_of_use_tagged_as_a_noun_is_no_part_of_a_name(labels):
     assert "利用农户" not in labels(text, "Institution")
     assert "农户信用信息评价体系" in labels(text, "Concept")
     assert not any(x.startswith("利用") for x in labels(text, "Concept"))
+
+
+@pytest.mark.parametrize("text, body, person", [
+    # jieba's 局局长 would cut the body's name short (发展/局局长)
+    ("东港市大数据发展局局长吴刚介绍了情况。", "东港市大数据发展局", "吴刚"),
+    ("临江市数据资源管理局局长王芳表示。", "临江市数据资源管理局", "王芳"),
+])
+def test_a_post_after_a_body_leaves_the_body_whole(triples, text, body, person):
+    assert (person, "affiliatedWith", body) in triples(text)
