@@ -1994,6 +1994,10 @@ class _CueSentence:
                          and self.vocab.core(ms[j].cls) == "Product" and any(
                              ms[s].start <= ms[j].start and ms[j].end <= ms[s].end
                              and self.vocab.core(ms[s].cls) == "Remedy" for s in subs)]
+            if not subs and cue.shape == "forward" and cue.predicate == "addresses" and c == 1:
+                # 该市依托某平台，解决了停车难问题: what the sentence's opening clause relies on
+                # solves it (after a product or a measure, 推出A，借助B，破解C, that one does)
+                subs = self._means_of_clause(cue, 0)
             if not subs and cue.fallback and not (cue.shape == "forward" and self._means_before(k)):
                 # of earlier institutions, the nearest (and its coordinates) acts: 某集团旗下的
                 # 某银行，……，向企业提供贷款 (the bank); other earlier subjects all do
@@ -2188,6 +2192,16 @@ class _CueSentence:
         i = pos[0]
         return 0 < i < len(self.chunks) - 1 and self.chunks[i - 1].text in self.ex._means \
             and self.chunks[i + 1].text == "的"
+
+    def _means_of_clause(self, cue, c: int) -> list[int]:
+        """The entities a clause relies on (依托A, 借助A和B), that fit as the cue's subject."""
+        chunks, clause = self.chunks, self.clause
+        at = next((j for j in range(len(chunks)) if clause[j] == c and chunks[j].mention is None
+                   and chunks[j].text in self.ex._use_verbs), None)
+        if at is None:
+            return []
+        return self._group([m for i, m in self.ents if i > at and clause[i] == c
+                            and self.fits(cue, "s", m)], last=False)
 
     def _means_before(self, k: int) -> bool:
         """Whether the clause of the cue word at chunk ``k`` names a means before it (以高水平

@@ -202,6 +202,8 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     # what a relative clause faces is what the cue solves; 出现 after a verb of preventing
     ("数字技术有效解决了乡村治理面临的信息不对称问题。", {("数字技术", "addresses", "信息不对称")}),
     ("要加强部门协同，防止出现资金空转。", {("加强部门协同", "addresses", "资金空转")}),
+    # what the sentence's opening clause relies on solves what the next clause says is solved
+    ("海川市推出新政。该市依托“城市大脑”平台，解决了停车难问题。", {("城市大脑", "addresses", "停车难")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
