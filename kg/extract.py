@@ -2198,8 +2198,8 @@ class _CueSentence:
         chunks, clause = self.chunks, self.clause
         at = next((j for j in range(len(chunks)) if clause[j] == c and chunks[j].mention is None
                    and chunks[j].text in self.ex._use_verbs), None)
-        if at is None:
-            return []
+        if at is None or any(clause[i] == c and m in self.launched_objs for i, m in self.ents):
+            return []  # 借助A搭建了“某云”平台，防范了B: the platform does
         return self._group([m for i, m in self.ents if i > at and clause[i] == c
                             and self.fits(cue, "s", m)], last=False)
 

@@ -169,7 +169,7 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("各地以数据共享推动数字政府建设。", {("数据共享", "enables", "数字政府")}),
     ("数字技术对乡村振兴发挥了重要作用。", {("数字技术", "enables", "乡村振兴")}),
     # a product, then what it achieves
-    ("甲市建成“云审批”平台，实现数字政府建设提速。", {("云审批平台", "enables", "数字政府")}),
+    ("甲市建成“云审批”平台，实现数字政府建设提速。", {("云审批", "enables", "数字政府")}),
     # 该行 after a branch named with its bank is the branch, not the bank
     ("东海银行临江分行在岭南举行发布会。该行推出了“甲乙钱包”。",
      {("东海银行临江分行", "offers", "甲乙钱包")}),
@@ -181,7 +181,7 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("数字孪生技术可以为城市规划和应急管理提供支撑。",
      {("数字孪生", "enables", "城市规划"), ("数字孪生", "enables", "应急管理")}),
     ("某县长期面临护理人员短缺的问题。为了解决这一问题，某县推出“暖心护”平台。",
-     {("暖心护平台", "addresses", "护理人员短缺")}),
+     {("暖心护", "addresses", "护理人员短缺")}),
     # a measure naming what the problem says is missing addresses it
     ("与此同时，电子证照难以互认。要推进电子证照跨区域互认。",
      {("推进电子证照跨区域互认", "addresses", "电子证照难以互认")}),
@@ -195,7 +195,7 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("公司借助大数据技术搭建了“甲乙云”管理平台，有效防范了虚假护理等问题。",
      {("甲乙云", "uses", "大数据技术"), ("甲乙云", "addresses", "虚假护理")}),
     # ... also through the measure that launches it (依托A上线“某某通”平台: the platform)
-    ("该行依托大数据技术上线“甲乙通”平台。", {("甲乙通平台", "uses", "大数据技术")}),
+    ("该行依托大数据技术上线“甲乙通”平台。", {("甲乙通", "uses", "大数据技术")}),
     # an opening aim, then the actor and a modal: the actor carries the paragraph's measures
     ("建设全国统一数据市场，政府要当好规则制定者。一方面，要加快落实数据产权制度。",
      {("政府", "undertakes", "加快落实数据产权制度")}),
@@ -623,7 +623,7 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     ("东海市上线“海e办”平台。该平台有效解决了群众办事难的问题。",
      {("海e办", "addresses", "办事难")}, None),
     # a place that launches a product in its own clause hosts it; a body of the place does not
-    ("临江市推出“临e办”服务，群众办事更方便。", {("临e办服务", "locatedIn", "临江市")}, None),
+    ("临江市推出“临e办”服务，群众办事更方便。", {("临e办", "locatedIn", "临江市")}, None),
     # a function built into a product named with 在……上 is part of it
     ("临江市在“临e通”自助终端上嵌入AI手语翻译功能。",
      {("AI手语翻译功能", "partOf", "临e通")}, None),
@@ -636,7 +636,7 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("线上办税管家", "uses", "人工智能"), ("线上办税管家", "uses", "云计算")}, None),
     # a product that provides named services: each is part of it
     ("东海市数据局推出“海e办”小程序，提供在线问诊、预约挂号、报告查询等一站式服务。",
-     {("在线问诊", "partOf", "海e办小程序"), ("东海市数据局", "offers", "海e办小程序")},
+     {("在线问诊", "partOf", "海e办"), ("东海市数据局", "offers", "海e办")},
      ("东海市数据局", "offers", "在线问诊")),
     # a plural reference opening a paragraph: the measures answer the previous paragraph's
     # problems; an interviewer's question naming them answers nothing
@@ -693,14 +693,14 @@ def test_relation_shapes(extractor, text, expected, absent):
     ("《青禾规划》以绿色发展理念为目标。", set(), ("青禾规划", "uses", "绿色发展理念")),
     # features listed after a platform exemplify it
     ("通过数据共享，“甲乙云”平台实现报表台账自动生成、字段智能预填等功能。",
-     {("字段智能预填", "exemplifies", "甲乙云平台")}, None),
+     {("字段智能预填", "exemplifies", "甲乙云")}, None),
     # 比如 as a clause of its own: the examples of the problem's kind in the rest of it
     ("也出现了“数字负担”等问题，比如，出现“指尖上的形式主义”。",
      {("指尖上的形式主义", "exemplifies", "数字负担")}, None),
     # 以A为例: the case exemplifies what the sentence before names first (also across a
     # paragraph break); a case with no name (以此为例) or no sentence before gives nothing
     ("要推进公共数据开放。以“甲乙通”平台为例，市交通委开放了公交数据。",
-     {("甲乙通平台", "exemplifies", "推进公共数据开放")}, None),
+     {("甲乙通", "exemplifies", "推进公共数据开放")}, None),
     ("数字政府建设成效显著。\n以“青禾办”为例，群众办事更方便了。",
      {("青禾办", "exemplifies", "数字政府")}, None),
     ("随着“青禾云”投入使用，部门实现一次登录。以户籍档案信息采集为例，各区推行一次采集。",
@@ -708,11 +708,11 @@ def test_relation_shapes(extractor, text, expected, absent):
     ("数字政府建设成效显著，以“青禾办”为例，群众办事更方便了。",
      {("青禾办", "exemplifies", "数字政府")}, None),
     ("要推进公共数据开放。去年，以“甲乙通”平台为例，市交通委开放了公交数据。",
-     {("甲乙通平台", "exemplifies", "推进公共数据开放")}, None),
+     {("甲乙通", "exemplifies", "推进公共数据开放")}, None),
     ("以“甲乙通”平台为例，市交通委开放了公交数据。", set(),
-     ("甲乙通平台", "exemplifies", "公交数据")),
+     ("甲乙通", "exemplifies", "公交数据")),
     ("要推进公共数据开放。以“甲乙通”平台为抓手，打通数据壁垒。", set(),
-     ("甲乙通平台", "exemplifies", "推进公共数据开放")),
+     ("甲乙通", "exemplifies", "推进公共数据开放")),
     # a measure uses the technology it puts to use, not the one it builds or qualifies
     ("人工智能发展很快。要加快人工智能等新技术的融合应用。",
      {("加快人工智能等新技术的融合应用", "uses", "人工智能")}, None),
@@ -760,7 +760,7 @@ def test_genre_enables_and_examples(extractor, text, expected, absent):
 # ---- addresses: an aim of solving a problem, and a problem eased after a product
 @pytest.mark.parametrize("text, expected, absent", [
     # 为/为了 + a verb of solving opening the sentence: the product or measure after the comma
-    ("为破解小店融资难题，某区上线“链易贷”平台。", ("链易贷平台", "addresses", "小店融资难题"), None),
+    ("为破解小店融资难题，某区上线“链易贷”平台。", ("链易贷", "addresses", "小店融资难题"), None),
     ("为有效防范数据泄露风险，建立数据分级保护制度。",
      ("建立数据分级保护制度", "addresses", "数据泄露风险"), None),
     # a problem that is gradually solved after a product spreads
