@@ -146,6 +146,10 @@ def test_a_demonstrative_names_the_bank_and_not_the_kind_said_of_it(triples):
     assert ("王建国", "affiliatedWith", "城市商业银行") not in rels, rels
 
 
+def test_a_locative_is_no_part_of_an_enterprise_kind(labels):
+    assert labels("重点支持辖内科技型中小企业。", "Institution") == {"科技型中小企业"}
+
+
 def test_a_verb_of_use_tagged_as_a_noun_is_no_part_of_a_name(labels):
     text = "青溪县农商银行推出“整村授信”模式，利用农户信用信息评价体系，为农户建立信用档案。"
     assert "利用农户" not in labels(text, "Institution")

@@ -6,6 +6,8 @@ import pytest
 
 
 @pytest.mark.parametrize("text, present, absent", [
+    # a count of kinds of risk is no problem (三方面风险 would give 方面风险)
+    ("林涛：我认为主要有三方面风险。", set(), {"方面风险", "三方面风险"}),
     # a word of deficiency alone is no problem: what is deficient was cut off
     ("针对部门职责交叉、问题发现滞后等痛点，建设平台。", set(), {"滞后"}),
     # hard or dear to do, in a word jieba keeps whole (停车难) or cuts (充电/难)
