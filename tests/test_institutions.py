@@ -162,7 +162,7 @@ def test_a_verb_of_use_tagged_as_a_noun_is_no_part_of_a_name(labels):
     ("东港市大数据发展局局长吴刚介绍了情况。", "东港市大数据发展局", "吴刚"),
     ("临江市数据资源管理局局长王芳表示。", "临江市数据资源管理局", "王芳"),
     # ... and 市委常委: the city's Party committee is a body of its own
-    ("时任临江市委常委、常务副市长的王建国推动成立了这家银行。", "临江市委", "王建国"),
+    ("这家银行是时任临江市委常委、常务副市长的王建国同志推动成立的。", "临江市委", "王建国"),
 ])
 def test_a_post_after_a_body_leaves_the_body_whole(triples, text, body, person):
     assert (person, "affiliatedWith", body) in triples(text)
