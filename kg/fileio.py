@@ -252,7 +252,8 @@ def parse_error(path: Path, fmt: str, e: BaseException) -> GraphError:
         try:
             import pyoxigraph as ox
 
-            for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, ox_format)):
+            for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, ox_format),
+                              base_iri=Path(path).resolve().as_uri()):
                 pass
         except SyntaxError as found:
             where = syntax_error_text(found, path)
