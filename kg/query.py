@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import GraphError, InputError, KgError, QueryError, counted
-from .fileio import (DEFAULT_GRAPH, check_regular_file, graph_input, one_line, read_text_input, syntax_error_text,
-                     xml_error)
+from .fileio import (DEFAULT_GRAPH, check_regular_file, graph_input, is_stdio, one_line,
+                     read_text_input, syntax_error_text, xml_error)
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
 from .process import ChildFailed, Timeout, run_in_child
 from .triples import PREFIXES, PREFIXES_BY_LENGTH, XSD_STRING
@@ -57,16 +57,34 @@ _RDF_FORMATS = {
 
 # ------------------------------------------------------------ canned queries
 def canned_queries() -> dict[str, tuple[Path, str]]:
-    """{name: (path, one-line description)} of ontology/queries/*.rq."""
+    """{name: (path, one-line description)} of ontology/queries/*.rq. Hidden files (an
+    editor's lock or backup, ``.#x.rq``) and folders are passed over; a file that cannot
+    be read is listed, described by why."""
     found = {}
     for path in sorted(QUERIES_DIR.glob("*.rq")):
-        description = ""
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip().startswith("#"):
-                description = line.strip().lstrip("#").strip()
-                break
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        try:
+            description = _description(_read_canned(path))
+        except QueryError as e:
+            description = f"(cannot be read: {e})"
         found[path.stem] = (path, description)
     return found
+
+
+def _description(text: str) -> str:
+    """The first comment line of a query."""
+    for line in text.splitlines():
+        if line.strip().startswith("#"):
+            return line.strip().lstrip("#").strip()
+    return ""
+
+
+def _read_canned(path: Path) -> str:
+    try:
+        return read_text_input(path, "canned query", MAX_QUERY_BYTES)
+    except InputError as e:
+        raise QueryError(str(e)) from None
 
 
 def list_queries() -> str:
@@ -78,25 +96,27 @@ def list_queries() -> str:
     return "\n".join(lines + ["", "Run one with: kg query NAME [--format table|csv|json]"])
 
 
-def resolve(query: str | None, query_file: str | Path | None) -> str:
-    """The SPARQL text of a string, a file or a canned query name."""
+def resolve(query: str | None, query_file: str | Path | None) -> tuple[str, Path | None]:
+    """The SPARQL text of a string, a file or a canned query name (only that file is
+    read), and the file it came from (None for a string or stdin)."""
     if query_file is not None:
         if query:
             raise QueryError("give either a query or --file, not both")
         try:
-            return read_text_input(query_file, "query file", MAX_QUERY_BYTES)
+            text = read_text_input(query_file, "query file", MAX_QUERY_BYTES)
         except InputError as e:
             raise QueryError(str(e)) from None
+        return text, None if is_stdio(query_file) else Path(query_file)
     if not query or not query.strip():
         raise QueryError("give a SPARQL query, --file FILE.rq or a canned query name "
                          "(see `kg query --list`)")
     if _NAME.match(query.strip()):
-        queries = canned_queries()
         name = query.strip()
-        if name not in queries:
+        path = QUERIES_DIR / f"{name}.rq"
+        if not (path.exists() or path.is_symlink()):
             raise QueryError(f"unknown canned query {name!r} (see `kg query --list`)")
-        return queries[name][0].read_text(encoding="utf-8")
-    return query
+        return _read_canned(path), path
+    return query, None
 
 
 # ------------------------------------------------------------ read-only check
@@ -254,8 +274,13 @@ def run(query: str | None = None, *, query_file: str | Path | None = None,
 
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    text = resolve(query, query_file)
-    check_read_only(text)  # refuse before loading anything
+    text, source = resolve(query, query_file)
+    try:
+        check_read_only(text)  # refuse before loading anything
+    except QueryError as e:
+        if source is None:
+            raise
+        raise QueryError(f"{source}: {e}") from None
     parts: list[str] = []
     out = write or parts.append
     try:
