@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from .errors import GraphError, PushError, counted
-from .fileio import graph_input, syntax_error_text, xml_error
+from .fileio import graph_format, graph_input, syntax_error_text, xml_error
 
 ENV_USER = "KG_PUSH_USER"
 ENV_PASSWORD = "KG_PUSH_PASSWORD"
@@ -40,6 +40,7 @@ _FORMATS = {
     ".xml": ("RDF_XML", "application/n-triples", False),
     ".jsonld": ("JSON_LD", "application/n-triples", False),
     ".json": ("JSON_LD", "application/n-triples", False),
+    ".n3": ("N3", "application/n-triples", False),
 }
 _DATASET_SUFFIXES = {".trig", ".nq"}
 _MAX_DETAIL = 200  # characters of an error body worth showing on one line
@@ -186,6 +187,7 @@ def _read_body(path: Path):
 
     if not path.is_file():
         raise GraphError(f"graph file not found: {path} (run `kg build` first?)")
+    graph_format(path)  # a file of another kind (graph.html) is refused as every command does
     suffix = path.suffix.lower()
     if suffix in _DATASET_SUFFIXES:
         raise GraphError(f"{path} holds a dataset; push takes one graph "

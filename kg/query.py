@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import GraphError, InputError, KgError, QueryError, counted
-from .fileio import (DEFAULT_GRAPH, check_regular_file, graph_input, is_stdio, one_line,
-                     read_text_input, syntax_error_text, xml_error)
+from .fileio import (DEFAULT_GRAPH, RDF_FORMATS, check_regular_file, graph_format, graph_input,
+                     is_stdio, one_line, quiet_rdflib, read_text_input, syntax_error_text,
+                     xml_error)
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
 from .process import ChildFailed, Timeout, run_in_child
 from .triples import PREFIXES, PREFIXES_BY_LENGTH, XSD_STRING
@@ -48,11 +49,6 @@ FORMATS = ("table", "csv", "json")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 DEFAULT_TIMEOUT = 60.0  # seconds a query may run (loading the graph included)
 MAX_QUERY_BYTES = 1024 * 1024
-_RDF_FORMATS = {
-    ".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS",
-    ".trig": "TRIG", ".rdf": "RDF_XML", ".owl": "RDF_XML", ".xml": "RDF_XML",
-    ".jsonld": "JSON_LD", ".n3": "N3",
-}
 
 
 # ------------------------------------------------------------ canned queries
@@ -161,15 +157,8 @@ def check_read_only(text: str) -> None:
     """Refuse updates and SERVICE, decided on a real parse of the query (rdflib's SPARQL
     parser and algebra), never on its text; a syntax error or an unknown prefix is a
     one-line QueryError."""
-    import logging
-
-    rdflib_log = logging.getLogger("rdflib")
-    level = rdflib_log.level
-    rdflib_log.setLevel(logging.CRITICAL)  # its term warnings are not the user's business
-    try:
+    with quiet_rdflib():
         _check(text)
-    finally:
-        rdflib_log.setLevel(level)
 
 
 def _check(text: str) -> None:
@@ -216,7 +205,7 @@ def load_store(graph_path: str | Path, with_ontology: bool = True):
         _copy_store(store, path)
     else:
         check_regular_file(path, "graph file")
-        fmt = getattr(ox.RdfFormat, _RDF_FORMATS.get(path.suffix.lower(), "TURTLE"))
+        fmt = getattr(ox.RdfFormat, RDF_FORMATS[graph_format(path)][0])
         _bulk_load(store, path, fmt)
     if with_ontology and ONTOLOGY_FILE.is_file():
         _bulk_load(store, ONTOLOGY_FILE, ox.RdfFormat.TURTLE)
