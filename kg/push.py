@@ -189,9 +189,10 @@ def _read_body(path: Path):
         raise GraphError(f"graph file not found: {path} (run `kg build` first?)")
     graph_format(path)  # a file of another kind (graph.html) is refused as every command does
     suffix = path.suffix.lower()
-    if suffix in _DATASET_SUFFIXES:
-        raise GraphError(f"{path} holds a dataset; push takes one graph "
+    dataset = GraphError(f"{path} holds a dataset; push takes one graph "
                          f"(Turtle, N-Triples, RDF/XML or JSON-LD)")
+    if suffix in _DATASET_SUFFIXES:
+        raise dataset
     fmt_name, media_type, as_is = _FORMATS.get(suffix, _FORMATS[".ttl"])
     fmt = getattr(pyoxigraph.RdfFormat, fmt_name)
     if fmt == pyoxigraph.RdfFormat.RDF_XML and (problem := xml_error(path)):
@@ -205,7 +206,9 @@ def _read_body(path: Path):
 
         def counting():  # the triples, counted as they are serialised
             nonlocal count
-            for quad in pyoxigraph.parse(path=path, format=fmt, without_named_graphs=True):
+            for quad in pyoxigraph.parse(path=path, format=fmt):
+                if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
+                    raise dataset  # JSON-LD with named graphs
                 count += 1
                 yield quad.triple
 
