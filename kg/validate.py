@@ -101,8 +101,7 @@ def shape_problems(shapes) -> list[str]:
     from rdflib import Graph, URIRef
 
     quiet = logging.getLogger("kg.validate.shapes")  # pySHACL logs what it raises
-    quiet.addHandler(logging.NullHandler())
-    quiet.propagate = False
+    quiet.disabled = True
     sh_property = URIRef(SH + "property")
     try:
         loaded = list(ShapesGraph(shapes, logger=quiet).shapes)
@@ -131,11 +130,9 @@ def shape_problems(shapes) -> list[str]:
 
 def _shape_reason(e: BaseException) -> str:
     """pySHACL's reason for refusing a shape, on one line with short names."""
-    import re as regex
-
     from rdflib import URIRef
 
-    if isinstance(e, regex.error):
+    if isinstance(e, re.error):
         return f"bad sh:pattern {e.pattern!r}: {e.msg} at position {e.pos}"
     text = str(getattr(e, "message", "") or e).strip().splitlines()
     why = " ".join(text[0].split()) if text else type(e).__name__
