@@ -215,20 +215,63 @@ def unseal(data: bytes, header: bytes) -> bytes:
 
 
 def load_graph(path: str | Path = DEFAULT_GRAPH, fmt: str | None = None):
-    """Parse an RDF file into an rdflib Graph; a file it cannot parse is a one-line
-    GraphError naming the file, the line and column and why (``parse_error``)."""
+    """Parse an RDF file into an rdflib Graph. A dataset (TriG, N-Quads, JSON-LD: what
+    ``kg export --format trig`` writes) is read as the union of its graphs, as ``kg
+    query`` reads it. A file it cannot parse is a one-line GraphError naming the file,
+    the line and column and why (``parse_error``); rdflib logs nothing."""
     import rdflib
-    from rdflib.util import guess_format
 
     path = graph_input(path)
     check_regular_file(path, "graph file")
-    fmt = fmt or guess_format(str(path)) or "turtle"
+    fmt = fmt or graph_format(path)
     g = rdflib.Graph()
     try:
-        g.parse(path, format=fmt)
+        with quiet_rdflib():
+            if fmt in DATASET_FORMATS:
+                dataset = rdflib.Dataset()
+                dataset.parse(path, format=fmt)
+                g += ((s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None)))
+            else:
+                g.parse(path, format=fmt)
     except Exception as e:  # parser errors come in many classes
         raise parse_error(path, fmt, e) from e
     return g
+
+
+@contextmanager
+def quiet_rdflib():
+    """rdflib's log (its "does not look like a valid URI" warnings) silenced: they are
+    not the user's business, and a real problem is an error of its own."""
+    import logging
+
+    log = logging.getLogger("rdflib")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+# The graph files kg reads, by suffix: rdflib's format name (a file without a suffix is
+# Turtle); those that may hold named graphs are read as the union of their graphs.
+GRAPH_SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads",
+                  ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml",
+                  ".owl": "xml", ".xml": "xml", ".n3": "n3"}
+DATASET_FORMATS = frozenset({"trig", "nquads", "json-ld"})
+
+
+def graph_format(path: str | Path) -> str:
+    """rdflib's name of the format of the graph file ``path``, by its suffix; a GraphError
+    for a file of another kind (graph.html, g.graphml), never a guess."""
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "turtle"
+    if suffix not in GRAPH_SUFFIXES:
+        raise GraphError(f"{path} is not a graph file kg reads: give Turtle (.ttl), N-Triples "
+                         "(.nt), N-Quads (.nq), TriG (.trig), JSON-LD (.jsonld), RDF/XML (.rdf, "
+                         ".owl, .xml) or N3 (.n3)")
+    return GRAPH_SUFFIXES[suffix]
 
 
 # rdflib's format names -> (pyoxigraph's RdfFormat, the name a user knows)
@@ -252,7 +295,8 @@ def parse_error(path: Path, fmt: str, e: BaseException) -> GraphError:
         try:
             import pyoxigraph as ox
 
-            for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, ox_format)):
+            for _ in ox.parse(path=str(path), format=getattr(ox.RdfFormat, ox_format),
+                              base_iri=Path(path).resolve().as_uri()):
                 pass
         except SyntaxError as found:
             where = syntax_error_text(found, path)

@@ -8,7 +8,7 @@ excluded: it is held in the ``articles`` attribute), keyed by predicate, with
 ``evidence``: a sorted list of ``(sentence text, rule id, article id)`` read from
 the reified statements. Sentences, statements and articles are provenance, not
 nodes (an article becomes a node only when a relation other than ``kg:mentions``
-points at it, e.g. ``kg:authorOf``).
+points at it, e.g. ``kg:authorOf``; ``is_entity`` tells it from the entities).
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ from .triples import NS, local_name
 
 # Classes that are provenance, never entities.
 PROVENANCE_CLASSES = frozenset({"Sentence"})
+
+
+def is_entity(data: dict) -> bool:
+    """Whether a node (its attributes) is an entity: an article drawn as the object of
+    ``kg:authorOf`` is a node, but never counted, ranked or tabled as an entity."""
+    return data["core"] != "Article"
 
 
 def _pick_label(literals) -> str | None:

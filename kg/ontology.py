@@ -128,9 +128,17 @@ def parse_turtle(path: str | Path, what: str = "ontology"):
     except FileNotFoundError:
         raise OntologyError([f"{path}: {what} file not found"]) from None
     except Exception as e:  # rdflib parser errors come in many classes
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise OntologyError([f"{path}: cannot parse {what}: {msg}"]) from e
+        raise _syntax_problem(path, e) from e
     return g
+
+
+def _syntax_problem(path: Path, e: BaseException) -> OntologyError:
+    """A curated Turtle file that does not parse, worded as a graph file that does not
+    ("cannot parse kg.ttl as Turtle: line 413, columns 2-11: A dot is expected ..."),
+    whichever parser (rdflib, pyoxigraph) refused it."""
+    from .fileio import parse_error
+
+    return OntologyError([str(parse_error(path, "turtle", e))])
 
 
 def _read_triples(path: Path) -> list[tuple]:
@@ -149,8 +157,7 @@ def _read_triples(path: Path) -> list[tuple]:
     except OSError as e:
         raise OntologyError([f"{path}: cannot read ontology: {e.strerror or e}"]) from None
     except (SyntaxError, ValueError) as e:
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise OntologyError([f"{path}: cannot parse ontology: {msg}"]) from None
+        raise _syntax_problem(path, e) from None
 
 
 _LOADED: dict[str, Vocabulary] = {}  # resolved path -> its vocabulary

@@ -282,8 +282,9 @@ def stats_html(pg: PageGraph, labels, sentences: int, mentions: int) -> str:
         body = "".join(f'<tr><td>{e(a)}</td><td class="num">{e(b)}</td></tr>' for a, b in rows)
         return f"<table><thead><tr><th>{e(head[0])}</th><th>{e(head[1])}</th></tr></thead><tbody>{body}</tbody></table>"
 
+    entities = [n for n in pg.nodes if n.core != "Article"]  # an article is drawn, not counted
     by_core: dict = {}
-    for n in pg.nodes:
+    for n in entities:
         by_core.setdefault(n.core, Counter())[n.cls] += 1
     rows = []
     for core, subs in sorted(by_core.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
@@ -291,7 +292,7 @@ def stats_html(pg: PageGraph, labels, sentences: int, mentions: int) -> str:
         rows += [(f"\u2003{labels.zh_label(c)} {c}", str(k))
                  for c, k in sorted(subs.items(), key=lambda kv: (-kv[1], kv[0])) if c != core]
     preds = Counter(x.p for x in pg.edges)
-    top = sorted((n for n in pg.nodes if deg[n.key]), key=lambda n: (-deg[n.key], n.label, n.key))[:TOP]
+    top = sorted((n for n in entities if deg[n.key]), key=lambda n: (-deg[n.key], n.label, n.key))[:TOP]
     bridges = sorted((n for n in pg.nodes if len(n.articles) > 1),
                      key=lambda n: (-len(n.articles), -deg[n.key], n.label, n.key))
     more = len(bridges) - TOP
@@ -303,7 +304,7 @@ def stats_html(pg: PageGraph, labels, sentences: int, mentions: int) -> str:
     parts = [
         '<section class="kg-stats"><h2>统计 Statistics</h2>',
         f"<p>文章 articles {len(pg.articles)} · 句子 sentences {sentences} · 实体 entities "
-        f"{len(pg.nodes)} · 关系 relations {len(pg.edges)} · 提及 mentions {mentions}</p>",
+        f"{len(entities)} · 关系 relations {len(pg.edges)} · 提及 mentions {mentions}</p>",
         "<h3>实体类别 Entities by class</h3>", table(("class", "n"), rows),
         "<h3>关系 Relations by predicate</h3>",
         table(("predicate", "n"), [(f"{labels.zh_label(p)} {p}", str(k))

@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from .errors import GraphError, PushError, counted
-from .fileio import graph_input, syntax_error_text, xml_error
+from .fileio import graph_format, graph_input, syntax_error_text, xml_error
 
 ENV_USER = "KG_PUSH_USER"
 ENV_PASSWORD = "KG_PUSH_PASSWORD"
@@ -40,6 +40,7 @@ _FORMATS = {
     ".xml": ("RDF_XML", "application/n-triples", False),
     ".jsonld": ("JSON_LD", "application/n-triples", False),
     ".json": ("JSON_LD", "application/n-triples", False),
+    ".n3": ("N3", "application/n-triples", False),
 }
 _DATASET_SUFFIXES = {".trig", ".nq"}
 _MAX_DETAIL = 200  # characters of an error body worth showing on one line
@@ -186,10 +187,12 @@ def _read_body(path: Path):
 
     if not path.is_file():
         raise GraphError(f"graph file not found: {path} (run `kg build` first?)")
+    graph_format(path)  # a file of another kind (graph.html) is refused as every command does
     suffix = path.suffix.lower()
-    if suffix in _DATASET_SUFFIXES:
-        raise GraphError(f"{path} holds a dataset; push takes one graph "
+    dataset = GraphError(f"{path} holds a dataset; push takes one graph "
                          f"(Turtle, N-Triples, RDF/XML or JSON-LD)")
+    if suffix in _DATASET_SUFFIXES:
+        raise dataset
     fmt_name, media_type, as_is = _FORMATS.get(suffix, _FORMATS[".ttl"])
     fmt = getattr(pyoxigraph.RdfFormat, fmt_name)
     if fmt == pyoxigraph.RdfFormat.RDF_XML and (problem := xml_error(path)):
@@ -203,7 +206,9 @@ def _read_body(path: Path):
 
         def counting():  # the triples, counted as they are serialised
             nonlocal count
-            for quad in pyoxigraph.parse(path=path, format=fmt, without_named_graphs=True):
+            for quad in pyoxigraph.parse(path=path, format=fmt):
+                if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
+                    raise dataset  # JSON-LD with named graphs
                 count += 1
                 yield quad.triple
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import GraphError, InputError, KgError, QueryError, counted
-from .fileio import (DEFAULT_GRAPH, check_regular_file, graph_input, one_line, read_text_input, syntax_error_text,
+from .fileio import (DEFAULT_GRAPH, RDF_FORMATS, check_regular_file, graph_format, graph_input,
+                     is_stdio, one_line, quiet_rdflib, read_text_input, syntax_error_text,
                      xml_error)
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
 from .process import ChildFailed, Timeout, run_in_child
@@ -48,25 +49,38 @@ FORMATS = ("table", "csv", "json")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 DEFAULT_TIMEOUT = 60.0  # seconds a query may run (loading the graph included)
 MAX_QUERY_BYTES = 1024 * 1024
-_RDF_FORMATS = {
-    ".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS",
-    ".trig": "TRIG", ".rdf": "RDF_XML", ".owl": "RDF_XML", ".xml": "RDF_XML",
-    ".jsonld": "JSON_LD", ".n3": "N3",
-}
 
 
 # ------------------------------------------------------------ canned queries
 def canned_queries() -> dict[str, tuple[Path, str]]:
-    """{name: (path, one-line description)} of ontology/queries/*.rq."""
+    """{name: (path, one-line description)} of ontology/queries/*.rq. Hidden files (an
+    editor's lock or backup, ``.#x.rq``) and folders are passed over; a file that cannot
+    be read is listed, described by why."""
     found = {}
     for path in sorted(QUERIES_DIR.glob("*.rq")):
-        description = ""
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip().startswith("#"):
-                description = line.strip().lstrip("#").strip()
-                break
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        try:
+            description = _description(_read_canned(path))
+        except QueryError as e:
+            description = f"(cannot be read: {e})"
         found[path.stem] = (path, description)
     return found
+
+
+def _description(text: str) -> str:
+    """The first comment line of a query."""
+    for line in text.splitlines():
+        if line.strip().startswith("#"):
+            return line.strip().lstrip("#").strip()
+    return ""
+
+
+def _read_canned(path: Path) -> str:
+    try:
+        return read_text_input(path, "canned query", MAX_QUERY_BYTES)
+    except InputError as e:
+        raise QueryError(str(e)) from None
 
 
 def list_queries() -> str:
@@ -78,25 +92,27 @@ def list_queries() -> str:
     return "\n".join(lines + ["", "Run one with: kg query NAME [--format table|csv|json]"])
 
 
-def resolve(query: str | None, query_file: str | Path | None) -> str:
-    """The SPARQL text of a string, a file or a canned query name."""
+def resolve(query: str | None, query_file: str | Path | None) -> tuple[str, Path | None]:
+    """The SPARQL text of a string, a file or a canned query name (only that file is
+    read), and the file it came from (None for a string or stdin)."""
     if query_file is not None:
         if query:
             raise QueryError("give either a query or --file, not both")
         try:
-            return read_text_input(query_file, "query file", MAX_QUERY_BYTES)
+            text = read_text_input(query_file, "query file", MAX_QUERY_BYTES)
         except InputError as e:
             raise QueryError(str(e)) from None
+        return text, None if is_stdio(query_file) else Path(query_file)
     if not query or not query.strip():
         raise QueryError("give a SPARQL query, --file FILE.rq or a canned query name "
                          "(see `kg query --list`)")
     if _NAME.match(query.strip()):
-        queries = canned_queries()
         name = query.strip()
-        if name not in queries:
+        path = QUERIES_DIR / f"{name}.rq"
+        if not (path.exists() or path.is_symlink()):
             raise QueryError(f"unknown canned query {name!r} (see `kg query --list`)")
-        return queries[name][0].read_text(encoding="utf-8")
-    return query
+        return _read_canned(path), path
+    return query, None
 
 
 # ------------------------------------------------------------ read-only check
@@ -141,15 +157,8 @@ def check_read_only(text: str) -> None:
     """Refuse updates and SERVICE, decided on a real parse of the query (rdflib's SPARQL
     parser and algebra), never on its text; a syntax error or an unknown prefix is a
     one-line QueryError."""
-    import logging
-
-    rdflib_log = logging.getLogger("rdflib")
-    level = rdflib_log.level
-    rdflib_log.setLevel(logging.CRITICAL)  # its term warnings are not the user's business
-    try:
+    with quiet_rdflib():
         _check(text)
-    finally:
-        rdflib_log.setLevel(level)
 
 
 def _check(text: str) -> None:
@@ -196,7 +205,7 @@ def load_store(graph_path: str | Path, with_ontology: bool = True):
         _copy_store(store, path)
     else:
         check_regular_file(path, "graph file")
-        fmt = getattr(ox.RdfFormat, _RDF_FORMATS.get(path.suffix.lower(), "TURTLE"))
+        fmt = getattr(ox.RdfFormat, RDF_FORMATS[graph_format(path)][0])
         _bulk_load(store, path, fmt)
     if with_ontology and ONTOLOGY_FILE.is_file():
         _bulk_load(store, ONTOLOGY_FILE, ox.RdfFormat.TURTLE)
@@ -254,8 +263,13 @@ def run(query: str | None = None, *, query_file: str | Path | None = None,
 
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    text = resolve(query, query_file)
-    check_read_only(text)  # refuse before loading anything
+    text, source = resolve(query, query_file)
+    try:
+        check_read_only(text)  # refuse before loading anything
+    except QueryError as e:
+        if source is None:
+            raise
+        raise QueryError(f"{source}: {e}") from None
     parts: list[str] = []
     out = write or parts.append
     try:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fileio import load_graph
-from .graphnx import ontology_labels, to_networkx, undirected
+from .graphnx import is_entity, ontology_labels, to_networkx, undirected
 from .triples import NS
 
 TOP = 10  # entities listed per centrality ranking
@@ -53,8 +53,9 @@ def compute(graph, nxg=None, labels=None) -> Stats:
     nxg = nxg if nxg is not None else to_networkx(graph, labels)
     kg = rdflib.Namespace(NS)
 
+    entities = [n for n, d in nxg.nodes(data=True) if is_entity(d)]
     by_core: dict[str, dict[str, int]] = {}
-    for _, d in nxg.nodes(data=True):
+    for d in (nxg.nodes[n] for n in entities):
         sub = by_core.setdefault(d["core"], {})
         sub[d["cls"]] = sub.get(d["cls"], 0) + 1
     by_class = []
@@ -71,7 +72,8 @@ def compute(graph, nxg=None, labels=None) -> Stats:
     ug = undirected(nxg)
 
     def ranked(scores: dict, keep_zero: bool) -> list:
-        rows = [(-v, nxg.nodes[n]["label"], n) for n, v in scores.items() if keep_zero or v > 0]
+        rows = [(-v, nxg.nodes[n]["label"], n) for n, v in scores.items()
+                if (keep_zero or v > 0) and is_entity(nxg.nodes[n])]
         return [Ranked(label, nxg.nodes[n]["cls"], -neg) for neg, label, n in sorted(rows)[:TOP]]
 
     degree = ranked(dict(ug.degree()), keep_zero=False)
@@ -93,7 +95,7 @@ def compute(graph, nxg=None, labels=None) -> Stats:
         sentences=len(set(graph.subjects(RDF.type, kg.Sentence))),
         # one definition of an entity everywhere (build, validate, stats): a typed node
         # that is not an article (articles are nodes here as the objects of authorOf)
-        entities=sum(1 for _, d in nxg.nodes(data=True) if d.get("cls") != "Article"),
+        entities=len(entities),
         relations=nxg.number_of_edges(),
         mentions=sum(1 for _ in graph.triples((None, kg.mentions, None))),
         by_class=by_class,

@@ -12,12 +12,15 @@ import re
 from pathlib import Path
 
 from .errors import OntologyError, counted
-from .fileio import load_graph
+from .fileio import load_graph, one_line
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, parse_turtle
 from .triples import DATA_NS, NS, PREFIXES_BY_LENGTH, SH_NS as SH
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-GRAPH_NODE = "https://w3id.org/kg-zh/shapes#graph"  # focus of the whole-graph checks
+SHAPES_NS = "https://w3id.org/kg-zh/shapes#"
+# prefixes of the names in reports and messages: the usual ones and the shapes' own
+_SHORT_NAMES = sorted([*PREFIXES_BY_LENGTH, ("kgsh", SHAPES_NS)], key=lambda kv: -len(kv[1]))
+GRAPH_NODE = SHAPES_NS + "graph"  # focus of the whole-graph checks
 _IRI = re.compile(r"https?://[^\s<>\"{}|^`]+[^\s<>\"{}|^`.,;:)]")
 
 def _short(term) -> str:
@@ -27,7 +30,7 @@ def _short(term) -> str:
         return "-"
     if isinstance(term, URIRef):
         s = str(term)
-        for prefix, ns in PREFIXES_BY_LENGTH:
+        for prefix, ns in _SHORT_NAMES:
             if s.startswith(ns):
                 return f"{prefix}:{s[len(ns):]}"
         return f"<{s}>"
@@ -40,15 +43,20 @@ def _short(term) -> str:
 
 
 def _path_text(results, path) -> str:
-    """sh:resultPath as text, including ``^p`` for inverse paths."""
-    from rdflib import BNode, URIRef
+    """sh:resultPath (or a shape's sh:path) as text: ``^p`` for an inverse path, ``"p"``
+    for a literal, ``[sh:x p]`` for another blank node."""
+    from rdflib import BNode, Literal, URIRef
 
     if isinstance(path, URIRef):
         return _short(path)
+    if isinstance(path, Literal):
+        return f'"{path}"'
     if isinstance(path, BNode):
         inv = results.value(path, URIRef(SH + "inversePath"))
         if inv is not None:
             return "^" + _short(inv)
+        parts = sorted(f"{_short(p)} {_short(o)}" for p, o in results.predicate_objects(path))
+        return "[" + " ; ".join(parts) + "]"
     return "-" if path is None else _short(path)
 
 
@@ -66,8 +74,70 @@ def _label(data, node) -> str:
     return ""
 
 
-def _load_rdf(path: Path, what: str):
-    return parse_turtle(path, what)
+def load_shapes(path: str | Path = SHAPES_FILE):
+    """The shapes graph of ``path``, checked as pySHACL loads it before any data is
+    validated: a mistake in it (a path written as a literal, a misspelt path keyword,
+    ``sh:minCount "one"``, a bad ``sh:pattern``) is one OntologyError naming the file,
+    the shape, its property path and why, whatever graph is then validated."""
+    path = Path(path)
+    shapes = parse_turtle(path, "SHACL shapes")
+    problems = shape_problems(shapes)
+    if problems:
+        more = (f" (and {counted(len(problems) - 1, 'more problem')} in that file)"
+                if len(problems) > 1 else "")
+        raise OntologyError([f"{path}: {problems[0]}{more}"])
+    return shapes
+
+
+def shape_problems(shapes) -> list[str]:
+    """What pySHACL refuses in each shape of ``shapes`` ("shape kgsh:EntityShape,
+    property rdfs:label: sh:minCount must be ..."), found by running every shape on a
+    stand-in focus node over an empty graph: that loads its path and constraint
+    components as a validation does, which is where pySHACL raises."""
+    import logging
+
+    from pyshacl.pytypes import SHACLExecutor
+    from pyshacl.shapes_graph import ShapesGraph
+    from rdflib import Graph, URIRef
+
+    quiet = logging.getLogger("kg.validate.shapes")  # pySHACL logs what it raises
+    quiet.disabled = True
+    sh_property = URIRef(SH + "property")
+    try:
+        loaded = list(ShapesGraph(shapes, logger=quiet).shapes)
+    except Exception as e:  # pySHACL's load errors come in many classes
+        return [f"invalid shapes: {_shape_reason(e)}"]
+    empty, focus = Graph(), URIRef("urn:kg:shape-check")
+    found: dict = {}  # shape node -> why pySHACL refused it
+    for shape in loaded:
+        try:
+            shape.validate(SHACLExecutor(), empty, focus=[focus])
+        except Exception as e:  # ShapeLoadError, ConstraintLoadError, re.error ...
+            found[shape.node] = _shape_reason(e)
+    problems = []
+    for node, why in found.items():
+        inner = [found.get(p) for p in shapes.objects(node, sh_property)]
+        if why in inner:
+            continue  # one of its property shapes is the one to blame
+        owner = next(iter(sorted(shapes.subjects(sh_property, node), key=str)), None)
+        path = shapes.value(node, URIRef(SH + "path"))
+        where = f"shape {_short(owner if owner is not None else node)}"
+        if path is not None:
+            where += f", property {_path_text(shapes, path)}"
+        problems.append(f"{where}: {why}")
+    return sorted(problems)
+
+
+def _shape_reason(e: BaseException) -> str:
+    """pySHACL's reason for refusing a shape, on one line with short names."""
+    from rdflib import URIRef
+
+    if isinstance(e, re.error):
+        return f"bad sh:pattern {e.pattern!r}: {e.msg} at position {e.pos}"
+    text = str(getattr(e, "message", "") or e).strip().splitlines()
+    why = " ".join(text[0].split()) if text else type(e).__name__
+    why = why.removesuffix(" Malformed shape?").rstrip(".")
+    return _IRI.sub(lambda m: _short(URIRef(m.group())), why)
 
 
 def _graph_checks(shapes):
@@ -94,7 +164,7 @@ def _graph_checks(shapes):
     return checks
 
 
-def _run_graph_checks(data, ontology, checks) -> list[dict]:
+def _run_graph_checks(data, ontology, checks, shapes_path) -> list[dict]:
     """Run whole-graph SPARQL constraints in Oxigraph; one problem per result row."""
     import pyoxigraph as ox
 
@@ -102,11 +172,12 @@ def _run_graph_checks(data, ontology, checks) -> list[dict]:
     for g in (data, ontology):
         store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     problems = []
-    for _node, message, query in checks:
+    for node, message, query in checks:
         try:
             solutions = store.query(query)
         except SyntaxError as e:
-            raise OntologyError([f"{SHAPES_FILE}: bad SPARQL constraint: {e}"]) from e
+            raise OntologyError([f"{shapes_path}: constraint {_short(node)}: bad SPARQL: "
+                                 f"{one_line(e)}"]) from e
         names = [v.value for v in solutions.variables]
         for row in solutions:
             bound = {n: row[n] for n in names if row[n] is not None}
@@ -130,15 +201,19 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
     (slow on large graphs; the tests check both give the same report).
     """
     import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
-    shapes = _load_rdf(Path(shapes_path), "SHACL shapes")
-    ontology = _load_rdf(Path(ontology_path), "ontology")
+    shapes = load_shapes(shapes_path)
+    ontology = parse_turtle(Path(ontology_path))
     checks = _graph_checks(shapes) if sparql_engine == "oxigraph" else []
-    conforms, results, _text = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-        allow_warnings=True, advanced=False, abort_on_first=False)
+    try:
+        conforms, results, _text = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+            allow_warnings=True, advanced=False, abort_on_first=False)
+    except (ReportableRuntimeError, re.error) as e:  # one only data brings to light
+        raise OntologyError([f"{shapes_path}: invalid shapes: {_shape_reason(e)}"]) from e
     if not hasattr(results, "subjects"):  # pySHACL rejected the shapes themselves
         raise OntologyError([f"{shapes_path}: invalid shapes: {str(_text).strip().splitlines()[-1]}"])
     raw = []
@@ -157,7 +232,7 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
             "path": _path_text(results, results.value(r, URIRef(SH + "resultPath"))),
             "message": messages[0] if messages else "constraint not met",
         })
-    for p in _run_graph_checks(data, ontology, checks) if checks else []:
+    for p in _run_graph_checks(data, ontology, checks, shapes_path) if checks else []:
         conforms = False
         focus = URIRef(p["focus"].value) if p["focus"] is not None else None
         path = _short(URIRef(p["path"].value)) if p["path"] is not None else "-"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import KgError, counted
 from .fileio import atomic_write, load_graph
-from .graphnx import PROVENANCE_CLASSES, ontology_labels, to_networkx
+from .graphnx import PROVENANCE_CLASSES, is_entity, ontology_labels, to_networkx
 from .pages import CLASS_STYLE, OTHER_STYLE  # noqa: F401  (re-exported: tests and bench)
 from .pages import graph_of_view, render_graph_page
 from .stats import compute, render_html as stats_html
@@ -147,8 +147,8 @@ def select_view(nxg, labels, *, focus: str | None = None, depth: int = 1,
 
 
 # ---------------------------------------------------------------- entry point
-def _summary(out_path: Path, view: View) -> str:
-    line = (f"Wrote {out_path}: {counted(len(view.nodes), 'entity')}, "
+def _summary(out_path: Path, view: View, entities: int) -> str:
+    line = (f"Wrote {out_path}: {counted(entities, 'entity')}, "
             f"{counted(len(view.edges), 'relation')} ({view.description})")
     return line + (f"\n{view.notice}" if view.notice else "")
 
@@ -164,7 +164,7 @@ def render_view(graph_path, out_path, focus=None, depth=1, types=None, article=N
         side = stats_html(compute(graph, nxg, labels))
     page = render_graph_page(graph_of_view(nxg, view), labels, side=side, single_file=True)
     atomic_write(Path(out_path), page)
-    return _summary(Path(out_path), view)
+    return _summary(Path(out_path), view, sum(is_entity(nxg.nodes[n]) for n in view.nodes))
 
 
 # ---------------------------------------------------------------- headless browser

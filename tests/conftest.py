@@ -153,3 +153,23 @@ def _stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+# ------------------------------------------------------ a copy of ontology/ to break
+@pytest.fixture
+def ontology_copy(tmp_path):
+    """A writable copy of ontology/ in a tmp folder, and ``run(*args)``: the kg command
+    line run with that copy as its ontology (KG_ONTOLOGY_DIR) and a private cache."""
+    from kg.ontology import ONTOLOGY_DIR
+
+    copy = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY_DIR, copy)
+    env = dict(os.environ, KG_ONTOLOGY_DIR=str(copy), KG_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run(*args) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)],
+                              capture_output=True, text=True, timeout=300, env=env,
+                              cwd=tmp_path)
+
+    run.dir = copy
+    return run

@@ -80,6 +80,20 @@ def test_every_built_page_draws_without_errors(chromium, tmp_path, single_file):
         assert html_attr(dom, "data-kg-stable") == "1"  # physics stabilised, then switched off
 
 
+def test_an_author_s_article_is_drawn_but_not_counted_as_an_entity(chromium, tmp_path):
+    from test_stats import AUTHORED
+
+    (tmp_path / "a.txt").write_text(AUTHORED, "utf-8")
+    built = CliRunner().invoke(main, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"),
+                                      "--no-cache"])
+    assert built.exit_code == 0, built.output
+    entities = re.search(r"^Entities: (\d+)$", built.output, re.M).group(1)
+    dom, log = open_page(chromium, tmp_path / "o" / "graph.html", tmp_path)
+    assert_drawn(dom, log)
+    assert html_attr(dom, "data-kg-nodes") == str(int(entities) + 1)  # and the article
+    assert html_attr(dom, "data-kg-entities") == entities
+
+
 @pytest.mark.parametrize("args, nodes, edges", [
     (["--focus", "数字金融", "--depth", "1"], "2", "1"),
     (["--types", "Region"], "2", "1"),

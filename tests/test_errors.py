@@ -353,7 +353,7 @@ BROKEN = [
      "as Turtle: line 6, column 1: Unexpected end of file"),
     ("cut-in-a-character.ttl", lambda: MINI.read_bytes()[:654],  # half of a UTF-8 character
      "as Turtle: line 15, column 19: Unexpected end of file"),
-    ("article.txt", lambda: "# id: t1\n# title: 测试\n\n杭州银行面向科技型中小企业推出“科创贷”。\n".encode(),
+    ("article.ttl", lambda: "# id: t1\n# title: 测试\n\n杭州银行面向科技型中小企业推出“科创贷”。\n".encode(),
      "as Turtle: line 4, columns 1-15: 杭州银行面向科技型中小企业推出 is not a valid subject or graph name"),
     ("latin1.ttl", lambda: b"@prefix ex: <http://example.org/> .\nex:a ex:b \"caf\xe9\" .\n",
      "as Turtle: line 2, column 15: a byte that is not UTF-8 (graph files are UTF-8 text)"),
@@ -378,6 +378,28 @@ def test_an_unparsable_graph_is_named_with_its_line_and_why(tmp_path, command, n
     r = kg(*[a.replace("{tmp}", str(tmp_path)) for a in command], "--graph", graph)
     assert r.exit_code == 1
     assert error_lines(r) == [f"Error: cannot parse {graph} {where}"]
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+# Files of another kind given as the graph: refused by their suffix, before any parser
+# (whose guess was "rdfa" for a page, and whose warnings came before the error).
+NOT_GRAPHS = [
+    ("graph.html", "<!DOCTYPE html>\n<html><body>知识图谱</body></html>\n"),
+    ("g.graphml", '<?xml version="1.0"?>\n<graphml><graph id="G"><node id="a b"/></graph></graphml>\n'),
+    ("article.txt", "# id: t1\n\n杭州银行面向科技型中小企业推出“科创贷”。\n"),
+]
+
+
+@pytest.mark.parametrize("name, content", NOT_GRAPHS, ids=[n for n, _ in NOT_GRAPHS])
+@pytest.mark.parametrize("command", GRAPH_COMMANDS, ids=[c[0] for c in GRAPH_COMMANDS])
+def test_a_file_of_another_kind_is_one_line_saying_what_a_graph_file_is(tmp_path, command, name,
+                                                                         content):
+    graph = write(tmp_path / name, content)
+    r = kg(*[a.replace("{tmp}", str(tmp_path)) for a in command], "--graph", graph)
+    assert r.exit_code == 1
+    assert (r.stdout, error_lines(r)) == ("", [
+        f"Error: {graph} is not a graph file kg reads: give Turtle (.ttl), N-Triples (.nt), "
+        "N-Quads (.nq), TriG (.trig), JSON-LD (.jsonld), RDF/XML (.rdf, .owl, .xml) or N3 (.n3)"])
     assert not (tmp_path / "out").exists()  # nothing written
 
 

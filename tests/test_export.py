@@ -36,6 +36,43 @@ def test_rdf_export_reparses_to_the_same_graph(tmp_path, fmt, parser):
     assert isomorphic(rdflib.Graph().parse(out, format=parser), rdflib.Graph().parse(MINI))
 
 
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory) -> dict[str, Path]:
+    """The mini graph as datasets: kg's own TriG export (a graph per article), and the
+    same graphs as N-Quads and as JSON-LD."""
+    out = tmp_path_factory.mktemp("datasets")
+    trig, _ = export(out, "trig")
+    ds = rdflib.Dataset()
+    ds.parse(trig, format="trig")
+    assert len(list(ds.graphs())) > 2  # the default graph, and one per article
+    ds.serialize(out / "mini.nq", format="nquads")
+    ds.serialize(out / "mini.jsonld", format="json-ld")
+    return {".trig": trig, ".nq": out / "mini.nq", ".jsonld": out / "mini.jsonld"}
+
+
+GOLD = Path(__file__).parent / "gold" / "digital_finance.json"
+READERS = [("stats",), ("validate",), ("viz", "--out", "{out}.html"), ("reason", "--out", "{out}.ttl"),
+           ("export", "--format", "nt", "--out", "{out}.nt"), ("eval", "--gold", GOLD),
+           ("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")]
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld"])
+@pytest.mark.parametrize("command", READERS, ids=[c[0] for c in READERS])
+def test_a_dataset_is_read_as_the_union_of_its_graphs_by_every_command(tmp_path, datasets, command,
+                                                                        suffix):
+    runs = []
+    for name, graph in (("graph", MINI), ("dataset", datasets[suffix])):
+        out = tmp_path / name
+        args = [str(a).replace("{out}", str(out)) for a in command]
+        r = CliRunner().invoke(main, [*args, "--graph", str(graph)])
+        assert r.exit_code == 0, r.output
+        written = sorted(tmp_path.glob(f"{name}.*"))
+        runs.append([re.sub(r"\bin \d+\.\d s\b", "", text) for text in (
+            r.output.replace(str(graph), "GRAPH").replace(str(out), "OUT"),
+            *(p.read_text("utf-8") for p in written))])
+    assert runs[1] == runs[0]
+
+
 def shared_relation_graph(tmp_path) -> Path:
     """Two articles that both say 网商银行 offers 网商贷: TriG writes that triple in the
     graph of each."""

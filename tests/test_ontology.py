@@ -157,8 +157,10 @@ def test_vocabulary_reads_classes_properties_domains_and_ranges_as_rdflib_sees_t
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("@prefix kg: <https://w3id.org/kg-zh/ontology#> .\nkg:A a kg:B", "cannot parse ontology: "),
-    ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n", "core class Institution is not declared"),
+    ("@prefix kg: <https://w3id.org/kg-zh/ontology#> .\nkg:A a kg:B",
+     "cannot parse {bad} as Turtle: line 2, column 12: Unexpected end"),
+    ("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n",
+     "{bad}: core class Institution is not declared"),
 ])
 def test_a_bad_ontology_file_is_named_in_one_line(tmp_path, text, expected):
     from kg.errors import OntologyError
@@ -167,8 +169,33 @@ def test_a_bad_ontology_file_is_named_in_one_line(tmp_path, text, expected):
     bad.write_text(text, "utf-8")
     with pytest.raises(OntologyError) as e:
         load(bad)
-    assert e.value.problems[0].startswith(f"{bad}: {expected}")
-    assert "\n" not in e.value.problems[0]
+    assert e.value.problems[0] == expected.format(bad=bad)
+
+
+# Every command that reads kg.ttl names a syntax error in it alike: the file, the line
+# and columns, and why (as a graph file's).
+ONTOLOGY_COMMANDS = [
+    ("build", MINI.parent / "none", "--out", "out"), ("explain", "杭州银行推出科创贷。"),
+    ("rules", "check"), ("validate", "--graph", MINI), ("reason", "--graph", MINI, "--out", "r.ttl"),
+    ("export", "--graph", MINI, "--format", "owl", "--out", "x.owl"), ("stats", "--graph", MINI),
+    ("viz", "--graph", MINI, "--out", "v.html"), ("query", "--graph", MINI, "articles"),
+]
+
+
+@pytest.mark.parametrize("command", ONTOLOGY_COMMANDS, ids=lambda c: c[0])
+def test_a_syntax_error_in_the_ontology_is_one_line_with_its_place_and_reason(ontology_copy,
+                                                                               command):
+    kg_ttl = ontology_copy.dir / "kg.ttl"
+    text = kg_ttl.read_text("utf-8")
+    kg_ttl.write_text(text + 'kg:X a owl:Class ;\n rdfs:subClassOf kg:Product\n rdfs:label "x"@zh .\n',
+                      "utf-8")
+    line = text.count("\n") + 3
+    r = ontology_copy(*command)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"Error: cannot parse {kg_ttl} as Turtle: line {line}, "
+                                     "columns 2-11: A dot is expected at the end of statements"]
+    assert not any(p.name in ("out", "r.ttl", "x.owl", "v.html")
+                   for p in ontology_copy.dir.parent.iterdir())
 
 
 def test_a_missing_ontology_file_is_named(tmp_path):

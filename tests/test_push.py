@@ -343,7 +343,10 @@ def test_bad_endpoint_or_graph_iri(endpoint, graph_iri, message):
      "cannot parse {path} as Turtle: line 1, column 49: . is not a valid RDF object"),
     ("data.trig", "", "{path} holds a dataset; push takes one graph "
                       "(Turtle, N-Triples, RDF/XML or JSON-LD)"),
-], ids=["missing", "unparsable", "dataset"])
+    ("data.jsonld", '{"@id": "https://example.org/g", "@graph": [{"@id": "https://example.org/a", '
+                    '"https://example.org/b": {"@id": "https://example.org/c"}}]}',
+     "{path} holds a dataset; push takes one graph (Turtle, N-Triples, RDF/XML or JSON-LD)"),
+], ids=["missing", "unparsable", "dataset", "json-ld-dataset"])
 def test_bad_graph_file(tmp_path, name, content, message):
     path = tmp_path / name
     if content is not None:

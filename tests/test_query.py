@@ -89,6 +89,68 @@ def test_list_names_every_canned_query_with_its_description():
         assert required in result.output
 
 
+# Entries of ontology/queries/ that are not a good query: (name, how it is made, its line
+# in the list (None: not listed), the error of running it (None: it cannot be asked for))
+GBK_QUERY = "# 按机构统计产品数量\nSELECT ?i (COUNT(?p) AS ?n) WHERE { ?i kg:offers ?p } GROUP BY ?i\n"
+BAD_ENTRIES = [
+    (".#located-in.rq", lambda p: p.symlink_to("root@host.123:1700000000"), None, None),
+    ("product-count.rq", lambda p: p.write_bytes(GBK_QUERY.encode("gbk")),
+     "product-count (cannot be read: canned query {p} is not UTF-8 (bad byte at 2))",
+     "canned query {p} is not UTF-8 (bad byte at 2)"),
+    ("product-count.rq", lambda p: p.mkdir(), None, "canned query {p} is a folder, not a file"),
+    ("broken.rq", lambda p: p.write_text("# A broken one.\nSELECT ?x WHERE { ?x a kg:Bank .\n",
+                                         "utf-8"),
+     "broken A broken one.",
+     "{p}: SPARQL syntax error at line 3, column 1: unexpected end of query"),
+]
+
+
+@pytest.fixture
+def queries_copy(tmp_path, monkeypatch):
+    """A copy of ontology/queries/ that kg query reads instead."""
+    import shutil
+
+    import kg.query
+
+    copy = tmp_path / "queries"
+    shutil.copytree(QUERIES_DIR, copy)
+    monkeypatch.setattr(kg.query, "QUERIES_DIR", copy)
+    return copy
+
+
+@pytest.mark.parametrize("name, make, listed, _", BAD_ENTRIES[:3],
+                         ids=["editor-lock", "gbk", "folder"])
+def test_a_bad_entry_among_the_canned_queries_spoils_no_other(queries_copy, name, make, listed, _):
+    good = sorted(p.stem for p in queries_copy.glob("*.rq"))
+    make(queries_copy / name)
+    r = CliRunner().invoke(main, ["query", "--list"])
+    assert r.exit_code == 0, r.output
+    names = [line.split()[0] for line in r.output.splitlines()[:-2] if line]
+    assert names == sorted(good + ([Path(name).stem] if listed else []))
+    if listed:
+        assert listed.format(p=queries_copy / name) in [" ".join(line.split())
+                                                        for line in r.output.splitlines()]
+    assert csv_rows("located-in")  # the query beside it runs
+
+
+@pytest.mark.parametrize("name, make, _, error", [e for e in BAD_ENTRIES if e[3]],
+                         ids=["gbk", "folder", "syntax-error"])
+def test_a_bad_canned_query_is_one_line_naming_its_file(queries_copy, name, make, _, error):
+    make(queries_copy / name)
+    r = query(Path(name).stem)
+    assert r.exit_code == 1
+    assert r.output.splitlines() == ["Error: " + error.format(p=queries_copy / name)]
+
+
+def test_a_query_file_with_a_syntax_error_is_named(tmp_path):
+    f = tmp_path / "broken.rq"
+    f.write_text("# A broken one.\nSELECT ?x WHERE { ?x a kg:Bank .\n", "utf-8")
+    r = query("--file", str(f))
+    assert r.exit_code == 1
+    assert r.output.splitlines() == [
+        f"Error: {f}: SPARQL syntax error at line 3, column 1: unexpected end of query"]
+
+
 def test_table_aligns_wide_characters():
     result = query("institution-products")
     assert result.exit_code == 0, result.output

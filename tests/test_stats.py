@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,61 @@ def test_build_stats_and_validate_count_the_same_entities(tmp_path):
     assert json.loads(stats.output)["entities"] == n_build
     valid = runner.invoke(main, ["validate", "--graph", graph])
     assert f"({n_build} entities," in valid.output
+
+
+# An article with an author: 周明 authorOf the article, which is drawn as a node of the
+# graph, but is no entity: every count of entities is the build's.
+AUTHORED = "# title: 测试\n# author: 周明\n\n网商银行推出了“微业贷”产品，缓解了融资难问题。杭州是一座智慧城市。\n"
+
+
+@pytest.fixture(scope="module")
+def authored(tmp_path_factory):
+    """(the output folder of a build of AUTHORED, the build's count of entities)."""
+    import re
+
+    tmp = tmp_path_factory.mktemp("authored")
+    (tmp / "a.txt").write_text(AUTHORED, "utf-8")
+    r = CliRunner().invoke(main, ["build", str(tmp / "a.txt"), "--out", str(tmp / "o"), "--no-cache"])
+    assert r.exit_code == 0, r.output
+    assert re.search(r"^  authorOf +1$", r.output, re.M), r.output
+    return tmp / "o", int(re.search(r"^Entities: (\d+)$", r.output, re.M).group(1))
+
+
+def _stats(out: Path, *args) -> str:
+    r = CliRunner().invoke(main, ["stats", "--graph", str(out), *args])
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def _viz(out: Path) -> str:
+    r = CliRunner().invoke(main, ["viz", "--graph", str(out), "--out", str(out / "view.html")])
+    assert r.exit_code == 0, r.output
+    return r.output + (out / "view.html").read_text("utf-8")
+
+
+ENTITY_COUNTS = {  # where a count of entities is read -> that count
+    "stats": lambda out: int(re.search(r" entities: (\d+) ", _stats(out)).group(1)),
+    "stats-by-class": lambda out: sum(int(n) for n in re.findall(  # core classes, unindented
+        r"^  \S+ \S+ +(\d+)$", _stats(out).split("Entities by class")[1].split("\n\n")[0], re.M)),
+    "stats-json": lambda out: json.loads(_stats(out, "--format", "json"))["entities"],
+    "stats-json-by-class": lambda out: sum(
+        c["count"] for c in json.loads(_stats(out, "--format", "json"))["by_class"]),
+    "viz": lambda out: int(re.search(r"^Wrote \S+: (\d+) entities", _viz(out)).group(1)),
+    "viz-page": lambda out: int(re.search(r"实体 entities (\d+)", _viz(out)).group(1)),
+    "graph-page": lambda out: int(re.search(r"实体 entities (\d+)", (
+        out / "graph.html").read_text("utf-8")).group(1)),
+}
+
+
+@pytest.mark.parametrize("where", ENTITY_COUNTS)
+def test_an_article_is_never_counted_as_an_entity(authored, where):
+    out, n_build = authored
+    assert ENTITY_COUNTS[where](out) == n_build
+
+
+def test_an_article_is_in_no_table_of_entities(authored):
+    text = _stats(authored[0])
+    assert "Article 文章" not in text and "(Article)" not in text
+    doc = json.loads(_stats(authored[0], "--format", "json"))
+    tables = doc["by_class"] + doc["degree"] + doc["betweenness"] + doc["bridges"]
+    assert [row for row in tables if row["class"] == "Article"] == []

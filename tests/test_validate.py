@@ -213,6 +213,69 @@ def test_oxigraph_graph_checks_match_pyshacl(mutate):
     assert not fast[0]
 
 
+# A mistake in shapes.ttl: (what is replaced, by what, the graph, the line that names it)
+ENTITY_LABEL = "sh:path rdfs:label ;\n        sh:minCount 1 ; sh:maxCount 1 ;"
+PRODUCT_IRI = 'sh:pattern "^https://w3id\\\\.org/kg-zh/id/product-'
+EMPTY = "@prefix kg: <https://w3id.org/kg-zh/ontology#> .\n"
+BAD_SHAPES = [
+    (ENTITY_LABEL, ENTITY_LABEL.replace("rdfs:label", '"rdfs:label"'), MINI,
+     'shape kgsh:EntityShape, property "rdfs:label": Values of a property path cannot be a '
+     "Literal"),
+    ("sh:inversePath kg:mentions", "sh:inversPath kg:mentions", MINI,
+     "shape kgsh:EntityShape, property [sh:inversPath kg:mentions]: sh:inversPath is not a known "
+     "property for a sh:path"),
+    (ENTITY_LABEL, ENTITY_LABEL.replace("sh:minCount 1", 'sh:minCount "one"'), MINI,
+     "shape kgsh:EntityShape, property rdfs:label: MinCountConstraintComponent sh:minCount must "
+     "be a literal with datatype xsd:integer"),
+    (PRODUCT_IRI, 'sh:pattern "([a-z" ; rdfs:comment "', MINI,
+     "shape kgsh:ProductIriShape: bad sh:pattern '([a-z': unterminated character set at "
+     "position 1"),
+    (ENTITY_LABEL, ENTITY_LABEL.replace("rdfs:label", '"rdfs:label"'), EMPTY,  # nothing to check
+     'shape kgsh:EntityShape, property "rdfs:label": Values of a property path cannot be a '
+     "Literal"),
+]
+
+
+@pytest.mark.parametrize("old, new, graph, problem", BAD_SHAPES,
+                         ids=["literal-path", "misspelt-path", "min-count-text", "bad-pattern",
+                              "empty-graph"])
+def test_a_mistake_in_the_shapes_is_one_line_naming_the_file_shape_and_path(
+        ontology_copy, old, new, graph, problem):
+    shapes = ontology_copy.dir / "shapes.ttl"
+    text = shapes.read_text("utf-8")
+    assert old in text
+    shapes.write_text(text.replace(old, new, 1), "utf-8")
+    if not isinstance(graph, Path):
+        graph = ontology_copy.dir.parent / "g.ttl"
+        graph.write_text(EMPTY, "utf-8")
+    r = ontology_copy("validate", "--graph", graph)
+    assert r.returncode == 1
+    assert (r.stdout, r.stderr.splitlines()) == ("", [f"Error: {shapes}: {problem}"])
+
+
+def test_every_mistake_in_the_shapes_is_counted(ontology_copy):
+    shapes = ontology_copy.dir / "shapes.ttl"
+    text = shapes.read_text("utf-8").replace(PRODUCT_IRI, 'sh:pattern "(" ; rdfs:comment "', 1)
+    shapes.write_text(text.replace(ENTITY_LABEL, ENTITY_LABEL.replace("1 ;", '"1" ;'), 1), "utf-8")
+    r = ontology_copy("validate", "--graph", MINI)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        f"Error: {shapes}: shape kgsh:EntityShape, property rdfs:label: MinCountConstraintComponent "
+        "sh:minCount must be a literal with datatype xsd:integer (and 1 more problem in that file)"]
+
+
+def test_a_syntax_error_in_the_shapes_names_its_place(ontology_copy):
+    shapes = ontology_copy.dir / "shapes.ttl"
+    text = shapes.read_text("utf-8")
+    shapes.write_text(text.replace("kgsh:EventIriShape a sh:NodeShape ;", "kgsh:EventIriShape a ;"),
+                      "utf-8")
+    line = text[:text.index("kgsh:EventIriShape a")].count("\n") + 1
+    r = ontology_copy("validate", "--graph", MINI)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [f"Error: cannot parse {shapes} as Turtle: line {line}, "
+                                     "column 22: ; is not a valid RDF object"]
+
+
 def test_missing_graph_is_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["validate", "--graph", str(tmp_path / "none.ttl")])
     assert result.exit_code == 1

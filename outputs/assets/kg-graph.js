@@ -9,10 +9,13 @@
   var status = document.getElementById("kg-status");
   var details = document.getElementById("kg-details");
   var container = document.getElementById("kg-network");
-  mark("entities", N.length);
+  function cls(n) { return D.classes[n.c]; }  // [class, core class, zh label]
+  // an article drawn as the object of authorOf is a node, never counted as an entity
+  function isEntity(i) { return cls(N[i])[1] !== "Article"; }
+  var ENTITIES = N.filter(function (n, i) { return isEntity(i); }).length;
+  mark("entities", ENTITIES);
   mark("relations", E.length);
 
-  function cls(n) { return D.classes[n.c]; }  // [class, core class, zh label]
   function style(n) { return D.styles[cls(n)[1]] || D.styles[""]; }
   function short(s) { return s.length <= 14 ? s : s.slice(0, 13) + "…"; }
   var adj = N.map(function () { return []; });
@@ -163,8 +166,8 @@
     return n;
   }
   function say(extra) {
-    var n = count();
-    status.textContent = (n < N.length ? "显示 showing " + n + " / " + N.length + " 个实体 entities" : "")
+    var n = count(), entities = Object.keys(shown).filter(isEntity).length;
+    status.textContent = (n < N.length ? "显示 showing " + entities + " / " + ENTITIES + " 个实体 entities" : "")
       + (extra ? (n < N.length ? " · " : "") + extra : "");
   }
   // Labels readable at the first view: after fitting, fonts are sized so that they
