@@ -1283,6 +1283,9 @@ class _Loader:
             words = self.words(raw.get("words"), where, "words") or frozenset()
             if not words:
                 self.err(where, "words: a cue needs at least one word")
+            for w in sorted(w for w in words if any(c.isspace() for c in w)):
+                self.err(where, f"words: {w!r} holds a space: a cue word is one word as the text "
+                                "writes it (jieba never makes a word of two)")
         subj = self.expand_classes(raw["subject"], where, "subject", allow_star=False) \
             if "subject" in raw else None
         obj = self.expand_classes(raw["object"], where, "object", allow_star=False) \

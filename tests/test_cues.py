@@ -36,6 +36,8 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'shape = "nested"\nwords = ["缓解"]'),
      "cue 'cue.x': words: a cue of shape 'nested' takes no words"),
     (CUE.replace('words = ["缓解"]', ''), "cue 'cue.x': words: a cue needs at least one word"),
+    (CUE.replace('words = ["缓解"]', 'words = ["缓 解"]'),
+     "cue 'cue.x': words: '缓 解' holds a space: a cue word is one word as the text writes it"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsubject = ["Sentence"]'),
      "cue 'cue.x': subject: class 'Sentence' is not an entity class"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsingle = true'),
