@@ -141,6 +141,23 @@ def test_a_type_nobody_declared_is_one_problem_with_the_number_of_its_words(tmp_
                                 f"{d / 'types.toml'}); used by 3 lexicon entries"]
 
 
+@pytest.mark.parametrize("text, rule, matches", [
+    ("一是打通数据壁垒。\n\n二是优化审批流程。", "enum.shi", 2),
+    ("如何破解？首先，完善监管规则。其次，加强监管协同。", "enum.sequence", 2),
+    ("记者：数字金融发展还存在哪些问题？谢子远：一是技术应用不足。", "section.problems", 1),
+    ("调研发现，情况并不乐观。一是数据标准不统一。二是人才储备不足。", "item_role.problem", 2),
+])
+def test_rules_stats_counts_the_context_rules_where_they_give_a_sentence_its_context(
+        tmp_path, text, rule, matches):
+    from kg.ruletest import rule_stats
+
+    src = tmp_path / "a.txt"
+    src.write_text(text, encoding="utf-8")
+    lines = rule_stats([src]).splitlines()
+    assert [int(line.split()[1]) for line in lines if line.split()[0] == rule] == [matches]
+    assert rule not in lines[-1].removeprefix("Never fired: ").split(", ")
+
+
 def test_a_rule_file_read_alone_says_once_that_its_folder_defines_its_lists(tmp_path):
     """--rules FILE: the lists another file of the folder defines are unknown; one line says
     so (a folder read whole still names each use of a list nobody defines)."""
