@@ -144,8 +144,8 @@ def test_a_type_nobody_declared_is_one_problem_with_the_number_of_its_words(tmp_
 @pytest.mark.parametrize("text, rule, matches", [
     ("一是打通数据壁垒。\n\n二是优化审批流程。", "enum.shi", 2),
     ("如何破解？首先，完善监管规则。其次，加强监管协同。", "enum.sequence", 2),
-    ("记者：数字金融发展还存在哪些问题？谢子远：一是技术应用不足。", "section.problems", 1),
-    ("调研发现，情况并不乐观。一是数据标准不统一。二是人才储备不足。", "item_role.problem", 2),
+    ("存在以下问题。（1）融资渠道单一。（2）信息不对称。", "enum.numbered", 2),
+    ("记者：数字金融发挥了哪些作用？谢子远：一是推动了企业科技创新。", "section.effects", 1),
 ])
 def test_rules_stats_counts_the_context_rules_where_they_give_a_sentence_its_context(
         tmp_path, text, rule, matches):
