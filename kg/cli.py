@@ -208,7 +208,8 @@ def rules():
 @curated_options
 @handle_errors
 def rules_check(rules_dir, lexicon_path):
-    """Validate rule and lexicon files as a build loads them; list every problem."""
+    """Validate the curated files (kg.ttl, rules, lexicon, aliases) as a build loads them;
+    list every problem, each cause once."""
     from .curated import check
 
     try:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lexicon_mod
-from . import ontology, rules as rules_mod
+from . import ontology, resolve, rules as rules_mod
 from .errors import DataFileError, RuleError, counted
 from .extract import Extractor
 from .matcher import compiled
 
 
 def load_curated(rules_dir=None, lexicon_path=None):
-    """Rules and lexicon, validated together against the ontology: all problems at once."""
+    """Rules and lexicon, validated together against the ontology, and the aliases the
+    build resolves entities with (before any article is read): all problems at once."""
     vocab = ontology.load()
     problems: list[str] = []
     rs = lex = None
@@ -26,6 +27,10 @@ def load_curated(rules_dir=None, lexicon_path=None):
         problems += e.problems
     try:
         lex = lexicon_mod.load(lexicon_path, vocab)
+    except DataFileError as e:
+        problems += e.problems
+    try:
+        resolve.load_aliases(None, vocab)
     except DataFileError as e:
         problems += e.problems
     if problems:
@@ -39,13 +44,14 @@ def load_extractor(rules_dir=None, lexicon_path=None) -> Extractor:
 
 
 def check(rules_dir=None, lexicon_path=None) -> str:
-    """Validate rules and lexicon together; every problem of both is reported."""
-    rs, lex = load_curated(rules_dir, lexicon_path)
-    type_class = {name: t.cls for name, t in lex.types.items() if t.cls}
+    """Validate the curated data as a build loads it (``load_extractor``), then compile
+    what a build compiles on first use; every problem is reported."""
+    extractor = load_extractor(rules_dir, lexicon_path)
+    rs, lex = extractor.rs, extractor.lexicon
     problems = []
     for r in rs.rules:  # what the build compiles
         try:
-            compiled(r, type_class).regex  # compiled on first use: compile it now
+            compiled(r, extractor.type_class).regex  # compiled on first use: compile it now
         except (re.error, OverflowError, ValueError, RecursionError) as e:
             problems.append(f"{r.file}: rule {r.id!r}: cannot be compiled: {e}")
     if problems:

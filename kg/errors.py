@@ -79,3 +79,13 @@ def counted(n: int, noun: str, plural: str | None = None, thousands: bool = Fals
     else:
         word = noun + "s"
     return f"{n:,} {word}" if thousands else f"{n} {word}"
+
+
+def closest(name: str, names) -> str | None:
+    """The one of ``names`` that ``name`` most likely misspells (case aside), for a "did
+    you mean" hint; None if none is close."""
+    import difflib
+
+    by_folded = {n.casefold(): n for n in sorted(names, reverse=True)}
+    near = difflib.get_close_matches(name.casefold(), by_folded, n=1, cutoff=0.75)
+    return by_folded[near[0]] if near else None

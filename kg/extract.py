@@ -69,6 +69,9 @@ class Context:
     marker_end: int = 0  # characters of the enumeration marker at the sentence start
     sub: int = 0  # number of the sub-item (一方面 = 1, 另一方面 = 2) within the item
     opens_section: bool = False  # the sentence that opened its section
+    # the context rules that acted on the sentence: the section rule that opened its
+    # section, the enumeration rule of its marker, the item role its item's head gave
+    fired: tuple = ()
 
 
 def contexts(article: Article, rs: RuleSet) -> list[Context]:
@@ -97,7 +100,7 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
                 opens = True
                 break
         ctx = Context(section, item_role or role, item_rule or rule, item,
-                      opens_section=opens)
+                      opens_section=opens, fired=(rule,) if opens else ())
         for er in rs.enumerations:
             m = er.marker.match(s.text)
             if not m:
@@ -115,9 +118,11 @@ def contexts(article: Article, rs: RuleSet) -> list[Context]:
                             item_role, item_rule = ir.role, ir
                             break
                 ctx = Context(section, item_role or role, item_rule or rule, item, True,
-                              m.end(), opens_section=opens)
+                              m.end(), opens_section=opens,
+                              fired=(*ctx.fired, er, *([item_rule] if item_rule else [])))
             elif item is not None:
                 sub += 1
+                ctx.fired += (er,)
             break
         ctx.item = item
         ctx.sub = sub if item is not None else 0

@@ -14,12 +14,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, LexiconError
+from .errors import InputError, LexiconError, closest, counted
 from .fileio import read_text_input, toml_loads
-from .ontology import ONTOLOGY_DIR, Vocabulary
+from .ontology import NOT_ENTITY, ONTOLOGY_DIR, Vocabulary
 
 LEXICON_DIR = ONTOLOGY_DIR / "lexicon"
-LINE = re.compile(r"^(?P<word>[^\s#]+)(?:\s+(?P<freq>\d+))?(?:\s+(?P<type>[a-z]+))?$")
+# a type is checked against types.toml: 网商银行 Bank is an unknown type (did you mean bank?)
+LINE = re.compile(r"^(?P<word>[^\s#]+)(?:\s+(?P<freq>\d+))?(?:\s+(?P<type>[A-Za-z][A-Za-z0-9_-]*))?$")
 POS_TAG = re.compile(r"^[a-z]{1,4}$")
 
 
@@ -66,50 +67,59 @@ def _files(path: Path) -> tuple[Path | None, list[Path]]:
     return (types if types.exists() else None), files
 
 
-def load_types(path: Path, vocab: Vocabulary, problems: list[str]) -> dict[str, LexType]:
+def load_types(path: Path, vocab: Vocabulary, problems: list[str]
+               ) -> tuple[dict[str, LexType] | None, dict[str, str]]:
+    """The types of a types file and the problems of those declared but invalid (type
+    name -> problem: reported once with the number of words of that type). The types
+    are None if the file cannot be read, its problem in ``problems``: then no word's
+    type can be checked."""
     try:
         data = toml_loads(read_text_input(path, "lexicon types file"))
     except InputError as e:
         problems.append(str(e))
-        return {}
+        return None, {}
     except tomllib.TOMLDecodeError as e:
         problems.append(f"{path}: invalid TOML: {e}")
-        return {}
+        return None, {}
     if not isinstance(data.get("types", {}), dict):
         problems.append(f"{path}: types: expected a table of types")
-        return {}
-    types = {}
+        return None, {}
+    types, broken = {}, {}
     for name, spec in data.get("types", {}).items():
         where = f"{path}: type {name!r}"
         if not re.fullmatch(r"[a-z]+", name):
-            problems.append(f"{where}: type names must be lowercase ASCII letters")
+            broken[name] = f"{where}: type names must be lowercase ASCII letters"
             continue
         if not isinstance(spec, dict) or set(spec) - {"class", "pos", "description"}:
-            problems.append(f"{where}: expected keys class, pos, description")
+            broken[name] = f"{where}: expected keys class, pos, description"
             continue
         # a type without a class only gives its words a part of speech (segmentation.txt)
         cls, pos = spec.get("class", ""), spec.get("pos", "n")
         if not isinstance(cls, str) or not isinstance(pos, str):
-            problems.append(f"{where}: class and pos must be strings")
-            continue
-        if "class" in spec and not vocab.is_class(cls):
-            problems.append(f"{where}: unknown class {cls!r}")
-            continue
-        if not POS_TAG.match(pos):
-            problems.append(f"{where}: bad pos {pos!r} (lowercase letters)")
-            continue
-        types[name] = LexType(name, cls, pos)
+            broken[name] = f"{where}: class and pos must be strings"
+        elif "class" in spec and not vocab.is_class(cls):
+            near = closest(cls, vocab.parents)
+            broken[name] = (f"{where}: unknown class {cls!r}"
+                            + (f" (did you mean {near!r}?)" if near else ""))
+        elif cls and not vocab.is_entity_class(cls):
+            broken[name] = f"{where}: class {cls!r} {NOT_ENTITY}"
+        elif not POS_TAG.match(pos):
+            broken[name] = f"{where}: bad pos {pos!r} (lowercase letters)"
+        else:
+            types[name] = LexType(name, cls, pos)
     for key in set(data) - {"types"}:
         problems.append(f"{path}: unknown key {key!r}")
-    return types
+    return types, broken
 
 
 def load(path: str | Path | None, vocab: Vocabulary) -> Lexicon:
-    """Load and validate a lexicon folder (or one file); all problems at once."""
+    """Load and validate a lexicon folder (or one file); all problems at once, each cause
+    once: a type that is unknown or invalid in one line with the number of its words."""
     path = Path(path) if path else LEXICON_DIR
     types_file, files = _files(path)
-    problems: list[str] = []
-    types = load_types(types_file, vocab, problems) if types_file else {}
+    problems: list[str | None] = []
+    types, broken = load_types(types_file, vocab, problems) if types_file else ({}, {})
+    uses: dict[str, list] = {}  # a type that failed -> [its line in problems, its words]
     entries = []
     h = hashlib.sha256()
     for f in files:
@@ -128,14 +138,31 @@ def load(path: str | Path | None, vocab: Vocabulary) -> Lexicon:
                 problems.append(f'{f}:{n}: expected "word [freq] [type]", got {raw.strip()!r}')
                 continue
             t = m.group("type")
-            if t and t not in types:
-                problems.append(f"{f}:{n}: unknown type {t!r}"
-                                + (f" (declare it in {types_file})" if types_file else ""))
+            if t and types is not None and t not in types:
+                if t not in uses:
+                    uses[t] = [len(problems), 0]
+                    problems.append(None if t in broken else
+                                    f"{f}:{n}: unknown type {t!r}" + _declare_hint(t, types, types_file))
+                uses[t][1] += 1
                 continue
             freq = int(m.group("freq")) if m.group("freq") else None
             entries.append(Entry(m.group("word"), freq, t, f"{f}:{n}"))
-    if types_file and not problems:
+    if types_file and not problems and not broken:
         h.update(types_file.read_bytes())
+    for t, (at, n) in uses.items():
+        if t in broken:  # said once, with the number of its words, before the words' problems
+            broken[t] += f"; used by {counted(n, 'lexicon entry')}"
+        elif n > 1:
+            problems[at] += f"; used by {counted(n, 'lexicon entry')}"
+    problems = [*broken.values(), *(p for p in problems if p is not None)]
     if problems:
         raise LexiconError(problems)
     return Lexicon(types=types, entries=tuple(entries), digest=h.hexdigest())
+
+
+def _declare_hint(t: str, types: dict, types_file: Path | None) -> str:
+    near = closest(t, types)
+    if types_file is None:
+        return f" (did you mean {near!r}?)" if near else ""
+    return (f" (did you mean {near!r}? or declare it in {types_file})" if near else
+            f" (declare it in {types_file})")

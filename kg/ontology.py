@@ -9,13 +9,14 @@ up the class tree.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
-from .errors import OntologyError
+from .errors import OntologyError, closest
 from .triples import DATA_NS, NS, OWL_NS as _OWL, RDF_NS as _RDF, RDFS_NS as _RDFS  # noqa: F401
 
 
@@ -38,6 +39,37 @@ CORE_CLASSES = (
     "Institution", "Product", "Problem", "Remedy", "Region",
     "Person", "Concept", "Event", "Document", "Article",
 )
+# The cores of what rules and the lexicon find in a text (an Article is a source)
+ENTITY_CORES = tuple(c for c in CORE_CLASSES if c != "Article")
+NOT_ENTITY = f"is not an entity class (those are {', '.join(ENTITY_CORES)} and their subclasses)"
+
+# The terms of the W3C namespaces an ontology is written in: any other name there is a
+# typo (owl:Clas, rdfs:subClasOf) that would silently drop what its statement says.
+W3C_TERMS = {
+    _OWL: ("OWL", frozenset("""
+        AllDifferent AllDisjointClasses AllDisjointProperties Annotation AnnotationProperty
+        AsymmetricProperty Axiom Class DataRange DatatypeProperty DeprecatedClass
+        DeprecatedProperty FunctionalProperty InverseFunctionalProperty IrreflexiveProperty
+        NamedIndividual NegativePropertyAssertion Nothing ObjectProperty Ontology
+        OntologyProperty ReflexiveProperty Restriction SymmetricProperty Thing
+        TransitiveProperty allValuesFrom annotatedProperty annotatedSource annotatedTarget
+        assertionProperty backwardCompatibleWith bottomDataProperty bottomObjectProperty
+        cardinality complementOf datatypeComplementOf deprecated differentFrom
+        disjointUnionOf disjointWith distinctMembers equivalentClass equivalentProperty
+        hasKey hasSelf hasValue imports incompatibleWith intersectionOf inverseOf
+        maxCardinality maxQualifiedCardinality members minCardinality minQualifiedCardinality
+        onClass onDataRange onDatatype onProperties onProperty oneOf priorVersion
+        propertyChainAxiom propertyDisjointWith qualifiedCardinality rational real sameAs
+        someValuesFrom sourceIndividual targetIndividual targetValue topDataProperty
+        topObjectProperty unionOf versionIRI versionInfo withRestrictions""".split())),
+    _RDFS: ("RDFS", frozenset("""
+        Class Container ContainerMembershipProperty Datatype Literal Resource comment domain
+        isDefinedBy label member range seeAlso subClassOf subPropertyOf""".split())),
+    _RDF: ("RDF", frozenset("""
+        Alt Bag CompoundLiteral HTML JSON List PlainLiteral Property Seq Statement XMLLiteral
+        direction first langString language nil object predicate rest subject type
+        value""".split())),
+}
 
 
 def ancestors(parents: dict, cls: str | None) -> Iterator[str]:
@@ -72,7 +104,7 @@ class Vocabulary:
         """The core class a (sub)class descends from."""
         core = self._cores.get(cls)
         if core is None:
-            core = next((c for c in ancestors(self.parents, cls) if c in CORE_CLASSES), None)
+            core = core_of(self.parents, cls)
             if core is None:
                 raise OntologyError([f"{self.path}: class {cls!r} does not descend from a core "
                                      "class"])
@@ -87,8 +119,18 @@ class Vocabulary:
     def is_class(self, name: str) -> bool:
         return name in self.parents
 
+    def is_entity_class(self, name: str) -> bool:
+        """Whether rules and the lexicon may give an entity this class (not Sentence,
+        which is no core class's, nor Article)."""
+        return name in self.parents and core_of(self.parents, name) in ENTITY_CORES
+
     def is_subclass(self, cls: str, ancestor: str) -> bool:
         return ancestor in ancestors(self.parents, cls)
+
+
+def core_of(parents: dict, cls: str | None) -> str | None:
+    """The core class ``cls`` descends from, None if none."""
+    return next((c for c in ancestors(parents, cls) if c in CORE_CLASSES), None)
 
 
 @dataclass(frozen=True)
@@ -105,7 +147,7 @@ class Labels:
 
     def core(self, cls: str) -> str | None:
         """The core class ``cls`` descends from (None if it does not)."""
-        return next((c for c in ancestors(self.parents, cls) if c in CORE_CLASSES), None)
+        return core_of(self.parents, cls)
 
     def is_subclass(self, cls: str, ancestor: str) -> bool:
         return ancestor in ancestors(self.parents, cls)
@@ -160,6 +202,56 @@ def _read_triples(path: Path) -> list[tuple]:
         raise _syntax_problem(path, e) from None
 
 
+def _undeclared(triples: list[tuple], path: Path) -> list[str]:
+    """One line per cause: a name of a W3C namespace that is none of its terms (owl:Clas),
+    and a kg: name that nothing declares (no ``rdf:type``: kg:Prodcut for kg:Product), each
+    with the terms whose statements name it (the follow-on of the cause, not reported)."""
+    import pyoxigraph as ox
+
+    declared = {s.value for s, p, _ in triples
+                if p.value == _RDF + "type" and isinstance(s, ox.NamedNode)}
+
+    def unknown(value: str) -> bool:
+        if value.startswith(NS):
+            return value not in declared
+        ns, _, name = value.rpartition("#")
+        terms = W3C_TERMS.get(ns + "#")
+        return terms is not None and name not in terms[1] and not (
+            ns + "#" == _RDF and re.fullmatch(r"_[1-9][0-9]*", name))  # rdf:_1, a member
+
+    users: dict[str, dict] = {}  # a name in doubt -> the subjects naming it, in file order
+    for s, p, o in triples:
+        for term in (s, p, o):
+            if isinstance(term, ox.NamedNode) and unknown(term.value):
+                named = users.setdefault(term.value, {})
+                if s != term and isinstance(s, ox.NamedNode):  # not a blank node (a list)
+                    named[s.value] = None
+    if not users:
+        return []
+    from .export.rdftext import compact
+
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    problems = []
+    for value, named in users.items():
+        ns, _, name = value.rpartition("#")
+        if value.startswith(NS):
+            near = closest(name, [d[len(NS):] for d in declared if d.startswith(NS)])
+            what, hint = "is not declared", f"kg:{near}" if near else None
+        else:
+            label, terms = W3C_TERMS[ns + "#"]
+            near = closest(name, terms)
+            what, hint = f"is no {label} term", f"{compact(ns + '#')}{near}" if near else None
+        written = re.compile(rf"[:#]{re.escape(name)}(?![\w-])")  # kg:Prodcut, <…#Prodcut>
+        n = next((n for n, line in enumerate(lines, 1)
+                  if written.search(line) and not line.lstrip().startswith("#")), None)
+        names = [compact(x) or f"<{x}>" for x in named]
+        by = ("; named by " + ", ".join(names[:3])
+              + (f" and {len(names) - 3} more" if len(names) > 3 else "")) if names else ""
+        problems.append(f"{path}{f':{n}' if n else ''}: {compact(value) or f'<{value}>'} {what}"
+                        + (f" (did you mean {hint}?)" if hint else "") + by)
+    return problems
+
+
 _LOADED: dict[str, Vocabulary] = {}  # resolved path -> its vocabulary
 
 
@@ -185,7 +277,11 @@ def _load(path: Path) -> Vocabulary:
     objects: dict[tuple, list] = {}  # (subject, predicate IRI) -> objects
     subjects: dict[tuple, list] = {}  # (predicate IRI, object) -> subjects
     labels: dict[str, dict] = {"zh": {}, "en": {}}
-    for s, p, o in _read_triples(path):
+    triples = _read_triples(path)
+    problems = _undeclared(triples, path)
+    if problems:
+        raise OntologyError(problems)
+    for s, p, o in triples:
         objects.setdefault((s, p.value), []).append(o)
         subjects.setdefault((p.value, o), []).append(s)
         if p.value == _RDFS + "label" and local(s) is not None and isinstance(o, ox.Literal):

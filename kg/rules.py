@@ -16,7 +16,7 @@ from pathlib import Path
 from . import regexcache
 from .errors import InputError, RuleError
 from .fileio import read_input, toml_loads
-from .ontology import ONTOLOGY_DIR, Vocabulary
+from .ontology import NOT_ENTITY, ONTOLOGY_DIR, Vocabulary
 
 RULES_DIR = ONTOLOGY_DIR / "rules"
 
@@ -830,6 +830,9 @@ class _Loader:
         # a rule file read alone (--rules FILE): the lists it uses and no file read defines
         # are gathered for one line (another file of its folder defines them), not one each
         self.one_file = one_file
+        # a rule file that does not parse may define any list: then the uses of lists no
+        # file read defines are its follow-on, not reported (its own error is the cause)
+        self.unparsed = False
         self.missing_lists: set[str] = set()
         self.lists: dict[str, tuple[str, str]] = {}  # name -> (file, ...)
         self.list_values: dict[str, list[str]] = {}
@@ -837,6 +840,17 @@ class _Loader:
 
     def err(self, where: str, msg: str) -> None:
         self.problems.append(f"{where}: {msg}")
+
+    def entity_class(self, name: str, where: str, key: str = "") -> bool:
+        """Whether an entity may have the class ``name`` (``key``: the key naming it); if
+        not, the problem is noted: an unknown class, or one of no entity (Sentence)."""
+        if not self.vocab.is_class(name):
+            self.err(where, f"{key}unknown class {name!r} (not in {self.vocab.path})")
+            return False
+        if not self.vocab.is_entity_class(name):
+            self.err(where, f"{key}class {name!r} {NOT_ENTITY}")
+            return False
+        return True
 
     def conform(self, raw, kind: str, where: str, prefix: str = "") -> dict | None:
         """``raw`` checked against SCHEMA[kind]: unknown keys and wrongly typed values are
@@ -866,10 +880,12 @@ class _Loader:
             if value.startswith("@"):
                 name = value[1:]
                 if name not in self.list_values:
-                    if self.one_file:
+                    if self.one_file or self.unparsed:
+                        # a list another file may define: "@name" stands for its words (no
+                        # follow-on "needs a word"; the rule set is not used, it failed)
                         self.missing_lists.add(name)
-                    else:
-                        self.err(where, f"{key}: unknown list {value!r}")
+                        return frozenset([value])
+                    self.err(where, f"{key}: unknown list {value!r}")
                     return frozenset()
                 return frozenset(self.list_values[name])
             return frozenset([value])
@@ -897,8 +913,7 @@ class _Loader:
             # Region, not a country)
             exact = n.startswith("=")
             n = n.removeprefix("=")
-            if not self.vocab.is_class(n):
-                self.err(where, f"{key}: unknown class {n!r} (not in {self.vocab.path})")
+            if not self.entity_class(n, where, f"{key}: "):
                 continue
             if exact:
                 out.add(n)
@@ -1111,8 +1126,8 @@ class _Loader:
             cap, cls = e.get("capture"), e.get("class")
             if cap not in captures:
                 self.err(where, f"entity uses capture {cap!r} that the pattern never defines")
-            if cls != "$type" and not self.vocab.is_class(cls or ""):
-                self.err(where, f"unknown class {cls!r} (not in {self.vocab.path})")
+            if cls != "$type":
+                self.entity_class(cls or "", where)
             before = self.words(e["split_before"], where, "split_before") if "split_before" in e else None
             after = (tuple(sorted(self.words(e["split_after"], where, "split_after")))
                      if "split_after" in e else None)
@@ -1158,8 +1173,7 @@ class _Loader:
                 s = when["section"]
                 s = [s] if isinstance(s, str) else s
                 for name in s:
-                    if not self.vocab.is_class(name):
-                        self.err(where, f"when.section: unknown class {name!r}")
+                    self.entity_class(name, where, "when.section: ")
                 sections = frozenset(s)
             if "item" in when:
                 item = bool(when["item"])
@@ -1187,8 +1201,8 @@ class _Loader:
             self.err(where, "id must be dotted lowercase words")
         match = self.regex(raw.get("match"), where, "match")
         role = raw.get("role", "none")
-        if role != "none" and not self.vocab.is_class(str(role)):
-            self.err(where, f"role: unknown class {role!r}")
+        if role != "none":
+            self.entity_class(str(role), where, "role: ")
         relate = self.relate(raw, where)
         exs, cexs = self.examples(raw, where)
         return SectionRule(str(sid), str(raw.get("description", "")), int(raw.get("priority", 50)),
@@ -1205,8 +1219,7 @@ class _Loader:
                 continue
             if r["predicate"] not in self.vocab.properties:
                 self.err(where, f"relate: unknown predicate {r['predicate']!r}")
-            if not self.vocab.is_class(r["to"]):
-                self.err(where, f"relate: unknown class {r['to']!r}")
+            self.entity_class(r["to"], where, "relate: ")
             if r.get("scope", "item") not in ("item",):
                 self.err(where, "relate.scope: only \"item\" is supported")
             relate.append((r["predicate"], r["to"], r.get("scope", "item")))
@@ -1221,8 +1234,7 @@ class _Loader:
         if not isinstance(iid, str) or not ID.match(iid):
             self.err(where, "id must be dotted lowercase words")
         role = raw.get("role")
-        if not self.vocab.is_class(str(role)):
-            self.err(where, f"role: unknown class {role!r}")
+        self.entity_class(str(role), where, "role: ")
         starts = self.words(raw.get("starts_with", []), where, "starts_with") or frozenset()
         skip = self.words(raw.get("skip", []), where, "skip") or frozenset()
         contains = self.words(raw.get("contains", []), where, "contains") or frozenset()
@@ -1273,6 +1285,9 @@ class _Loader:
             words = self.words(raw.get("words"), where, "words") or frozenset()
             if not words:
                 self.err(where, "words: a cue needs at least one word")
+            for w in sorted(w for w in words if any(c.isspace() for c in w)):
+                self.err(where, f"words: {w!r} holds a space: a cue word is one word as the text "
+                                "writes it (jieba never makes a word of two)")
         subj = self.expand_classes(raw["subject"], where, "subject", allow_star=False) \
             if "subject" in raw else None
         obj = self.expand_classes(raw["object"], where, "object", allow_star=False) \
@@ -1393,6 +1408,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
         data, doc = _read(f, loader)
         h.update(f.name.encode() + b"\0" + data)
         docs.append((str(f), loader.conform(doc, "file", str(f)) if doc is not None else None))
+    loader.unparsed = any(doc is None for _, doc in docs)
     # lists first (any file may use any list)
     for file, doc in docs:
         if doc is None:
@@ -1407,9 +1423,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                 loader.list_values[name] = values
                 if name == "first_person_bodies":
                     for v in values:
-                        if not vocab.is_class(v):
-                            loader.err(file, f"list 'first_person_bodies': {v!r} is not an "
-                                             f"ontology class")
+                        loader.entity_class(v, file, "list 'first_person_bodies': ")
                 if name == "demonstratives":  # 该行:Bank — a phrase and the class it refers to
                     # 该机制:Remedy|Product@机制 — classes it may refer to, and a head noun
                     # the entity's label ends with or the text writes right after it
@@ -1417,10 +1431,11 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                         phrase, _, spec = v.partition(":")
                         classes, _, noun = spec.partition("@")
                         if not phrase.strip() or not classes or \
-                                not all(vocab.is_class(c) for c in classes.split("|")):
+                                not all(vocab.is_entity_class(c) for c in classes.split("|")):
                             loader.err(file, f"list 'demonstratives': {v!r} is not a phrase and "
                                              f"an ontology class (该行:Bank, 该机制:Remedy|Product@机制)")
-    if loader.lists:  # a full rule set: the lists the engine reads by name must be there
+    if loader.lists and not loader.unparsed:  # a full rule set: the lists the engine reads by
+        # name must be there
         where = next(iter(sorted(set(loader.lists.values()))))
         for name in sorted(ENGINE_LISTS.keys() - loader.lists.keys()):
             loader.err(where, f"list {name!r} is missing: the engine reads it ({ENGINE_LISTS[name]})")
@@ -1491,7 +1506,7 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
         if item.id in seen:
             loader.err(item.file, f"duplicate rule id {item.id!r} (also in {seen[item.id]})")
         seen[item.id] = item.file
-    if loader.missing_lists:
+    if loader.missing_lists and not loader.unparsed:
         lists = sorted(loader.missing_lists)
         shown = ", ".join("@" + n for n in lists[:5]) + (", …" if len(lists) > 5 else "")
         loader.err(str(rules_dir), f"uses {len(lists)} list{'s' if len(lists) > 1 else ''} it does "

@@ -217,7 +217,8 @@ def rule_problems(rules: Path) -> list[str]:
 
 def lexicon_problems(lexicon: Path) -> list[str]:
     return [
-        f"{lexicon}/zz_broken.txt:2: expected \"word [freq] [type]\", got '网商银行 10 Inst'",
+        f"{lexicon}/zz_broken.txt:2: unknown type 'Inst' (did you mean 'inst'? or declare it in "
+        f"{lexicon}/types.toml)",
         f"{lexicon}/zz_broken.txt:3: unknown type 'bogus' (declare it in {lexicon}/types.toml)",
         f"{lexicon}/zz_broken.txt:4: expected \"word [freq] [type]\", got '石墨烯 n 3'",
     ]
@@ -283,6 +284,74 @@ def test_intact_copies_check_clean(curated):
     r = kg("rules", "check", "--rules", rules, "--lexicon", lexicon)
     assert r.exit_code == 0, r.output
     assert r.output.startswith("OK: ")
+
+
+def lexicon_entries_of_type(name: str) -> int:
+    from kg import ontology
+    from kg.lexicon import load
+
+    return sum(e.type == name for e in load(None, ontology.load()).entries)
+
+
+# one mistake in a copy of ontology/: (file, text replaced or None to append, its
+# replacement, the one line that names the cause: {o} the copy, {line} the line of the
+# replacement's last line); the mistakes of what depends on it are not reported
+ONE_CAUSE = [
+    ("kg.ttl", "kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Product ;",
+     "kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Prodcut ;",
+     "{o}/kg.ttl:{line}: kg:Prodcut is not declared (did you mean kg:Product?); named by "
+     "kg:FinancialProduct"),
+    ("kg.ttl", "kg:FinancialProduct a owl:Class", "kg:FinancialProduct a owl:Clas",
+     "{o}/kg.ttl:{line}: owl:Clas is no OWL term (did you mean owl:Class?); named by "
+     "kg:FinancialProduct"),
+    ("lexicon/types.toml", None, '\n[types.snt]\nclass = "Sentence"\npos = "nz"\n',
+     "{o}/lexicon/types.toml: type 'snt': class 'Sentence' is not an entity class (those are "
+     "Institution, Product, Problem, Remedy, Region, Person, Concept, Event, Document and their "
+     "subclasses); used by 1 lexicon entry"),
+    ("lexicon/types.toml", None, '\n[types.art]\nclass = "Article"\npos = "nz"\n',
+     "{o}/lexicon/types.toml: type 'art': class 'Article' is not an entity class (those are "
+     "Institution, Product, Problem, Remedy, Region, Person, Concept, Event, Document and their "
+     "subclasses)"),
+    ("lexicon/types.toml", 'class = "GovernmentBody"', 'class = "GovermentBody"',
+     "{o}/lexicon/types.toml: type 'gov': unknown class 'GovermentBody' (did you mean "
+     f"'GovernmentBody'?); used by {lexicon_entries_of_type('gov')} lexicon entries"),
+    ("lexicon/types.toml", None, "\n[types.xx\n",
+     "{o}/lexicon/types.toml: invalid TOML: Expected ']' at the end of a table declaration "
+     "(at line {line}, column 10)"),
+    ("rules/lists.toml", None, "\n[[cue]\n",
+     "{o}/rules/lists.toml: invalid TOML: Expected ']]' at the end of an array declaration "
+     "(at line {line}, column 6)"),
+    ("aliases.toml", None, '\n[[alias]]\nclass = "Regin"\nlabel = "长三角"\n',
+     "{o}/aliases.toml: alias #%d: class must be a core class, got 'Regin'"
+     % ((ONTOLOGY_DIR / "aliases.toml").read_text("utf-8").count("[[alias]]") + 1)),
+]
+
+
+@pytest.mark.parametrize("name, old, new, cause", ONE_CAUSE,
+                         ids=["superclass", "owl-term", "sentence-type", "article-type",
+                              "type-class", "types-syntax", "lists-syntax", "alias-class"])
+@pytest.mark.parametrize("command", [("rules", "check"), ("build", "{src}", "--out", "{out}")],
+                         ids=["rules-check", "build"])
+def test_rules_check_fails_where_the_build_would_naming_the_cause_once(tmp_path, name, old, new,
+                                                                       cause, command):
+    onto = tmp_path / "onto"
+    shutil.copytree(ONTOLOGY_DIR, onto)
+    f = onto / name
+    text = f.read_text("utf-8")
+    text = text + new if old is None else text.replace(old, new, 1)
+    f.write_text(text, "utf-8")
+    if "snt" in new:  # a word of that type
+        with open(onto / "lexicon" / "products.txt", "a", encoding="utf-8") as words:
+            words.write("科创快贷 snt\n")
+    line = max(n for n, t in enumerate(text.splitlines(), 1) if new.strip().splitlines()[-1] in t)
+    src = write(tmp_path / "src" / "a.txt", BODY)
+    args = [a.format(src=src, out=tmp_path / "out") for a in command]
+    r = subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True,
+                       text=True, timeout=300,
+                       env={**os.environ, "KG_ONTOLOGY_DIR": str(onto),
+                            "KG_CACHE_DIR": str(tmp_path / "cache")})
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", f"Error: {cause.format(o=onto, line=line)}\n")
+    assert not (tmp_path / "out").exists()
 
 
 # ----------------------------------------------------------------- SPARQL

@@ -204,3 +204,43 @@ def test_a_missing_ontology_file_is_named(tmp_path):
     with pytest.raises(OntologyError) as e:
         load(tmp_path / "nope.ttl")
     assert e.value.problems == [f"{tmp_path / 'nope.ttl'}: ontology file not found"]
+
+
+# a misspelt term: (the text of kg.ttl, what replaces it, the one problem with {line}: the
+# line holding the replacement); its classes and properties are not reported again
+MISSPELT = [
+    ("kg:FinancialProduct a owl:Class", "kg:FinancialProduct a owl:Clas",
+     "owl:Clas is no OWL term (did you mean owl:Class?); named by kg:FinancialProduct"),
+    ("kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Product ;",
+     "kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Prodcut ;",
+     "kg:Prodcut is not declared (did you mean kg:Product?); named by kg:FinancialProduct"),
+    ("kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Product ;",
+     "kg:FinancialProduct a owl:Class ;\n    rdfs:subClasOf kg:Product ;",
+     "rdfs:subClasOf is no RDFS term (did you mean rdfs:subClassOf?); named by kg:FinancialProduct"),
+    ("kg:Region kg:Person kg:Event", "kg:Region kg:Persn kg:Event",
+     "kg:Persn is not declared (did you mean kg:Person?)"),
+    ("kg:Region kg:Person kg:Event", "kg:Region kg:Zzzz kg:Event", "kg:Zzzz is not declared"),
+]
+
+
+@pytest.mark.parametrize("old, new, problem", MISSPELT)
+def test_a_misspelt_term_is_one_problem_naming_its_line(tmp_path, old, new, problem):
+    from kg.errors import OntologyError
+
+    text = ONTOLOGY_FILE.read_text("utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    bad = tmp_path / "kg.ttl"
+    bad.write_text(text, "utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if new.splitlines()[-1] in t)
+    with pytest.raises(OntologyError) as e:
+        load(bad)
+    assert e.value.problems == [f"{bad}:{line}: {problem}"]
+
+
+@pytest.mark.parametrize("name, entity", [
+    ("Bank", True), ("Institution", True), ("Concept", True),
+    ("Article", False), ("Sentence", False), ("Bnak", False),
+])
+def test_entity_classes_are_those_below_a_core_class_but_article(name, entity):
+    assert load().is_entity_class(name) is entity

@@ -510,6 +510,9 @@ def test_the_extraction_cache_key_covers_every_module_extraction_imports():
     here = Path(pipeline.__file__).parent
     listed = set(pipeline._EXTRACTION_MODULES)
     unrelated = {"errors.py", "fileio.py", "triples.py"}
+    # curated.py validates aliases.toml with resolve.py's reader when it loads the curated
+    # data: resolve.py merges what was extracted, after the cached extraction
+    after = {("curated.py", "resolve.py")}
     for name in sorted(listed):
         for node in ast.walk(ast.parse((here / name).read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 1:
@@ -517,4 +520,5 @@ def test_the_extraction_cache_key_covers_every_module_extraction_imports():
                 for t in targets:
                     f = t.split(".")[0] + ".py"
                     if (here / f).is_file():
-                        assert f in listed | unrelated, f"{name} imports {f}, not in the cache key"
+                        assert f in listed | unrelated or (name, f) in after, \
+                            f"{name} imports {f}, not in the cache key"

@@ -33,6 +33,10 @@ examples = ["银行"]
     ("[[rule]\nid = 1", "invalid TOML"),
     (GOOD.replace('class = "Bank"', 'class = "Bnak"'),
      "rule 'x.ok': unknown class 'Bnak'"),
+    (GOOD.replace('class = "Bank"', 'class = "Sentence"'),
+     "rule 'x.ok': class 'Sentence' is not an entity class"),
+    (GOOD.replace('class = "Bank"', 'class = "Article"'),
+     "rule 'x.ok': class 'Article' is not an entity class"),
     (GOOD.replace('entities = [{ capture = "b", class = "Bank" }]',
                   'relations = [{ subject = "b", predicate = "ownz", object = "b" }]'),
      "rule 'x.ok': unknown predicate 'ownz'"),
@@ -110,9 +114,10 @@ def test_engine_lists_are_the_lists_the_engine_reads():
 
 
 @pytest.mark.parametrize("line, expected", [
-    ("网商银行 10 Bank", 'expected "word [freq] [type]"'),
-    ("网商银行 bank 10", 'expected "word [freq] [type]"'),
-    ("网商银行 10 nosuch", "unknown type 'nosuch'"),
+    ("网商银行 10 Bank", "unknown type 'Bank' (did you mean 'bank'? or declare it in {types})"),
+    ("东港市大数据发展局 Gov", "unknown type 'Gov' (did you mean 'gov'? or declare it in {types})"),
+    ("网商银行 bank 10", "expected \"word [freq] [type]\", got '网商银行 bank 10'"),
+    ("网商银行 10 nosuch", "unknown type 'nosuch' (declare it in {types})"),
 ])
 def test_bad_lexicon_lines_name_file_and_line(tmp_path, line, expected):
     d = tmp_path / "lex"
@@ -121,9 +126,36 @@ def test_bad_lexicon_lines_name_file_and_line(tmp_path, line, expected):
     f.write_text("# extra\n微业贷 finprod\n" + line + "\n", encoding="utf-8")
     with pytest.raises(LexiconError) as e:
         load_lexicon(d, ontology.load())
-    assert e.value.problems == [f"{f}:3: {expected}" + ("" if "unknown" not in expected
-                                else f" (declare it in {d / 'types.toml'})")
-                                if "unknown" in expected else f"{f}:3: {expected}, got {line!r}"]
+    assert e.value.problems == [f"{f}:3: " + expected.format(types=d / "types.toml")]
+
+
+def test_a_type_nobody_declared_is_one_problem_with_the_number_of_its_words(tmp_path):
+    d = tmp_path / "lex"
+    shutil.copytree(ONTOLOGY / "lexicon", d)
+    f = d / "zz_extra.txt"
+    f.write_text("甲市财政局 goverment\n乙市财政局 goverment\n微业贷 finprod\n丙县农业局 10 goverment\n",
+                 encoding="utf-8")
+    with pytest.raises(LexiconError) as e:
+        load_lexicon(d, ontology.load())
+    assert e.value.problems == [f"{f}:1: unknown type 'goverment' (declare it in "
+                                f"{d / 'types.toml'}); used by 3 lexicon entries"]
+
+
+@pytest.mark.parametrize("text, rule, matches", [
+    ("一是打通数据壁垒。\n\n二是优化审批流程。", "enum.shi", 2),
+    ("如何破解？首先，完善监管规则。其次，加强监管协同。", "enum.sequence", 2),
+    ("存在以下问题。（1）融资渠道单一。（2）信息不对称。", "enum.numbered", 2),
+    ("记者：数字金融发挥了哪些作用？谢子远：一是推动了企业科技创新。", "section.effects", 1),
+])
+def test_rules_stats_counts_the_context_rules_where_they_give_a_sentence_its_context(
+        tmp_path, text, rule, matches):
+    from kg.ruletest import rule_stats
+
+    src = tmp_path / "a.txt"
+    src.write_text(text, encoding="utf-8")
+    lines = rule_stats([src]).splitlines()
+    assert [int(line.split()[1]) for line in lines if line.split()[0] == rule] == [matches]
+    assert rule not in lines[-1].removeprefix("Never fired: ").split(", ")
 
 
 def test_a_rule_file_read_alone_says_once_that_its_folder_defines_its_lists(tmp_path):
