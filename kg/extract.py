@@ -1650,7 +1650,7 @@ def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
 
 def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
                            ) -> dict[int, Mention]:
-    """A product's kind written right after its quoted name (“一网统管”城市运行管理平台,
+    """A product's kind written right after its quoted name (“甲乙管”城市运行管理平台,
     “社区云”基层治理数字化平台): one thing, which readers name by the quoted name (the whole
     as its alternative name), not two. Index of the kind's mention -> the name's mention,
     with the whole as an alternative label; ``typed`` (word -> class) gives the lexicon's
@@ -1673,14 +1673,14 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
         if q is not None and q is not k and text[k.start] != "“":  # “苏科贷”“苏农贷”: no kind
             whole = q.label + k.label
         elif text[k.start] == "“" and 0 < text.find("”", k.start) < k.end - 1:
-            # the whole, “一网统管”平台, found as one product beside its quoted name
+            # the whole, “甲乙管”平台, found as one product beside its quoted name
             q = names.get((k.sentence, text.find("”", k.start) + 1))
             if q is None or q is k or not k.start <= q.start < q.end <= k.end:
                 continue
             whole = k.label
         else:
             continue
-        cls = typed.get(q.label, q.cls)  # the lexicon's finer class (一网统管: Platform)
+        cls = typed.get(q.label, q.cls)  # the lexicon's finer class (a platform word of the lexicon: Platform)
         cls = cls if vocab.is_subclass(cls, q.cls) else q.cls
         out[i] = replace(q, cls=cls, alts=q.alts + (whole,) if whole not in q.alts else q.alts)
         if cls != q.cls:  # the name's own mention too: one class for the one thing

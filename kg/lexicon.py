@@ -19,7 +19,7 @@ from .fileio import read_text_input, toml_loads
 from .ontology import NOT_ENTITY, ONTOLOGY_DIR, Vocabulary
 
 LEXICON_DIR = ONTOLOGY_DIR / "lexicon"
-# a type is checked against types.toml: 网商银行 Bank is an unknown type (did you mean bank?)
+# a type is checked against types.toml: 某某银行 Bank is an unknown type (did you mean bank?)
 LINE = re.compile(r"^(?P<word>[^\s#]+)(?:\s+(?P<freq>\d+))?(?:\s+(?P<type>[A-Za-z][A-Za-z0-9_-]*))?$")
 POS_TAG = re.compile(r"^[a-z]{1,4}$")
 
