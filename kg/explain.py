@@ -97,7 +97,7 @@ def _expected_entity(phrase: str, art, ex, traces, extractor) -> list[str]:
     if typed:
         kinds = ", ".join(f"{e.type} ({words.get(e.type, 'no class')})" for e in typed)
         lines.append(f"  - the lexicon has it: {kinds}")
-    lines.append("  - " + _cleanup_verdict(phrase, extractor.rs.cleanup))
+    lines.append("  - " + extractor.rs.cleanup.verdict(phrase))
     spans = [(rule, span) for stage, rule, span, _ in traces[sent.index].matches
              if phrase in span and rule[0] != "("]
     if spans:
@@ -106,25 +106,6 @@ def _expected_entity(phrase: str, art, ex, traces, extractor) -> list[str]:
     else:
         lines.append("  - no rule matched words holding it")
     return lines
-
-
-def _cleanup_verdict(label: str, cleanup) -> str:
-    """What the label clean-up of ontology/rules/lists.toml would make of ``label``."""
-    if len(label) < cleanup.min_length:
-        return f"[cleanup] rejects it: shorter than min_length {cleanup.min_length}"
-    if len(label) > cleanup.max_length:
-        return f"[cleanup] rejects it: longer than max_length {cleanup.max_length}"
-    if label in cleanup.stop_labels:
-        return "[cleanup] rejects it: a stop label (stop_labels)"
-    forms = cleanup.forms(label)
-    if forms is None:
-        hit = next((p.pattern for p in cleanup.reject_patterns if p.search(label)), None)
-        if hit is None:  # what drop_patterns left of it is rejected
-            return "[cleanup] rejects it once drop_patterns have cut it"
-        return f"[cleanup] rejects it: reject_patterns {hit}"
-    if forms[0] != label:
-        return f"[cleanup] would label it {forms[0]} (drop_patterns)"
-    return "[cleanup] keeps it as a label"
 
 
 def _expected_relation(s: str, p: str, o: str, ex) -> list[str]:

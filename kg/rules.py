@@ -721,14 +721,7 @@ class Cleanup:
         given = (label, title)
         if given in memo:
             return memo[given]
-        alts = []
-        for pattern, holds in self._drop_checks:
-            if holds is not None and holds(label) is None:
-                continue  # none of the literals its every match holds: no change
-            shorter = pattern.sub("", label)
-            if shorter != label and len(shorter) >= self.min_length:
-                alts.append(label)
-                label = shorter
+        label, alts = self._dropped(label)
         # what an alt pattern cut out: another name of it; and what another cuts out of
         # that (严格落实X制度 -> 落实X制度 -> X制度), three rounds (引导某某行业建立X机制和平台 ->
         # 建立X机制和平台 -> 建立X机制 -> X机制)
@@ -746,16 +739,46 @@ class Cleanup:
                         alts.append(shorter)
                         found.append(shorter)
             todo = found
-        out = None
-        longest = self.title_max_length if title else self.max_length
-        if self.min_length <= len(label) <= longest and label not in self.stop_labels \
-                and not any((holds is None or holds(label) is not None) and p.search(label)
-                            for p, holds in self._reject_checks):
-            out = (label, tuple(alts))
+        out = None if self._rejection(label, title) else (label, tuple(alts))
         if len(memo) >= FORMS_MEMO:
             memo.clear()
         memo[given] = out
         return out
+
+    def _dropped(self, label: str) -> tuple[str, list]:
+        """The label after ``drop_patterns``, and the longer forms they cut (alt labels)."""
+        alts = []
+        for pattern, holds in self._drop_checks:
+            if holds is not None and holds(label) is None:
+                continue  # none of the literals its every match holds: no change
+            shorter = pattern.sub("", label)
+            if shorter != label and len(shorter) >= self.min_length:
+                alts.append(label)
+                label = shorter
+        return label, alts
+
+    def _rejection(self, label: str, title: bool = False) -> str:
+        """Why a label (after ``drop_patterns``) is no entity, or "" when it is one."""
+        longest = self.title_max_length if title else self.max_length
+        if len(label) < self.min_length:
+            return f"shorter than min_length {self.min_length}"
+        if len(label) > longest:
+            return f"longer than {'title_max_length' if title else 'max_length'} {longest}"
+        if label in self.stop_labels:
+            return "a stop label (stop_labels)"
+        hit = next((p for p, holds in self._reject_checks
+                    if (holds is None or holds(label) is not None) and p.search(label)), None)
+        return f"reject_patterns {hit.pattern}" if hit is not None else ""
+
+    def verdict(self, label: str) -> str:
+        """What the clean-up makes of ``label``, in words (for ``kg explain``)."""
+        shorter, _ = self._dropped(label)
+        why = self._rejection(shorter)
+        cut = f" once drop_patterns have made it {shorter}" if shorter != label else ""
+        if why:
+            return f"[cleanup] rejects it{cut}: {why}"
+        return f"[cleanup] labels it {shorter} (drop_patterns)" if cut else \
+            "[cleanup] keeps it as a label"
 
     # each pattern with its literal check (``BoundedRegex``): a label that holds none of
     # the literals is skipped without a call through the bounded regex (most labels, most
