@@ -1186,22 +1186,18 @@ class Extractor:
     def _named_actors(self, piece: str, at: int, tokens: list[Token]) -> str:
         """The institutions of the lexicon that open ``piece``, joined by list separators
         (中国人民银行和国家金融监督管理总局), or ""."""
-        words = [t for t in tokens if at <= t.start < at + len(piece)]
-        end, expect_name = at, True
-        for t in words:
-            if t.start != end:
+        pos, named = at, at  # where the next word must start; the end of the last name
+        for t in (t for t in tokens if at <= t.start < at + len(piece)):
+            if t.start != pos:
                 break
-            if expect_name and t.ltype and self.rs.vocab.is_subclass(
-                    self.type_class.get(t.ltype, ""), "Institution"):
-                end, expect_name = t.end, False
-            elif not expect_name and t.text in self.rs.cleanup.separators:
-                end, expect_name = t.end, True
+            if pos == named and t.text in self.rs.cleanup.separators and named > at:
+                pos = t.end  # a separator after a name: another name must follow
+            elif t.ltype and self.rs.vocab.is_subclass(self.type_class.get(t.ltype, ""),
+                                                       "Institution"):
+                pos = named = t.end
             else:
                 break
-        if expect_name:  # nothing, or a separator with no name after it
-            end = max((t.end for t in words if t.end <= end and t.text not in
-                       self.rs.cleanup.separators), default=at)
-        return piece[:end - at]
+        return piece[:named - at]
 
     def _nearest(self, in_item: list[int], item_heads: list[int], role: str, target: str,
                   mentions: list[Mention]):
