@@ -304,7 +304,12 @@ def parse_error(path: Path, fmt: str, e: BaseException) -> GraphError:
             pass
     if where is None:
         where = _rdflib_reason(e)
-    return GraphError(f"cannot parse {path} as {name}: {where}")
+    return cannot_parse(path, name, where)
+
+
+def cannot_parse(path, format_name: str, reason: str) -> GraphError:
+    """The one wording of a graph file a parser refused, for every command."""
+    return GraphError(f"cannot parse {path} as {format_name}: {reason}")
 
 
 def syntax_error_text(e: SyntaxError, path: str | Path | None = None) -> str:

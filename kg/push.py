@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from .errors import GraphError, PushError, counted
-from .fileio import graph_format, graph_input, syntax_error_text, xml_error
+from .fileio import cannot_parse, graph_format, graph_input, syntax_error_text, xml_error
 
 ENV_USER = "KG_PUSH_USER"
 ENV_PASSWORD = "KG_PUSH_PASSWORD"
@@ -196,7 +196,7 @@ def _read_body(path: Path):
     fmt_name, media_type, as_is = _FORMATS.get(suffix, _FORMATS[".ttl"])
     fmt = getattr(pyoxigraph.RdfFormat, fmt_name)
     if fmt == pyoxigraph.RdfFormat.RDF_XML and (problem := xml_error(path)):
-        raise GraphError(f"cannot parse {path} as {fmt.name}: {problem}")
+        raise cannot_parse(path, fmt.name, problem)
     try:
         if as_is:
             count = sum(1 for _ in pyoxigraph.parse(path=path, format=fmt,
@@ -215,7 +215,7 @@ def _read_body(path: Path):
         data = pyoxigraph.serialize(counting(), format=pyoxigraph.RdfFormat.N_TRIPLES)
         return data, media_type, len(data), count
     except SyntaxError as e:
-        raise GraphError(f"cannot parse {path} as {fmt.name}: {syntax_error_text(e, path)}") from e
+        raise cannot_parse(path, fmt.name, syntax_error_text(e, path)) from e
     except OSError as e:
         raise GraphError(f"cannot read {path}: {e.strerror or e}") from e
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import GraphError, InputError, KgError, QueryError, counted
-from .fileio import (DEFAULT_GRAPH, RDF_FORMATS, check_regular_file, graph_format, graph_input,
+from .fileio import (DEFAULT_GRAPH, RDF_FORMATS, cannot_parse, check_regular_file, graph_format, graph_input,
                      is_stdio, one_line, quiet_rdflib, read_text_input, syntax_error_text,
                      xml_error)
 from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE
@@ -216,7 +216,7 @@ def _bulk_load(store, path: Path, fmt) -> None:
     import pyoxigraph as ox
 
     if fmt == ox.RdfFormat.RDF_XML and (problem := xml_error(path)):
-        raise GraphError(f"cannot parse {path} as {fmt.name}: {problem}")
+        raise cannot_parse(path, fmt.name, problem)
     try:
         with open(path, "rb") as f:
             bom = f.read(3) == b"\xef\xbb\xbf"
@@ -225,9 +225,9 @@ def _bulk_load(store, path: Path, fmt) -> None:
         if not bom:
             store.bulk_load(path=str(path), format=fmt)
     except SyntaxError as e:
-        raise GraphError(f"cannot parse {path} as {fmt.name}: {syntax_error_text(e, path)}") from e
+        raise cannot_parse(path, fmt.name, syntax_error_text(e, path)) from e
     except (ValueError, OSError) as e:
-        raise GraphError(f"cannot parse {path} as {fmt.name}: {one_line(e)}") from e
+        raise cannot_parse(path, fmt.name, one_line(e)) from e
 
 
 def _copy_store(store, path: Path) -> None:

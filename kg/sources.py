@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Callable
@@ -174,7 +175,6 @@ def parse_date(value: str, where: str) -> str:
     """A header date in ISO form: 2025-05-06, 2025/5/6, 2025.5.6 and 2025年5月6日 give
     2025-05-06; a month (2025-05, 2025年5月) or a year (2025, 2025年) stays one. Anything
     else, or a day the calendar lacks, is an error naming the header line."""
-    import datetime
     m = DATE_FORMS.match(value.strip())
     try:
         if not m:
