@@ -1052,6 +1052,8 @@ class Extractor:
                     if c is None:
                         continue
                     start, end, label, alts = c
+                    cls = next((other for suffix, other in e.suffix_classes
+                                if label.endswith(suffix)), cls)
                     first = (_first_object(group, self.rs.lists.get("remedy_verbs", ()))
                              if self.rs.vocab.core(cls) == "Remedy" else None)
                     if first is not None:

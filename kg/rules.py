@@ -43,7 +43,8 @@ SCHEMA: dict[str, dict] = {
              "counter_examples": list, "nested": bool},
     "when": {"section": STRINGS, "item": bool, "head": bool, "subject": STRINGS},
     "entity": {"capture": str, "class": str, "split": bool, "split_before": STRINGS,
-               "split_after": STRINGS, "lead": str, "keep_quotes": bool, "block": bool},
+               "split_after": STRINGS, "lead": str, "keep_quotes": bool, "block": bool,
+               "suffix_classes": dict},
     "relation": {"subject": str, "predicate": str, "object": str, "same_class": bool},
     "section": {"id": str, "description": str, "priority": int, "match": str, "role": str,
                 "align": bool, "relate": [dict], "infer": bool, "examples": list,
@@ -523,6 +524,8 @@ class EntityEmit:
     # lower-priority entities of the class's core and is not emitted itself
     split_after: tuple | None = None  # split only where the word before ends with one of these
     lead: str | None = None  # capture whose words open every item of the split (the shared verb)
+    # (suffix, class): a label ending with the suffix takes that class instead (某某市: City)
+    suffix_classes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -1161,10 +1164,22 @@ class _Loader:
                 self.err(where, f"entity lead {lead!r} must name another capture of the pattern")
             if lead is not None and after is None and before is None and not e.get("split", False):
                 self.err(where, "entity lead needs a split (split, split_before or split_after)")
+            suffixes = []
+            for suffix, other in (e.get("suffix_classes") or {}).items():
+                if not isinstance(other, str):
+                    self.err(where, f"suffix_classes: {suffix!r} must name a class (a string)")
+                    continue
+                if not self.entity_class(other, where, "suffix_classes: "):
+                    continue
+                if cls != "$type" and self.vocab.core(other) != self.vocab.core(cls or ""):
+                    self.err(where, f"suffix_classes: {suffix!r} gives class {other!r}, not a "
+                                    f"kind of {self.vocab.core(cls or '')} like {cls!r}")
+                suffixes.append((suffix, other))
             ents.append(EntityEmit(str(cap), str(cls),
                                    bool(e.get("split", False)) or before is not None or after is not None,
                                    bool(e.get("keep_quotes", False)), before,
-                                   bool(e.get("block", False)), after, lead))
+                                   bool(e.get("block", False)), after, lead,
+                                   tuple(sorted(suffixes, key=lambda x: -len(x[0])))))
         emitted = {e.capture for e in ents}
         rels = []
         for r in raw.get("relations", []):
