@@ -11,11 +11,12 @@ import goldcheck
 from kg.evaluate import load_gold
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = {"gold": 2, "dev": 20, "blind": 10, "probes": 31, "agreement": 6}
+SETS = {"gold": 2, "dev": 20, "blind": 10, "probes": 31, "agreement": 6,
+        "agreement/bundled/second": 2, "agreement/bundled/third": 2}
 FILES = sorted(p for name in SETS for p in (ROOT / "tests" / name).glob("*.json"))
 # the probes (tests/probes/README.md) test constructions of the genre, each text beside its
 # gold: they are annotated completely but not as densely as a reader's article
-READERS = {"gold", "dev", "blind", "agreement"}
+READERS = {"gold", "dev", "blind", "agreement", "second", "third"}
 
 
 @pytest.mark.parametrize("name,count", sorted(SETS.items()))
@@ -23,7 +24,7 @@ def test_each_set_has_its_gold_files(name, count):
     assert len(list((ROOT / "tests" / name).glob("*.json"))) == count
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.relative_to(ROOT / 'tests')}/{p.stem}")
 def test_gold_file_is_valid_and_dense(path):
     gold = load_gold(path)            # the format kg eval reads
     assert gold.text, f"{path} names no text"
