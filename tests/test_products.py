@@ -96,6 +96,10 @@ def test_place_before_product_names_its_owner(triples, text, present, absent):
     ("东海银行面向小微企业推出“甲乙贷”“丙丁贷”。",
      {("东海银行", "offers", "甲乙贷"), ("东海银行", "offers", "丙丁贷")},
      {("小微企业", "offers", "甲乙贷"), ("小微企业", "offers", "丙丁贷")}),
+    # nor does 面向/针对 before a product of 的: the group is served, the subject launches
+    ("东海银行推出面向小微企业的线上信用贷款产品。", {("东海银行", "offers", "线上信用贷款")},
+     {("小微企业", "offers", "线上信用贷款")}),
+    ("东海银行推出针对科技型企业的“甲乙贷”。", set(), {("科技型企业", "offers", "甲乙贷")}),
     # a later clause with an issue verb keeps the institution (the platform issues nothing)
     ("东海银行上线了“甲乙平台”，推出了“丙丁贷”等产品。", {("东海银行", "offers", "丙丁贷")}, set()),
     # two institutions that launched a product together both offer it
