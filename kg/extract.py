@@ -679,7 +679,7 @@ class Extractor:
                 renamed[id(st.mentions[i])] = replace(st.mentions[i], label=name.label,
                                                       cls=name.cls, alts=name.alts)
                 note(i, "(renamed)", f" -> {name.label}:{name.cls}: the quoted name and the kind "
-                                     f"written after it are one thing")
+                                     f"written beside it are one thing")
         mentions = [renamed.get(id(m), m) for m in st.mentions if id(m) not in dropped]
         # what a measure that only issues a product uses, the product uses (借助区块链技术，
         # 推出“某某链”: 某某链 uses 区块链技术)
@@ -1649,7 +1649,7 @@ def _inside_events(mentions: list[Mention], vocab) -> dict[int, str]:
 def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
                            ) -> dict[int, Mention]:
     """A product's kind written right after its quoted name (“甲乙管”城市运行管理平台,
-    “社区云”基层治理数字化平台): one thing, which readers name by the quoted name (the whole
+    “社区云”基层治理数字化平台) or right before it (线上信用贷款产品“某e贷”): one thing, which readers name by the quoted name (the whole
     as its alternative name), not two. Index of the kind's mention -> the name's mention,
     with the whole as an alternative label; ``typed`` (word -> class) gives the lexicon's
     class of the name where it is finer than the rule's."""
@@ -1663,6 +1663,9 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
             names[m.sentence, m.end] = m  # the span holds its quote marks
         elif text[m.start - 1:m.start] == "“" and text[m.end:m.end + 1] == "”":
             names[m.sentence, m.end + 1] = m
+    # a quoted name by where its opening quote mark stands
+    starts = {(q.sentence, q.start if text[q.start] == "“" else q.start - 1): q
+              for q in names.values()}
     out = {}
     for i, k in enumerate(mentions):
         if vocab.core(k.cls) != "Product":
@@ -1676,6 +1679,14 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
             if q is None or q is k or not k.start <= q.start < q.end <= k.end:
                 continue
             whole = k.label
+        elif (q := _named_after_kind(k, text, starts)) is not None:
+            # the kind written before the name (推出线上信用贷款产品“某e贷”): the same thing
+            whole = text[k.start:q.end].replace("“", "").replace("”", "")
+            cls = k.cls if vocab.is_subclass(k.cls, q.cls) else q.cls
+            out[i] = replace(q, cls=cls, alts=q.alts + (whole,) if whole not in q.alts else q.alts)
+            if cls != q.cls:
+                out.setdefault(index[id(q)], replace(q, cls=cls))
+            continue
         else:
             continue
         cls = typed.get(q.label, q.cls)  # the lexicon's finer class (a platform word of the lexicon: Platform)
@@ -1684,6 +1695,31 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
         if cls != q.cls:  # the name's own mention too: one class for the one thing
             out.setdefault(index[id(q)], replace(q, cls=cls))
     return out
+
+
+# the words of a kind that may stand between a product's kind and its quoted name
+# (线上信用贷款产品“某e贷”, 综合金融服务平台“某某通”)
+_KIND_HEADS = ("产品", "平台", "系统", "服务", "小程序", "应用", "App", "APP")
+
+
+def _named_after_kind(kind: Mention, text: str, starts: dict) -> Mention | None:
+    """The quoted product name right after a product's kind (线上信用贷款产品“某e贷”, where
+    the kind or the head word after it names a kind: 产品, 平台, 服务 …), ending its phrase
+    (a clause mark, 、, 和 or 等 after it): an apposition. Not a quoted modifier (信用贷款“秒批”
+    服务: a name followed by a noun is a name and its kind, the branch above)."""
+    gap = ""
+    at = kind.end
+    for head in _KIND_HEADS:
+        if text.startswith(head, at):
+            gap = head
+            break
+    if not (gap or kind.label.endswith(_KIND_HEADS)):
+        return None
+    q = starts.get((kind.sentence, at + len(gap)))
+    if q is None or q is kind:
+        return None
+    after = text[q.end + (text[q.end:q.end + 1] == "”"):][:1]
+    return q if after in ("", "，", "。", "；", "、", "和", "等", "！", "？", "）", "：") else None
 
 
 def _place_named_bodies(mentions: list[Mention], vocab, kinds: frozenset = frozenset()

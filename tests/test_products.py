@@ -100,6 +100,9 @@ def test_place_before_product_names_its_owner(triples, text, present, absent):
     ("东海银行推出面向小微企业的线上信用贷款产品。", {("东海银行", "offers", "线上信用贷款")},
      {("小微企业", "offers", "线上信用贷款")}),
     ("东海银行推出针对科技型企业的“甲乙贷”。", set(), {("科技型企业", "offers", "甲乙贷")}),
+    # a kind before the name: the bank offers the named product, not "产品某e贷"
+    ("临江银行推出线上信用贷款产品“链e贷”，支持小微企业。", {("临江银行", "offers", "链e贷")},
+     {("临江银行", "offers", "产品链e贷"), ("临江银行", "offers", "线上信用贷款")}),
     # a later clause with an issue verb keeps the institution (the platform issues nothing)
     ("东海银行上线了“甲乙平台”，推出了“丙丁贷”等产品。", {("东海银行", "offers", "丙丁贷")}, set()),
     # two institutions that launched a product together both offer it
@@ -119,6 +122,9 @@ def test_who_offers_a_product(triples, text, present, absent):
     # class (一网统管 is a platform there), the whole an alternative name
     ("下一步将推动“一网统管”平台与各部门系统融合。", "一网统管", "Platform", "一网统管平台"),
     ("上海市大数据中心表示，“一网通办”平台已接入3600余项事项。", "一网通办", "Platform", "一网通办平台"),
+    # the kind written before the name is the same thing: the kind's finer class
+    ("临江银行推出线上信用贷款产品“链e贷”。", "链e贷", "FinancialProduct", "线上信用贷款产品链e贷"),
+    ("该行开发了线上贷款平台“青禾e贷”，实现全流程线上办理。", "青禾e贷", "Platform", "线上贷款平台青禾e贷"),
 ])
 def test_a_quoted_name_and_its_kind_are_one_node(extractor, text, label, cls, alt):
     from kg.ruletest import article_of
