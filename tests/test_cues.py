@@ -566,6 +566,10 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
     # a demonstrative (该行) names the bank last named: it acts
     ("蓝海村镇银行成立于2010年。\n\n该行推出了“禾易贷”，主要面向农户。",
      {("蓝海村镇银行", "offers", "禾易贷")}, None),
+    ("蓝海数据交易所于2023年正式挂牌运营。\n\n为此，该所推出“数易链”交易平台。",
+     {("蓝海数据交易所", "offers", "数易链")}, None),
+    ("蓝海数字科技有限公司成立于2015年。该公司上线了“禾易通”平台。",
+     {("蓝海数字科技有限公司", "offers", "禾易通")}, None),
     # ... unless its own sentence names one before it (以某行为例，该行……)
     ("青山农商银行成立于2010年。以蓝海村镇银行为例，该行推出了“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("青山农商银行", "offers", "禾易贷")),
