@@ -195,3 +195,13 @@ def test_problem_labels(expect_labels, text, present, absent):
 def test_problem_alternative_labels(alt_labels, text, label, alt, has):
     alts = alt_labels(text, label)
     assert (alt in alts) is has, alts
+
+
+@pytest.mark.parametrize("text, cause, effect", [
+    # a cause and whom it hits are no institution (信息不对称导致银行): the cause is the problem
+    ("另一方面，信息不对称导致银行审批周期长、服务成本高。", "信息不对称", "银行审批周期长、服务成本高"),
+    ("数据孤岛导致企业办事难。", "数据孤岛", "办事难"),
+])
+def test_a_cause_before_an_actor_causes_its_effect(triples, labels, text, cause, effect):
+    assert (cause, "causes", effect) in triples(text)
+    assert not any("导致" in label for label in labels(text, "Institution")), labels(text, "Institution")
