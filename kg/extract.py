@@ -741,6 +741,8 @@ class Extractor:
                     lo, hi = (a.end, b.start) if cue.side == "after" else (b.end, a.start)
                     if any(w in article.text[lo:hi] for w in cue_words.get(cue.predicate, ())):
                         continue  # a cue word of the predicate between: the cue rules decided
+                    if any(w in article.text[lo:hi] for w in cue.unless):
+                        continue  # 记者从某局获悉, 从未获得过: a source or a receiver, no pair
                     if a.label == b.label or (a.label, b.label) in related:
                         continue
                     gap = article.text[lo:hi]

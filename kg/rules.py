@@ -1379,7 +1379,10 @@ class _Loader:
             earlier_subj = self.expand_classes(raw["earlier_subject"], where, "earlier_subject",
                                                allow_star=False)
         unless: frozenset = frozenset()
-        for key in ("unless", "single", "trim", "nesting"):
+        if "unless" in raw and shape not in ("contains", "nearby"):
+            self.err(where, f"unless: only a cue of shape 'contains' or 'nearby' takes unless, "
+                            f"not {shape!r}")
+        for key in ("single", "trim", "nesting"):
             if key in raw and shape != "contains":
                 self.err(where, f"{key}: only a cue of shape 'contains' takes {key}, not {shape!r}")
         if "unless" in raw:

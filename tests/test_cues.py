@@ -43,7 +43,7 @@ def write_rules(tmp_path: Path, text: str) -> Path:
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nsingle = true'),
      "cue 'cue.x': single: only a cue of shape 'contains' takes single, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\nunless = ["借鉴"]'),
-     "cue 'cue.x': unless: only a cue of shape 'contains' takes unless, not 'forward'"),
+     "cue 'cue.x': unless: only a cue of shape 'contains' or 'nearby' takes unless, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'words = ["缓解"]\ntrim = ["难"]'),
      "cue 'cue.x': trim: only a cue of shape 'contains' takes trim, not 'forward'"),
     (CUE.replace('words = ["缓解"]', 'shape = "contains"\ntrim = []'),
@@ -570,7 +570,11 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("蓝海数据交易所", "offers", "数易链")}, None),
     ("蓝海数字科技有限公司成立于2015年。该公司上线了“禾易通”平台。",
      {("蓝海数字科技有限公司", "offers", "禾易通")}, None),
-    # ... unless its own sentence names one before it (以某行为例，该行……)
+    # the default pair of an institution and a product skips a source of the news and a
+    # receiver (default.offers with unless)
+    ("记者从临江市金融局获悉，“甲乙贷”已惠及3000家企业。", set(), ("临江市金融局", "offers", "甲乙贷")),
+    ("其中超过六成小微企业从未获得过“甲乙贷”。", set(), ("小微企业", "offers", "甲乙贷")),
+    # a demonstrative is the bank its own sentence names before it (以某行为例，该行……), not the last one
     ("青山农商银行成立于2010年。以蓝海村镇银行为例，该行推出了“禾易贷”。",
      {("蓝海村镇银行", "offers", "禾易贷")}, ("青山农商银行", "offers", "禾易贷")),
     # a measure's item in a list after a preface, in a section of problems: an actor's duty
