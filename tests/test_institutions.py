@@ -133,6 +133,9 @@ def test_a_short_name_keeps_the_full_name_and_a_kind_is_no_short_name(extractor)
     ("青溪县农商银行推出“整村授信”模式。", "青溪县农商银行", "青溪县"),
     ("东港县农商银行推出新产品。", "东港县农商银行", "东港县"),
     ("北川市科技局发布通知。", "北川市科技局", "北川市"),
+    # a public centre named by its place and field is an institution of the place
+    ("青溪县大数据发展中心牵头建设了县级数据共享平台。", "青溪县大数据发展中心", "青溪县"),
+    ("青溪县融媒体中心推出了短视频专栏。", "青溪县融媒体中心", "青溪县"),
 ])
 def test_an_institution_keeps_the_place_jieba_cuts_off(labels, triples, text, body, place):
     assert body in labels(text, "Institution")
