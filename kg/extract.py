@@ -1693,6 +1693,8 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
             continue
         cls = typed.get(q.label, q.cls)  # the lexicon's finer class (a platform word of the lexicon: Platform)
         cls = cls if vocab.is_subclass(cls, q.cls) else q.cls
+        if cls == q.cls and vocab.is_subclass(k.cls, q.cls):
+            cls = k.cls  # else the kind's (“某某贷”信用贷款产品: a financial product)
         out[i] = replace(q, cls=cls, alts=q.alts + (whole,) if whole not in q.alts else q.alts)
         if cls != q.cls:  # the name's own mention too: one class for the one thing
             out.setdefault(index[id(q)], replace(q, cls=cls))

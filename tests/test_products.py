@@ -122,6 +122,8 @@ def test_who_offers_a_product(triples, text, present, absent):
     # class (一网统管 is a platform there), the whole an alternative name
     ("下一步将推动“一网统管”平台与各部门系统融合。", "一网统管", "Platform", "一网统管平台"),
     ("上海市大数据中心表示，“一网通办”平台已接入3600余项事项。", "一网通办", "Platform", "一网通办平台"),
+    # the kind after the name gives its finer class where the lexicon has none
+    ("东海银行推出“甲乙贷”信用贷款产品。", "甲乙贷", "FinancialProduct", "甲乙贷信用贷款"),
     # the kind written before the name is the same thing: the kind's finer class
     ("临江银行推出线上信用贷款产品“链e贷”。", "链e贷", "FinancialProduct", "线上信用贷款产品链e贷"),
     ("该行开发了线上贷款平台“青禾e贷”，实现全流程线上办理。", "青禾e贷", "Platform", "线上贷款平台青禾e贷"),
