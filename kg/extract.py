@@ -281,6 +281,7 @@ class Extractor:
             w for k in ("enable_verbs", "aim_verbs", "recipient_marks", "issue_verbs", "build_verbs")
             for w in rules.lists.get(k, ()))
         self._says = frozenset(rules.lists.get("say_verbs", ()))
+        self._plan_words = frozenset(rules.lists.get("plan_words", ()))
         self._issue_verbs = frozenset(rules.lists.get("issue_verbs", ()))
         self._build_verbs = frozenset(rules.lists.get("build_verbs", ()))
         self._launch_verbs = self._issue_verbs | self._build_verbs  # 推出, 上线, 搭建 …
@@ -2490,10 +2491,17 @@ class _CueSentence:
         carried subject; actors coordinated with the nearest one (甲和乙、丙等都有相应职责，
         要加强协同) each undertake it."""
         fits, clause, ents = self.fits, self.clause, self.ents
-        # a speaker's clause (某大学教授某某认为，): the speaker's institution is no actor
+        # a speaker's clause (某大学教授某某认为，): the speaker's institution is no actor,
+        # unless what the speaker says is a plan (某局局长某某表示，将……, 下一步……): the
+        # speaker's body will carry it out
         speaking = {clause[j] for j, t in enumerate(self.chunks)
                     if t.mention is None and t.text in self.ex._says} \
             & {clause[j] for j, a in ents if self.mentions[a].cls == "Person"}
+        opening = {}  # clause -> its first word
+        for j, t in enumerate(self.chunks):
+            if t.text not in CLAUSE_MARKS:
+                opening.setdefault(clause[j], t.text)
+        speaking = {c for c in speaking if opening.get(c + 1) not in self.ex._plan_words}
         # an entity after a word of @recipient_marks (帮助企业特别是小微企业……) receives, it
         # does not act
         acting = [(j, a) for j, a in ents if j not in self.receiving]

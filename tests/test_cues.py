@@ -560,6 +560,11 @@ def test_words_named_only_inside_one_entity_are_no_nodes(extractor, text, kept, 
      {("蓝海市数据局", "undertakes", "完善数据共享机制")}, None),
     ("蓝海市数据局是全市数据工作的主管部门。数据开放的意义很大。下一步，将加快建设公共数据平台。",
      set(), ("蓝海市数据局", "undertakes", "加快建设公共数据平台")),
+    # an official says what the office will do (将, 下一步): the office undertakes it; an
+    # expert's advice (认为，要……) is nobody's
+    ("蓝海市数据局局长王明表示，将加快建设数字政府，完善数据共享机制。",
+     {("蓝海市数据局", "undertakes", "加快建设数字政府"), ("蓝海市数据局", "undertakes", "完善数据共享机制")}, None),
+    ("蓝海大学教授王明认为，要加快建设数字政府。", set(), ("蓝海大学", "undertakes", "加快建设数字政府")),
     # a measure that is an institution's decision (……，这是某委……作出的重大部署)
     ("建设数字乡村，这是蓝海省委立足省情作出的重大战略部署。",
      {("蓝海省委", "undertakes", "建设数字乡村")}, None),
