@@ -11,6 +11,11 @@
 * column-width line breaks are joined without inventing spaces; a paragraph
   ends at a blank line or an indented line, but only after sentence-final
   punctuation (a blank line inside a sentence is a page break, not a paragraph);
+* half-width , . ; : ! ? written as Chinese punctuation (next to Chinese
+  characters) become ，。；：！？ (a . in a number, 3.85, or in a Latin word or
+  address, www.gov.cn, and a , in 1,000 stay), so they break clauses and
+  sentences as the full-width marks do; every replacement is one character for
+  one, so offsets are those of the text as written;
 * sentences end at 。！？； (and ! ? ;), closing quotes and brackets stay with
   their sentence; every sentence keeps its offsets in the normalised text.
 """
@@ -43,6 +48,24 @@ SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’」』）)】》\"'"
 PARA_END = SENTENCE_END + "：:" + CLOSERS + "…"
 PARA_END_TUPLE = tuple(PARA_END)
+
+
+# Half-width punctuation written as Chinese punctuation: a mark right after a Chinese
+# character or mark (or after a quote mark after one: 推出"某贷",), or right before one.
+# A . has no Latin letter or digit on either side (3.85, www.gov.cn, AI.该 stay) and stands
+# alone (... is an ellipsis).
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff" + "，。、；：？！“”‘’「」『』（）《》【】…—"
+_AFTER_CJK = rf'(?:(?<=[{_CJK}])|(?<=[{_CJK}]"))'
+_BEFORE_CJK = rf'(?=[{_CJK}]|"[{_CJK}])'
+_HALFWIDTH_BREAK = re.compile(rf"{_AFTER_CJK}[,;:!?]|[,;:!?]{_BEFORE_CJK}"
+                              rf"|{_AFTER_CJK}\.(?![.A-Za-z0-9])|(?<![.A-Za-z0-9\s])\.{_BEFORE_CJK}")
+_FULLWIDTH_BREAK = {",": "，", ".": "。", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+def fullwidth_breaks(text: str) -> str:
+    """``text`` with its half-width , . ; : ! ? written as Chinese punctuation made
+    full-width (推出"某贷",缓解了融资难.该行 -> 推出"某贷"，缓解了融资难。该行); the same length."""
+    return _HALFWIDTH_BREAK.sub(lambda m: _FULLWIDTH_BREAK[m.group()], text)
 
 
 TRADITIONAL_SHARE = 0.15  # share of CJK characters t2s changes: ~0.35 in the articles written traditional
@@ -266,7 +289,7 @@ def normalize(body: str, article_id: str) -> tuple[str, tuple[Sentence, ...]]:
     text_parts: list[str] = []
     sentences: list[Sentence] = []
     offset = 0
-    paras = paragraphs(body)
+    paras = paragraphs(fullwidth_breaks(body))
     if paras and looks_traditional("".join(paras[:200])):
         paras = [to_simplified(p) for p in paras]
     for p_index, para in enumerate(paras):

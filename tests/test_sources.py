@@ -167,6 +167,23 @@ def test_normalize_text(body, text):
     assert normalize(body, "a")[0] == text
 
 
+@pytest.mark.parametrize("body, text", [
+    # half-width marks written as Chinese punctuation are the full-width ones
+    ("推出“链e贷”,缓解了融资难;该行表示:将扩大覆盖面!是否可行?问题突出.该行",
+     "推出“链e贷”，缓解了融资难；该行表示：将扩大覆盖面！是否可行？问题突出。该行"),
+    ("临江银行(Linjiang Bank)推出\"链e贷\"产品,破解融资难.", "临江银行(Linjiang Bank)推出\"链e贷\"产品，破解融资难。"),
+    ("蚂蚁集团(Ant Group),推出产品", "蚂蚁集团(Ant Group)，推出产品"),
+    ("利率为3.85%.该行", "利率为3.85%。该行"),
+    # ... but not in numbers, times, addresses, Latin words and ellipses
+    ("利率3.85%,共1,000家,时间10:30,网址www.gov.cn,运用AI.这", "利率3.85%，共1,000家，时间10:30，网址www.gov.cn，运用AI.这"),
+    ("U.S.政府", "U.S.政府"),
+    ("他说...好", "他说...好"),
+    ("hello, world. ok? yes!", "hello, world. ok? yes!"),
+], ids=["marks", "after-quote", "before-cjk", "after-percent", "numbers", "latin", "ellipsis", "english"])
+def test_halfwidth_marks_in_chinese_are_breaks(body, text):
+    assert normalize(body, "a")[0] == text
+
+
 def test_latin_inside_chinese_stays_whole_tokens():
     from kg.lexicon import load as load_lexicon
     from kg.ontology import load as load_vocab
