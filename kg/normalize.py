@@ -16,6 +16,8 @@
   address, www.gov.cn, and a , in 1,000 stay), so they break clauses and
   sentences as the full-width marks do; every replacement is one character for
   one, so offsets are those of the text as written;
+* corner quotes 「」『』 and balanced pairs of ASCII double quotes in Chinese
+  text ("链e贷") become “”, the quote marks the lexicon and rules are written with;
 * sentences end at 。！？； (and ! ? ;), closing quotes and brackets stay with
   their sentence; every sentence keeps its offsets in the normalised text.
 """
@@ -66,6 +68,27 @@ def fullwidth_breaks(text: str) -> str:
     """``text`` with its half-width , . ; : ! ? written as Chinese punctuation made
     full-width (推出"某贷",缓解了融资难.该行 -> 推出"某贷"，缓解了融资难。该行); the same length."""
     return _HALFWIDTH_BREAK.sub(lambda m: _FULLWIDTH_BREAK[m.group()], text)
+
+
+_CORNER_QUOTES = str.maketrans("「」『』", "“”“”")
+_ASCII_QUOTED = re.compile(r'"([^"]*)"')
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def chinese_quotes(paragraph: str) -> str:
+    """``paragraph`` with its corner quotes (「」『』) and ASCII double quotes around or
+    next to Chinese (推出"某贷"产品) as “”; the same length. ASCII quotes are paired
+    in order, and only where the paragraph has an even number of them (an odd one,
+    an inch mark or a stray quote, leaves them all as they are)."""
+    paragraph = paragraph.translate(_CORNER_QUOTES)
+    if paragraph.count('"') % 2:
+        return paragraph
+
+    def pair(m: re.Match) -> str:
+        around = paragraph[m.start() - 1:m.start()] + m.group(1) + paragraph[m.end():m.end() + 1]
+        return f"“{m.group(1)}”" if _CJK_CHAR.search(around) else m.group()
+
+    return _ASCII_QUOTED.sub(pair, paragraph)
 
 
 TRADITIONAL_SHARE = 0.15  # share of CJK characters t2s changes: ~0.35 in the articles written traditional
@@ -292,6 +315,7 @@ def normalize(body: str, article_id: str) -> tuple[str, tuple[Sentence, ...]]:
     paras = paragraphs(fullwidth_breaks(body))
     if paras and looks_traditional("".join(paras[:200])):
         paras = [to_simplified(p) for p in paras]
+    paras = [chinese_quotes(p) for p in paras]
     for p_index, para in enumerate(paras):
         for start, end in split_sentences(para):
             sentences.append(Sentence(article_id, len(sentences), offset + start, offset + end,
