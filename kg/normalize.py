@@ -11,6 +11,13 @@
 * column-width line breaks are joined without inventing spaces; a paragraph
   ends at a blank line or an indented line, but only after sentence-final
   punctuation (a blank line inside a sentence is a page break, not a paragraph);
+* half-width , . ; : ! ? written as Chinese punctuation (next to Chinese
+  characters) become ，。；：！？ (a . in a number, 3.85, or in a Latin word or
+  address, www.gov.cn, and a , in 1,000 stay), so they break clauses and
+  sentences as the full-width marks do; every replacement is one character for
+  one, so offsets are those of the text as written;
+* corner quotes 「」『』 and balanced pairs of ASCII double quotes in Chinese
+  text ("链e贷") become “”, the quote marks the lexicon and rules are written with;
 * sentences end at 。！？； (and ! ? ;), closing quotes and brackets stay with
   their sentence; every sentence keeps its offsets in the normalised text.
 """
@@ -43,6 +50,45 @@ SENTENCE_END = "。！？；!?;"
 CLOSERS = "”’」』）)】》\"'"
 PARA_END = SENTENCE_END + "：:" + CLOSERS + "…"
 PARA_END_TUPLE = tuple(PARA_END)
+
+
+# Half-width punctuation written as Chinese punctuation: a mark right after a Chinese
+# character or mark (or after a quote mark after one: 推出"某贷",), or right before one.
+# A . has no Latin letter or digit on either side (3.85, www.gov.cn, AI.该 stay) and stands
+# alone (... is an ellipsis).
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff" + "，。、；：？！“”‘’「」『』（）《》【】…—"
+_AFTER_CJK = rf'(?:(?<=[{_CJK}])|(?<=[{_CJK}]"))'
+_BEFORE_CJK = rf'(?=[{_CJK}]|"[{_CJK}])'
+_HALFWIDTH_BREAK = re.compile(rf"{_AFTER_CJK}[,;:!?]|[,;:!?]{_BEFORE_CJK}"
+                              rf"|{_AFTER_CJK}\.(?![.A-Za-z0-9])|(?<![.A-Za-z0-9\s])\.{_BEFORE_CJK}")
+_FULLWIDTH_BREAK = {",": "，", ".": "。", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+def fullwidth_breaks(text: str) -> str:
+    """``text`` with its half-width , . ; : ! ? written as Chinese punctuation made
+    full-width (推出"某贷",缓解了融资难.该行 -> 推出"某贷"，缓解了融资难。该行); the same length."""
+    return _HALFWIDTH_BREAK.sub(lambda m: _FULLWIDTH_BREAK[m.group()], text)
+
+
+_CORNER_QUOTES = str.maketrans("「」『』", "“”“”")
+_ASCII_QUOTED = re.compile(r'"([^"]*)"')
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def chinese_quotes(paragraph: str) -> str:
+    """``paragraph`` with its corner quotes (「」『』) and ASCII double quotes around or
+    next to Chinese (推出"某贷"产品) as “”; the same length. ASCII quotes are paired
+    in order, and only where the paragraph has an even number of them (an odd one,
+    an inch mark or a stray quote, leaves them all as they are)."""
+    paragraph = paragraph.translate(_CORNER_QUOTES)
+    if paragraph.count('"') % 2:
+        return paragraph
+
+    def pair(m: re.Match) -> str:
+        around = paragraph[m.start() - 1:m.start()] + m.group(1) + paragraph[m.end():m.end() + 1]
+        return f"“{m.group(1)}”" if _CJK_CHAR.search(around) else m.group()
+
+    return _ASCII_QUOTED.sub(pair, paragraph)
 
 
 TRADITIONAL_SHARE = 0.15  # share of CJK characters t2s changes: ~0.35 in the articles written traditional
@@ -266,9 +312,10 @@ def normalize(body: str, article_id: str) -> tuple[str, tuple[Sentence, ...]]:
     text_parts: list[str] = []
     sentences: list[Sentence] = []
     offset = 0
-    paras = paragraphs(body)
+    paras = paragraphs(fullwidth_breaks(body))
     if paras and looks_traditional("".join(paras[:200])):
         paras = [to_simplified(p) for p in paras]
+    paras = [chinese_quotes(p) for p in paras]
     for p_index, para in enumerate(paras):
         for start, end in split_sentences(para):
             sentences.append(Sentence(article_id, len(sentences), offset + start, offset + end,

@@ -208,6 +208,9 @@ def relations(extractor, text: str) -> set[tuple[str, str, str]]:
     ("要加强部门协同，防止出现资金空转。", {("加强部门协同", "addresses", "资金空转")}),
     # what the sentence's opening clause relies on solves what the next clause says is solved
     ("海川市推出新政。该市依托“城市大脑”平台，解决了停车难问题。", {("城市大脑", "addresses", "停车难")}),
+    # half-width full stops after Chinese end sentences as 。 does (web copies)
+    ("临江银行推出“链e贷”,缓解了融资难.南州银行推出“电e融”,缓解了融资贵.",
+     {("链e贷", "addresses", "融资难"), ("电e融", "addresses", "融资贵")}),
 ])
 def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     assert expected <= relations(extractor, text)
@@ -270,6 +273,10 @@ def test_cue_layer_makes_the_relations_a_reader_sees(extractor, text, expected):
     # what a subject faces after a noun that is a cue word (治理) is faced, not addressed
     ("数字金融治理仍面临数据泄露、算法歧视等风险。", ("数字金融", "addresses", "数据泄露")),
     ("乡村数字化治理面临人才短缺、资金不足等问题。", ("乡村数字化", "addresses", "人才短缺")),
+    # a measure ends at a half-width full stop after Chinese
+    ("临江银行推出“链e贷”产品,破解小微企业融资难问题.该产品运用大数据技术。",
+     ("临江银行", "undertakes", "破解小微企业融资难问题.该产品运用大数据技术")),
+    ("临江银行推出“链e贷”,缓解了融资难.南州银行推出“电e融”,缓解了融资贵.", ("链e贷", "addresses", "融资贵")),
 ])
 def test_cue_layer_does_not_invent(extractor, text, absent):
     assert absent not in relations(extractor, text)

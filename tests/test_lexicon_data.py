@@ -162,6 +162,7 @@ def segmenter():
     ("青岛银行间市场交易活跃", [("青岛", "city"), ("银行间市场", "concept")]),
     # untyped segmentation words only keep text together
     ("推动数实融合，提升金融服务质效", [("数实融合", None), ("质效", None)]),
+    ("将推动更多企业上云", [("更多", None)]),
 ])
 def test_segmentation_keeps_typed_compounds_whole(segmenter, sentence, expected):
     tokens = [(t.text, t.ltype) for t in segmenter.tokens(sentence)]
@@ -182,6 +183,9 @@ def test_segmentation_keeps_typed_compounds_whole(segmenter, sentence, expected)
     # short names that are also common words are not in the lexicon
     ("要发扬钉钉子精神，不赚快钱", "钉钉"),
     ("提高大家保险意识", "大家保险"),
+    # 更多 does not take the 多 of 多元化 and 多样化
+    ("推动金融服务更多元化", "更多"),
+    ("产品更多样化", "更多"),
 ])
 def test_segmentation_does_not_glue_neighbours(segmenter, sentence, absent):
     assert absent not in [t.text for t in segmenter.tokens(sentence)]

@@ -185,6 +185,12 @@ import pytest
     ("青岭信用平台已上线，接入银行机构52家。", set(), {"接入银行机构52家"}),
     # a manner word and the body the action is done for open the measure
     ("市财政局将定期向银行推送企业融资需求清单。", {"定期向银行推送企业融资需求清单"}, set()),
+    # 更多 (more) is one word: a measure runs on past it, never ends in 更
+    ("下一步将推动更多企业上云用数。", {"推动更多企业上云用数"}, {"推动更"}),
+    ("该局将支持更多小微企业获得贷款。", {"支持更多小微企业获得贷款"}, {"支持更"}),
+    ("下一步，将推动更多事项跨省通办。", {"推动更多事项跨省通办"}, {"推动更"}),
+    # ... and the institutions encouraged to act undertake what they are asked to do
+    ("下一步将引导更多金融机构加大对小微企业的信贷投放。", {"加大信贷投放"}, {"引导更"}),
 ])
 def test_measure_labels(expect_labels, text, present, absent):
     expect_labels(text, "Remedy", present, absent)

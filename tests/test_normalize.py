@@ -53,6 +53,18 @@ def test_split_sentences(para, sentences):
     assert [para[a:b] for a, b in split_sentences(para)] == sentences
 
 
+@pytest.mark.parametrize("body, sentences", [
+    # a half-width full stop after Chinese ends a sentence as 。 does; its offsets hold
+    ("小微企业融资难问题突出.临江银行推出“链e贷”产品.", ["小微企业融资难问题突出。", "临江银行推出“链e贷”产品。"]),
+    ("利率3.85%.该行推出“链e贷”.", ["利率3.85%。", "该行推出“链e贷”。"]),
+    ("访问www.gov.cn了解3.5亿元贷款。", ["访问www.gov.cn了解3.5亿元贷款。"]),
+])
+def test_halfwidth_full_stops_end_sentences(body, sentences):
+    text, sents = normalize(body, "a")
+    assert [s.text for s in sents] == sentences
+    assert all(text[s.start:s.end] == s.text for s in sents)
+
+
 def test_sentence_offsets_index_the_text():
     text, sents = normalize("记者：为什么？\n\n谢子远：一是能够优化要\n素配置。二是驱动创新。", "a")
     assert [s.text for s in sents] == ["记者：为什么？", "谢子远：一是能够优化要素配置。", "二是驱动创新。"]

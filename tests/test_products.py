@@ -54,6 +54,10 @@ import pytest
     ("金融机构应为实体经济提供优质金融服务。", set(), {"优质金融服务"}),
     # a company running a platform does not enter the platform's name
     ("临江数科公司负责平台运营。", set(), {"临江数科公司负责平台"}),
+    # a name in corner quotes or ASCII double quotes is quoted as one in “”
+    ('临江银行推出"链e贷"产品，破解融资难问题。', {"链e贷"}, set()),
+    ("临江银行推出「链e贷」产品，破解融资难问题。", {"链e贷"}, set()),
+    ("临江银行推出『链e贷』产品，破解融资难问题。", {"链e贷"}, set()),
 ])
 def test_product_labels(expect_labels, text, present, absent):
     expect_labels(text, "Product", present, absent)

@@ -21,6 +21,7 @@ from kg.sources import decode, discover, looks_binary, parse_header, read_articl
 BODY = "网商银行推出了“微业贷”产品。杭州是一座智慧城市。"
 TRADITIONAL = "網商銀行推出了「微業貸」產品。杭州是一座智慧城市。數字金融賦能新質生產力發展。"
 SIMPLIFIED = "网商银行推出了「微业贷」产品。杭州是一座智慧城市。数字金融赋能新质生产力发展。"
+NORMALISED = SIMPLIFIED.replace("「", "“").replace("」", "”")  # corner quotes are read as “”
 
 
 # ------------------------------------------------------------------ decoding
@@ -167,6 +168,36 @@ def test_normalize_text(body, text):
     assert normalize(body, "a")[0] == text
 
 
+@pytest.mark.parametrize("body, text", [
+    # half-width marks written as Chinese punctuation are the full-width ones
+    ("推出“链e贷”,缓解了融资难;该行表示:将扩大覆盖面!是否可行?问题突出.该行",
+     "推出“链e贷”，缓解了融资难；该行表示：将扩大覆盖面！是否可行？问题突出。该行"),
+    ("临江银行(Linjiang Bank)推出\"链e贷\"产品,破解融资难.", "临江银行(Linjiang Bank)推出“链e贷”产品，破解融资难。"),
+    ("蚂蚁集团(Ant Group),推出产品", "蚂蚁集团(Ant Group)，推出产品"),
+    ("利率为3.85%.该行", "利率为3.85%。该行"),
+    # ... but not in numbers, times, addresses, Latin words and ellipses
+    ("利率3.85%,共1,000家,时间10:30,网址www.gov.cn,运用AI.这", "利率3.85%，共1,000家，时间10:30，网址www.gov.cn，运用AI.这"),
+    ("U.S.政府", "U.S.政府"),
+    ("他说...好", "他说...好"),
+    ("hello, world. ok? yes!", "hello, world. ok? yes!"),
+], ids=["marks", "after-quote", "before-cjk", "after-percent", "numbers", "latin", "ellipsis", "english"])
+def test_halfwidth_marks_in_chinese_are_breaks(body, text):
+    assert normalize(body, "a")[0] == text
+
+
+@pytest.mark.parametrize("body, text", [
+    # corner quotes and ASCII double quotes in Chinese text are the quotes “”
+    ("推出「链e贷」和『甲乙通』。", "推出“链e贷”和“甲乙通”。"),
+    ('推出"链e贷"产品,运用"AI"技术。', "推出“链e贷”产品，运用“AI”技术。"),
+    ("他说「要用『甲乙通』办事」。", "他说“要用“甲乙通”办事”。"),
+    # ... not in English, nor where a quote has no partner (an inch mark)
+    ('He said "hi" and left.', 'He said "hi" and left.'),
+    ('配备6.1"屏幕的"甲乙"手机。', '配备6.1"屏幕的"甲乙"手机。'),
+], ids=["corner", "ascii", "nested", "english", "unbalanced"])
+def test_other_quote_marks_in_chinese_are_quotes(body, text):
+    assert normalize(body, "a")[0] == text
+
+
 def test_latin_inside_chinese_stays_whole_tokens():
     from kg.lexicon import load as load_lexicon
     from kg.ontology import load as load_vocab
@@ -193,8 +224,9 @@ def test_looks_traditional(text, traditional):
 
 def test_traditional_article_is_converted_to_simplified():
     text, sentences = normalize(TRADITIONAL, "a")
-    assert text == SIMPLIFIED == to_simplified(TRADITIONAL)
-    assert [s.text for s in sentences] == ["网商银行推出了「微业贷」产品。", "杭州是一座智慧城市。",
+    assert to_simplified(TRADITIONAL) == SIMPLIFIED
+    assert text == NORMALISED
+    assert [s.text for s in sentences] == ["网商银行推出了“微业贷”产品。", "杭州是一座智慧城市。",
                                            "数字金融赋能新质生产力发展。"]
 
 
@@ -207,7 +239,7 @@ def test_traditional_header_is_converted(tmp_path):
     p = tmp_path / "t.txt"
     p.write_bytes(("# title: 數字金融賦能發展\n# author: 江英華\n\n" + TRADITIONAL).encode("big5"))
     a = read_article(p, encoding="big5")
-    assert (a.title, a.authors, a.text) == ("数字金融赋能发展", ("江英华",), SIMPLIFIED)
+    assert (a.title, a.authors, a.text) == ("数字金融赋能发展", ("江英华",), NORMALISED)
 
 
 @pytest.mark.parametrize("paragraph, max_length, pieces", [
