@@ -58,6 +58,7 @@ def test_a_long_title_in_book_marks_is_a_document(labels, alt_labels):
     ("在溪口镇，溪口镇茶叶专业合作社拿到了贷款。", ("溪口镇茶叶专业合作社", "locatedIn", "溪口镇")),
     # a county written right before a town of it
     ("走进清河县柳溪镇，村民正忙着采茶。", ("柳溪镇", "locatedIn", "清河县")),
+    ("青溪县城关镇推出了“邻里通”小程序。", ("城关镇", "locatedIn", "青溪县")),
     # 该县 names the county met last
     ("柳溪县是农业大县。该县上线了“惠农快贷”平台。", ("惠农快贷", "locatedIn", "柳溪县")),
 ])
