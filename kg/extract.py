@@ -730,10 +730,11 @@ class Extractor:
                 for i, a in enumerate(outer):
                     if a.cls not in cue.subject:
                         continue
-                    if cue.predicate in self._actor_predicates and any(
-                            w in article.text[_clause_start(article.text, a.start):a.start]
-                            for w in self._recipient_marks):
-                        continue  # 为某园区一家企业发放……: a recipient does not act
+                    if cue.predicate in self._actor_predicates:
+                        head = article.text[_clause_start(article.text, a.start,
+                                                          article.sentences[sid].start):a.start]
+                        if any(w in head for w in self._recipient_marks):
+                            continue  # 为某园区一家企业发放……: a recipient does not act
                     side = outer[i + 1:] if cue.side == "after" else outer[:i][::-1]
                     k = next((k for k, b in enumerate(side) if b.cls in cue.object), None)
                     if k is None or any(m.cls in cue.subject for m in side[:k]):
@@ -2936,12 +2937,10 @@ def _leads(ex: "Extractor", text: str, head: Sentence, group: list[Mention]
     return leads, "clause"
 
 
-def _clause_start(text: str, i: int) -> int:
-    """Where the clause holding ``i`` starts: after a mark of a sentence or a clause."""
-    j = i
-    while j > 0 and text[j - 1] not in "。！？；，：\n":
-        j -= 1
-    return j
+def _clause_start(text: str, i: int, lo: int = 0) -> int:
+    """Where the clause holding ``i`` starts: after a mark of a sentence or a clause, at
+    ``lo`` (the sentence's start) at the earliest."""
+    return max(lo, *(text.rfind(c, lo, i) + 1 for c in "。！？；，：\n"))
 
 
 def _by_parts(ex: "Extractor", cue, article: Article, st: ArticleState) -> list:
