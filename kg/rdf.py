@@ -29,13 +29,14 @@ _STATEMENT = iri(RDF_NS + "Statement")
 _SUBJECT, _PREDICATE, _OBJECT = (iri(RDF_NS + x) for x in ("subject", "predicate", "object"))
 _LABEL, _ALT_LABEL = iri(RDFS + "label"), iri(SKOS + "altLabel")
 _DERIVED = iri(PROV + "wasDerivedFrom")
+BYLINE_SEPARATOR = "、"  # between the authors of kg:byline
 _TITLE, _CREATOR, _SOURCE, _DATE, _IDENTIFIER = (
     iri(DCTERMS + x) for x in ("title", "creator", "source", "date", "identifier"))
 # the header date (sources.parse_date): a year, a month or a day, by its count of "-"
 _DATE_TYPES = tuple(XSD_NS + x for x in ("gYear", "gYearMonth", "date"))
 _K = {name: iri(NS + name) for name in (
     "Article", "Sentence", "mentions", "rule", "subjectText", "objectText", "text",
-    "inArticle", "beginOffset", "endOffset")}
+    "inArticle", "beginOffset", "endOffset", "byline")}
 
 
 @lru_cache(maxsize=1 << 16)  # each is asked for once per statement from it
@@ -112,6 +113,8 @@ def assertions(articles: list[Article], entities: list[Entity], statements: list
             add((node, _TITLE, _zh(a.title)))
         for author in a.authors:
             add((node, _CREATOR, _zh(author)))
+        if a.authors:  # dcterms:creator is a set: the byline keeps the header's order
+            add((node, _K["byline"], _zh(BYLINE_SEPARATOR.join(a.authors))))
         if a.source:
             add((node, _SOURCE, _zh(a.source)))
         if a.date:
