@@ -96,6 +96,13 @@ def statements_of(entities: list[Entity], relations: list[tuple[Entity, str, Ent
     return statements
 
 
+def evidence_sentences(statements: list[tuple]) -> list[tuple[str, int]]:
+    """(article id, sentence index) of the sentences the ``statements`` were read from, in
+    order: the graph's ``kg:Sentence`` nodes, counted as "evidence sentences" by kg build,
+    kg validate, kg stats and the pages (a header's statements have none)."""
+    return sorted({(st[3], st[4]) for st in statements if st[4] >= 0})
+
+
 def assertions(articles: list[Article], entities: list[Entity], statements: list[tuple]
                ) -> Triples:
     """The graph but the reified ``statements`` (``statements_of``): articles, entities,
@@ -131,7 +138,7 @@ def assertions(articles: list[Article], entities: list[Entity], statements: list
     for s, p, o, *_ in statements:
         add((s, p, o))
 
-    for art, idx in sorted({(st[3], st[4]) for st in statements if st[4] >= 0}):
+    for art, idx in evidence_sentences(statements):
         sent = by_id[art].sentences[idx]
         node = sentence_iri(art, idx)
         add((node, RDF_TYPE, _K["Sentence"]))
