@@ -219,8 +219,9 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
 @main.command()
 @click.argument("sentence")
 @click.option("--expect", multiple=True, metavar="TEXT",
-              help="An entity (a phrase of SENTENCE) or a relation (\"A offers B\") you "
-              "expected: says whether it was made and, if not, why (repeatable).")
+              help="An entity (a phrase of SENTENCE, or label:Class to judge its class "
+              "too) or a relation (\"A offers B\") you expected: says whether it was made "
+              "and, if not, why (repeatable).")
 @curated_options
 @handle_errors
 def explain(sentence, expect, rules_dir, lexicon_path):
