@@ -102,11 +102,43 @@ def curated_options(fn):
                         help="Folder (or file) of rule files replacing ontology/rules/.")(fn)
 
 
-def out_file_option(default: Path | None, what: str):
-    return click.option("--out", "out_path", type=OutputPath(), default=default,
-                        required=default is None, show_default=default is not None,
+def out_file_option(what: str, beside: str | None = None):
+    """--out; ``beside``: the file name it defaults to, in the folder of the graph read
+    (see ``out_beside_graph``), else it is required."""
+    where = f"; default: {beside} beside the graph" if beside else ""
+    return click.option("--out", "out_path", type=OutputPath(), default=None,
+                        required=beside is None,
                         help=f"File to write {what} to (- writes to stdout; missing folders "
-                        "are created).")
+                        f"are created{where}).")
+
+
+def out_beside_graph(out_path: Path | None, graph_path: Path, name: str) -> Path:
+    """The --out given, else the file ``name`` in the folder of the graph (a graph
+    elsewhere never writes into ./outputs); a graph read from a stream needs --out."""
+    if out_path is not None:
+        return out_path
+    if is_stream(graph_path):
+        raise click.ClickException(f"give --out: the graph is read from {graph_path}, "
+                                   "which has no folder to write beside")
+    return graph_path.parent / name
+
+
+class SingleOption(click.Option):
+    """A single-valued option given twice is an error (click would keep the last one
+    silently): parsed as a repeatable option, then checked to be given at most once."""
+
+    def __init__(self, *args, **kwargs):
+        default = kwargs.get("default")
+        kwargs["multiple"] = True
+        kwargs["default"] = () if default is None else (default,)
+        super().__init__(*args, **kwargs)
+
+    def process_value(self, ctx, value):
+        values = super().process_value(ctx, value)
+        if len(values) > 1:
+            raise click.ClickException(f"{self.opts[0]} given {len(values)} times: "
+                                       "this command reads one graph, give it once")
+        return values[0] if values else None
 
 
 def summary(text: str, out_path) -> None:
@@ -115,7 +147,7 @@ def summary(text: str, out_path) -> None:
 
 
 graph_option = click.option(
-    "--graph", "graph_path", type=GraphPath(), default=DEFAULT_GRAPH, show_default=True,
+    "--graph", "graph_path", cls=SingleOption, type=GraphPath(), default=DEFAULT_GRAPH, show_default=True,
     help="Graph file (Turtle) to read, or a folder that kg build wrote (its kg.ttl).")
 
 
@@ -187,8 +219,9 @@ def build(sources, out_dir, jobs, rules_dir, lexicon_path, encoding, cache, stor
 @main.command()
 @click.argument("sentence")
 @click.option("--expect", multiple=True, metavar="TEXT",
-              help="An entity (a phrase of SENTENCE) or a relation (\"A offers B\") you "
-              "expected: says whether it was made and, if not, why (repeatable).")
+              help="An entity (a phrase of SENTENCE, or label:Class to judge its class "
+              "too) or a relation (\"A offers B\") you expected: says whether it was made "
+              "and, if not, why (repeatable).")
 @curated_options
 @handle_errors
 def explain(sentence, expect, rules_dir, lexicon_path):
@@ -298,7 +331,7 @@ def validate(graph_path):
 
 @main.command()
 @graph_option
-@out_file_option(Path("outputs") / "inferred.ttl", "the inferred triples (Turtle; owlrl only)")
+@out_file_option("the inferred triples (Turtle; owlrl only)", beside="inferred.ttl")
 @click.option("--reasoner", type=click.Choice(["owlrl", "hermit"]), default="owlrl",
               show_default=True, help="owlrl: OWL-RL closure, no Java needed. hermit: OWL 2 DL "
               "consistency check (extra [dl] and Java); exit 1 if inconsistent.")
@@ -320,6 +353,7 @@ def reason(graph_path, out_path, reasoner):
         return
     from .reason import reason as run_reason
 
+    out_path = out_beside_graph(out_path, graph_path, "inferred.ttl")
     summary(run_reason(graph_path, out_path), out_path)
 
 
@@ -336,7 +370,7 @@ def _export_formats() -> tuple[str, str]:
 @graph_option
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
               help=f"Export format: {_export_formats()[0]} (described below).")
-@out_file_option(None, "the exported graph")
+@out_file_option("the exported graph")
 @handle_errors
 def export(graph_path, fmt, out_path):
     from .export import export_file
@@ -350,7 +384,7 @@ def export(graph_path, fmt, out_path):
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True)
 @click.option("--types", default=None, help="Comma-separated classes to keep.")
 @click.option("--article", default=None, help="Keep only entities of this article id.")
-@out_file_option(Path("outputs") / "view.html", "the HTML view")
+@out_file_option("the HTML view", beside="view.html")
 @handle_errors
 def viz(graph_path, focus, depth, types, article, out_path):
     """Write an interactive HTML view of the graph or of one entity's neighbourhood.
@@ -361,6 +395,7 @@ def viz(graph_path, focus, depth, types, article, out_path):
     """
     from .viz import render_view
 
+    out_path = out_beside_graph(out_path, graph_path, "view.html")
     summary(render_view(graph_path, out_path, focus=focus, depth=depth,
                         types=[t.strip() for t in types.split(",")] if types else None,
                         article=article), out_path)
@@ -382,7 +417,7 @@ def stats(graph_path, fmt):
 @click.option("--gold", "gold_paths", multiple=True, required=True,
               type=click.Path(path_type=Path),
               help="Gold JSON file, or a folder of them (repeatable).")
-@click.option("--graph", "graph_path", type=GraphPath(), default=None,
+@click.option("--graph", "graph_path", cls=SingleOption, type=GraphPath(), default=None,
               help="Score this built graph (Turtle, or a folder that kg build wrote) instead "
               "of building one afresh from each gold file's text.")
 @click.option("--reader", "reader_paths", multiple=True, type=click.Path(path_type=Path),
@@ -420,7 +455,8 @@ def eval_(gold_paths, graph_path, reader_paths, texts_dir, rules_dir, lexicon_pa
 
 @main.command()
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://host:7878/store")
-@click.option("--graph", "graph_path", type=GraphPath(("shards",)), default=DEFAULT_GRAPH,
+@click.option("--graph", "graph_path", cls=SingleOption, type=GraphPath(("shards",)),
+              default=DEFAULT_GRAPH,
               show_default=True, help="Graph file to push, a folder of shards "
               "(kg build --shards), or a folder that kg build wrote (its kg.ttl).")
 @click.option("--graph-iri", default=None, help="Named graph to replace (default: the dataset's).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .curated import load_extractor
 from .errors import InputError
 from .extract import contexts
@@ -52,12 +54,21 @@ def explain(text: str, rules_dir=None, lexicon_path=None, expect: tuple = ()) ->
 
 
 def _expected(phrase: str, art, ex, traces, extractor) -> list[str]:
-    """Why an entity (a phrase of the text) or a relation (``A predicate B``) the user
-    expected is or is not in the result, as far as the pipeline can tell."""
+    """Why an entity (a phrase of the text, or ``label:Class`` as rule examples write it)
+    or a relation (``A predicate B``) the user expected is or is not in the result, as far
+    as the pipeline can tell."""
+    vocab = extractor.rs.vocab
     parts = phrase.split()
-    if len(parts) == 3 and parts[1] in extractor.rs.vocab.properties:
+    if len(parts) == 3 and parts[1] in vocab.properties:
         return _expected_relation(*parts, ex)
-    return _expected_entity(phrase.strip(), art, ex, traces, extractor)
+    phrase = phrase.strip()
+    label, colon, cls = phrase.rpartition(":")
+    if colon and label and re.fullmatch(r"[A-Za-z]\w*", cls):
+        if not vocab.is_entity_class(cls):
+            return [f"Expected “{phrase}”: {cls} is not an entity class of the ontology "
+                    "(write label:Class, e.g. 科创贷:FinancialProduct, or the label alone)"]
+        return _expected_entity(label, art, ex, traces, extractor, cls)
+    return _expected_entity(phrase, art, ex, traces, extractor)
 
 
 def _named(ex, label: str) -> list:
@@ -66,13 +77,20 @@ def _named(ex, label: str) -> list:
             if key in (normalise(m.label), normalise(m.surface), *map(normalise, m.alts))]
 
 
-def _expected_entity(phrase: str, art, ex, traces, extractor) -> list[str]:
-    head = f"Expected “{phrase}”:"
+def _expected_entity(phrase: str, art, ex, traces, extractor, cls: str | None = None
+                     ) -> list[str]:
+    """``cls``: the class expected too (a subclass of it will do), None: any."""
+    head = f"Expected “{phrase}:{cls}”:" if cls else f"Expected “{phrase}”:"
     found = _named(ex, phrase)
     if found:
-        m = found[0]
+        vocab = extractor.rs.vocab
+        fits = [m for m in found if cls is None or vocab.is_subclass(m.cls, cls)]
+        if not fits:
+            return _wrong_class(head, phrase, cls, found, traces, vocab)
+        m = fits[0]
         how = "" if normalise(m.label) == normalise(phrase) else f" (as {m.label})"
-        return [f"{head} found{how}: {m.label}:{m.cls}, rule {m.rule}"]
+        finer = f" ({m.cls} is a kind of {cls})" if cls and m.cls != cls else ""
+        return [f"{head} found{how}: {m.label}:{m.cls}, rule {m.rule}{finer}"]
     at = art.text.find(phrase)
     if at < 0:
         return [f"{head} not extracted; it is not in the text as written (quote marks and "
@@ -105,6 +123,29 @@ def _expected_entity(phrase: str, art, ex, traces, extractor) -> list[str]:
                      + "; ".join(f"{r} (“{s}”)" for r, s in spans[:6]))
     else:
         lines.append("  - no rule matched words holding it")
+    return lines
+
+
+def _wrong_class(head: str, phrase: str, cls: str, found: list, traces, vocab) -> list[str]:
+    """An expected entity found with another class: which rules typed it, and how the
+    class found stands to the one expected."""
+    m = found[0]
+    lines = [f"{head} found as {m.label}:{m.cls} (rule {m.rule}), not as {cls}"]
+    if vocab.is_subclass(cls, m.cls):
+        lines.append(f"  - {cls} is a kind of {m.cls}: no rule or lexicon entry gave it the "
+                     "finer class")
+    elif vocab.core(cls) != vocab.core(m.cls):
+        lines.append(f"  - {cls} and {m.cls} are of different core classes "
+                     f"({vocab.core(cls)}, {vocab.core(m.cls)})")
+    typed = sorted({(mm.rule, mm.cls) for mm in found})
+    lines.append("  - typed by: " + "; ".join(f"{r} ({c})" for r, c in typed))
+    labels = {normalise(mm.label) for mm in found}
+    for trace in traces:
+        for stage, rule, span, emitted in trace.matches:
+            hits = [e for e in emitted
+                    if any(normalise(part.split(":")[0]) in labels for part in e.split(" -> "))]
+            if hits and rule[0] == "(":  # a step after matching: a rename, a merge
+                lines.append(f"  - [stage {stage}] {rule}: “{span}” -> " + "; ".join(hits))
     return lines
 
 

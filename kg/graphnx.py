@@ -37,23 +37,58 @@ def _pick_label(literals) -> str | None:
     return other[0] if other else None
 
 
+def article_id_map(graph) -> dict[str, str]:
+    """Article IRI -> article id (its dcterms:identifier, else the IRI's local name)."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, RDF
+
+    ids = {}
+    for a in graph.subjects(RDF.type, rdflib.URIRef(NS + "Article")):
+        ident = graph.value(a, DCTERMS.identifier)
+        ids[str(a)] = (str(ident) if ident is not None
+                       else local_name(str(a)).removeprefix("article-"))
+    return ids
+
+
+def statement_evidence(graph, article_ids: dict[str, str],
+                       mentions: bool = False) -> dict[tuple[str, str, str], list[tuple]]:
+    """(s, p, o) IRIs -> sorted ``(statement IRI, sentence text, rule id, article id)``
+    of the reified statements asserting it (``kg:mentions`` only if ``mentions``). A
+    statement drawn from an article's header (``kg:authorOf``) has no sentence: its text
+    is empty and its article is the article it was derived from."""
+    import rdflib
+    from rdflib.namespace import PROV, RDF
+
+    kg = rdflib.Namespace(NS)
+    evidence: dict[tuple[str, str, str], set] = {}
+    for st in graph.subjects(RDF.type, RDF.Statement):
+        s, p, o = (graph.value(st, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if p is None or (p == kg.mentions and not mentions):
+            continue
+        rule = str(graph.value(st, kg.rule) or "")
+        for source in graph.objects(st, PROV.wasDerivedFrom):
+            text = graph.value(source, kg.text)
+            art = source if str(source) in article_ids else graph.value(source, kg.inArticle)
+            evidence.setdefault((str(s), str(p), str(o)), set()).add(
+                (str(st), str(text) if text is not None else "", rule,
+                 article_ids.get(str(art), local_name(str(art)) if art is not None else "")))
+    return {triple: sorted(found) for triple, found in evidence.items()}
+
+
 def to_networkx(graph, labels: Labels | None = None):
     """Build a ``networkx.MultiDiGraph`` of the entities of an rdflib graph."""
     import rdflib
-    from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+    from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
     labels = labels or ontology_labels()
     kg = rdflib.Namespace(NS)
     nxg = nx.MultiDiGraph()
 
     # articles: IRI -> id
-    article_ids: dict[str, str] = {}
+    article_ids = article_id_map(graph)
     article_titles: dict[str, str] = {}
     for a in graph.subjects(RDF.type, kg.Article):
-        ident = graph.value(a, DCTERMS.identifier)
-        name = local_name(str(a))
-        aid = str(ident) if ident is not None else name.removeprefix("article-")
-        article_ids[str(a)] = aid
+        aid = article_ids[str(a)]
         article_titles[aid] = (_pick_label(list(graph.objects(a, DCTERMS.title)))
                                or _pick_label(list(graph.objects(a, RDFS.label))) or aid)
 
@@ -88,18 +123,8 @@ def to_networkx(graph, labels: Labels | None = None):
         data["articles"] = sorted(set(data["articles"]))
 
     # evidence of each (s, p, o), from the reified statements
-    evidence: dict[tuple[str, str, str], set] = {}
-    for st in graph.subjects(RDF.type, RDF.Statement):
-        s, p, o = (graph.value(st, x) for x in (RDF.subject, RDF.predicate, RDF.object))
-        if p is None or p == kg.mentions:
-            continue
-        rule = str(graph.value(st, kg.rule) or "")
-        for sent in graph.objects(st, PROV.wasDerivedFrom):
-            text = graph.value(sent, kg.text)
-            art = graph.value(sent, kg.inArticle)
-            evidence.setdefault((str(s), str(p), str(o)), set()).add(
-                (str(text) if text is not None else "", rule,
-                 article_ids.get(str(art), local_name(str(art)) if art is not None else "")))
+    evidence = {triple: {ev[1:] for ev in found}
+                for triple, found in statement_evidence(graph, article_ids).items()}
 
     # relations: asserted kg: object-property triples between entities (and articles)
     article_nodes: set[str] = set()

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .fileio import atomic_write
+from .rdf import evidence_sentences, statements_of
 from .ontology import labels as ontology_labels
 from .resolve import article_key, safe_id
 from .triples import local_name
@@ -303,7 +304,7 @@ def stats_html(pg: PageGraph, labels, sentences: int, mentions: int) -> str:
 
     parts = [
         '<section class="kg-stats"><h2>统计 Statistics</h2>',
-        f"<p>文章 articles {len(pg.articles)} · 句子 sentences {sentences} · 实体 entities "
+        f"<p>文章 articles {len(pg.articles)} · 证据句 evidence sentences {sentences} · 实体 entities "
         f"{len(entities)} · 关系 relations {len(pg.edges)} · 提及 mentions {mentions}</p>",
         "<h3>实体类别 Entities by class</h3>", table(("class", "n"), rows),
         "<h3>关系 Relations by predicate</h3>",
@@ -410,7 +411,7 @@ def write_pages(out_dir: Path, records: Records) -> list[Path]:
     single = records.single_file
     pg = graph_of_records(articles, entities, relations, labels)
     payload = graph_payload(pg, labels, "articles/{id}.html")
-    n_sentences = len({(r.article_id, r.sentence) for *_, r in relations if r.sentence >= 0})
+    n_sentences = len(evidence_sentences(statements_of(entities, relations)))
     n_mentions = sum(len({m.article_id for m in e.mentions}) for e in entities if e.cls != "Article")
     side = article_links_html(pg, "articles/{id}.html") + "\n" + stats_html(pg, labels, n_sentences, n_mentions)
     written = []

@@ -53,7 +53,7 @@ class Summary:
 
     def render(self) -> str:
         lines = [f"Built {counted(self.triples, 'triple')} from {counted(self.articles, 'article')} "
-                 f"({counted(self.sentences, 'sentence')}, {counted(self.characters, 'character')}) "
+                 f"({counted(self.sentences, 'sentence')} read, {counted(self.characters, 'character')}) "
                  f"in {self.seconds:.1f} s; {self.extracted} extracted, "
                  f"{self.articles - self.extracted} from cache."]
         lines.append(f"Entities: {sum(self.entities.values())}")

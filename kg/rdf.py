@@ -29,13 +29,14 @@ _STATEMENT = iri(RDF_NS + "Statement")
 _SUBJECT, _PREDICATE, _OBJECT = (iri(RDF_NS + x) for x in ("subject", "predicate", "object"))
 _LABEL, _ALT_LABEL = iri(RDFS + "label"), iri(SKOS + "altLabel")
 _DERIVED = iri(PROV + "wasDerivedFrom")
+BYLINE_SEPARATOR = "、"  # between the authors of kg:byline
 _TITLE, _CREATOR, _SOURCE, _DATE, _IDENTIFIER = (
     iri(DCTERMS + x) for x in ("title", "creator", "source", "date", "identifier"))
 # the header date (sources.parse_date): a year, a month or a day, by its count of "-"
 _DATE_TYPES = tuple(XSD_NS + x for x in ("gYear", "gYearMonth", "date"))
 _K = {name: iri(NS + name) for name in (
     "Article", "Sentence", "mentions", "rule", "subjectText", "objectText", "text",
-    "inArticle", "beginOffset", "endOffset")}
+    "inArticle", "beginOffset", "endOffset", "byline")}
 
 
 @lru_cache(maxsize=1 << 16)  # each is asked for once per statement from it
@@ -95,6 +96,13 @@ def statements_of(entities: list[Entity], relations: list[tuple[Entity, str, Ent
     return statements
 
 
+def evidence_sentences(statements: list[tuple]) -> list[tuple[str, int]]:
+    """(article id, sentence index) of the sentences the ``statements`` were read from, in
+    order: the graph's ``kg:Sentence`` nodes, counted as "evidence sentences" by kg build,
+    kg validate, kg stats and the pages (a header's statements have none)."""
+    return sorted({(st[3], st[4]) for st in statements if st[4] >= 0})
+
+
 def assertions(articles: list[Article], entities: list[Entity], statements: list[tuple]
                ) -> Triples:
     """The graph but the reified ``statements`` (``statements_of``): articles, entities,
@@ -112,6 +120,8 @@ def assertions(articles: list[Article], entities: list[Entity], statements: list
             add((node, _TITLE, _zh(a.title)))
         for author in a.authors:
             add((node, _CREATOR, _zh(author)))
+        if a.authors:  # dcterms:creator is a set: the byline keeps the header's order
+            add((node, _K["byline"], _zh(BYLINE_SEPARATOR.join(a.authors))))
         if a.source:
             add((node, _SOURCE, _zh(a.source)))
         if a.date:
@@ -128,7 +138,7 @@ def assertions(articles: list[Article], entities: list[Entity], statements: list
     for s, p, o, *_ in statements:
         add((s, p, o))
 
-    for art, idx in sorted({(st[3], st[4]) for st in statements if st[4] >= 0}):
+    for art, idx in evidence_sentences(statements):
         sent = by_id[art].sentences[idx]
         node = sentence_iri(art, idx)
         add((node, RDF_TYPE, _K["Sentence"]))

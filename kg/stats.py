@@ -200,7 +200,7 @@ def render_html(st: Stats) -> str:
     parts = [
         '<section class="kg-stats">',
         "<h2>统计 Statistics</h2>",
-        f"<p>文章 articles {len(st.articles)} · 句子 sentences {st.sentences} · 实体 entities "
+        f"<p>文章 articles {len(st.articles)} · 证据句 evidence sentences {st.sentences} · 实体 entities "
         f"{st.entities} · 关系 relations {st.relations} · 提及 mentions {st.mentions}</p>",
         "<h3>实体类别 Entities by class</h3>",
     ]

@@ -290,7 +290,7 @@ def _counts(data) -> dict:
     entities = {s for s in data.subjects(RDF.type, None)
                 if str(s).startswith(DATA_NS)} - sentences - articles - statements
     return {"entity": len(entities), "article": len(articles),
-            "statement": len(statements), "sentence": len(sentences)}
+            "statement": len(statements), "evidence sentence": len(sentences)}
 
 
 def validate(graph_path: str | Path, shapes_path: str | Path = SHAPES_FILE,

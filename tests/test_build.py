@@ -64,10 +64,10 @@ def one_article(tmp_path_factory):
 
 
 @pytest.mark.parametrize("args, line", [
-    ([], r"Built \d+ triples from 1 article \(1 sentence, 10 characters\) in [\d.]+ s; "
+    ([], r"Built \d+ triples from 1 article \(1 sentence read, 10 characters\) in [\d.]+ s; "
          r"1 extracted, 0 from cache\."),
     (["validate"], r".*kg\.ttl conforms to the shapes \(\d+ entities, 1 article, \d+ statements?, "
-                   r"1 sentence\)\..*"),
+                   r"1 evidence sentence\)\..*"),
     (["viz", "--focus", "杭州银行", "--depth", "0"],
      r"Wrote .*v\.html: 1 entity, 0 relations \(focus 杭州银行, depth 0\)"),
     (["query", "--limit", "1", "SELECT ?s WHERE { ?s a ?class }"],
@@ -84,6 +84,47 @@ def test_counts_of_one_are_singular(one_article, tmp_path, args, line):
         assert result.exit_code == 0, result.output
         summary = result.output
     assert any(re.fullmatch(line, text) for text in summary.splitlines()), summary
+
+
+@pytest.fixture(scope="module")
+def some_sentences_without_evidence(tmp_path_factory):
+    """A build of 3 sentences: one with a relation, one with a mention only, one with
+    neither. (its folder, the build's summary)"""
+    root = tmp_path_factory.mktemp("evidence")
+    (root / "a.txt").write_text("# id: a\n# title: 标题\n\n杭州银行推出科创贷。人工智能很重要。"
+                                "今天天气很好。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root / "a.txt"), "--out", str(root / "out")],
+                                env={"KG_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
+    assert result.exit_code == 0, result.output
+    return root / "out", result.output
+
+
+# Where each view states the evidence sentences (those a relation or a mention was read
+# from: the graph's kg:Sentence nodes), with the figure's label.
+EVIDENCE_FIGURES = [
+    (["stats"], None, r"evidence sentences: (\d+)"),
+    (["validate"], None, r"(\d+) evidence sentences?\)"),
+    (["viz"], "view.html", r"证据句 evidence sentences (\d+)"),
+    ([], "graph.html", r"证据句 evidence sentences (\d+)"),  # the build's page
+]
+
+
+@pytest.mark.parametrize("args, page, figure", EVIDENCE_FIGURES,
+                         ids=["stats", "validate", "viz", "build page"])
+def test_every_view_counts_the_same_evidence_sentences(some_sentences_without_evidence,
+                                                       tmp_path, args, page, figure):
+    out, summary = some_sentences_without_evidence
+    assert "(3 sentences read, " in summary  # the build counts what it read, and says so
+    if args:
+        extra = ["--out", str(tmp_path / page)] if page else []
+        result = CliRunner().invoke(main, [*args, "--graph", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        text = (tmp_path / page).read_text(encoding="utf-8") if page else result.output
+    else:
+        text = (out / page).read_text(encoding="utf-8")
+    sentence_nodes = len(set(rdflib.Graph().parse(out / "kg.ttl").subjects(RDF.type, KG.Sentence)))
+    assert sentence_nodes == 2
+    assert [int(n) for n in re.findall(figure, text)] == [sentence_nodes]
 
 
 @pytest.mark.parametrize("n, noun, text", [

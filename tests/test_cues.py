@@ -875,6 +875,23 @@ def test_default_edges_name_their_rule(extractor):
                     "^在[^，。；]{2,}(前提下|情况下|背景下|条件下|基础上)$"]),
     ("北京", ["Expected “北京”: not extracted; it is not in the text as written (quote marks and "
             "spaces count)"]),
+    # label:Class, as rule examples write an entity: the class is judged too
+    ("科技企业:Company", ["Expected “科技企业:Company”: found: 科技企业:Company, "
+                        "rule institution.enterprise_kind"]),
+    ("杭州银行:Institution", ["Expected “杭州银行:Institution”: found: 杭州银行:Bank, "
+                          "rule institution.bank_name (Bank is a kind of Institution)"]),
+    ("科创贷:FinancialProduct", ["Expected “科创贷:FinancialProduct”: found as 科创贷:Product "
+                             "(rule product.launched_quoted), not as FinancialProduct",
+                             "  - FinancialProduct is a kind of Product: no rule or lexicon "
+                             "entry gave it the finer class",
+                             "  - typed by: product.launched_quoted (Product)"]),
+    ("杭州银行:Problem", ["Expected “杭州银行:Problem”: found as 杭州银行:Bank "
+                      "(rule institution.bank_name), not as Problem",
+                      "  - Problem and Bank are of different core classes (Problem, Institution)"]),
+    ("北京:City", ["Expected “北京:City”: not extracted; it is not in the text as written "
+                 "(quote marks and spaces count)"]),
+    ("科创贷:Loan", ["Expected “科创贷:Loan”: Loan is not an entity class of the ontology "
+                   "(write label:Class, e.g. 科创贷:FinancialProduct, or the label alone)"]),
     # relations: made, made otherwise, an end missing, both ends but no rule
     ("杭州银行 offers 科创贷", ["Expected 杭州银行 offers 科创贷: found, rule offers.institution_provides"]),
     ("科创贷 offers 杭州银行", ["Expected 科创贷 offers 杭州银行: not made; the two are related otherwise: "

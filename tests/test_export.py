@@ -18,6 +18,7 @@ from kg.export import WRITERS, serialize
 from kg.export.graph_writers import split_by_article
 
 MINI = Path(__file__).parent / "data" / "mini.ttl"
+ROOT = Path(__file__).parent.parent
 KG = rdflib.Namespace("https://w3id.org/kg-zh/ontology#")
 KGD = rdflib.Namespace("https://w3id.org/kg-zh/id/")
 
@@ -160,6 +161,40 @@ def test_graphml_loads_in_networkx(tmp_path):
     assert [d["predicate"] for d in edges] == ["kg:offers"]
     # provenance stays out of the entity network
     assert not any("/stmt-" in n or "/sentence-" in n for n in G.nodes)
+
+
+def graphml_edges(path: Path) -> list[tuple[str, dict]]:
+    """(edge id, {attribute name: text}) of each edge, read as XML (networkx would merge
+    edges of one id)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    root = ET.parse(path).getroot()
+    names = {k.get("id"): k.get("attr.name") for k in root.iter(ns + "key")}
+    return [(e.get("id"), {names[d.get("key")]: d.text or "" for d in e})
+            for e in root.iter(ns + "edge")]
+
+
+@pytest.mark.parametrize("graph", ["mini", "bundled"])
+def test_graphml_edge_ids_are_unique(tmp_path, graph):
+    out, _ = export(tmp_path, "graphml", MINI if graph == "mini" else ROOT / "outputs")
+    ids = [i for i, _ in graphml_edges(out)]
+    assert len(ids) > 10 and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("graph, predicate, rule, article, sentence", [
+    ("mini", "kg:offers", "fixture.relation", "digital_finance", "例如，蚂蚁金服旗下的网商银行"),
+    ("mini", "kg:mentions", "fixture.entity", "smart_city", "推广杭州“城市大脑”治理拥堵"),
+    ("bundled", "kg:authorOf", "header.author", "smart_city", ""),  # from the header
+])
+def test_graphml_edges_carry_their_evidence(tmp_path, graph, predicate, rule, article, sentence):
+    """In Gephi an analyst tells a default.* guess from a pattern rule, and reads the
+    sentence and article behind each edge."""
+    out, _ = export(tmp_path, "graphml", MINI if graph == "mini" else ROOT / "outputs")
+    edges = [(i, d) for i, d in graphml_edges(out) if d["predicate"] == predicate]
+    assert edges and all(i.startswith("kgd:stmt-") and d["rule"] for i, d in edges)
+    assert any(d["rule"] == rule and d["article"] == article
+               and d["sentence"].startswith(sentence) for _, d in edges), edges[:3]
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))

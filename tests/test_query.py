@@ -449,3 +449,46 @@ def test_graph_with_a_byte_order_mark_is_read(tmp_path):
 def test_graph_that_is_not_a_regular_file():
     result = CliRunner().invoke(main, ["query", "--graph", "/dev/zero", "articles"])
     assert (result.exit_code, result.output) == (1, "Error: graph file /dev/zero is not a regular file\n")
+
+
+BYLINES = [  # (the # author: line, the authors in its order)
+    ("吕秋慧、钱志权", "吕秋慧、钱志权"),
+    ("钱志权、吕秋慧", "钱志权、吕秋慧"),
+    ("本报记者 王晓明 通讯员 陈静", "王晓明、陈静"),
+]
+
+
+@pytest.fixture(scope="module")
+def bylines_graph(tmp_path_factory) -> Path:
+    """A graph of one article per byline of BYLINES (article ids a0, a1, ...)."""
+    root = tmp_path_factory.mktemp("bylines")
+    for i, (byline, _) in enumerate(BYLINES):
+        (root / f"a{i}.txt").write_text(f"# id: a{i}\n# title: 标题{i}\n# author: {byline}\n\n"
+                                        "杭州银行推出科创贷。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(root), "--out", str(root / "out"),
+                                       "--no-pages"],
+                                env={"KG_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
+    assert result.exit_code == 0, result.output
+    return root / "out"
+
+
+def canned_rows(graph: Path, name: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["query", "--graph", str(graph), name, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+@pytest.mark.parametrize("i", range(len(BYLINES)), ids=[b for b, _ in BYLINES])
+def test_articles_lists_authors_in_header_order(bylines_graph, i):
+    rows = {r["id"]: r for r in canned_rows(bylines_graph, "articles")}
+    assert rows[f"a{i}"]["authors"] == BYLINES[i][1]
+
+
+@pytest.mark.parametrize("i", range(len(BYLINES)), ids=[b for b, _ in BYLINES])
+def test_evidence_includes_header_relations(bylines_graph, i):
+    """authorOf is read from the header: its evidence row names the article, no sentence."""
+    rows = canned_rows(bylines_graph, "evidence")
+    authors = {r["subject"] for r in rows if r["relation"] == KG + "authorOf"
+               and r["article"] == f"a{i}" and r["object"] == f"标题{i}"
+               and r["rule"] == "header.author" and r["sentence"] == ""}
+    assert authors == set(BYLINES[i][1].split("、"))

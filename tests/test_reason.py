@@ -133,3 +133,34 @@ def test_reason_never_imports_jieba(tmp_path):
             "assert r.exit_code == 0, r.output; print('jieba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("command, name", [("reason", "inferred.ttl"), ("viz", "view.html")])
+def test_default_output_goes_beside_the_graph_not_into_cwd_outputs(tmp_path, monkeypatch,
+                                                                   command, name):
+    """A graph elsewhere never writes into ./outputs (the bundled outputs in a checkout)."""
+    graph_dir, cwd = tmp_path / "corpus_out", tmp_path / "checkout"
+    graph_dir.mkdir()
+    (cwd / "outputs").mkdir(parents=True)
+    (graph_dir / "kg.ttl").write_bytes(MINI.read_bytes())
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(main, [command, "--graph", str(graph_dir)])
+    assert result.exit_code == 0, result.output
+    assert (graph_dir / name).is_file()
+    assert str(graph_dir / name) in result.output
+    assert list((cwd / "outputs").iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["reason", "viz", "stats", "validate", "export", "eval"])
+def test_graph_given_twice_is_a_one_line_error(tmp_path, command):
+    other = tmp_path / "other.ttl"
+    other.write_bytes(MINI.read_bytes())
+    extra = {"export": ["--format", "nt", "--out", str(tmp_path / "x.nt")],
+             "eval": ["--gold", str(tmp_path)]}.get(command, ["--out", str(tmp_path / "x")])
+    if command in ("stats", "validate"):
+        extra = []
+    result = CliRunner().invoke(main, [command, "--graph", str(MINI), "--graph", str(other),
+                                       *extra])
+    assert result.exit_code == 1
+    assert result.output == "Error: --graph given 2 times: this command reads one graph, give it once\n"
+    assert not list(tmp_path.glob("x*"))

@@ -14,6 +14,7 @@ from . import Rendered, rdftext, triples
 KG_ARTICLE = URIRef(KG_NS + "Article")
 KG_SENTENCE = URIRef(KG_NS + "Sentence")
 KG_IN_ARTICLE = URIRef(KG_NS + "inArticle")
+EVIDENCE_JOIN = "\n"  # between several rules, articles or sentences of one GraphML edge
 
 
 def _rdflib(graph):
@@ -78,10 +79,16 @@ def write_trig(graph) -> Rendered:
 def to_networkx(graph):
     """A MultiDiGraph of entities and articles (nodes) and object-property triples (edges).
 
-    Sentences and reified statements are left out: they are provenance, not
-    part of the entity network.
+    Sentences and reified statements are not nodes: they are provenance, not part of
+    the entity network. Each edge carries its evidence instead: ``rule``, ``article``
+    and ``sentence`` (the distinct values over its statements; several are joined by
+    ``EVIDENCE_JOIN``) and ``evidence`` (how many statements). Its id (the GraphML edge
+    id) is the CURIE of its first statement, unique in the file; an edge that no
+    statement asserts is ``edge-N`` (N: its rank among the edges).
     """
     import networkx as nx
+
+    from ..graphnx import article_id_map, statement_evidence
 
     skip = set(graph.subjects(RDF.type, RDF.Statement)) | set(graph.subjects(RDF.type, KG_SENTENCE))
     nodes: dict = {}
@@ -98,9 +105,15 @@ def to_networkx(graph):
                    curie=rdftext.compact(str(n)) or str(n))
     edges = sorted((t for t in graph if t[0] in nodes and t[2] in nodes and str(t[1]).startswith(KG_NS)),
                    key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
-    for s, p, o in edges:
+    evidence = statement_evidence(graph, article_id_map(graph), mentions=True)
+    for i, (s, p, o) in enumerate(edges):
         name = rdftext.compact(str(p)) or str(p)
-        g.add_edge(str(s), str(o), key=name, predicate=name, label=str(p)[len(KG_NS):])
+        found = evidence.get((str(s), str(p), str(o)), [])
+        key = (rdftext.compact(found[0][0]) or found[0][0]) if found else f"edge-{i}"
+        g.add_edge(str(s), str(o), key=key, predicate=name, label=str(p)[len(KG_NS):],
+                   evidence=len(found),
+                   **{field: EVIDENCE_JOIN.join(dict.fromkeys(ev[k] for ev in found if ev[k]))
+                      for k, field in ((2, "rule"), (3, "article"), (1, "sentence"))})
     return g
 
 
