@@ -22,6 +22,7 @@ def normalise(label: str) -> str:
 SHORT_FORMS = {
     "Region": (("市", "", 2), ("省", "", 2)),
     "Problem": (("问题", "", 2), ("难题", "难", 2)),
+    "Concept": (("技术", "", 2),),
 }
 
 

@@ -18,6 +18,8 @@ from kg.resolve import one_class_per_label, resolve
     ("Problem", "数据孤岛问题", ["数据孤岛"]),
     ("Institution", "成都市", []),          # only the classes of the table
     ("Region", "市", []),                   # nothing too short is left
+    ("Concept", "区块链技术", ["区块链"]),    # a technology and its name without 技术
+    ("Concept", "新技术", []),
 ])
 def test_short_forms(core, name, forms):
     assert short_forms(core, normalise(name)) == forms
@@ -32,6 +34,15 @@ def test_short_forms_merge_into_one_entity():
     art = Article("a", "成都市 成都", ())
     ents, _ = resolve([Extraction(art, [_m("成都市", "City"), _m("成都", "City", 4)], [])], vocab, {})
     assert [(e.label, sorted(e.alt_labels)) for e in ents] in ([("成都", ["成都市"])], [("成都市", ["成都"])])
+
+
+def test_a_technology_and_its_short_name_are_one_entity_across_articles():
+    vocab = ontology.load()
+    a, b = Article("a", "区块链技术", ()), Article("b", "区块链", ())
+    ents, _ = resolve([Extraction(a, [_m("区块链技术", "Technology")], []),
+                       Extraction(b, [Mention("b", 0, 0, 3, "区块链", "区块链", "Technology", "r")], [])],
+                      vocab, {})
+    assert len(ents) == 1, ents
 
 
 @pytest.mark.parametrize("mentions, label", [
