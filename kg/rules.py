@@ -156,6 +156,7 @@ ENGINE_LISTS = {
     "recipient_marks": "words before a recipient, who does not act",
     "recipient_joins": "words that go on a recipient's noun phrase",
     "say_verbs": "verbs of saying",
+    "plan_words": "words that open what a speaker says as a plan of the speaker's body (将, 下一步)",
     "issue_verbs": "verbs that only issue a product or document",
     "product_heads": "heads of a product's kind after its name (推出“某贷”线上信用贷款产品)",
     "build_verbs": "verbs of a measure that builds a product (what it uses, the product uses)",
