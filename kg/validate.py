@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import OntologyError, counted
 from .fileio import load_graph, one_line
-from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, parse_turtle
+from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, load as load_vocabulary, parse_turtle
 from .triples import DATA_NS, NS, PREFIXES_BY_LENGTH, SH_NS as SH
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
@@ -205,6 +205,7 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
+    load_vocabulary(ontology_path)  # the check of kg build: a misspelt term (owl:Clas, kg:Prodcut)
     shapes = load_shapes(shapes_path)
     ontology = parse_turtle(Path(ontology_path))
     checks = _graph_checks(shapes) if sparql_engine == "oxigraph" else []

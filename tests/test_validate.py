@@ -276,6 +276,31 @@ def test_a_syntax_error_in_the_shapes_names_its_place(ontology_copy):
                                      "column 22: ; is not a valid RDF object"]
 
 
+# a misspelt term of kg.ttl: (its text, what replaces it, the one problem kg build and kg
+# rules check name, {line}: the line holding the replacement)
+MISSPELT_TERMS = [
+    ("kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Product ;",
+     "kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Prodcut ;",
+     "kg:Prodcut is not declared (did you mean kg:Product?); named by kg:FinancialProduct"),
+    ("kg:FinancialProduct a owl:Class", "kg:FinancialProduct a owl:Clas",
+     "owl:Clas is no OWL term (did you mean owl:Class?); named by kg:FinancialProduct"),
+]
+
+
+@pytest.mark.parametrize("old, new, problem", MISSPELT_TERMS, ids=["kg-class", "owl-term"])
+def test_a_misspelt_term_of_the_ontology_is_one_line_naming_file_line_and_term(
+        ontology_copy, old, new, problem):
+    kg_ttl = ontology_copy.dir / "kg.ttl"
+    text = kg_ttl.read_text("utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    kg_ttl.write_text(text, "utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if new.splitlines()[-1] in t)
+    r = ontology_copy("validate", "--graph", MINI)
+    assert (r.returncode, r.stdout, r.stderr.splitlines()) == (
+        1, "", [f"Error: {kg_ttl}:{line}: {problem}"])
+
+
 def test_missing_graph_is_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["validate", "--graph", str(tmp_path / "none.ttl")])
     assert result.exit_code == 1
