@@ -216,6 +216,7 @@ def test_oxigraph_graph_checks_match_pyshacl(mutate):
 # A mistake in shapes.ttl: (what is replaced, by what, the graph, the line that names it)
 ENTITY_LABEL = "sh:path rdfs:label ;\n        sh:minCount 1 ; sh:maxCount 1 ;"
 PRODUCT_IRI = 'sh:pattern "^https://w3id\\\\.org/kg-zh/id/product-'
+INSTITUTION_TARGET = "sh:targetClass kg:Institution ;"  # of kgsh:InstitutionIriShape
 EMPTY = "@prefix kg: <https://w3id.org/kg-zh/ontology#> .\n"
 BAD_SHAPES = [
     (ENTITY_LABEL, ENTITY_LABEL.replace("rdfs:label", '"rdfs:label"'), MINI,
@@ -233,12 +234,22 @@ BAD_SHAPES = [
     (ENTITY_LABEL, ENTITY_LABEL.replace("rdfs:label", '"rdfs:label"'), EMPTY,  # nothing to check
      'shape kgsh:EntityShape, property "rdfs:label": Values of a property path cannot be a '
      "Literal"),
+    # a target naming no class of kg.ttl ({kg_ttl}) would silently check nothing
+    (INSTITUTION_TARGET, 'sh:targetClass "Institution" ;', MINI,
+     'shape kgsh:InstitutionIriShape: sh:targetClass "Institution" is no class of {kg_ttl} '
+     "(did you mean kg:Institution?)"),
+    (INSTITUTION_TARGET, "sh:targetClass kg:Instituton ;", MINI,
+     "shape kgsh:InstitutionIriShape: sh:targetClass kg:Instituton is no class of {kg_ttl} "
+     "(did you mean kg:Institution?)"),
+    (INSTITUTION_TARGET, "sh:targetClass kg:offers ;", MINI,
+     "shape kgsh:InstitutionIriShape: sh:targetClass kg:offers is no class of {kg_ttl}"),
 ]
 
 
 @pytest.mark.parametrize("old, new, graph, problem", BAD_SHAPES,
                          ids=["literal-path", "misspelt-path", "min-count-text", "bad-pattern",
-                              "empty-graph"])
+                              "empty-graph", "literal-target", "misspelt-target",
+                              "property-target"])
 def test_a_mistake_in_the_shapes_is_one_line_naming_the_file_shape_and_path(
         ontology_copy, old, new, graph, problem):
     shapes = ontology_copy.dir / "shapes.ttl"
@@ -250,6 +261,7 @@ def test_a_mistake_in_the_shapes_is_one_line_naming_the_file_shape_and_path(
         graph.write_text(EMPTY, "utf-8")
     r = ontology_copy("validate", "--graph", graph)
     assert r.returncode == 1
+    problem = problem.format(kg_ttl=ontology_copy.dir / "kg.ttl")
     assert (r.stdout, r.stderr.splitlines()) == ("", [f"Error: {shapes}: {problem}"])
 
 
