@@ -104,6 +104,30 @@ def test_a_renamed_engine_list_fails_at_load(tmp_path):
                for p in e.value.problems), e.value.problems
 
 
+@pytest.mark.parametrize("entry, problem", [
+    ("该行:Bnak", "'该行:Bnak': unknown class 'Bnak' (not in {kg_ttl})"),
+    ("该机制:Remedy|Prodcut@机制", "'该机制:Remedy|Prodcut@机制': unknown class 'Prodcut' (not in {kg_ttl})"),
+    ("该句:Sentence", f"'该句:Sentence': class 'Sentence' {ontology.NOT_ENTITY}"),
+    ("该行", "'该行': expected a phrase, ':' and the entity classes it refers to, '|' between "
+             "them, maybe '@' and a head noun after them (该行:Bank, 该机制:Remedy|Product@机制)"),
+    (":Bank", "':Bank': expected a phrase, ':' and the entity classes it refers to, '|' between "
+              "them, maybe '@' and a head noun after them (该行:Bank, 该机制:Remedy|Product@机制)"),
+], ids=["unknown-class", "unknown-alternative", "no-entity-class", "no-class", "no-phrase"])
+def test_a_bad_demonstrative_is_one_line_saying_what_is_expected(tmp_path, entry, problem):
+    from kg.rules import RULES_DIR
+
+    d = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, d)
+    lists = d / "lists.toml"
+    text = lists.read_text(encoding="utf-8")
+    assert '"该行:Bank", ' in text
+    lists.write_text(text.replace('"该行:Bank", ', f'"{entry}", ', 1), encoding="utf-8")
+    r = kg_cli("rules", "check", "--rules", d)
+    problem = problem.format(kg_ttl=ontology.ONTOLOGY_FILE)
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", f"Error: {lists}: list 'demonstratives': {problem}\n")
+
+
 def test_engine_lists_are_the_lists_the_engine_reads():
     import re
 
