@@ -241,8 +241,8 @@ def rules():
 @curated_options
 @handle_errors
 def rules_check(rules_dir, lexicon_path):
-    """Validate the curated files (kg.ttl, rules, lexicon, aliases) as a build loads them;
-    list every problem, each cause once."""
+    """Validate the curated files (kg.ttl, rules, lexicon, aliases) as a build loads them,
+    and shapes.ttl as kg validate does; list every problem, each cause once."""
     from .curated import check
 
     try:
@@ -253,7 +253,7 @@ def rules_check(rules_dir, lexicon_path):
         for problem in e.problems:
             click.echo(problem)
         n = len(e.problems)
-        raise click.ClickException(f"{counted(n, 'problem')} in the rule and lexicon files") \
+        raise click.ClickException(f"{counted(n, 'problem')} in the curated files") \
             from e
 
 

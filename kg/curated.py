@@ -10,7 +10,7 @@ import re
 
 from . import lexicon as lexicon_mod
 from . import ontology, resolve, rules as rules_mod
-from .errors import DataFileError, RuleError, counted
+from .errors import DataFileError, OntologyError, RuleError, counted
 from .extract import Extractor
 from .matcher import compiled
 
@@ -44,18 +44,28 @@ def load_extractor(rules_dir=None, lexicon_path=None) -> Extractor:
 
 
 def check(rules_dir=None, lexicon_path=None) -> str:
-    """Validate the curated data as a build loads it (``load_extractor``), then compile
-    what a build compiles on first use; every problem is reported."""
-    extractor = load_extractor(rules_dir, lexicon_path)
-    rs, lex = extractor.rs, extractor.lexicon
-    problems = []
-    for r in rs.rules:  # what the build compiles
+    """Validate the curated data as a build loads it (``load_extractor``) and the SHACL
+    shapes as ``kg validate`` loads them, then compile what a build compiles on first use;
+    every problem is reported."""
+    from .validate import load_shapes  # rdflib and pySHACL, which a build never loads
+
+    try:
+        extractor = load_extractor(rules_dir, lexicon_path)
+        problems = []
+    except RuleError as e:  # the ontology loaded (else OntologyError): check the shapes too
+        extractor, problems = None, e.problems
+    try:
+        load_shapes()
+    except OntologyError as e:
+        problems += e.problems
+    for r in extractor.rs.rules if extractor else ():  # what the build compiles
         try:
             compiled(r, extractor.type_class).regex  # compiled on first use: compile it now
         except (re.error, OverflowError, ValueError, RecursionError) as e:
             problems.append(f"{r.file}: rule {r.id!r}: cannot be compiled: {e}")
     if problems:
         raise RuleError(problems)
+    rs, lex = extractor.rs, extractor.lexicon
     return (f"OK: {counted(len(rs.rules), 'rule')}, {counted(len(rs.sections), 'section rule')}, "
             f"{counted(len(rs.enumerations), 'enumeration rule')}, "
             f"{counted(len(rs.item_roles), 'item role')}, {counted(len(rs.cues), 'cue rule')}, "

@@ -1471,11 +1471,15 @@ def load(rules_dir: str | Path | None, vocab: Vocabulary) -> RuleSet:
                     # the entity's label ends with or the text writes right after it
                     for v in values:
                         phrase, _, spec = v.partition(":")
-                        classes, _, noun = spec.partition("@")
-                        if not phrase.strip() or not classes or \
-                                not all(vocab.is_entity_class(c) for c in classes.split("|")):
-                            loader.err(file, f"list 'demonstratives': {v!r} is not a phrase and "
-                                             f"an ontology class (该行:Bank, 该机制:Remedy|Product@机制)")
+                        classes = spec.partition("@")[0]
+                        if not phrase.strip() or not classes:
+                            loader.err(file, f"list 'demonstratives': {v!r}: expected a phrase, "
+                                             "':' and the entity classes it refers to, '|' "
+                                             "between them, maybe '@' and a head noun after "
+                                             "them (该行:Bank, 该机制:Remedy|Product@机制)")
+                            continue
+                        for c in classes.split("|"):
+                            loader.entity_class(c, file, f"list 'demonstratives': {v!r}: ")
     if loader.lists and not loader.unparsed:  # a full rule set: the lists the engine reads by
         # name must be there
         where = next(iter(sorted(set(loader.lists.values()))))

@@ -38,10 +38,18 @@ def article_of(text: str, article_id: str = "example") -> Article:
 HEADS = "<enumeration heads>"
 
 
-def _context_fired(item, art: Article) -> bool:
-    if hasattr(item, "marker"):
-        return any(item.marker.match(s.text) for s in art.sentences)
-    return any(item.match.search(s.text) for s in art.sentences)
+def _context_fired(item, art: Article, rs) -> tuple[bool, list[str]]:
+    """Whether a section or enumeration rule acted on ``art`` as a build reads it
+    (``contexts``: of two sections matching a sentence, the one of higher priority opens
+    it), and the rules of its kind that acted instead on the sentences it matches."""
+    matches = item.marker.match if hasattr(item, "marker") else item.match.search
+    fired, instead = False, {}
+    for s, ctx in zip(art.sentences, contexts(art, rs)):
+        fired = fired or any(r.id == item.id for r in ctx.fired)
+        if matches(s.text):
+            instead.update((r.id, None) for r in ctx.fired
+                           if type(r) is type(item) and r.id != item.id)
+    return fired, list(instead)
 
 
 def run_text(extractor: Extractor, text: str):
@@ -85,11 +93,13 @@ def check_item(extractor: Extractor, item) -> list[Outcome]:
     for ex in item.examples:
         extraction, produced = run_text(extractor, ex.text)
         own = produced.get(HEADS if hasattr(item, "marker") else item.id)
+        instead = []
         if hasattr(item, "marker") or hasattr(item, "match"):  # enumerations and sections
-            fired = _context_fired(item, extraction.article)
+            fired, instead = _context_fired(item, extraction.article, extractor.rs)
         else:
             fired = item.id in produced
-        problems = [] if fired else ["did not fire"]
+        problems = [] if fired else ["did not fire" + (
+            f": {', '.join(instead)} took the sentences it matches" if instead else "")]
         own = own or {"entities": set(), "relations": set()}
         for label, cls in ex.entities:
             if not any(lab == label and vocab.is_subclass(c, cls) for lab, c in own["entities"]):
@@ -105,7 +115,7 @@ def check_item(extractor: Extractor, item) -> list[Outcome]:
     for text in item.counter_examples:
         extraction, produced = run_text(extractor, text)
         if hasattr(item, "marker") or hasattr(item, "match"):
-            fired_here = _context_fired(item, extraction.article)
+            fired_here = _context_fired(item, extraction.article, extractor.rs)[0]
         else:
             own = produced.get(item.id)
             fired_here = bool(own and (own["entities"] or own["relations"]))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import OntologyError, counted
+from .errors import OntologyError, closest, counted
 from .fileio import load_graph, one_line
-from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, parse_turtle
+from .ontology import ONTOLOGY_DIR, ONTOLOGY_FILE, load as load_vocabulary, parse_turtle
 from .triples import DATA_NS, NS, PREFIXES_BY_LENGTH, SH_NS as SH
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
@@ -74,14 +74,15 @@ def _label(data, node) -> str:
     return ""
 
 
-def load_shapes(path: str | Path = SHAPES_FILE):
+def load_shapes(path: str | Path = SHAPES_FILE, ontology_path: str | Path = ONTOLOGY_FILE):
     """The shapes graph of ``path``, checked as pySHACL loads it before any data is
     validated: a mistake in it (a path written as a literal, a misspelt path keyword,
-    ``sh:minCount "one"``, a bad ``sh:pattern``) is one OntologyError naming the file,
-    the shape, its property path and why, whatever graph is then validated."""
+    ``sh:minCount "one"``, a bad ``sh:pattern``, a target class that is no class of the
+    ontology at ``ontology_path``) is one OntologyError naming the file, the shape, its
+    property path and why, whatever graph is then validated."""
     path = Path(path)
     shapes = parse_turtle(path, "SHACL shapes")
-    problems = shape_problems(shapes)
+    problems = sorted(shape_problems(shapes) + _target_problems(shapes, ontology_path))
     if problems:
         more = (f" (and {counted(len(problems) - 1, 'more problem')} in that file)"
                 if len(problems) > 1 else "")
@@ -126,6 +127,27 @@ def shape_problems(shapes) -> list[str]:
             where += f", property {_path_text(shapes, path)}"
         problems.append(f"{where}: {why}")
     return sorted(problems)
+
+
+def _target_problems(shapes, ontology_path) -> list[str]:
+    """A ``sh:targetClass`` that is no class of the ontology: a literal ("Bank"), or a kg:
+    name it does not declare (pySHACL takes either and checks no node against the shape).
+    A class of another vocabulary (rdf:Statement) is left to that vocabulary."""
+    from rdflib import Literal, URIRef
+
+    vocab = load_vocabulary(ontology_path)
+    problems = []
+    for shape, cls in shapes.subject_objects(URIRef(SH + "targetClass")):
+        if isinstance(cls, Literal):
+            term, name = f'"{cls}"', str(cls)
+        elif str(cls).startswith(NS) and not vocab.is_class(str(cls)[len(NS):]):
+            term, name = _short(cls), str(cls)[len(NS):]
+        else:
+            continue
+        near = closest(name, vocab.parents)
+        problems.append(f"shape {_short(shape)}: sh:targetClass {term} is no class of "
+                        f"{vocab.path}" + (f" (did you mean kg:{near}?)" if near else ""))
+    return problems
 
 
 def _shape_reason(e: BaseException) -> str:
@@ -205,7 +227,8 @@ def validate_graph(data, shapes_path: str | Path = SHAPES_FILE,
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
-    shapes = load_shapes(shapes_path)
+    load_vocabulary(ontology_path)  # the check of kg build: a misspelt term (owl:Clas, kg:Prodcut)
+    shapes = load_shapes(shapes_path, ontology_path)
     ontology = parse_turtle(Path(ontology_path))
     checks = _graph_checks(shapes) if sparql_engine == "oxigraph" else []
     try:

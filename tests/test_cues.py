@@ -104,8 +104,6 @@ def write_rules(tmp_path: Path, text: str) -> Path:
      "cue 'cue.x': subject, object: a cue of shape 'nearby' names the classes of both ends"),
     (CUE + '\n[within]\n"太原" = "太原"\n', "[within] '太原': a place cannot lie in itself"),
     (CUE + '\n[within]\n"太原" = 3\n', "[within] '太原': expected a place name or a list of them"),
-    (CUE + '\n[lists]\ndemonstratives = ["该行:Bnak"]\n',
-     "list 'demonstratives': '该行:Bnak' is not a phrase and an ontology class"),
 ])
 def test_bad_cue_rules_name_file_and_rule(tmp_path, text, expected):
     with pytest.raises(RuleError) as e:

@@ -252,7 +252,7 @@ def test_bad_curated_data_lists_every_problem(tmp_path, curated, command, broken
     lines = error_lines(r)
     if command[0] == "rules":  # the list, then one error line
         assert r.stdout.splitlines() == expected
-        assert lines == [f"Error: {len(expected)} problems in the rule and lexicon files"]
+        assert lines == [f"Error: {len(expected)} problems in the curated files"]
     else:  # one line: the first problem, and where to see them all
         assert lines == [f"Error: {expected[0]} (and {len(expected) - 1} more problems: "
                          "`kg rules check` lists them all)"]
@@ -264,7 +264,7 @@ def test_lexicon_file_option_validates_that_file(tmp_path, curated):
     break_lexicon(lexicon)
     r = kg("rules", "check", "--lexicon", lexicon / "zz_broken.txt")
     assert r.exit_code == 1
-    assert error_lines(r) == ["Error: 3 problems in the rule and lexicon files"]
+    assert error_lines(r) == ["Error: 3 problems in the curated files"]
     assert r.stdout.splitlines() == lexicon_problems(lexicon)
 
 

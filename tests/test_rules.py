@@ -104,6 +104,30 @@ def test_a_renamed_engine_list_fails_at_load(tmp_path):
                for p in e.value.problems), e.value.problems
 
 
+@pytest.mark.parametrize("entry, problem", [
+    ("该行:Bnak", "'该行:Bnak': unknown class 'Bnak' (not in {kg_ttl})"),
+    ("该机制:Remedy|Prodcut@机制", "'该机制:Remedy|Prodcut@机制': unknown class 'Prodcut' (not in {kg_ttl})"),
+    ("该句:Sentence", f"'该句:Sentence': class 'Sentence' {ontology.NOT_ENTITY}"),
+    ("该行", "'该行': expected a phrase, ':' and the entity classes it refers to, '|' between "
+             "them, maybe '@' and a head noun after them (该行:Bank, 该机制:Remedy|Product@机制)"),
+    (":Bank", "':Bank': expected a phrase, ':' and the entity classes it refers to, '|' between "
+              "them, maybe '@' and a head noun after them (该行:Bank, 该机制:Remedy|Product@机制)"),
+], ids=["unknown-class", "unknown-alternative", "no-entity-class", "no-class", "no-phrase"])
+def test_a_bad_demonstrative_is_one_line_saying_what_is_expected(tmp_path, entry, problem):
+    from kg.rules import RULES_DIR
+
+    d = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, d)
+    lists = d / "lists.toml"
+    text = lists.read_text(encoding="utf-8")
+    assert '"该行:Bank", ' in text
+    lists.write_text(text.replace('"该行:Bank", ', f'"{entry}", ', 1), encoding="utf-8")
+    r = kg_cli("rules", "check", "--rules", d)
+    problem = problem.format(kg_ttl=ontology.ONTOLOGY_FILE)
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1, "", f"Error: {lists}: list 'demonstratives': {problem}\n")
+
+
 def test_engine_lists_are_the_lists_the_engine_reads():
     import re
 
@@ -150,6 +174,8 @@ def test_a_type_nobody_declared_is_one_problem_with_the_number_of_its_words(tmp_
     ("如何破解？首先，完善监管规则。其次，加强监管协同。", "enum.sequence", 2),
     ("存在以下问题。（1）融资渠道单一。（2）信息不对称。", "enum.numbered", 2),
     ("记者：数字金融发挥了哪些作用？谢子远：一是推动了企业科技创新。", "section.effects", 1),
+    ("记者：数字金融为什么重要？谢子远：一是能够优化要素配置。", "section.effects", 1),
+    ("记者：您如何看待数字金融的未来？谢子远：一是技术将更加成熟。", "section.question", 1),
 ])
 def test_rules_stats_counts_the_context_rules_where_they_give_a_sentence_its_context(
         tmp_path, text, rule, matches):
@@ -208,6 +234,34 @@ def test_rule_examples(extractor, item):
     failures = [f"{o.kind} {o.text!r}: {'; '.join(o.problems)}"
                 for o in check_item(extractor, item) if not o.ok]
     assert not failures, "\n".join(failures)
+
+
+QUESTIONS = '''
+[[section]]
+id = "section.why"
+priority = 20
+match = "为什么"
+role = "none"
+examples = ["记者：数字金融为什么重要？"]
+
+[[section]]
+id = "section.any"
+priority = 10
+match = "^记者："
+role = "none"
+examples = ["记者：数字金融为什么重要？"]
+counter_examples = ["记者：为什么？"]
+'''
+
+
+def test_rules_test_fails_a_section_example_that_a_section_of_higher_priority_opens(tmp_path):
+    """A section's example is its own only where that section opens the section, as in a
+    build (and kg rules stats): matching its pattern is not enough."""
+    d = write_rules(tmp_path, QUESTIONS)
+    r = kg_cli("rules", "test", "--rules", d)
+    assert (r.returncode, r.stderr, r.stdout.splitlines()) == (1, "", [
+        "FAIL section.any (r.toml) example '记者：数字金融为什么重要？': did not fire: section.why "
+        "took the sentences it matches", "2 passed, 1 failed"])
 
 
 # ------------------------------------------------------ hardening (issue 17)

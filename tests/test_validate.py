@@ -216,6 +216,7 @@ def test_oxigraph_graph_checks_match_pyshacl(mutate):
 # A mistake in shapes.ttl: (what is replaced, by what, the graph, the line that names it)
 ENTITY_LABEL = "sh:path rdfs:label ;\n        sh:minCount 1 ; sh:maxCount 1 ;"
 PRODUCT_IRI = 'sh:pattern "^https://w3id\\\\.org/kg-zh/id/product-'
+INSTITUTION_TARGET = "sh:targetClass kg:Institution ;"  # of kgsh:InstitutionIriShape
 EMPTY = "@prefix kg: <https://w3id.org/kg-zh/ontology#> .\n"
 BAD_SHAPES = [
     (ENTITY_LABEL, ENTITY_LABEL.replace("rdfs:label", '"rdfs:label"'), MINI,
@@ -233,14 +234,32 @@ BAD_SHAPES = [
     (ENTITY_LABEL, ENTITY_LABEL.replace("rdfs:label", '"rdfs:label"'), EMPTY,  # nothing to check
      'shape kgsh:EntityShape, property "rdfs:label": Values of a property path cannot be a '
      "Literal"),
+    # a target naming no class of kg.ttl ({kg_ttl}) would silently check nothing
+    (INSTITUTION_TARGET, 'sh:targetClass "Institution" ;', MINI,
+     'shape kgsh:InstitutionIriShape: sh:targetClass "Institution" is no class of {kg_ttl} '
+     "(did you mean kg:Institution?)"),
+    (INSTITUTION_TARGET, "sh:targetClass kg:Instituton ;", MINI,
+     "shape kgsh:InstitutionIriShape: sh:targetClass kg:Instituton is no class of {kg_ttl} "
+     "(did you mean kg:Institution?)"),
+    (INSTITUTION_TARGET, "sh:targetClass kg:offers ;", MINI,
+     "shape kgsh:InstitutionIriShape: sh:targetClass kg:offers is no class of {kg_ttl}"),
 ]
 
 
+# the commands that check shapes.ttl: kg validate, and kg rules check (the analyst's check of
+# every curated file) with its one line
+SHAPES_COMMANDS = pytest.mark.parametrize("command", [("validate", "--graph", "{graph}"),
+                                                      ("rules", "check")],
+                                          ids=["validate", "rules-check"])
+
+
+@SHAPES_COMMANDS
 @pytest.mark.parametrize("old, new, graph, problem", BAD_SHAPES,
                          ids=["literal-path", "misspelt-path", "min-count-text", "bad-pattern",
-                              "empty-graph"])
+                              "empty-graph", "literal-target", "misspelt-target",
+                              "property-target"])
 def test_a_mistake_in_the_shapes_is_one_line_naming_the_file_shape_and_path(
-        ontology_copy, old, new, graph, problem):
+        ontology_copy, old, new, graph, problem, command):
     shapes = ontology_copy.dir / "shapes.ttl"
     text = shapes.read_text("utf-8")
     assert old in text
@@ -248,8 +267,9 @@ def test_a_mistake_in_the_shapes_is_one_line_naming_the_file_shape_and_path(
     if not isinstance(graph, Path):
         graph = ontology_copy.dir.parent / "g.ttl"
         graph.write_text(EMPTY, "utf-8")
-    r = ontology_copy("validate", "--graph", graph)
+    r = ontology_copy(*(a.format(graph=graph) for a in command))
     assert r.returncode == 1
+    problem = problem.format(kg_ttl=ontology_copy.dir / "kg.ttl")
     assert (r.stdout, r.stderr.splitlines()) == ("", [f"Error: {shapes}: {problem}"])
 
 
@@ -264,16 +284,57 @@ def test_every_mistake_in_the_shapes_is_counted(ontology_copy):
         "sh:minCount must be a literal with datatype xsd:integer (and 1 more problem in that file)"]
 
 
-def test_a_syntax_error_in_the_shapes_names_its_place(ontology_copy):
+def test_rules_check_lists_a_mistake_in_the_shapes_with_those_of_the_rules(ontology_copy):
+    shapes, kg_ttl = ontology_copy.dir / "shapes.ttl", ontology_copy.dir / "kg.ttl"
+    shapes.write_text(shapes.read_text("utf-8").replace(
+        INSTITUTION_TARGET, "sh:targetClass kg:Instituton ;", 1), "utf-8")
+    rule = ontology_copy.dir / "rules" / "zz_broken.toml"
+    rule.write_text('[[rule]]\nid = "x.bad"\npattern = [{ text = "银行", capture = "b" }]\n'
+                    'entities = [{ capture = "b", class = "Bnak" }]\nexamples = ["银行"]\n',
+                    "utf-8")
+    r = ontology_copy("rules", "check")
+    assert (r.returncode, r.stdout.splitlines(), r.stderr.splitlines()) == (1, [
+        f"{rule}: rule 'x.bad': unknown class 'Bnak' (not in {kg_ttl})",
+        f"{shapes}: shape kgsh:InstitutionIriShape: sh:targetClass kg:Instituton is no class of "
+        f"{kg_ttl} (did you mean kg:Institution?)"], ["Error: 2 problems in the curated files"])
+
+
+@SHAPES_COMMANDS
+def test_a_syntax_error_in_the_shapes_names_its_place(ontology_copy, command):
     shapes = ontology_copy.dir / "shapes.ttl"
     text = shapes.read_text("utf-8")
     shapes.write_text(text.replace("kgsh:EventIriShape a sh:NodeShape ;", "kgsh:EventIriShape a ;"),
                       "utf-8")
     line = text[:text.index("kgsh:EventIriShape a")].count("\n") + 1
-    r = ontology_copy("validate", "--graph", MINI)
+    r = ontology_copy(*(a.format(graph=MINI) for a in command))
     assert r.returncode == 1
     assert r.stderr.splitlines() == [f"Error: cannot parse {shapes} as Turtle: line {line}, "
                                      "column 22: ; is not a valid RDF object"]
+
+
+# a misspelt term of kg.ttl: (its text, what replaces it, the one problem kg build and kg
+# rules check name, {line}: the line holding the replacement)
+MISSPELT_TERMS = [
+    ("kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Product ;",
+     "kg:FinancialProduct a owl:Class ;\n    rdfs:subClassOf kg:Prodcut ;",
+     "kg:Prodcut is not declared (did you mean kg:Product?); named by kg:FinancialProduct"),
+    ("kg:FinancialProduct a owl:Class", "kg:FinancialProduct a owl:Clas",
+     "owl:Clas is no OWL term (did you mean owl:Class?); named by kg:FinancialProduct"),
+]
+
+
+@pytest.mark.parametrize("old, new, problem", MISSPELT_TERMS, ids=["kg-class", "owl-term"])
+def test_a_misspelt_term_of_the_ontology_is_one_line_naming_file_line_and_term(
+        ontology_copy, old, new, problem):
+    kg_ttl = ontology_copy.dir / "kg.ttl"
+    text = kg_ttl.read_text("utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    kg_ttl.write_text(text, "utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if new.splitlines()[-1] in t)
+    r = ontology_copy("validate", "--graph", MINI)
+    assert (r.returncode, r.stdout, r.stderr.splitlines()) == (
+        1, "", [f"Error: {kg_ttl}:{line}: {problem}"])
 
 
 def test_missing_graph_is_one_line_error(tmp_path):
