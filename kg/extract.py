@@ -1686,11 +1686,6 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
         elif (q := _named_after_kind(k, text, starts)) is not None:
             # the kind written before the name (推出线上信用贷款产品“某e贷”): the same thing
             whole = text[k.start:q.end].replace("“", "").replace("”", "")
-            cls = k.cls if vocab.is_subclass(k.cls, q.cls) else q.cls
-            out[i] = replace(q, cls=cls, alts=q.alts + (whole,) if whole not in q.alts else q.alts)
-            if cls != q.cls:
-                out.setdefault(index[id(q)], replace(q, cls=cls))
-            continue
         else:
             continue
         cls = typed.get(q.label, q.cls)  # the lexicon's finer class (a platform word of the lexicon: Platform)
