@@ -1670,6 +1670,7 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
     # a quoted name by where its opening quote mark stands
     starts = {(q.sentence, q.start if text[q.start] == "“" else q.start - 1): q
               for q in names.values()}
+    quoted = {id(q) for q in names.values()}
     out = {}
     for i, k in enumerate(mentions):
         if vocab.core(k.cls) != "Product":
@@ -1683,8 +1684,9 @@ def _kinds_of_quoted_names(mentions: list[Mention], text: str, vocab, typed=None
             if q is None or q is k or not k.start <= q.start < q.end <= k.end:
                 continue
             whole = k.label
-        elif (q := _named_after_kind(k, text, starts)) is not None:
-            # the kind written before the name (推出线上信用贷款产品“某e贷”): the same thing
+        elif id(k) not in quoted and (q := _named_after_kind(k, text, starts)) is not None:
+            # the kind written before the name (推出线上信用贷款产品“某e贷”): the same thing;
+            # not a quoted name before another (“甲乙平台”“丙丁平台”: two items)
             whole = text[k.start:q.end].replace("“", "").replace("”", "")
         else:
             continue

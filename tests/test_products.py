@@ -73,6 +73,8 @@ def test_financial_system_is_an_actor(expect_labels):
     # adjacent quoted names are two items of a list, not one name
     ("临江市整合“临江办”“临江管”等平台。", {("临江办", "Product"), ("临江管", "Product")}, {("临江办临江管", "Product")}),
     ("“甲乙网页”“丙丁快办”等特色服务一目了然。", {("甲乙网页", "Product"), ("丙丁快办", "Product")}, set()),
+    # a quoted name ending in a word of a kind is no kind of the next name
+    ("推出了“甲乙服务”“丙丁贷”。", {("甲乙服务", "Product"), ("丙丁贷", "Product")}, set()),
 ])
 def test_adjacent_quoted_names(labels, text, present, absent):
     for label, core in present:
